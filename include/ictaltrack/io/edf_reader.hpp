@@ -1,0 +1,140 @@
+// Streaming reader for EDF, EDF+C, EDF+D, BDF, BDF+C and BDF+D recordings.
+//
+// Opening a file parses its header and all annotations (TAL) and the data-record onsets (EDF+D),
+// never the samples. Samples are read on request, for any channel over any sample range, into the
+// caller's buffer. Conventions:
+// - A "signal" is any signal in the header, annotation signals included (EDF signal index).
+// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices run over
+//   data signals only, in header order. `ChannelInfo::signal_index` maps back.
+// - Each channel keeps its own exact rate: samples_per_record / record duration. Sample index k of
+//   a channel lies in data record k / samples_per_record. Nothing is ever resampled.
+// - Time is in 100 ns ticks from the recording start (the header start time plus the sub-second
+//   offset of the first record's time-keeping TAL). For EDF+D, record r starts at
+//   `record_onsets[r]` (ticks), and gaps between records are reported, never concatenated silently.
+// - Physical values are in the channel's own physical dimension (`physical_dimension`, often "uV");
+//   physical = gain * digital + offset with gain = (pmax - pmin) / (dmax - dmin).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ictaltrack/time.hpp"
+
+namespace ictaltrack {
+
+enum class FileFormat { EDF, EDFPlusC, EDFPlusD, BDF, BDFPlusC, BDFPlusD };
+/// "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D".
+const char* to_string(FileFormat format) noexcept;
+
+/// A problem the reader worked around. `signal` is -1 when not signal-specific.
+struct ReadWarning {
+  std::string code;     ///< stable machine name, e.g. "truncated_record", "bad_date"
+  std::string message;  ///< human-readable explanation
+  int signal = -1;
+};
+
+/// Start of the recording. `subsecond` comes from the first record's time-keeping TAL (EDF+/BDF+).
+struct StartDateTime {
+  int year = 1985, month = 1, day = 1;  ///< 1985-01-01 when the header date is unreadable (warned)
+  int hour = 0, minute = 0, second = 0;
+  Ticks subsecond = 0;                  ///< 0 <= subsecond < kTicksPerSecond
+  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (seconds with 7 decimals when subsecond != 0).
+  std::string iso8601() const;
+};
+
+struct ChannelInfo {
+  int signal_index = 0;  ///< index among all header signals
+  std::string label, transducer, physical_dimension, prefilter;  ///< trimmed, decoded leniently
+  std::string label_raw;  ///< the 16 label bytes as stored
+  double physical_min = 0, physical_max = 0;
+  std::int32_t digital_min = 0, digital_max = 0;
+  std::int32_t samples_per_record = 0;
+  double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset
+  double sample_rate_hz = 0;        ///< samples_per_record / record duration in seconds
+  std::int64_t n_samples = 0;       ///< samples_per_record * number of complete data records
+  bool usable = true;               ///< false when calibration is impossible (e.g. dmin == dmax)
+  bool is_bdf_status = false;       ///< the BDF "Status" (trigger) channel: read it raw
+};
+
+struct RecordingInfo {
+  std::string path;
+  FileFormat format = FileFormat::EDF;
+  int header_bytes = 0;              ///< the "number of bytes in header record" field
+  int n_signals = 0;                 ///< all signals, annotation signals included
+  std::int64_t n_records = 0;        ///< complete data records used
+  Ticks record_duration = 0;         ///< duration of one data record (ticks)
+  StartDateTime start;
+  std::string patient, recording;    ///< the 80-byte fields, trimmed, decoded leniently (UTF-8)
+  std::string patient_raw, recording_raw;  ///< the same bytes as stored
+  std::vector<ChannelInfo> channels;       ///< data signals only
+  std::vector<int> annotation_signals;     ///< signal indices of annotation signals
+  std::vector<Ticks> record_onsets;  ///< onset of each record from the recording start (all formats)
+  std::vector<ReadWarning> warnings;
+  bool discontinuous() const noexcept {
+    return format == FileFormat::EDFPlusD || format == FileFormat::BDFPlusD;
+  }
+  /// Duration covered by data: last record onset + record duration (ticks).
+  Ticks duration() const noexcept;
+};
+
+/// One TAL entry. Onset is from the recording start (i.e. after subtracting the start offset).
+struct Annotation {
+  Ticks onset = 0;
+  Ticks duration = -1;  ///< -1 when the TAL gives no duration
+  std::string description;  ///< UTF-8
+};
+
+/// A stretch of consecutive data records with no gap: records [first_record, first_record + n).
+struct ContiguousSegment {
+  std::int64_t first_record = 0;
+  std::int64_t n_records = 0;
+  Ticks onset = 0;  ///< onset of the first record
+};
+
+struct ReaderOptions {
+  bool read_annotations = true;
+};
+
+class EdfReader {
+ public:
+  /// Opens `path` read-only. Throws IoError (cannot open/read), FormatError (unreadable header,
+  /// naming field, signal and byte offset), UnsupportedError.
+  explicit EdfReader(const std::string& path, ReaderOptions options = {});
+  ~EdfReader();
+  EdfReader(EdfReader&&) noexcept;
+  EdfReader& operator=(EdfReader&&) noexcept;
+  EdfReader(const EdfReader&) = delete;
+  EdfReader& operator=(const EdfReader&) = delete;
+
+  const RecordingInfo& info() const noexcept;
+  const std::vector<Annotation>& annotations() const noexcept;
+  /// Gap-free stretches of records (one for continuous files).
+  std::vector<ContiguousSegment> segments() const;
+  /// True time (ticks from start) of sample `sample` of `channel`, honouring EDF+D record onsets.
+  Ticks sample_time(int channel, std::int64_t sample) const;
+
+  /// Reads samples [start, start + count) of one channel. Bounds are checked (UnsupportedError /
+  /// std::out_of_range style errors are thrown as ictaltrack::Error subclasses).
+  void read_digital(int channel, std::int64_t start, std::int64_t count, std::int32_t* out) const;
+  void read_physical(int channel, std::int64_t start, std::int64_t count, double* out) const;
+  void read_physical(int channel, std::int64_t start, std::int64_t count, float* out) const;
+
+  /// Reads several channels that share one sample rate, channel-major: channel i of `channels`
+  /// goes to out[i * stride + k], k in [0, count). stride >= count. Throws UnsupportedError if the
+  /// channels' rates differ. Memory use is bounded by the request, not the file.
+  void read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                     double* out, std::int64_t stride) const;
+  void read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                     float* out, std::int64_t stride) const;
+  void read_digital(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                    std::int32_t* out, std::int64_t stride) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ictaltrack

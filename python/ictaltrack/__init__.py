@@ -1,0 +1,14 @@
+"""ictaltrack: find seizures in long multichannel EEG, localise each onset, track migration.
+
+Units and time bases (everywhere in the package):
+
+- EEG samples are returned in microvolts (``units="uV"``) unless another unit is asked for.
+- Times are seconds from the first sample of the recording (``float``); inside the C++ core time
+  is kept as integer sample indices and 100 ns ticks.
+- Data arrays are ``(n_channels, n_times)``, like MNE.
+"""
+
+from ictaltrack._core import __version__
+from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+
+__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]

@@ -1,0 +1,26 @@
+# Type stubs for the private extension module ictaltrack._core. One section per pipeline stage.
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+
+class Error(RuntimeError): ...
+class FormatError(Error):
+    field: str
+    signal: int
+    byte_offset: int
+class IoError(Error):
+    path: str
+class UnsupportedError(Error): ...
+
+# --- io ---
+
+# --- spectral ---
+
+# --- electrodes ---
+
+# --- simulate ---
+
+# --- scoring ---

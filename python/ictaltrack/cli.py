@@ -1,0 +1,61 @@
+"""The ``ictaltrack`` command line.
+
+Each sub-command lives in ``ictaltrack.commands.<name>`` and provides ``add_parser(subparsers)``,
+which registers its arguments and sets ``func`` to the function that runs it and returns an exit code.
+
+Exit codes: 0 success; 1 unexpected internal error; 2 bad input (unreadable or malformed file,
+bad arguments); 3 valid input that this version does not support; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ictaltrack import __version__
+from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+
+#: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
+COMMANDS = ("info",)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNSUPPORTED = 3
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ictaltrack",
+        description="Find seizures in long EEG recordings, localise their onsets, track migration.",
+    )
+    parser.add_argument("--version", action="version", version=f"ictaltrack {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"ictaltrack.commands.{name}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (FormatError, IoError) as error:
+        print(f"ictaltrack {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnsupportedError as error:
+        print(f"ictaltrack {args.command}: UnsupportedError: {error}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    except Error as error:
+        print(f"ictaltrack {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"ictaltrack {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

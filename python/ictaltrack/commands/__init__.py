@@ -1,0 +1,1 @@
+"""Sub-commands of the ``ictaltrack`` CLI, one module each (see ``ictaltrack.cli``)."""
