@@ -89,7 +89,9 @@ class ChannelInfo:
     gain, offset : float
         Calibration: physical = gain * digital + offset.
     usable : bool
-        False when the header makes calibration impossible (e.g. digital min == max).
+        False for a dummy channel or when calibration is impossible.
+    calibrated : bool
+        False when digital min == max or physical min == max: physical values are then NaN.
     is_bdf_status : bool
         The BDF ``Status`` trigger channel (read it with ``digital=True``).
     """
@@ -111,6 +113,7 @@ class ChannelInfo:
     transducer: str
     prefilter: str
     usable: bool
+    calibrated: bool
     is_bdf_status: bool
     label_raw: bytes = field(repr=False)
 
@@ -199,7 +202,8 @@ def _make_info(raw: dict, segments: list[dict]) -> RecordingInfo:
             signal_index=c["signal_index"],
             label=c["label"],
             unit=c["physical_dimension"],
-            volts_per_unit=volts_per_unit(c["physical_dimension"]),
+            # The Status channel holds trigger bits whatever its header dimension says.
+            volts_per_unit=None if c["is_bdf_status"] else volts_per_unit(c["physical_dimension"]),
             sample_rate=c["sample_rate_hz"],
             n_samples=c["n_samples"],
             samples_per_record=c["samples_per_record"],
@@ -212,6 +216,7 @@ def _make_info(raw: dict, segments: list[dict]) -> RecordingInfo:
             transducer=c["transducer"],
             prefilter=c["prefilter"],
             usable=c["usable"],
+            calibrated=c["calibrated"],
             is_bdf_status=c["is_bdf_status"],
             label_raw=c["label_raw"],
         )

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +57,7 @@ py::dict channel_to_dict(const ChannelInfo& channel, int channel_index) {
   d["sample_rate_hz"] = channel.sample_rate_hz;
   d["n_samples"] = channel.n_samples;
   d["usable"] = channel.usable;
+  d["calibrated"] = channel.calibrated;
   d["is_bdf_status"] = channel.is_bdf_status;
   return d;
 }
@@ -94,8 +96,13 @@ py::dict info_to_dict(const RecordingInfo& info) {
   d["format"] = to_string(info.format);
   d["discontinuous"] = info.discontinuous();
   d["header_bytes"] = info.header_bytes;
+  d["header_bytes_field"] = info.header_bytes_field;
   d["n_signals"] = info.n_signals;
   d["n_records"] = info.n_records;
+  d["n_records_field"] = info.n_records_field;
+  d["record_bytes"] = info.record_bytes;
+  d["file_bytes"] = info.file_bytes;
+  d["reserved_raw"] = as_bytes(info.reserved_raw);
   d["record_duration_ticks"] = info.record_duration;
   d["duration_ticks"] = info.duration();
   d["start"] = start;
@@ -110,8 +117,8 @@ py::dict info_to_dict(const RecordingInfo& info) {
   return d;
 }
 
-// The reader plus a lock: reading one file from several Python threads at once must not
-// interleave seeks on a shared file handle, and close() must wait for a running read.
+// The reader plus a lock: reads share it (the reader is thread-compatible, it uses pread), close()
+// takes it exclusively so that it waits for running reads instead of pulling the file away.
 class PyEdfReader {
  public:
   PyEdfReader(const std::string& path, bool read_annotations) {
@@ -122,12 +129,12 @@ class PyEdfReader {
   }
 
   py::dict info() {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     return info_to_dict(open_reader().info());
   }
 
   py::dict annotations() {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     const std::vector<Annotation>& annotations = open_reader().annotations();
     const auto n = static_cast<py::ssize_t>(annotations.size());
     py::array_t<std::int64_t> onsets(n);
@@ -149,7 +156,7 @@ class PyEdfReader {
   }
 
   py::list segments() {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     py::list result;
     for (const ContiguousSegment& segment : open_reader().segments()) {
       py::dict d;
@@ -162,7 +169,7 @@ class PyEdfReader {
   }
 
   Ticks sample_time(int channel, std::int64_t sample) {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     check_channel(channel);
     return open_reader().sample_time(channel, sample);
   }
@@ -177,7 +184,7 @@ class PyEdfReader {
     Sample* data = out.mutable_data();
     {
       py::gil_scoped_release release;
-      const std::lock_guard lock(mutex_);
+      const std::shared_lock lock(mutex_);
       const EdfReader& reader = open_reader();
       if constexpr (std::is_same_v<Sample, std::int32_t>) {
         reader.read_digital(std::span<const int>(channels), start, count, data, count);
@@ -190,12 +197,12 @@ class PyEdfReader {
 
   void close() {
     py::gil_scoped_release release;
-    const std::lock_guard lock(mutex_);
+    const std::unique_lock lock(mutex_);
     reader_.reset();
   }
 
   bool closed() {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     return !reader_.has_value();
   }
 
@@ -215,7 +222,7 @@ class PyEdfReader {
 
   // Checked with the GIL held, so that bad arguments raise IndexError/ValueError before any read.
   void check_request(const std::vector<int>& channels, std::int64_t start, std::int64_t count) {
-    const std::lock_guard lock(mutex_);
+    const std::shared_lock lock(mutex_);
     if (start < 0) throw py::value_error("start must be >= 0, got " + std::to_string(start));
     if (count < 0) throw py::value_error("count must be >= 0, got " + std::to_string(count));
     const RecordingInfo& info = open_reader().info();
@@ -232,7 +239,7 @@ class PyEdfReader {
   }
 
   std::optional<EdfReader> reader_;
-  std::mutex mutex_;
+  std::shared_mutex mutex_;
 };
 
 }  // namespace

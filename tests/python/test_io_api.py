@@ -322,3 +322,39 @@ def test_concurrent_reads_return_correct_data(tmp_path):
     assert sorted(results) == ["own0", "own1", "shared0", "shared1"]
     for data in results.values():
         np.testing.assert_array_equal(data, expected)
+
+
+# ------------------------------------------------------------------------------------------------
+# reader warnings, BDF Status
+# ------------------------------------------------------------------------------------------------
+def test_reader_warnings_are_kept_and_logged(voltages_file, tmp_path, caplog):
+    path, _, digital = voltages_file
+    padded = tmp_path / "padded.edf"
+    padded.write_bytes(path.read_bytes() + b"\x00")  # one byte after the last record
+    with caplog.at_level("WARNING", logger="ictaltrack"):
+        recording = ictaltrack.read_edf(padded)
+    assert [w.code for w in recording.info.warnings] == ["trailing_bytes"]
+    assert any("trailing_bytes" in record.getMessage() for record in caplog.records)
+    np.testing.assert_array_equal(recording.get_data("Fp1", digital=True)[0], digital[0])
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="ictaltrack"):
+        ictaltrack.read_edf(padded, verbose=False)
+    assert not caplog.records
+
+
+def test_bdf_status_is_read_raw_not_as_voltage():
+    from io_oracles import CORPUS_DIR
+
+    path = CORPUS_DIR / "mne_testing_data" / "test_bdf_stim_channel.bdf"
+    if not path.exists():
+        pytest.skip("test_bdf_stim_channel.bdf not in ../shared/corpus")
+    recording = ictaltrack.read_edf(path)
+    status = recording.info.channels[recording.info.ch_names.index("Status")]
+    assert status.is_bdf_status and status.volts_per_unit is None
+    with pytest.raises(ValueError, match="'Status'"):
+        recording.get_data()
+    triggers = recording.get_data("Status", digital=True)[0]
+    np.testing.assert_array_equal(triggers, read_pyedflib(path).digital[3])
+    raw = recording.to_mne()
+    assert raw.get_channel_types() == ["eeg", "eeg", "eeg", "stim"]
+    np.testing.assert_array_equal(raw.get_data(picks="Status")[0], triggers)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections import Counter
 from typing import Any
 
@@ -108,8 +110,13 @@ def run(args: argparse.Namespace) -> int:
         data = summary(recording)
     finally:
         recording.close()
-    if args.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        _print_text(data)
+    try:
+        if args.json:
+            print(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            _print_text(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): not an error of this command.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
