@@ -313,7 +313,9 @@ class Recording:
             if isinstance(pick, (int, np.integer)) and not isinstance(pick, bool):
                 index = int(pick)
                 if not -n_channels <= index < n_channels:
-                    raise IndexError(f"channel index {index} out of range for {n_channels} channels")
+                    raise IndexError(
+                        f"channel index {index} out of range for {n_channels} channels"
+                    )
                 indices.append(index % n_channels)
             elif isinstance(pick, str):
                 matches = [i for i, label in enumerate(labels) if label == pick]
@@ -502,9 +504,11 @@ class Recording:
         import mne
 
         indices = self._pick(picks)
+        if not indices:
+            raise ValueError("to_mne() needs at least one channel; this pick has none")
         n_samples = self._common_rate_samples(indices)
         channels = [self.info.channels[i] for i in indices]
-        sfreq = channels[0].sample_rate if channels else 1.0
+        sfreq = channels[0].sample_rate
         # One pass over the file for all channels, then per-channel scaling.
         data = self._read(indices, 0, n_samples, None, np.float64, False)
         types = []
@@ -520,7 +524,7 @@ class Recording:
         descriptions = list(self.annotations["description"])
         onsets = list(self.annotations["onset"])
         durations = list(self.annotations["duration"].fillna(0.0))
-        if self.info.discontinuous and self.info.gaps and channels:
+        if self.info.discontinuous and self.info.gaps:
             samples_per_record = channels[0].samples_per_record
             total = int(round(self.info.duration * sfreq))
             placed = np.zeros((len(indices), total))

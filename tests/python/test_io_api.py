@@ -196,6 +196,10 @@ def test_edf_plus_d_onsets_gaps_and_times(discontinuous_file):
     times = recording.times("C3")
     expected_times = np.concatenate([onset + np.arange(10) / 10 for onset in onsets])
     np.testing.assert_allclose(times, expected_times, atol=1e-9)
+    # The C++ reader's own sample clock (100 ns ticks) agrees.
+    reader = _core.EdfReader(str(path))
+    assert [reader.sample_time(0, k) for k in (0, 19, 20, 45)] == [0, 19_000_000, 50_000_000,
+                                                                   95_000_000]
     # Samples stay in stored order; MNE (which ignores the record onsets) reads the same samples.
     np.testing.assert_allclose(recording.get_data("C3", units="V"),
                                read_mne(path).get_data(), rtol=1e-9)
@@ -254,12 +258,41 @@ def test_directory_raises_io_error(tmp_path):
 def test_truncated_header_raises_format_error(voltages_file, tmp_path):
     path, _, _ = voltages_file
     truncated = tmp_path / "truncated.edf"
-    truncated.write_bytes(path.read_bytes()[:300])  # main header plus part of the signal fields
+    # 5 signals (4 + "EDF Annotations") need a 256 * 6 = 1536-byte header; keep 300 bytes.
+    truncated.write_bytes(path.read_bytes()[:300])
     with pytest.raises(ictaltrack.FormatError) as error:
         ictaltrack.read_edf(truncated)
-    assert isinstance(error.value.field, str) and error.value.field
-    assert isinstance(error.value.signal, int)
-    assert isinstance(error.value.byte_offset, int)
+    assert error.value.field == "number of signals"
+    assert error.value.signal == -1
+    assert error.value.byte_offset == 252  # where the EDF header keeps the number of signals
+
+
+def test_truncated_data_keeps_complete_records_and_warns(voltages_file, tmp_path):
+    path, _, digital = voltages_file
+    header_bytes = 256 * 6
+    record_bytes = (4 * RATE + 60) * 2  # four 100-sample channels + 120 annotation bytes
+    truncated = tmp_path / "short.edf"
+    truncated.write_bytes(path.read_bytes()[: header_bytes + 2 * record_bytes + 100])
+    recording = ictaltrack.read_edf(truncated, verbose=False)
+    assert recording.info.n_records == 2
+    assert [w.code for w in recording.info.warnings] == ["truncated_data"]
+    np.testing.assert_array_equal(recording.get_data("Fp2", digital=True)[0],
+                                  digital[1][: 2 * RATE])
+
+
+def test_duplicate_labels_are_kept_and_picked_by_index(tmp_path):
+    specs = [SignalSpec(label, "uV", -100, 100, -32768, 32767, 10) for label in ("A", "B", "A")]
+    digital = [np.full(20, value) for value in (1, 2, 3)]
+    path = tmp_path / "dup.edf"
+    write_edf(path, specs, digital)
+    recording = ictaltrack.read_edf(path, verbose=False)
+    assert recording.info.ch_names == ["A", "B", "A"]
+    assert [w.code for w in recording.info.warnings] == ["duplicate_label"]
+    with pytest.raises(ValueError, match="pick them by index"):
+        recording.get_data("A")
+    np.testing.assert_array_equal(recording.get_data([2], digital=True)[0], digital[2])
+    # MNE renames the repeats; to_mne() uses the same names.
+    assert recording.to_mne().ch_names == read_mne(path).ch_names
 
 
 def test_garbage_header_names_the_field(tmp_path):

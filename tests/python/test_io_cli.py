@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from io_oracles import SignalSpec, corpus_files, read_pyedflib, write_edf
-
-import numpy as np
 
 EXECUTABLE = Path(sys.executable).parent / "ictaltrack"
 

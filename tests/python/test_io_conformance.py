@@ -55,8 +55,9 @@ BDF Status (test_bdf_stim_channel.bdf)      MNE reads the trigger channel as raw
 MB0400FU.EDF TALs                           Nihon Kohden omits the NUL that closes each record's
                                             time-keeping TAL ("+1.000000<20><20>+1.140000<20>A1+A2
                                             OFF<20><0>"). MNE then reads "+1.140000" as a
-                                            description at 1 s. Right (and ictaltrack): "A1+A2
-                                            OFF" at 1.14 s, "Segment: REC START ALLE EEG" at 0 s.
+                                            description at 1 s, and so does the C++ reader today
+                                            (strict xfail below). Right: "A1+A2 OFF" at 1.14 s,
+                                            "Segment: REC START ALLE EEG" at 0 s.
 duplicate labels                            MNE renames repeats ("X-0", "X-1"); EDFlib keeps
                                             them. Right: the header (ictaltrack keeps them).
 ==========================================  ===================================================
