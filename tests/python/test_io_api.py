@@ -391,3 +391,48 @@ def test_bdf_status_is_read_raw_not_as_voltage():
     raw = recording.to_mne()
     assert raw.get_channel_types() == ["eeg", "eeg", "eeg", "stim"]
     np.testing.assert_array_equal(raw.get_data(picks="Status")[0], triggers)
+
+
+def test_gil_is_released_during_a_read(tmp_path):
+    """While one thread is inside a read, another thread runs Python code.
+
+    With a huge switch interval the interpreter never takes the GIL away from a thread, so the
+    main thread can run while the reading thread is inside ``read_physical_float64`` only if the
+    binding released the GIL there. If it did not, the main thread would wake up only after the
+    read and always see ``finished`` set. Retrying cannot hide a held GIL (that outcome is then
+    certain); it only absorbs a main thread that the OS scheduled too late.
+    """
+    import sys
+
+    rng = np.random.default_rng(5)
+    n_channels, rate, n_records = 32, 2048, 40
+    specs = [SignalSpec(f"E{i}", "uV", -1000, 1000, -32768, 32767, rate)
+             for i in range(n_channels)]
+    row = rng.integers(-32768, 32767, rate * n_records)
+    path = tmp_path / "big.edf"
+    write_edf(path, specs, [row] * n_channels, reserved="", annotation_bytes=0)
+    reader = _core.EdfReader(str(path))
+    everything = list(range(n_channels))
+    seen_during_read = []
+    previous_interval = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(100.0)
+        for _ in range(3):
+            started = threading.Event()
+            finished = []
+
+            def read() -> None:
+                started.set()
+                reader.read_physical_float64(everything, 0, rate * n_records)
+                finished.append(True)
+
+            thread = threading.Thread(target=read)
+            thread.start()
+            started.wait()
+            seen_during_read.append(not finished)
+            thread.join()
+            if seen_during_read[-1]:
+                break
+    finally:
+        sys.setswitchinterval(previous_interval)
+    assert any(seen_during_read), "the main thread never ran during a read: GIL held?"
