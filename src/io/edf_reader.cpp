@@ -166,6 +166,7 @@ struct EdfReader::Impl {
     std::int64_t missing_keeping = 0;
     int problem_warnings = 0;
     std::int64_t non_utf8 = 0;
+    std::int64_t joined_tals = 0;
     const int bps = header.bytes_per_sample;
     for (std::int64_t r = 0; r < records_to_scan; ++r) {
       for (std::size_t a = 0; a < rec.annotation_signals.size(); ++a) {
@@ -194,12 +195,32 @@ struct EdfReader::Impl {
             if (!tal.texts.empty() && tal.texts.front().empty()) first_text = 1;
           }
           if (!keep_annotations) continue;
+          // Some writers (Nihon Kohden) omit the 0x00 after the time-keeping TAL, so the next
+          // TAL's onset shows up as a text: "+1\x14\x14+1.14\x14A1+A2 OFF\x14". Inside the
+          // time-keeping TAL, a signed number followed by more text is read as that lost onset.
+          const bool recover = first_text == 1;
+          Ticks onset = tal.onset;
+          Ticks duration = tal.duration;
           for (std::size_t k = first_text; k < tal.texts.size(); ++k) {
             if (tal.texts[k].empty()) continue;
+            if (recover && k + 1 < tal.texts.size()) {
+              if (const auto lost = detail::parse_decimal_ticks(tal.texts[k], true)) {
+                if (joined_tals++ == 0) {
+                  warn("tal_missing_terminator",
+                       "time-keeping TAL of record " + std::to_string(r) +
+                           " runs into the next TAL (no 0x00); its onset '" + tal.texts[k] +
+                           "' is used for the annotations that follow",
+                       signal);
+                }
+                onset = *lost;
+                duration = -1;
+                continue;
+              }
+            }
             bool valid = true;
             std::string text = detail::decode_lenient_utf8(tal.texts[k], &valid);
             if (!valid) ++non_utf8;
-            raw.push_back({tal.onset, tal.duration, std::move(text), r, signal});
+            raw.push_back({onset, duration, std::move(text), r, signal});
           }
         }
       }
