@@ -109,6 +109,7 @@ struct EdfReader::Impl {
   detail::ParsedHeader header;
   std::vector<Annotation> annotations;
   std::vector<std::int64_t> channel_offsets;  ///< byte offset of each channel inside a record
+  std::vector<std::int32_t> clip_low, clip_high;  ///< digital clipping bounds of each channel
 
   RecordingInfo& info() { return header.info; }
 
@@ -116,7 +117,7 @@ struct EdfReader::Impl {
     header.info.warnings.push_back({std::move(code), std::move(message), signal});
   }
 
-  void open(const std::string& path) {
+  void open(const std::string& path, bool clip) {
     // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -132,6 +133,11 @@ struct EdfReader::Impl {
     header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size));
     for (const ChannelInfo& channel : header.info.channels) {
       channel_offsets.push_back(header.signals[channel.signal_index].offset_in_record);
+      const bool clips = clip && !channel.is_bdf_status && channel.digital_min != channel.digital_max;
+      clip_low.push_back(clips ? std::min(channel.digital_min, channel.digital_max)
+                               : std::numeric_limits<std::int32_t>::min());
+      clip_high.push_back(clips ? std::max(channel.digital_min, channel.digital_max)
+                                : std::numeric_limits<std::int32_t>::max());
     }
   }
 
@@ -160,6 +166,7 @@ struct EdfReader::Impl {
     std::int64_t missing_keeping = 0;
     int problem_warnings = 0;
     std::int64_t non_utf8 = 0;
+    std::int64_t joined_tals = 0;
     const int bps = header.bytes_per_sample;
     for (std::int64_t r = 0; r < records_to_scan; ++r) {
       for (std::size_t a = 0; a < rec.annotation_signals.size(); ++a) {
@@ -188,12 +195,32 @@ struct EdfReader::Impl {
             if (!tal.texts.empty() && tal.texts.front().empty()) first_text = 1;
           }
           if (!keep_annotations) continue;
+          // Some writers (Nihon Kohden) omit the 0x00 after the time-keeping TAL, so the next
+          // TAL's onset shows up as a text: "+1\x14\x14+1.14\x14A1+A2 OFF\x14". Inside the
+          // time-keeping TAL, a signed number followed by more text is read as that lost onset.
+          const bool recover = first_text == 1;
+          Ticks onset = tal.onset;
+          Ticks duration = tal.duration;
           for (std::size_t k = first_text; k < tal.texts.size(); ++k) {
             if (tal.texts[k].empty()) continue;
+            if (recover && k + 1 < tal.texts.size()) {
+              if (const auto lost = detail::parse_decimal_ticks(tal.texts[k], true)) {
+                if (joined_tals++ == 0) {
+                  warn("tal_missing_terminator",
+                       "time-keeping TAL of record " + std::to_string(r) +
+                           " runs into the next TAL (no 0x00); its onset '" + tal.texts[k] +
+                           "' is used for the annotations that follow",
+                       signal);
+                }
+                onset = *lost;
+                duration = -1;
+                continue;
+              }
+            }
             bool valid = true;
             std::string text = detail::decode_lenient_utf8(tal.texts[k], &valid);
             if (!valid) ++non_utf8;
-            raw.push_back({tal.onset, tal.duration, std::move(text), r, signal});
+            raw.push_back({onset, duration, std::move(text), r, signal});
           }
         }
       }
@@ -336,15 +363,18 @@ struct EdfReader::Impl {
                                    (from - record_first_sample) * bps;
           Out* destination = out + static_cast<std::int64_t>(i) * stride + (from - start);
           const std::int64_t n = to - from;
+          const std::int32_t low = clip_low[channels[i]];
+          const std::int32_t high = clip_high[channels[i]];
           if (bps == 2) {
             for (std::int64_t k = 0; k < n; ++k, p += 2) {
               const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
-              store(destination + k, static_cast<std::int32_t>(value), i);
+              store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
             }
           } else {
             for (std::int64_t k = 0; k < n; ++k, p += 3) {
               const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
-              store(destination + k, (unsigned_value ^ 0x800000) - 0x800000, i);
+              const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
+              store(destination + k, std::clamp(value, low, high), i);
             }
           }
         }
@@ -370,7 +400,7 @@ struct EdfReader::Impl {
 
 EdfReader::EdfReader(const std::string& path, ReaderOptions options)
     : impl_(std::make_unique<Impl>()) {
-  impl_->open(path);
+  impl_->open(path, options.clip_to_digital_range);
   impl_->read_record_times(options.read_annotations);
 }
 

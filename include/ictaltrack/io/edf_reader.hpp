@@ -14,9 +14,10 @@
 // - Physical values are in the channel's own physical dimension (`physical_dimension`, often "uV");
 //   physical = gain * digital + offset with gain = (pmax - pmin) / (dmax - dmin). Channels whose
 //   calibration is impossible (dmin == dmax, pmin == pmax) read as NaN in physical units.
-// - Digital values are the stored integers, sign-extended (16-bit EDF, 24-bit BDF), never clipped
-//   to the digital range; the BDF Status channel is therefore a signed 24-bit value exactly as
-//   EDFlib returns it (mask with 0xFFFFFF for the unsigned trigger word).
+// - Digital values are the stored integers, sign-extended (16-bit EDF, 24-bit BDF) and, like
+//   EDFlib, clipped to [digital_min, digital_max] (ReaderOptions::clip_to_digital_range). The BDF
+//   Status channel is never clipped: it reads as the raw signed 24-bit value, exactly as EDFlib
+//   returns it (sign-extended; mask with 0xFFFFFF for the unsigned trigger word).
 // - Thread-compatible: every const member may be called from several threads on one EdfReader
 //   (reads use pread, there is no shared file position).
 #pragma once
@@ -122,6 +123,9 @@ struct ContiguousSegment {
 struct ReaderOptions {
   /// When false, annotations are not collected (EDF+D record onsets are still read).
   bool read_annotations = true;
+  /// Clip digital values to the channel's [digital_min, digital_max] as EDFlib does (values outside
+  /// are ADC overflow). Never applied to the BDF Status channel or to an empty digital range.
+  bool clip_to_digital_range = true;
 };
 
 class EdfReader {
