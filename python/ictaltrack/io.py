@@ -585,7 +585,12 @@ def _unique_names(labels: list[str]) -> list[str]:
     return names
 
 
-def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None) -> Recording:
+def read_edf(
+    path: str | os.PathLike,
+    *,
+    clip_to_digital_range: bool = True,
+    verbose: bool | str | int | None = None,
+) -> Recording:
     """Open an EDF, EDF+C, EDF+D, BDF, BDF+C or BDF+D file.
 
     The header and all annotations are read now; samples are read on request
@@ -595,6 +600,10 @@ def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None
     ----------
     path : str or path-like
         The file.
+    clip_to_digital_range : bool
+        Clip stored values to each channel's [digital min, digital max], as EDFlib does (values
+        outside are ADC overflow). Never applied to the BDF Status channel. ``False`` returns the
+        stored values as they are (as MNE does).
     verbose : bool | str | int | None
         Logging level for this call, as in MNE: problems the reader worked around (also kept in
         ``info.warnings``) are logged to the ``ictaltrack`` logger at WARNING level; ``True`` or
@@ -620,7 +629,9 @@ def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None
     if level is not None:
         logger.setLevel(level)
     try:
-        recording = Recording(_core.EdfReader(os.fspath(path)))
+        recording = Recording(
+            _core.EdfReader(os.fspath(path), clip_to_digital_range=clip_to_digital_range)
+        )
         for warning in recording.info.warnings:
             logger.warning("%s: %s (%s)", os.fspath(path), warning.message, warning.code)
         logger.info("%r", recording)

@@ -121,9 +121,10 @@ py::dict info_to_dict(const RecordingInfo& info) {
 // takes it exclusively so that it waits for running reads instead of pulling the file away.
 class PyEdfReader {
  public:
-  PyEdfReader(const std::string& path, bool read_annotations) {
+  PyEdfReader(const std::string& path, bool read_annotations, bool clip_to_digital_range) {
     ReaderOptions options;
     options.read_annotations = read_annotations;
+    options.clip_to_digital_range = clip_to_digital_range;
     py::gil_scoped_release release;
     reader_.emplace(path, options);
   }
@@ -248,8 +249,8 @@ void register_io(py::module_& m) {
   py::class_<PyEdfReader>(m, "EdfReader",
                           "Low-level EDF/BDF reader (use ictaltrack.read_edf instead). Times are "
                           "100 ns ticks from the recording start; samples are indices per channel.")
-      .def(py::init<const std::string&, bool>(), py::arg("path"), py::kw_only(),
-           py::arg("read_annotations") = true)
+      .def(py::init<const std::string&, bool, bool>(), py::arg("path"), py::kw_only(),
+           py::arg("read_annotations") = true, py::arg("clip_to_digital_range") = true)
       .def("info", &PyEdfReader::info, "Header summary as a dict (times in 100 ns ticks).")
       .def("annotations", &PyEdfReader::annotations,
            "Annotations as a dict of onset_ticks, duration_ticks (-1: none), description.")

@@ -436,3 +436,19 @@ def test_gil_is_released_during_a_read(tmp_path):
     finally:
         sys.setswitchinterval(previous_interval)
     assert any(seen_during_read), "the main thread never ran during a read: GIL held?"
+
+
+def test_out_of_range_values_are_clipped_like_edflib_unless_asked(tmp_path):
+    spec = SignalSpec("Fp1", "uV", -100, 100, -1000, 1000, 10)
+    digital = np.array([-1500, -1000, 0, 999, 1000, 1001, 2000, 5, -5, 0])
+    path = tmp_path / "overflow.edf"
+    write_edf(path, [spec], [digital])
+    clipped = ictaltrack.read_edf(path).get_data(digital=True)[0]
+    np.testing.assert_array_equal(clipped, np.clip(digital, -1000, 1000))
+    # pyedflib 0.1.42 and MNE do not clip (see docs/reader-conformance.md).
+    unclipped = ictaltrack.read_edf(path, clip_to_digital_range=False)
+    stored = unclipped.get_data(digital=True)[0]
+    np.testing.assert_array_equal(stored, digital)
+    np.testing.assert_array_equal(stored, read_pyedflib(path).digital[0])
+    np.testing.assert_allclose(unclipped.get_data(units="V")[0], read_mne(path).get_data()[0],
+                               rtol=1e-12)
