@@ -156,6 +156,18 @@ class RecordingInfo:
         Gap-free stretches of records.
     warnings : tuple of ReadWarning
         Problems the reader worked around.
+    start_ticks_subsecond : int
+        Sub-second part of the start in 100 ns ticks (exact).
+    start_iso : str
+        The start as ISO 8601 text with 7 decimals when there is a sub-second part.
+    patient, recording : str
+        The 80-character header fields (trimmed, decoded leniently).
+    header_bytes, n_signals : int
+        Header size in bytes; number of signals, annotation signals included.
+    annotation_signals : tuple of int
+        Signal indices of the annotation signals.
+    discontinuous : bool
+        True for EDF+D/BDF+D.
     """
 
     path: str
