@@ -4,9 +4,8 @@
 // never the samples: only the annotation-signal bytes of each record are read. Samples are read on
 // request, for any channel over any sample range, into the caller's buffer. Conventions:
 // - A "signal" is any signal in the header, annotation signals included (EDF signal index).
-// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices run
-// over
-//   data signals only, in header order. `ChannelInfo::signal_index` maps back.
+// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices
+//   run over data signals only, in header order. `ChannelInfo::signal_index` maps back.
 // - Each channel keeps its own exact rate: samples_per_record / record duration. Sample index k of
 //   a channel lies in data record k / samples_per_record. Nothing is ever resampled.
 // - Time is in 100 ns ticks from the recording start (the header start time plus the offset of the
@@ -51,8 +50,7 @@ struct StartDateTime {
   int year = 1985, month = 1, day = 1;  ///< 1985-01-01 when the header date is unreadable (warned)
   int hour = 0, minute = 0, second = 0;
   Ticks subsecond = 0;  ///< 0 <= subsecond < kTicksPerSecond
-  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (seconds with 7 decimals when subsecond !=
-  /// 0).
+  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (7 decimals when subsecond != 0).
   std::string iso8601() const;
 };
 
