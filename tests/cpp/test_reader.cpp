@@ -366,8 +366,7 @@ TEST(TalParsing, SplitsOnsetDurationAndTexts) {
   EXPECT_EQ(tals[1].texts, (std::vector<std::string>{"a", "b"}));
 }
 
-// ---- Corpus files EDFlib refuses: facts read off the bytes by hand (python struct / hex dump)
-// ----
+// ---- Corpus files EDFlib refuses: facts read off the bytes by hand (python struct, hex dump) ---
 
 TEST(ReaderCorpus, NihonKohdenEdfPlusD) {
   const auto path = corpus_file("mne_testing_data/MB0400FU.EDF");
