@@ -232,6 +232,38 @@ TEST(Reader, FirstRecordOffsetOfSecondsMovesTheStartTime) {
   EXPECT_EQ(reader.info().record_onsets[2], 2 * kTicksPerSecond);
 }
 
+TEST(Reader, EdfPlusStartdateGivesYearsBeyond2084) {
+  ScratchDir scratch;
+  EdfBuilder builder;
+  builder.reserved = "EDF+C";
+  builder.start_date = "07.03.85";  // "85" alone means 1985
+  builder.recording = "Startdate 07-MAR-2085 X X X";
+  builder.add_signal("Pz", 4);
+  builder.add_annotation_signal(30);
+  EXPECT_EQ(EdfReader(builder.write(scratch / "future.edf").string()).info().start.year, 2085);
+  builder.reserved.clear();  // plain EDF: the recording field has no defined meaning
+  EXPECT_EQ(EdfReader(builder.write(scratch / "plain.edf").string()).info().start.year, 1985);
+}
+
+TEST(Reader, EdfPlusDOnsetsAreReadEvenWithoutAnnotations) {
+  ScratchDir scratch;
+  EdfBuilder builder;
+  builder.reserved = "EDF+D";
+  builder.record_onsets = {"0", "4", "4.5"};
+  builder.duration_field = "0.5";
+  builder.add_signal("T4", 4);
+  std::string note = "+4.25\x14note\x14";
+  note.push_back('\0');
+  builder.add_annotation_signal(40).extra_tals = {"", note};
+  ReaderOptions options;
+  options.read_annotations = false;
+  const EdfReader reader(builder.write(scratch / "d.edf").string(), options);
+  EXPECT_TRUE(reader.annotations().empty());
+  EXPECT_EQ(reader.info().record_onsets, (std::vector<Ticks>{0, 40'000'000, 45'000'000}));
+  EXPECT_EQ(reader.segments().size(), 2u);
+  EXPECT_EQ(EdfReader(builder.write(scratch / "d.edf").string()).annotations().size(), 1u);
+}
+
 TEST(Reader, AnnotationsAcrossSeveralAnnotationSignalsAndReadAnnotationsOff) {
   ScratchDir scratch;
   EdfBuilder builder;
