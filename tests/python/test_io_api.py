@@ -455,3 +455,20 @@ def test_out_of_range_values_are_clipped_like_edflib_unless_asked(tmp_path):
     np.testing.assert_array_equal(stored, read_pyedflib(path).digital[0])
     np.testing.assert_allclose(unclipped.get_data(units="V")[0], read_mne(path).get_data()[0],
                                rtol=1e-12)
+
+
+def test_to_mne_keeps_the_subsecond_start():
+    from io_oracles import CORPUS_DIR, record_onsets_from_tals
+
+    path = CORPUS_DIR / "mne_testing_data" / "subsecond_starttime.edf"
+    if not path.exists():
+        pytest.skip("subsecond_starttime.edf not in ../shared/corpus")
+    recording = ictaltrack.read_edf(path)
+    raw = recording.to_mne()
+    offset = record_onsets_from_tals(path)[0]  # 0.3945312 s after the header's start second
+    assert raw.info["meas_date"] == datetime(2020, 1, 24, 4, 5, 56, int(offset * 1e6),
+                                             tzinfo=timezone.utc)
+    # Annotation onsets stay relative to that start (the same numbers MNE reads from the file).
+    theirs = read_mne(path)
+    np.testing.assert_allclose(raw.annotations.onset, theirs.annotations.onset, atol=1e-6)
+    assert list(raw.annotations.description) == list(theirs.annotations.description)
