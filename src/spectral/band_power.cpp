@@ -17,13 +17,8 @@
 namespace ictaltrack {
 namespace {
 
-// Spectra are gathered in blocks of this many windows per channel so that band summing is one
-// matrix product per block instead of one small product per window.
-constexpr std::size_t kWindowBlock = 32;
 // Below this many windows in one push, starting worker threads costs more than it saves.
 constexpr std::size_t kMinWindowsForThreads = 4;
-
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -48,9 +43,7 @@ struct FftwFree {
 struct Workspace {
   std::unique_ptr<double, FftwFree> fft_in;
   std::unique_ptr<fftw_complex, FftwFree> fft_out;
-  std::vector<double> straddle;  // a window assembled from the carry buffer and the new chunk
-  RowMatrix spectra;             // kWindowBlock x used bins: |X_k|^2
-  RowMatrix block_power;         // kWindowBlock x band columns
+  std::vector<double> column_sums;  // one per band (+ the relative-power total)
 };
 
 }  // namespace
@@ -140,8 +133,13 @@ struct BandPowerEngine::Impl {
   Eigen::ArrayXd taper;           // window function
   Eigen::ArrayXd centred_index;   // k - (N-1)/2, for linear detrending
   double centred_index_sq_sum = 0;
-  std::size_t first_bin = 0;      // bins [first_bin, first_bin + band_matrix.rows()) are used
-  Eigen::MatrixXd band_matrix;    // used bins x (bands [+ total]): PSD scaling * df per bin
+  // Column c (band c, then the relative-power total) sums bins [first, last) of
+  // bin_weight[k] * |X_k|^2, where bin_weight = density scaling * one-sided factor * df.
+  struct BinRange {
+    std::size_t first = 0, last = 0;
+  };
+  std::vector<BinRange> columns;
+  std::vector<double> bin_weight;
   std::size_t n_bands = 0;
 
   fftw_plan plan = nullptr;
@@ -159,12 +157,11 @@ struct BandPowerEngine::Impl {
   ~Impl();
 
   void validate_and_warn();
-  void build_band_matrix();
+  void build_band_columns();
   void make_plan();
   Workspace make_workspace() const;
 
-  template <typename T>
-  void prepare_window(const T* samples, double* fft_in) const;
+  void prepare_window(double* fft_in) const;
   template <typename T>
   void process_channel(Workspace& ws, std::size_t channel, const T* row, std::size_t n_samples,
                        std::size_t n_windows, double* out_power) ;
@@ -183,7 +180,7 @@ BandPowerEngine::Impl::Impl(double sfreq_in, std::size_t channels, BandPowerOpti
     centred_index[static_cast<Eigen::Index>(k)] =
         static_cast<double>(k) - 0.5 * static_cast<double>(window - 1);
   centred_index_sq_sum = centred_index.square().sum();
-  build_band_matrix();
+  build_band_columns();
 
   std::size_t threads = options.n_threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                                : static_cast<std::size_t>(options.n_threads);
@@ -258,7 +255,7 @@ void BandPowerEngine::Impl::validate_and_warn() {
   }
 }
 
-void BandPowerEngine::Impl::build_band_matrix() {
+void BandPowerEngine::Impl::build_band_columns() {
   const std::size_t n_bins = window / 2 + 1;
   // numpy.fft.rfftfreq: k * (1 / (n * d)) with d = 1 / sfreq, so that band edges select the same
   // bins as numpy/scipy, bit for bit.
@@ -267,44 +264,34 @@ void BandPowerEngine::Impl::build_band_matrix() {
   const double density = 1.0 / (sfreq * taper.square().sum());
   const bool has_nyquist_bin = window % 2 == 0;
 
-  std::vector<std::pair<double, double>> columns;
-  for (const Band& band : options.bands) columns.emplace_back(band.low_hz, band.high_hz);
-  if (options.relative) columns.push_back(total_range);
-
-  std::size_t lo = n_bins, hi = 0;
-  std::vector<std::size_t> bins_per_column(columns.size(), 0);
+  bin_weight.resize(n_bins);
   for (std::size_t k = 0; k < n_bins; ++k) {
-    const double f = static_cast<double>(k) * bin_spacing;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c].first <= f && f < columns[c].second) {
-        lo = std::min(lo, k);
-        hi = std::max(hi, k + 1);
-        ++bins_per_column[c];
+    const bool doubled = k != 0 && !(has_nyquist_bin && k == n_bins - 1);
+    bin_weight[k] = density * df * (doubled ? 2.0 : 1.0);
+  }
+
+  std::vector<std::pair<double, double>> ranges;
+  for (const Band& band : options.bands) ranges.emplace_back(band.low_hz, band.high_hz);
+  if (options.relative) ranges.push_back(total_range);
+  for (const auto& [low, high] : ranges) {
+    // Bin frequencies increase with k, so low <= f < high is one contiguous run of bins.
+    BinRange range{n_bins, n_bins};
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      const double f = static_cast<double>(k) * bin_spacing;
+      if (low <= f && f < high) {
+        if (range.first == n_bins) range.first = k;
+        range.last = k + 1;
       }
     }
+    if (range.first == n_bins) range = {0, 0};
+    columns.push_back(range);
   }
   for (std::size_t b = 0; b < n_bands; ++b) {
-    if (bins_per_column[b] == 0) {
+    if (columns[b].first == columns[b].last) {
       const Band& band = options.bands[b];
       warnings.push_back("band '" + band.name + "' (" + format_hz(band.low_hz) + "-" +
                          format_hz(band.high_hz) + " Hz) contains no frequency bin (df = " +
                          format_hz(df) + " Hz); its power is 0");
-    }
-  }
-  if (hi <= lo) {  // no bin in any column: keep one zero row so the matrix shapes stay valid
-    lo = 0;
-    hi = 1;
-  }
-  first_bin = lo;
-  band_matrix = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(hi - lo),
-                                      static_cast<Eigen::Index>(columns.size()));
-  for (std::size_t k = lo; k < hi; ++k) {
-    const double f = static_cast<double>(k) * bin_spacing;
-    const bool doubled = k != 0 && !(has_nyquist_bin && k == n_bins - 1);
-    const double weight = density * df * (doubled ? 2.0 : 1.0);
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      if (columns[c].first <= f && f < columns[c].second)
-        band_matrix(static_cast<Eigen::Index>(k - lo), static_cast<Eigen::Index>(c)) = weight;
     }
   }
 }
@@ -314,9 +301,7 @@ Workspace BandPowerEngine::Impl::make_workspace() const {
   ws.fft_in.reset(fftw_alloc_real(window));
   ws.fft_out.reset(fftw_alloc_complex(window / 2 + 1));
   if (!ws.fft_in || !ws.fft_out) throw std::bad_alloc();
-  ws.straddle.assign(window, 0.0);
-  ws.spectra.resize(static_cast<Eigen::Index>(kWindowBlock), band_matrix.rows());
-  ws.block_power.resize(static_cast<Eigen::Index>(kWindowBlock), band_matrix.cols());
+  ws.column_sums.assign(columns.size(), 0.0);
   return ws;
 }
 
@@ -337,16 +322,16 @@ void BandPowerEngine::Impl::make_plan() {
     warnings.push_back("could not write FFTW wisdom to '" + options.wisdom_path + "'");
 }
 
-template <typename T>
-void BandPowerEngine::Impl::prepare_window(const T* samples, double* fft_in) const {
+void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
+  // Always on the same aligned buffer: Eigen's vectorised sums peel according to the address, so
+  // working in place keeps every window's result independent of how the stream was chunked.
   const auto n = static_cast<Eigen::Index>(window);
-  const auto x = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(samples, n).template cast<double>();
-  Eigen::Map<Eigen::ArrayXd> in(fft_in, n);
+  Eigen::Map<Eigen::ArrayXd> x(fft_in, n);
   switch (options.detrend) {
-    case Detrend::None: in = x * taper; break;
+    case Detrend::None: x *= taper; break;
     case Detrend::Constant: {
       const double mean = x.sum() / static_cast<double>(window);
-      in = (x - mean) * taper;
+      x = (x - mean) * taper;
       break;
     }
     case Detrend::Linear: {
@@ -354,7 +339,7 @@ void BandPowerEngine::Impl::prepare_window(const T* samples, double* fft_in) con
       // equations independent (intercept = mean, slope = sum(t x) / sum(t^2)).
       const double mean = x.sum() / static_cast<double>(window);
       const double slope = (x * centred_index).sum() / centred_index_sq_sum;
-      in = (x - mean - slope * centred_index) * taper;
+      x = (x - mean - slope * centred_index) * taper;
       break;
     }
   }
@@ -366,38 +351,36 @@ void BandPowerEngine::Impl::process_channel(Workspace& ws, std::size_t channel, 
                                             double* out_power) {
   double* carried = carry.data() + channel * window;
   const std::int64_t carry_begin = consumed - static_cast<std::int64_t>(carry_length);
-  const std::size_t n_used_bins = static_cast<std::size_t>(band_matrix.rows());
-  const std::size_t n_columns = static_cast<std::size_t>(band_matrix.cols());
-  fftw_complex* spectrum = ws.fft_out.get() + first_bin;
+  const fftw_complex* spectrum = ws.fft_out.get();
+  const std::size_t n_columns = columns.size();
 
-  for (std::size_t block_begin = 0; block_begin < n_windows; block_begin += kWindowBlock) {
-    const std::size_t block = std::min(kWindowBlock, n_windows - block_begin);
-    for (std::size_t j = 0; j < block; ++j) {
-      const std::int64_t start =
-          next_start + static_cast<std::int64_t>((block_begin + j) * step);
-      if (start >= consumed) {
-        prepare_window(row + (start - consumed), ws.fft_in.get());
-      } else {
-        const auto from_carry = static_cast<std::size_t>(consumed - start);
-        std::copy_n(carried + (start - carry_begin), from_carry, ws.straddle.data());
-        std::copy_n(row, window - from_carry, ws.straddle.data() + from_carry);
-        prepare_window(ws.straddle.data(), ws.fft_in.get());
-      }
-      fftw_execute_dft_r2c(plan, ws.fft_in.get(), ws.fft_out.get());
-      double* power_row = ws.spectra.row(static_cast<Eigen::Index>(j)).data();
-      for (std::size_t k = 0; k < n_used_bins; ++k)
-        power_row[k] = spectrum[k][0] * spectrum[k][0] + spectrum[k][1] * spectrum[k][1];
+  for (std::size_t w = 0; w < n_windows; ++w) {
+    const std::int64_t start = next_start + static_cast<std::int64_t>(w * step);
+    double* fft_in = ws.fft_in.get();
+    if (start >= consumed) {
+      std::copy_n(row + (start - consumed), window, fft_in);
+    } else {  // the window straddles the previous chunk: its head is in the carry buffer
+      const auto from_carry = static_cast<std::size_t>(consumed - start);
+      std::copy_n(carried + (start - carry_begin), from_carry, fft_in);
+      std::copy_n(row, window - from_carry, fft_in + from_carry);
     }
-    const auto rows = static_cast<Eigen::Index>(block);
-    ws.block_power.topRows(rows).noalias() = ws.spectra.topRows(rows) * band_matrix;
-    for (std::size_t j = 0; j < block; ++j) {
-      double* target = out_power + ((block_begin + j) * n_channels + channel) * n_bands;
-      const double* source = ws.block_power.row(static_cast<Eigen::Index>(j)).data();
-      if (options.relative) {
-        for (std::size_t b = 0; b < n_bands; ++b) target[b] = source[b] / source[n_columns - 1];
-      } else {
-        std::copy_n(source, n_bands, target);
-      }
+    prepare_window(fft_in);
+    fftw_execute_dft_r2c(plan, fft_in, ws.fft_out.get());
+
+    // Plain sequential sums (not a BLAS-style product) so that a window's result never depends
+    // on which other windows share its push: chunked and one-piece runs agree bit for bit.
+    double* column_sum = ws.column_sums.data();
+    for (std::size_t c = 0; c < n_columns; ++c) {
+      double sum = 0.0;
+      for (std::size_t k = columns[c].first; k < columns[c].last; ++k)
+        sum += bin_weight[k] * (spectrum[k][0] * spectrum[k][0] + spectrum[k][1] * spectrum[k][1]);
+      column_sum[c] = sum;
+    }
+    double* target = out_power + (w * n_channels + channel) * n_bands;
+    if (options.relative) {
+      for (std::size_t b = 0; b < n_bands; ++b) target[b] = column_sum[b] / column_sum[n_bands];
+    } else {
+      std::copy_n(column_sum, n_bands, target);
     }
   }
 
@@ -523,13 +506,11 @@ std::int64_t BandPowerEngine::stream_position() const noexcept {
 std::size_t BandPowerEngine::buffered_samples() const noexcept { return impl_->carry_length; }
 std::size_t BandPowerEngine::buffer_bytes() const noexcept {
   const Impl& s = *impl_;
-  std::size_t per_workspace = s.window * sizeof(double) * 2 +
-                              (s.window / 2 + 1) * sizeof(fftw_complex) +
-                              static_cast<std::size_t>(s.band_matrix.rows() + s.band_matrix.cols()) *
-                                  kWindowBlock * sizeof(double);
+  const std::size_t per_workspace =
+      s.window * sizeof(double) + (s.window / 2 + 1) * sizeof(fftw_complex);
   return s.carry.capacity() * sizeof(double) + s.workspaces.size() * per_workspace +
-         static_cast<std::size_t>(s.band_matrix.size()) * sizeof(double) +
-         2 * s.window * sizeof(double);
+         (s.bin_weight.capacity() + 2 * s.window) * sizeof(double) +
+         s.columns.capacity() * sizeof(Impl::BinRange);
 }
 
 namespace {
