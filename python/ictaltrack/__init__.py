@@ -11,6 +11,7 @@ Units and time bases (everywhere in the package):
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 from ictaltrack.filters import SosFilter, butterworth_highpass, butterworth_lowpass, notch_filter
+from ictaltrack.io import Recording, read_edf
 from ictaltrack.spectral import (
     DEFAULT_BANDS,
     Band,
@@ -20,5 +21,6 @@ from ictaltrack.spectral import (
 )
 
 __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
+__all__ += ["Recording", "read_edf"]
 __all__ += ["DEFAULT_BANDS", "Band", "BandPowerResult", "BandPowerStream", "band_power"]
 __all__ += ["SosFilter", "butterworth_highpass", "butterworth_lowpass", "notch_filter"]
