@@ -26,12 +26,15 @@ from ictaltrack import _core
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ictaltrack.io import Picks, Recording
+
 __all__ = [
     "Band",
     "DEFAULT_BANDS",
     "BandPowerResult",
     "BandPowerStream",
     "band_power",
+    "recording_band_power",
 ]
 
 
@@ -100,6 +103,8 @@ class BandPowerResult:
         Whether ``power`` holds relative power.
     total_range : tuple of float
         ``(low_hz, high_hz)`` of the relative-power denominator.
+    channel_names : tuple of str or None
+        Channel labels when known (e.g. from :meth:`ictaltrack.Recording.band_power`).
     """
 
     power: np.ndarray
@@ -109,6 +114,7 @@ class BandPowerResult:
     sfreq: float
     relative: bool
     total_range: tuple[float, float]
+    channel_names: tuple[str, ...] | None = None
 
     @property
     def n_windows(self) -> int:
@@ -124,7 +130,7 @@ class BandPowerResult:
         Parameters
         ----------
         channel_names : sequence of str, optional
-            One name per channel; default ``"0"``, ``"1"``, ...
+            One name per channel; default :attr:`channel_names`, else ``"0"``, ``"1"``, ...
 
         Returns
         -------
@@ -136,7 +142,7 @@ class BandPowerResult:
 
         n_windows, n_channels, n_bands = self.power.shape
         if channel_names is None:
-            channel_names = [str(c) for c in range(n_channels)]
+            channel_names = self.channel_names or [str(c) for c in range(n_channels)]
         if len(channel_names) != n_channels:
             raise ValueError(f"expected {n_channels} channel names, got {len(channel_names)}")
         return pd.DataFrame(
@@ -163,6 +169,7 @@ class BandPowerResult:
             sfreq=first.sfreq,
             relative=first.relative,
             total_range=first.total_range,
+            channel_names=first.channel_names,
         )
 
 
@@ -345,3 +352,72 @@ class BandPowerStream:
     @property
     def warnings(self) -> list[str]:
         return list(self._engine.warnings)
+
+
+def recording_band_power(
+    recording: Recording,
+    picks: Picks = None,
+    *,
+    chunk_s: float = 60.0,
+    units: str = "uV",
+    **options,
+) -> BandPowerResult:
+    """Band power of a recording, streamed from disk chunk by chunk.
+
+    Memory is bounded by ``chunk_s`` and the window, not by the file: a 24 h recording is never
+    loaded whole. For EDF+D/BDF+D files each gap-free segment starts windows afresh (no window
+    spans a gap) and window times are true times from the recording start, gaps included.
+
+    Parameters
+    ----------
+    recording : ictaltrack.Recording
+        An open recording (:func:`ictaltrack.read_edf`).
+    picks : None | str | int | sequence
+        Channels by label or index; they must share one sample rate. Default: all channels.
+    chunk_s : float
+        Seconds read per chunk (does not change the result).
+    units : str
+        Unit of the samples fed to the engine (default microvolts, so power is in uV^2).
+    **options
+        ``bands``, ``window_s``, ``step_s``, ``window``, ``detrend``, ``relative``,
+        ``total_range``, ``n_threads`` as in :func:`band_power`.
+
+    Returns
+    -------
+    BandPowerResult
+        With ``channel_names`` set; ``times`` in seconds from the recording start.
+    """
+    indices = recording._pick(picks)
+    if not indices:
+        raise ValueError("no channel picked")
+    n_samples = recording._common_rate_samples(indices)
+    channels = [recording.info.channels[i] for i in indices]
+    sfreq = float(channels[0].sample_rate)
+    per_record = int(channels[0].samples_per_record)
+    stream = BandPowerStream(sfreq, len(indices), **options)
+    pieces = []
+    for onset_s, _duration, first_record, n_records in recording.info.segments:
+        start = min(first_record * per_record, n_samples)
+        stop = min((first_record + n_records) * per_record, n_samples)
+        if stop <= start:
+            continue
+        # Stream index = samples from the recording start at the true (gap-including) time.
+        stream.begin_segment(max(int(np.floor(onset_s * sfreq + 0.5)), stream.stream_position))
+        for _first, chunk in recording.iter_chunks(
+            chunk_s, picks=indices, units=units, start=start, stop=stop
+        ):
+            pieces.append(stream.push(chunk))
+    names = tuple(channel.label for channel in channels)
+    if not pieces:
+        pieces = [stream.push(np.zeros((len(indices), 0)))]
+    result = BandPowerResult.concatenate(pieces)
+    return BandPowerResult(
+        power=result.power,
+        times=result.times,
+        window_start=result.window_start,
+        bands=result.bands,
+        sfreq=result.sfreq,
+        relative=result.relative,
+        total_range=result.total_range,
+        channel_names=names,
+    )
