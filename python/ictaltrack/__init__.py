@@ -10,7 +10,17 @@ Units and time bases (everywhere in the package):
 
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.filters import SosFilter, butterworth_highpass, butterworth_lowpass, notch_filter
 from ictaltrack.io import Recording, read_edf
+from ictaltrack.spectral import (
+    DEFAULT_BANDS,
+    Band,
+    BandPowerResult,
+    BandPowerStream,
+    band_power,
+)
 
 __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
 __all__ += ["Recording", "read_edf"]
+__all__ += ["DEFAULT_BANDS", "Band", "BandPowerResult", "BandPowerStream", "band_power"]
+__all__ += ["SosFilter", "butterworth_highpass", "butterworth_lowpass", "notch_filter"]

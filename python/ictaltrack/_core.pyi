@@ -37,6 +37,89 @@ class EdfReader:
     def closed(self) -> bool: ...
 
 # --- spectral ---
+_BandTuple = tuple[str, float, float]
+
+def default_bands() -> list[_BandTuple]: ...
+def band_power(
+    data: npt.ArrayLike,
+    sfreq: float,
+    bands: list[_BandTuple] | None = None,
+    window_s: float = 2.0,
+    step_s: float = 1.0,
+    window: str = "hann",
+    detrend: str = "constant",
+    relative: bool = False,
+    total_range: tuple[float, float] | None = None,
+    n_threads: int = 1,
+    planning: str = "estimate",
+    wisdom_path: str = "",
+) -> tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float64],
+    list[str],
+    list[_BandTuple],
+    tuple[float, float],
+]: ...
+
+class BandPowerEngine:
+    def __init__(
+        self,
+        sfreq: float,
+        n_channels: int,
+        bands: list[_BandTuple] | None = None,
+        window_s: float = 2.0,
+        step_s: float = 1.0,
+        window: str = "hann",
+        detrend: str = "constant",
+        relative: bool = False,
+        total_range: tuple[float, float] | None = None,
+        n_threads: int = 1,
+        planning: str = "estimate",
+        wisdom_path: str = "",
+    ) -> None: ...
+    def push(
+        self, chunk: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64], npt.NDArray[np.float64]]: ...
+    def begin_segment(self, start_sample: int) -> None: ...
+    @property
+    def sfreq(self) -> float: ...
+    @property
+    def n_channels(self) -> int: ...
+    @property
+    def window_samples(self) -> int: ...
+    @property
+    def step_samples(self) -> int: ...
+    @property
+    def frequency_resolution(self) -> float: ...
+    @property
+    def bands(self) -> list[_BandTuple]: ...
+    @property
+    def total_range(self) -> tuple[float, float]: ...
+    @property
+    def relative(self) -> bool: ...
+    @property
+    def warnings(self) -> list[str]: ...
+    @property
+    def stream_position(self) -> int: ...
+    @property
+    def buffered_samples(self) -> int: ...
+
+def butterworth_lowpass(order: int, cutoff_hz: float, sfreq: float) -> npt.NDArray[np.float64]: ...
+def butterworth_highpass(order: int, cutoff_hz: float, sfreq: float) -> npt.NDArray[np.float64]: ...
+def notch_filter(notch_hz: float, quality: float, sfreq: float) -> npt.NDArray[np.float64]: ...
+
+class SosFilter:
+    def __init__(self, sos: npt.ArrayLike, n_channels: int) -> None: ...
+    def process(self, data: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+    def reset(self) -> None: ...
+    state: npt.NDArray[np.float64]  # (n_channels, n_sections, 2)
+    @property
+    def sos(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def n_channels(self) -> int: ...
+    @property
+    def n_sections(self) -> int: ...
 
 # --- electrodes ---
 

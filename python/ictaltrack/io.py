@@ -32,6 +32,8 @@ from ictaltrack.errors import UnsupportedError
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import mne
 
+    from ictaltrack.spectral import BandPowerResult
+
 __all__ = ["ChannelInfo", "Recording", "RecordingInfo", "ReadWarning", "read_edf"]
 
 logger = logging.getLogger("ictaltrack")
@@ -487,6 +489,18 @@ class Recording:
         for first in range(start, stop, chunk):
             last = min(first + chunk, stop)
             yield first, self._read(indices, first, last, scales, dtype, False)
+
+    def band_power(self, picks: Picks = None, **options: Any) -> BandPowerResult:
+        """Band power per channel over sliding windows, streamed from disk.
+
+        A thin wrapper over :func:`ictaltrack.spectral.recording_band_power` (see there for the
+        options: ``bands``, ``window_s``, ``step_s``, ``window``, ``detrend``, ``relative``,
+        ``total_range``, ``n_threads``, ``chunk_s``, ``units``). Power is in uV^2 by default; no
+        window spans a gap of an EDF+D/BDF+D file; times are seconds from the recording start.
+        """
+        from ictaltrack.spectral import recording_band_power
+
+        return recording_band_power(self, picks, **options)
 
     def times(self, channel: int | str = 0, start: int | None = None,
               stop: int | None = None) -> np.ndarray:
