@@ -29,7 +29,18 @@ void apply_weights(const std::vector<T>& weights, std::size_t n_out, std::size_t
   Eigen::Map<Matrix, 0, Stride> out(output, static_cast<Eigen::Index>(n_out),
                                     static_cast<Eigen::Index>(n_samples),
                                     Stride(static_cast<Eigen::Index>(output_stride)));
-  out.noalias() = w * in;
+  // Row by row, adding the non-zero weights in channel order: every output sample then sees
+  // the same operations whatever the chunk length, so chunked and whole-file results are
+  // bit-identical (a dense GEMM blocks differently per size), and the sparse bipolar rows cost
+  // two passes instead of n_in.
+  for (Eigen::Index r = 0; r < out.rows(); ++r) {
+    auto row = out.row(r);
+    row.setZero();
+    for (Eigen::Index c = 0; c < w.cols(); ++c) {
+      const T weight = w(r, c);
+      if (weight != T(0)) row += weight * in.row(c);
+    }
+  }
 }
 
 bool referential_eeg(const ChannelInfo& channel) {

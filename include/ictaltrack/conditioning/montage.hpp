@@ -37,7 +37,8 @@ class Montage {
 
   /// Re-references a channel-major block: input row c (c < input_channels()) holds n_samples
   /// values starting at input + c * input_stride; output row r is written at
-  /// output + r * output_stride. Units are kept (a montage is a difference of signals).
+  /// output + r * output_stride; output must not overlap input. Units are kept (a montage is a
+  /// weighted difference of signals). Throws std::invalid_argument when a stride < n_samples.
   void apply(const float* input, std::size_t input_stride, float* output,
              std::size_t output_stride, std::size_t n_samples) const;
   void apply(const double* input, std::size_t input_stride, double* output,
