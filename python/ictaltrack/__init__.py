@@ -10,5 +10,23 @@ Units and time bases (everywhere in the package):
 
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.electrodes import (
+    average_reference,
+    bipolar,
+    channel_table,
+    electrode_positions,
+    montage_names,
+    neighbours,
+    parse_label,
+)
 
 __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
+__all__ += [
+    "average_reference",
+    "bipolar",
+    "channel_table",
+    "electrode_positions",
+    "montage_names",
+    "neighbours",
+    "parse_label",
+]
