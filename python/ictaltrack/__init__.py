@@ -24,3 +24,22 @@ __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
 __all__ += ["Recording", "read_edf"]
 __all__ += ["DEFAULT_BANDS", "Band", "BandPowerResult", "BandPowerStream", "band_power"]
 __all__ += ["SosFilter", "butterworth_highpass", "butterworth_lowpass", "notch_filter"]
+from ictaltrack.electrodes import (
+    average_reference,
+    bipolar,
+    channel_table,
+    electrode_positions,
+    montage_names,
+    neighbours,
+    parse_label,
+)
+
+__all__ += [
+    "average_reference",
+    "bipolar",
+    "channel_table",
+    "electrode_positions",
+    "montage_names",
+    "neighbours",
+    "parse_label",
+]
