@@ -10,5 +10,7 @@ Units and time bases (everywhere in the package):
 
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.simulate import simulate, simulation_defaults
 
 __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
+__all__ += ["simulate", "simulation_defaults"]
