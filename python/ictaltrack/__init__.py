@@ -10,5 +10,6 @@ Units and time bases (everywhere in the package):
 
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.scoring import evaluate
 
-__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
+__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError", "evaluate"]
