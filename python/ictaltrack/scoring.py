@@ -83,7 +83,8 @@ class EventScores:
     reference_events, hypothesis_events : int
         Event counts after merging and splitting (``reference_events`` is timescoring's refTrue).
     sensitivity, precision, f1 : float
-        ``tp / reference_events``; ``tp / (tp + fp)``; ``2 tp / (2 tp + fp + reference_events - tp)``.
+        ``tp / reference_events``; ``tp / (tp + fp)``;
+        ``2 tp / (2 tp + fp + reference_events - tp)``.
         NaN when the denominator is zero (sensitivity is NaN without reference events).
     fp_per_24h : float
         ``fp`` divided by the recording duration in days.
@@ -391,7 +392,8 @@ def migration_summary(seizures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "bilateral": left > 0 and right > 0,
         "predominant_hemisphere": predominant,
         "migrating": len(sites) >= 2,
-        "overlapping_pairs": sum(b["onset_s"] < a["offset_s"] for a, b in zip(ordered, ordered[1:])),
+        "overlapping_pairs": sum(b["onset_s"] < a["offset_s"]
+                                 for a, b in zip(ordered, ordered[1:])),
     }
 
 
@@ -428,6 +430,12 @@ class LocalisationScores:
     summary_agreement : float
         Fraction of (bilateral, predominant hemisphere, migrating) that agree between
         :func:`migration_summary` of truth and of detections.
+    hemisphere_correct, hemisphere_known, region_correct, region_known : int
+        Numerators and denominators of the two accuracies (for pooling over recordings).
+    migration_agreeing, shift_class_agreeing : int
+        Numerators of the two agreements (denominator ``migration_pairs``).
+    latencies_s : tuple of float
+        The onset latency of every matched pair, in true-onset order.
     truth_summary, detected_summary : dict
         The two summaries.
     """
@@ -446,6 +454,13 @@ class LocalisationScores:
     migration_agreement: float
     shift_class_agreement: float
     summary_agreement: float
+    hemisphere_correct: int = field(repr=False)
+    hemisphere_known: int = field(repr=False)
+    region_correct: int = field(repr=False)
+    region_known: int = field(repr=False)
+    migration_agreeing: int = field(repr=False)
+    shift_class_agreeing: int = field(repr=False)
+    latencies_s: tuple = field(repr=False)
     truth_summary: dict = field(repr=False)
     detected_summary: dict = field(repr=False)
 
@@ -455,6 +470,8 @@ class LocalisationScores:
         for key, value in asdict(self).items():
             if isinstance(value, dict):
                 out[key] = {k: _json_number(v) for k, v in value.items()}
+            elif isinstance(value, (tuple, list)):
+                out[key] = [_json_number(v) for v in value]
             else:
                 out[key] = _json_number(value)
         return out
@@ -490,6 +507,8 @@ def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
     detected_summary = migration_summary(detected)
     summary_keys = ("bilateral", "predominant_hemisphere", "migrating")
     summary_hits = sum(truth_summary[key] == detected_summary[key] for key in summary_keys)
+    hemisphere_correct = sum(t["hemisphere"] == d["hemisphere"] for t, d in known_hemisphere)
+    region_correct = sum(t["region"] == d["region"] for t, d in known_region)
 
     return LocalisationScores(
         true_seizures=len(truth),
@@ -497,11 +516,8 @@ def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
         matched=len(pairs),
         latency_median_s=float(np.median(latencies)) if latencies.size else math.nan,
         latency_p90_s=float(np.percentile(latencies, 90)) if latencies.size else math.nan,
-        hemisphere_accuracy=_fraction(
-            sum(t["hemisphere"] == d["hemisphere"] for t, d in known_hemisphere),
-            len(known_hemisphere)),
-        region_accuracy=_fraction(
-            sum(t["region"] == d["region"] for t, d in known_region), len(known_region)),
+        hemisphere_accuracy=_fraction(hemisphere_correct, len(known_hemisphere)),
+        region_accuracy=_fraction(region_correct, len(known_region)),
         overlapping_pairs=len(overlapping),
         overlapping_pairs_separated=separated,
         overlap_separation=_fraction(separated, len(overlapping)),
@@ -509,6 +525,13 @@ def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
         migration_agreement=_fraction(migration_hits, migration_total),
         shift_class_agreement=_fraction(shift_hits, migration_total),
         summary_agreement=summary_hits / len(summary_keys),
+        hemisphere_correct=hemisphere_correct,
+        hemisphere_known=len(known_hemisphere),
+        region_correct=region_correct,
+        region_known=len(known_region),
+        migration_agreeing=migration_hits,
+        shift_class_agreeing=shift_hits,
+        latencies_s=tuple(float(x) for x in latencies),
         truth_summary=truth_summary,
         detected_summary=detected_summary,
     )

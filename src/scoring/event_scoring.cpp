@@ -65,7 +65,8 @@ std::vector<ScoredEvent> checked_sorted(const std::vector<ScoredEvent>& events, 
 // Events separated by less than `min_gap_s` (gap = start - previous end, negative when they
 // overlap) become one event. timescoring takes the later event's end even when that event lies
 // inside the earlier one; the union (max of the ends) is kept here instead.
-std::vector<ScoredEvent> merge_neighbours(const std::vector<ScoredEvent>& sorted, double min_gap_s) {
+std::vector<ScoredEvent> merge_neighbours(const std::vector<ScoredEvent>& sorted,
+                                          double min_gap_s) {
   std::vector<ScoredEvent> merged;
   for (const ScoredEvent& e : sorted) {
     if (!merged.empty() && e.start_s - merged.back().end_s < min_gap_s) {
