@@ -110,7 +110,7 @@ SUITE: tuple[Recording, ...] = (
     _rec("ipsi-ref-1h", "mostly ipsilateral migration", 1, 116, "referential",
          contralateral_probability=0.15),
     _rec("eegref-ref-1h", "TUH-style labels, T7/P7 names", 1, 117, "referential",
-         label_style="eeg_ref", new_temporal_names=True),
+         label_style="eeg-ref", temporal_names="new"),
     _rec("long-ref-3h", "easy, long", 3, 118, "referential"),
     _rec("hard-bip-3h", "low amplitude + heavy artifacts", 3, 119, "bipolar",
          **_LOW_AMPLITUDE, **_HEAVY_ARTIFACTS),
