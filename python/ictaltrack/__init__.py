@@ -11,5 +11,8 @@ Units and time bases (everywhere in the package):
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 from ictaltrack.scoring import evaluate
+from ictaltrack.simulate import simulate, simulation_defaults
 
-__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError", "evaluate"]
+__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
+__all__ += ["simulate", "simulation_defaults"]
+__all__ += ["evaluate"]

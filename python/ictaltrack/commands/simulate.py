@@ -1,0 +1,147 @@
+"""``ictaltrack simulate OUT.edf``: write a synthetic recording with migrating seizures + truth."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+_UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_PART = re.compile(r"(\d+(?:\.\d+)?)(s|sec|min|m|h|d)")
+
+
+def parse_duration(text: str) -> float:
+    """Parse ``90``, ``90s``, ``30min``, ``2h``, ``1.5h``, ``1h30min`` or ``1d`` into seconds."""
+    cleaned = text.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+        seconds = float(cleaned)
+    else:
+        parts = _PART.findall(cleaned)
+        if not parts or "".join(n + u for n, u in parts) != cleaned:
+            raise argparse.ArgumentTypeError(
+                f"cannot read duration {text!r} (examples: 90s, 30min, 2h, 1h30min)"
+            )
+        seconds = sum(float(number) * _UNITS[unit] for number, unit in parts)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"duration must be positive, got {text!r}")
+    return seconds
+
+
+def _range(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected MIN,MAX (e.g. 40,150), got {text!r}") from None
+    return low, high
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "simulate",
+        help="write a synthetic EEG recording with migrating focal seizures (EDF+ + JSON truth)",
+        description=(
+            "Write a deterministic synthetic infant EEG recording with migrating focal seizures "
+            "and artifacts as EDF+ (or BDF+), and its ground truth as OUT.json. "
+            "See docs/simulator.md."
+        ),
+    )
+    parser.add_argument("out", metavar="OUT.edf", help="file to write (atomically)")
+    parser.add_argument("--duration", type=parse_duration, default=600.0,
+                        help="length, e.g. 90s, 30min, 2h, 1h30min (default 10min)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--montage", choices=("referential", "bipolar"), default="referential",
+                        help="19 referential channels or 23 CHB-MIT bipolar ones")
+    parser.add_argument("--label-style", choices=("plain", "eeg-ref", "linked-ears", "average"),
+                        default="plain",
+                        help="referential labels: Fp1, 'EEG FP1-REF', FP1-LE or Fp1-Avg")
+    parser.add_argument("--temporal-names", choices=("old", "new"), default="old",
+                        help="T3/T4/T5/T6 (old) or T7/T8/P7/P8 (new)")
+    parser.add_argument("--sample-rate", type=int, default=256, help="Hz (default 256)")
+    parser.add_argument("--bdf", action="store_true", help="write 24-bit BDF+ instead of EDF+")
+    parser.add_argument("--seizures", type=int, default=None,
+                        help="exact number of seizures (default: as many as fit)")
+    parser.add_argument("--seizure-duration", type=_range, metavar="MIN,MAX",
+                        help="seizure duration range in seconds (default 40,150)")
+    parser.add_argument("--interval", type=_range, metavar="MIN,MAX",
+                        help="offset-to-next-onset interval range in seconds (default 60,600)")
+    parser.add_argument("--first-onset", type=_range, metavar="MIN,MAX",
+                        help="onset range of the first seizure in seconds (default 30,90)")
+    parser.add_argument("--overlap-probability", type=float, default=0.15,
+                        help="chance that a seizure starts before the previous ends (0.15)")
+    parser.add_argument("--contralateral-probability", type=float, default=0.7,
+                        help="chance that the next seizure is in the other hemisphere (0.7)")
+    parser.add_argument("--no-artifacts", action="store_true",
+                        help="no blinks, muscle, electrode pops or movement")
+    for name, default in (("blinks", 60), ("muscle", 20), ("electrode-pops", 10),
+                          ("movement", 6)):
+        parser.add_argument(f"--{name}-per-hour", type=float, default=None,
+                            help=f"{name.replace('-', ' ')} rate per hour (default {default}; "
+                                 "0 disables)")
+    parser.add_argument("--bad-channel", choices=("none", "flat", "disconnected"), default="none",
+                        help="make one electrode flat or disconnected (default none)")
+    parser.add_argument("--bad-channel-electrode", default="",
+                        help="which electrode (default: drawn from the seed)")
+    parser.add_argument("--line-noise", type=float, default=None, metavar="HZ",
+                        help="mains frequency (default 50; 0 disables)")
+    parser.add_argument("--json", default=None, metavar="PATH",
+                        help="truth file (default: OUT with extension .json)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> dict:
+    """The keyword arguments of :func:`ictaltrack.simulate.simulate` for parsed CLI arguments."""
+    options: dict = {
+        "duration_s": args.duration,
+        "seed": args.seed,
+        "montage": args.montage,
+        "label_style": args.label_style,
+        "temporal_names": args.temporal_names,
+        "sample_rate_hz": args.sample_rate,
+        "file_type": "bdf" if args.bdf else "edf",
+        "n_seizures": args.seizures,
+        "overlap_probability": args.overlap_probability,
+        "contralateral_probability": args.contralateral_probability,
+        "bad_channel": args.bad_channel,
+        "bad_channel_electrode": args.bad_channel_electrode,
+    }
+    for attribute, prefix in (("seizure_duration", "seizure_duration"),
+                              ("interval", "interval"), ("first_onset", "first_onset")):
+        value = getattr(args, attribute)
+        if value is not None:
+            options[f"{prefix}_min_s"], options[f"{prefix}_max_s"] = value
+    for name in ("blinks", "muscle", "electrode_pops", "movement"):
+        if args.no_artifacts:
+            options[name] = False
+        rate = getattr(args, f"{name}_per_hour")
+        if rate is not None:
+            options[f"{name}_per_hour"] = rate
+            if rate == 0:
+                options[name] = False
+    if args.line_noise is not None:
+        options["line_noise_hz"] = args.line_noise
+    if args.json is not None:
+        options["json_path"] = args.json
+    return options
+
+
+def run(args: argparse.Namespace) -> int:
+    from ictaltrack.simulate import simulate
+
+    try:
+        truth = simulate(args.out, **options_from_args(args))
+    except ValueError as error:
+        print(f"ictaltrack simulate: {error}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        seizures = truth["seizures"]
+        overlapping = sum(1 for s in seizures if s["overlaps_previous"])
+        print(f"{args.out}: {truth['duration_s']:g} s, {len(truth['channels'])} channels, "
+              f"{len(seizures)} seizures ({overlapping} overlapping), "
+              f"{len(truth['artifacts'])} artifacts")
+        for s in seizures:
+            print(f"  seizure {s['index']}: {s['onset_s']:.3f}-{s['offset_s']:.3f} s "
+                  f"{s['hemisphere']} {s['region']} ({', '.join(s['focus_electrodes'])})"
+                  + (" overlaps previous" if s["overlaps_previous"] else ""))
+    return 0

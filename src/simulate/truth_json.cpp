@@ -1,0 +1,148 @@
+// The truth sidecar as JSON. Numbers are printed with std::to_chars (shortest text that reads
+// back to the same double), so the file is the same on every platform for the same values.
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <type_traits>
+
+#include "ictaltrack/simulate/simulator.hpp"
+
+#ifndef ICTALTRACK_LIBRARY_VERSION
+#define ICTALTRACK_LIBRARY_VERSION "unknown"
+#endif
+
+namespace ictaltrack {
+namespace {
+
+/// Bumped whenever the same configuration would produce different samples or truth.
+constexpr int kSimulatorModelVersion = 1;
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* const hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+std::string string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quoted(items[i]);
+  return out + "]";
+}
+
+std::string onset_map(const std::map<std::string, double>& onsets, const std::string& indent) {
+  if (onsets.empty()) return "{}";
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [name, seconds] : onsets) {
+    out += (first ? "\n" : ",\n") + indent + "  " + quoted(name) + ": " + number(seconds);
+    first = false;
+  }
+  return out + "\n" + indent + "}";
+}
+
+template <typename T>
+std::string config_value(const T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return value ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return quoted(value);
+  } else if constexpr (std::is_integral_v<T>) {
+    return std::to_string(value);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return number(value);
+  } else {
+    return quoted(to_string(value));
+  }
+}
+
+}  // namespace
+
+std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& config) {
+  std::string j = "{\n";
+  j += "  \"format\": \"ictaltrack-simulation-truth\",\n";
+  j += "  \"generator\": {\"name\": \"ictaltrack simulator\", \"version\": " +
+       quoted(ICTALTRACK_LIBRARY_VERSION) +
+       ", \"model_version\": " + std::to_string(kSimulatorModelVersion) + "},\n";
+  j += "  \"seed\": " + std::to_string(config.seed) + ",\n";
+  j += "  \"duration_s\": " + number(truth.duration_s) + ",\n";
+  j += "  \"sample_rate_hz\": " + std::to_string(truth.sample_rate_hz) + ",\n";
+  j += "  \"montage\": " + quoted(to_string(config.montage)) + ",\n";
+  j += "  \"channels\": " + string_list(truth.channel_labels) + ",\n";
+
+  j += "  \"seizures\": [";
+  for (std::size_t i = 0; i < truth.seizures.size(); ++i) {
+    const auto& s = truth.seizures[i];
+    j += i ? ",\n    {\n" : "\n    {\n";
+    j += "      \"index\": " + std::to_string(s.index) + ",\n";
+    j += "      \"onset_s\": " + number(s.onset_s) + ",\n";
+    j += "      \"offset_s\": " + number(s.offset_s) + ",\n";
+    j += "      \"focus_electrodes\": " + string_list({s.focus_electrode}) + ",\n";
+    j += "      \"region\": " + quoted(s.region) + ",\n";
+    j += "      \"hemisphere\": " + quoted(s.hemisphere) + ",\n";
+    j += "      \"overlaps_previous\": " + std::string(s.overlaps_previous ? "true" : "false") +
+         ",\n";
+    j += "      \"onset_frequency_hz\": " + number(s.onset_frequency_hz) + ",\n";
+    j += "      \"end_frequency_hz\": " + number(s.end_frequency_hz) + ",\n";
+    j += "      \"amplitude_uv\": " + number(s.amplitude_uv) + ",\n";
+    j += "      \"annotation\": " + quoted(s.annotation) + ",\n";
+    j += "      \"channel_onsets\": " + onset_map(s.channel_onsets, "      ") + ",\n";
+    j += "      \"electrode_onsets\": " + onset_map(s.electrode_onsets, "      ") + "\n";
+    j += "    }";
+  }
+  j += truth.seizures.empty() ? "],\n" : "\n  ],\n";
+
+  j += "  \"artifacts\": [";
+  for (std::size_t i = 0; i < truth.artifacts.size(); ++i) {
+    const auto& a = truth.artifacts[i];
+    j += (i ? ",\n    " : "\n    ");
+    j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + number(a.onset_s) +
+         ", \"offset_s\": " + number(a.offset_s) + ", \"annotation\": " + quoted(a.annotation) +
+         ", \"electrodes\": " + string_list(a.electrodes) +
+         ", \"channels\": " + string_list(a.channels) + "}";
+  }
+  j += truth.artifacts.empty() ? "],\n" : "\n  ],\n";
+
+  j += "  \"bad_channels\": [";
+  for (std::size_t i = 0; i < truth.bad_channels.size(); ++i) {
+    const auto& b = truth.bad_channels[i];
+    j += (i ? ", " : "");
+    j += "{\"electrode\": " + quoted(b.electrode) + ", \"kind\": " + quoted(b.kind) +
+         ", \"channels\": " + string_list(b.channels) + "}";
+  }
+  j += "],\n";
+
+  j += "  \"config\": {";
+  bool first = true;
+  for_each_config_field(config, [&](const char* name, const auto& value) {
+    j += (first ? "\n    " : ",\n    ") + quoted(name) + ": " + config_value(value);
+    first = false;
+  });
+  j += "\n  }\n}\n";
+  return j;
+}
+
+}  // namespace ictaltrack
