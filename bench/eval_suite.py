@@ -19,8 +19,9 @@ from ictaltrack import evaluation
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these recordings")
-    parser.add_argument("--markdown", type=Path,
-                        default=Path(__file__).resolve().parent.parent / "docs" / "evaluation.md",
+    parser.add_argument("--markdown",
+                        default=str(Path(__file__).resolve().parent.parent / "docs" /
+                                    "evaluation.md"),
                         help="where to write the Markdown report ('' to skip)")
     args = parser.parse_args(argv)
 
@@ -40,10 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     label = evaluation.PLACEHOLDER_LABEL
     print(evaluation.format_table(results, detector_label=label))
     print(f"\n{len(results)} recordings, {seconds:.0f} s", file=sys.stderr)
-    if str(args.markdown):
+    if args.markdown:
         command = "make eval" if not args.only else "bench/eval_suite.py --only " + " ".join(
             args.only)
-        args.markdown.write_text(evaluation.format_markdown(
+        Path(args.markdown).write_text(evaluation.format_markdown(
             results, detector_label=label, command=command, seconds=seconds))
         print(f"wrote {args.markdown}", file=sys.stderr)
     return 0
