@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
 
-.PHONY: all deps venv cpp python test test-cpp test-python demo bench clean
+.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval clean
 
 all: cpp python
 
@@ -47,6 +47,11 @@ demo: python
 
 bench: cpp python
 	@for b in $(CPP_BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+
+# Simulated evaluation suite: one table of SzCORE event, localisation and migration scores, also
+# written to docs/evaluation.md. Recordings are cached in $ICTALTRACK_EVAL_DIR (or ~/.cache).
+eval: python
+	$(VENV_PYTHON) bench/eval_suite.py
 
 clean:
 	rm -rf build

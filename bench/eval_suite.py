@@ -1,0 +1,54 @@
+"""`make eval`: generate the simulated evaluation suite (cached), detect, score, print one table.
+
+Usage: .venv/bin/python bench/eval_suite.py [--only NAME ...] [--markdown docs/evaluation.md]
+
+The suite and the placeholder detector live in ictaltrack.evaluation. Recordings are cached in
+$ICTALTRACK_EVAL_DIR (default ~/.cache/ictaltrack/eval), never in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ictaltrack import evaluation
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these recordings")
+    parser.add_argument("--markdown",
+                        default=str(Path(__file__).resolve().parent.parent / "docs" /
+                                    "evaluation.md"),
+                        help="where to write the Markdown report ('' to skip)")
+    args = parser.parse_args(argv)
+
+    recordings = evaluation.SUITE
+    if args.only:
+        unknown = set(args.only) - {r.name for r in recordings}
+        if unknown:
+            parser.error(f"unknown recordings: {', '.join(sorted(unknown))}")
+        recordings = tuple(r for r in recordings if r.name in args.only)
+
+    started = time.perf_counter()
+    print(f"cache: {evaluation.cache_dir()}", file=sys.stderr)
+    results = evaluation.run_suite(
+        evaluation.placeholder_detector, recordings=recordings,
+        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    seconds = time.perf_counter() - started
+    label = evaluation.PLACEHOLDER_LABEL
+    print(evaluation.format_table(results, detector_label=label))
+    print(f"\n{len(results)} recordings, {seconds:.0f} s", file=sys.stderr)
+    if args.markdown:
+        command = "make eval" if not args.only else "bench/eval_suite.py --only " + " ".join(
+            args.only)
+        Path(args.markdown).write_text(evaluation.format_markdown(
+            results, detector_label=label, command=command, seconds=seconds))
+        print(f"wrote {args.markdown}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
