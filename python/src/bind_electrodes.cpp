@@ -21,7 +21,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-py::dict channel_dict(const ChannelInfo& c) {
+py::dict channel_dict(const LabelInfo& c) {
   py::dict d;
   d["label"] = c.label;
   d["name"] = c.name;
@@ -53,7 +53,7 @@ py::dict site_dict(const ElectrodeSite& s) {
   return d;
 }
 
-std::vector<bool> bad_mask(const std::vector<ChannelInfo>& channels,
+std::vector<bool> bad_mask(const std::vector<LabelInfo>& channels,
                            const std::optional<std::vector<bool>>& bad) {
   if (!bad) return {};
   if (bad->size() != channels.size()) {

@@ -43,15 +43,15 @@ void apply_weights(const std::vector<T>& weights, std::size_t n_out, std::size_t
   }
 }
 
-bool referential_eeg(const ChannelInfo& channel) {
+bool referential_eeg(const LabelInfo& channel) {
   return channel.kind == ChannelKind::eeg && !channel.is_bipolar && !channel.anode.empty();
 }
 
 // Referential channels must share one reference to be subtracted or averaged; an unstated
 // reference ("Fp1", "EEG Fp1") is taken to be the recording's common one.
-void check_common_reference(const std::vector<const ChannelInfo*>& used, const char* what) {
+void check_common_reference(const std::vector<const LabelInfo*>& used, const char* what) {
   std::set<std::string> references;
-  for (const ChannelInfo* channel : used) {
+  for (const LabelInfo* channel : used) {
     if (!channel->reference.empty()) references.insert(channel->reference);
   }
   if (references.size() > 1) {
@@ -110,13 +110,13 @@ void Montage::apply(const double* input, std::size_t input_stride, double* outpu
                 output_stride, n_samples);
 }
 
-Montage average_reference(const std::vector<ChannelInfo>& channels, const std::vector<bool>& bad) {
+Montage average_reference(const std::vector<LabelInfo>& channels, const std::vector<bool>& bad) {
   if (!bad.empty() && bad.size() != channels.size()) {
     throw std::invalid_argument("average_reference: one bad flag per channel is needed");
   }
   std::vector<std::size_t> eligible;
   std::vector<std::size_t> good;
-  std::vector<const ChannelInfo*> used;
+  std::vector<const LabelInfo*> used;
   for (std::size_t c = 0; c < channels.size(); ++c) {
     if (!referential_eeg(channels[c])) continue;
     eligible.push_back(c);
@@ -139,13 +139,13 @@ Montage average_reference(const std::vector<ChannelInfo>& channels, const std::v
   return Montage(n_in, std::move(labels), std::move(weights));
 }
 
-Montage bipolar_montage(const std::vector<ChannelInfo>& channels,
+Montage bipolar_montage(const std::vector<LabelInfo>& channels,
                         const std::vector<Derivation>& derivations, MissingDerivations on_missing,
                         std::vector<Derivation>* skipped) {
   std::map<std::string, std::size_t> referential;  // first referential channel per electrode
   std::map<std::pair<std::string, std::string>, std::size_t> recorded_pairs;
   for (std::size_t c = 0; c < channels.size(); ++c) {
-    const ChannelInfo& channel = channels[c];
+    const LabelInfo& channel = channels[c];
     if (referential_eeg(channel)) {
       referential.emplace(channel.anode, c);
       // "T4-A2" is read as T8 referred to A2, yet it also is the recorded pair T8-A2.
@@ -160,7 +160,7 @@ Montage bipolar_montage(const std::vector<ChannelInfo>& channels,
   const std::size_t n_in = channels.size();
   std::vector<double> weights;
   std::vector<std::string> labels;
-  std::vector<const ChannelInfo*> used;
+  std::vector<const LabelInfo*> used;
   for (const Derivation& derivation : derivations) {
     const std::string anode = canonical_electrode(derivation.anode);
     const std::string cathode = canonical_electrode(derivation.cathode);

@@ -96,7 +96,7 @@ bool is_dummy(std::string_view label) {
   return dash && (i == label.size() || all_digits(label.substr(i)));
 }
 
-void place_referential(ChannelInfo& info, const ElectrodeSite& site) {
+void place_referential(LabelInfo& info, const ElectrodeSite& site) {
   info.kind = ChannelKind::eeg;
   info.name = site.name;
   info.anode = site.name;
@@ -107,7 +107,7 @@ void place_referential(ChannelInfo& info, const ElectrodeSite& site) {
   info.position_2d = site.position_2d;
 }
 
-void place_bipolar(ChannelInfo& info, const ElectrodeSite& anode, const ElectrodeSite& cathode) {
+void place_bipolar(LabelInfo& info, const ElectrodeSite& anode, const ElectrodeSite& cathode) {
   info.kind = ChannelKind::eeg;
   info.is_bipolar = true;
   info.name = anode.name + "-" + cathode.name;
@@ -127,10 +127,10 @@ void place_bipolar(ChannelInfo& info, const ElectrodeSite& anode, const Electrod
   }
 }
 
-void clear_site(ChannelInfo& info) {
+void clear_site(LabelInfo& info) {
   const std::string label = info.label;
   const ChannelKind kind = info.kind;
-  info = ChannelInfo{};
+  info = LabelInfo{};
   info.label = label;
   info.kind = kind;
 }
@@ -200,8 +200,8 @@ RegionSpan pair_region(Region anode, Region cathode) noexcept {
   return {std::min(anode, cathode), std::max(anode, cathode)};
 }
 
-ChannelInfo parse_label(std::string_view raw_label) {
-  ChannelInfo info;
+LabelInfo parse_label(std::string_view raw_label) {
+  LabelInfo info;
   const std::string_view label = trim(raw_label);
   info.label = std::string(label);
   if (label.empty()) return info;
@@ -278,8 +278,8 @@ ChannelInfo parse_label(std::string_view raw_label) {
   return info;
 }
 
-std::vector<ChannelInfo> parse_labels(const std::vector<std::string>& labels) {
-  std::vector<ChannelInfo> channels;
+std::vector<LabelInfo> parse_labels(const std::vector<std::string>& labels) {
+  std::vector<LabelInfo> channels;
   channels.reserve(labels.size());
   for (const auto& label : labels) channels.push_back(parse_label(label));
 
@@ -312,7 +312,7 @@ std::vector<ChannelInfo> parse_labels(const std::vector<std::string>& labels) {
     if (count < 3 || anodes.count(cathode) > 0) continue;
     for (auto& channel : channels) {
       if (!channel.is_bipolar || channel.cathode != cathode) continue;
-      const ChannelInfo parsed = channel;
+      const LabelInfo parsed = channel;
       clear_site(channel);
       place_referential(channel, *find_electrode(parsed.anode));
       channel.reference = cathode;

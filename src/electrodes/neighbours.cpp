@@ -9,18 +9,18 @@
 namespace ictaltrack {
 namespace {
 
-bool located_eeg(const ChannelInfo& channel) {
+bool located_eeg(const LabelInfo& channel) {
   return channel.kind == ChannelKind::eeg && !channel.anode.empty();
 }
 
-std::vector<std::string> electrodes_of(const ChannelInfo& channel) {
+std::vector<std::string> electrodes_of(const LabelInfo& channel) {
   if (!located_eeg(channel)) return {};
   if (channel.is_bipolar) return {channel.anode, channel.cathode};
   return {channel.anode};
 }
 
 // Distinct electrodes with a position, by name.
-std::map<std::string, Point3> positioned_electrodes(const std::vector<ChannelInfo>& channels) {
+std::map<std::string, Point3> positioned_electrodes(const std::vector<LabelInfo>& channels) {
   std::map<std::string, Point3> electrodes;
   for (const auto& channel : channels) {
     for (const auto& name : electrodes_of(channel)) {
@@ -33,7 +33,7 @@ std::map<std::string, Point3> positioned_electrodes(const std::vector<ChannelInf
 
 }  // namespace
 
-double default_neighbour_angle(const std::vector<ChannelInfo>& channels) {
+double default_neighbour_angle(const std::vector<LabelInfo>& channels) {
   const auto electrodes = positioned_electrodes(channels);
   if (electrodes.size() < 2) return 0.0;
   std::vector<double> nearest;
@@ -50,7 +50,7 @@ double default_neighbour_angle(const std::vector<ChannelInfo>& channels) {
   return kNeighbourAngleFactor * median;
 }
 
-std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<ChannelInfo>& channels,
+std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<LabelInfo>& channels,
                                                          double max_angle_degrees) {
   if (max_angle_degrees <= 0.0) max_angle_degrees = default_neighbour_angle(channels);
   const auto positions = positioned_electrodes(channels);

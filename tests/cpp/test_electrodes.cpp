@@ -25,7 +25,7 @@ struct Expected {
 
 void expect_label(const Expected& e) {
   SCOPED_TRACE(e.label);
-  const ChannelInfo info = parse_label(e.label);
+  const LabelInfo info = parse_label(e.label);
   EXPECT_EQ(to_string(info.kind), to_string(e.kind));
   EXPECT_EQ(info.name, e.name);
   EXPECT_EQ(to_string(info.hemisphere), to_string(e.hemisphere));
@@ -34,7 +34,7 @@ void expect_label(const Expected& e) {
   EXPECT_EQ(info.reference, e.reference);
 }
 
-std::vector<std::string> names_of(const std::vector<ChannelInfo>& channels,
+std::vector<std::string> names_of(const std::vector<LabelInfo>& channels,
                                   const std::vector<std::size_t>& indices) {
   std::vector<std::string> names;
   for (std::size_t i : indices) names.push_back(channels[i].name);
@@ -51,7 +51,7 @@ TEST(ElectrodeLabels, ReferentialFormsOfOneElectrode) {
   for (const char* label : {"Fp1", "FP1", "fp1", "EEG FP1-REF", "EEG FP1-LE", "Fp1-Avg",
                             "EEG Fp1", "EEG Fp1-Ref", "Fp1.", "  Fp1  ", "Fp1-AR", "FP1-AVG"}) {
     SCOPED_TRACE(label);
-    const ChannelInfo info = parse_label(label);
+    const LabelInfo info = parse_label(label);
     EXPECT_EQ(info.kind, K::eeg);
     EXPECT_EQ(info.name, "Fp1");
     EXPECT_EQ(info.anode, "Fp1");

@@ -57,7 +57,7 @@ class Montage {
 /// channel, bad ones included, gets an output row labelled "<name>-AVG", in input order.
 /// Throws std::invalid_argument when no good eligible channel is left, and UnsupportedError when
 /// the eligible channels state different references (e.g. Fp1-A1 with Fp2-A2).
-Montage average_reference(const std::vector<ChannelInfo>& channels,
+Montage average_reference(const std::vector<LabelInfo>& channels,
                           const std::vector<bool>& bad = {});
 
 /// Bipolar derivations from referential channels (anode - cathode, both referential EEG channels
@@ -66,7 +66,7 @@ Montage average_reference(const std::vector<ChannelInfo>& channels,
 /// ("Fp1-F7", "F7-T7"). With MissingDerivations::raise a derivation the recording cannot give
 /// throws std::invalid_argument naming it; with skip it is left out and, when `skipped` is
 /// given, appended to it. Unknown electrode names in `derivations` throw std::invalid_argument.
-Montage bipolar_montage(const std::vector<ChannelInfo>& channels,
+Montage bipolar_montage(const std::vector<LabelInfo>& channels,
                         const std::vector<Derivation>& derivations,
                         MissingDerivations on_missing = MissingDerivations::raise,
                         std::vector<Derivation>* skipped = nullptr);

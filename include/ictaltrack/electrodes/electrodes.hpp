@@ -83,7 +83,7 @@ struct RegionSpan {
 std::string region_name(const RegionSpan& region);
 
 /// What one channel label means.
-struct ChannelInfo {
+struct LabelInfo {
   std::string label;  ///< the label as given, without surrounding blanks
   ChannelKind kind = ChannelKind::unknown;
   /// Canonical site name: "Fp1" (referential), "Fp1-F7" (bipolar); empty when not known.
@@ -102,13 +102,13 @@ struct ChannelInfo {
 };
 
 /// Parses one label on its own. See docs/electrodes.md for every form recognised.
-ChannelInfo parse_label(std::string_view label);
+LabelInfo parse_label(std::string_view label);
 
 /// Parses the labels of one recording. Unlike parse_label it uses the whole set: a BioSemi
 /// "ABC" cap (A1..A32, B1.. labels that are not 10-10 names) makes every such label an EEG
 /// channel of unknown site, and bipolar labels that all share one cathode that is never an
 /// anode (Fp1-Cz, F3-Cz, ...) are read as referential to that electrode.
-std::vector<ChannelInfo> parse_labels(const std::vector<std::string>& labels);
+std::vector<LabelInfo> parse_labels(const std::vector<std::string>& labels);
 
 /// Side of a bipolar pair: both left = left, both right = right, midline + side = that side,
 /// left + right = bilateral, both midline = midline; unknown when either side is unknown.
@@ -128,14 +128,14 @@ inline constexpr double kNeighbourAngleFactor = 1.5;
 /// The default neighbour distance for a set of channels: kNeighbourAngleFactor times the median,
 /// over the distinct positioned electrodes of the channels, of each one's nearest-neighbour angle.
 /// Returns 0 when fewer than two electrodes have positions.
-double default_neighbour_angle(const std::vector<ChannelInfo>& channels);
+double default_neighbour_angle(const std::vector<LabelInfo>& channels);
 
 /// Adjacency lists (sorted indices) over EEG channels with known electrodes. Two electrodes are
 /// adjacent when their angle is at most `max_angle_degrees` (<= 0: default_neighbour_angle).
 /// A channel stands for its electrode (referential) or its two electrodes (bipolar); two channels
 /// are neighbours when they share an electrode or any of their electrodes are adjacent.
 /// Non-EEG channels and channels of unknown site have no neighbours.
-std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<ChannelInfo>& channels,
+std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<LabelInfo>& channels,
                                                          double max_angle_degrees = 0.0);
 
 }  // namespace ictaltrack
