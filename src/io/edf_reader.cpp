@@ -23,6 +23,8 @@ namespace {
 
 /// Upper bound of the scratch buffer one read call uses (at least one record is always read).
 constexpr std::int64_t kChunkBytes = std::int64_t{4} << 20;
+/// Below 1/kSparseFactor of a record, only the requested channels' bytes of each record are read.
+constexpr std::int64_t kSparseFactor = 8;
 /// EDF+ texts of at most this many warnings per code are kept; the rest are counted.
 constexpr int kMaxWarningsPerCode = 20;
 
@@ -352,24 +354,42 @@ struct EdfReader::Impl {
     const std::int64_t first_record = start / spr;
     const std::int64_t last_record = (start + count - 1) / spr;
     const std::int64_t record_bytes = rec.record_bytes;
-    const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / record_bytes);
     const int bps = header.bytes_per_sample;
+    // The bytes of the requested channels inside a record. When they are a small part of it
+    // (e.g. one channel of many), read only that span of each record instead of whole records.
+    std::int64_t span_begin = record_bytes, span_end = 0;
+    for (const int channel : channels) {
+      span_begin = std::min(span_begin, channel_offsets[channel]);
+      span_end = std::max(span_end, channel_offsets[channel] + spr * bps);
+    }
+    const bool sparse = (span_end - span_begin) * kSparseFactor <= record_bytes;
+    const std::int64_t slot_bytes = sparse ? span_end - span_begin : record_bytes;
+    const std::int64_t base = sparse ? span_begin : 0;
+    const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / slot_bytes);
     std::vector<unsigned char> buffer(static_cast<std::size_t>(
-        std::min(chunk_records, last_record - first_record + 1) * record_bytes));
+        std::min(chunk_records, last_record - first_record + 1) * slot_bytes));
     for (std::int64_t chunk_start = first_record; chunk_start <= last_record;
          chunk_start += chunk_records) {
       const std::int64_t n_chunk = std::min(chunk_records, last_record - chunk_start + 1);
-      detail::pread_exact(file.get(), buffer.data(),
-                          static_cast<std::size_t>(n_chunk * record_bytes),
-                          rec.header_bytes + chunk_start * record_bytes, rec.path);
+      if (sparse) {
+        for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
+          detail::pread_exact(file.get(), buffer.data() + (r - chunk_start) * slot_bytes,
+                              static_cast<std::size_t>(slot_bytes),
+                              rec.header_bytes + r * record_bytes + base, rec.path);
+        }
+      } else {
+        detail::pread_exact(file.get(), buffer.data(),
+                            static_cast<std::size_t>(n_chunk * record_bytes),
+                            rec.header_bytes + chunk_start * record_bytes, rec.path);
+      }
       for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
         const std::int64_t record_first_sample = r * spr;
         const std::int64_t from = std::max(start, record_first_sample);
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
-        const unsigned char* record = buffer.data() + (r - chunk_start) * record_bytes;
+        const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
           const unsigned char* p =
-              record + channel_offsets[channels[i]] + (from - record_first_sample) * bps;
+              record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps;
           Out* destination = out + static_cast<std::int64_t>(i) * stride + (from - start);
           const std::int64_t n = to - from;
           const std::int32_t low = clip_low[channels[i]];
