@@ -362,8 +362,48 @@ struct EdfReader::Impl {
       span_begin = std::min(span_begin, channel_offsets[channel]);
       span_end = std::max(span_end, channel_offsets[channel] + spr * bps);
     }
+    // Decodes n samples at p into destination (one channel, position i of the request).
+    auto decode = [&](const unsigned char* p, std::int64_t n, Out* destination, std::size_t i) {
+      const std::int32_t low = clip_low[channels[i]];
+      const std::int32_t high = clip_high[channels[i]];
+      if (bps == 2) {
+        for (std::int64_t k = 0; k < n; ++k, p += 2) {
+          const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
+          store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
+        }
+      } else {
+        for (std::int64_t k = 0; k < n; ++k, p += 3) {
+          const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
+          const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
+          store(destination + k, std::clamp(value, low, high), i);
+        }
+      }
+    };
     const bool sparse = (span_end - span_begin) * kSparseFactor <= record_bytes;
     const std::int64_t slot_bytes = sparse ? span_end - span_begin : record_bytes;
+    if (slot_bytes > kChunkBytes) {
+      // Huge records (e.g. a whole recording in one record): read exactly the requested samples,
+      // piece by piece, so memory stays bounded whatever the record size.
+      const std::int64_t piece_samples = kChunkBytes / bps;
+      std::vector<unsigned char> piece(static_cast<std::size_t>(
+          std::min(piece_samples, std::min(count, spr)) * bps));
+      for (std::int64_t r = first_record; r <= last_record; ++r) {
+        const std::int64_t record_first_sample = r * spr;
+        const std::int64_t from = std::max(start, record_first_sample);
+        const std::int64_t to = std::min(start + count, record_first_sample + spr);
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+          for (std::int64_t at = from; at < to; at += piece_samples) {
+            const std::int64_t n = std::min(piece_samples, to - at);
+            detail::pread_exact(file.get(), piece.data(), static_cast<std::size_t>(n * bps),
+                                rec.header_bytes + r * record_bytes + channel_offsets[channels[i]] +
+                                    (at - record_first_sample) * bps,
+                                rec.path);
+            decode(piece.data(), n, out + static_cast<std::int64_t>(i) * stride + (at - start), i);
+          }
+        }
+      }
+      return;
+    }
     const std::int64_t base = sparse ? span_begin : 0;
     const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / slot_bytes);
     std::vector<unsigned char> buffer(static_cast<std::size_t>(
@@ -388,24 +428,8 @@ struct EdfReader::Impl {
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
         const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
-          const unsigned char* p =
-              record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps;
-          Out* destination = out + static_cast<std::int64_t>(i) * stride + (from - start);
-          const std::int64_t n = to - from;
-          const std::int32_t low = clip_low[channels[i]];
-          const std::int32_t high = clip_high[channels[i]];
-          if (bps == 2) {
-            for (std::int64_t k = 0; k < n; ++k, p += 2) {
-              const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
-              store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
-            }
-          } else {
-            for (std::int64_t k = 0; k < n; ++k, p += 3) {
-              const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
-              const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
-              store(destination + k, std::clamp(value, low, high), i);
-            }
-          }
+          decode(record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
+                 to - from, out + static_cast<std::int64_t>(i) * stride + (from - start), i);
         }
       }
     }
