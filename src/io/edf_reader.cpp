@@ -21,12 +21,12 @@
 namespace ictaltrack {
 namespace {
 
-/// Upper bound of the scratch buffer one read call uses (at least one record is always read).
+/// Upper bound of the scratch buffer one read call uses.
 constexpr std::int64_t kChunkBytes = std::int64_t{4} << 20;
 /// Below 1/kSparseFactor of a record, only the requested channels' bytes of each record are read.
 constexpr std::int64_t kSparseFactor = 8;
-/// EDF+ texts of at most this many warnings per code are kept; the rest are counted.
-constexpr int kMaxWarningsPerCode = 20;
+/// A damaged file can have a TAL problem in every record: list this many, count the rest.
+constexpr int kMaxTalProblemWarnings = 20;
 
 class FileHandle {
  public:
@@ -173,7 +173,7 @@ struct EdfReader::Impl {
     std::vector<unsigned char> bytes;
     std::vector<detail::TalProblem> problems;
     std::int64_t missing_keeping = 0;
-    int problem_warnings = 0;
+    std::int64_t problem_warnings = 0;
     std::int64_t non_utf8 = 0;
     std::int64_t joined_tals = 0;
     const int bps = header.bytes_per_sample;
@@ -190,7 +190,7 @@ struct EdfReader::Impl {
         problems.clear();
         std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
         for (const detail::TalProblem& problem : problems) {
-          if (problem_warnings++ < kMaxWarningsPerCode) {
+          if (problem_warnings++ < kMaxTalProblemWarnings) {
             warn(problem.code,
                  problem.message + " (record " + std::to_string(r) + ", file byte " +
                      std::to_string(offset + problem.byte_offset) + ")",
@@ -236,6 +236,10 @@ struct EdfReader::Impl {
         }
       }
       if (keeping[r] == std::numeric_limits<std::int64_t>::min()) ++missing_keeping;
+    }
+    if (problem_warnings > kMaxTalProblemWarnings) {
+      warn("more_tal_problems", std::to_string(problem_warnings - kMaxTalProblemWarnings) +
+                                    " further TAL problems not listed");
     }
     if (non_utf8 > 0) {
       warn("non_utf8_annotation",
@@ -385,8 +389,8 @@ struct EdfReader::Impl {
       // Huge records (e.g. a whole recording in one record): read exactly the requested samples,
       // piece by piece, so memory stays bounded whatever the record size.
       const std::int64_t piece_samples = kChunkBytes / bps;
-      std::vector<unsigned char> piece(static_cast<std::size_t>(
-          std::min(piece_samples, std::min(count, spr)) * bps));
+      std::vector<unsigned char> piece(
+          static_cast<std::size_t>(std::min(piece_samples, std::min(count, spr)) * bps));
       for (std::int64_t r = first_record; r <= last_record; ++r) {
         const std::int64_t record_first_sample = r * spr;
         const std::int64_t from = std::max(start, record_first_sample);
@@ -428,8 +432,9 @@ struct EdfReader::Impl {
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
         const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
-          decode(record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
-                 to - from, out + static_cast<std::int64_t>(i) * stride + (from - start), i);
+          decode(
+              record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
+              to - from, out + static_cast<std::int64_t>(i) * stride + (from - start), i);
         }
       }
     }
