@@ -21,10 +21,12 @@
 namespace ictaltrack {
 namespace {
 
-/// Upper bound of the scratch buffer one read call uses (at least one record is always read).
+/// Upper bound of the scratch buffer one read call uses.
 constexpr std::int64_t kChunkBytes = std::int64_t{4} << 20;
-/// EDF+ texts of at most this many warnings per code are kept; the rest are counted.
-constexpr int kMaxWarningsPerCode = 20;
+/// Below 1/kSparseFactor of a record, only the requested channels' bytes of each record are read.
+constexpr std::int64_t kSparseFactor = 8;
+/// A damaged file can have a TAL problem in every record: list this many, count the rest.
+constexpr int kMaxTalProblemWarnings = 20;
 
 class FileHandle {
  public:
@@ -171,7 +173,7 @@ struct EdfReader::Impl {
     std::vector<unsigned char> bytes;
     std::vector<detail::TalProblem> problems;
     std::int64_t missing_keeping = 0;
-    int problem_warnings = 0;
+    std::int64_t problem_warnings = 0;
     std::int64_t non_utf8 = 0;
     std::int64_t joined_tals = 0;
     const int bps = header.bytes_per_sample;
@@ -188,7 +190,7 @@ struct EdfReader::Impl {
         problems.clear();
         std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
         for (const detail::TalProblem& problem : problems) {
-          if (problem_warnings++ < kMaxWarningsPerCode) {
+          if (problem_warnings++ < kMaxTalProblemWarnings) {
             warn(problem.code,
                  problem.message + " (record " + std::to_string(r) + ", file byte " +
                      std::to_string(offset + problem.byte_offset) + ")",
@@ -234,6 +236,10 @@ struct EdfReader::Impl {
         }
       }
       if (keeping[r] == std::numeric_limits<std::int64_t>::min()) ++missing_keeping;
+    }
+    if (problem_warnings > kMaxTalProblemWarnings) {
+      warn("more_tal_problems", std::to_string(problem_warnings - kMaxTalProblemWarnings) +
+                                    " further TAL problems not listed");
     }
     if (non_utf8 > 0) {
       warn("non_utf8_annotation",
@@ -352,40 +358,83 @@ struct EdfReader::Impl {
     const std::int64_t first_record = start / spr;
     const std::int64_t last_record = (start + count - 1) / spr;
     const std::int64_t record_bytes = rec.record_bytes;
-    const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / record_bytes);
     const int bps = header.bytes_per_sample;
+    // The bytes of the requested channels inside a record. When they are a small part of it
+    // (e.g. one channel of many), read only that span of each record instead of whole records.
+    std::int64_t span_begin = record_bytes, span_end = 0;
+    for (const int channel : channels) {
+      span_begin = std::min(span_begin, channel_offsets[channel]);
+      span_end = std::max(span_end, channel_offsets[channel] + spr * bps);
+    }
+    // Decodes n samples at p into destination (one channel, position i of the request).
+    auto decode = [&](const unsigned char* p, std::int64_t n, Out* destination, std::size_t i) {
+      const std::int32_t low = clip_low[channels[i]];
+      const std::int32_t high = clip_high[channels[i]];
+      if (bps == 2) {
+        for (std::int64_t k = 0; k < n; ++k, p += 2) {
+          const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
+          store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
+        }
+      } else {
+        for (std::int64_t k = 0; k < n; ++k, p += 3) {
+          const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
+          const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
+          store(destination + k, std::clamp(value, low, high), i);
+        }
+      }
+    };
+    const bool sparse = (span_end - span_begin) * kSparseFactor <= record_bytes;
+    const std::int64_t slot_bytes = sparse ? span_end - span_begin : record_bytes;
+    if (slot_bytes > kChunkBytes) {
+      // Huge records (e.g. a whole recording in one record): read exactly the requested samples,
+      // piece by piece, so memory stays bounded whatever the record size.
+      const std::int64_t piece_samples = kChunkBytes / bps;
+      std::vector<unsigned char> piece(
+          static_cast<std::size_t>(std::min(piece_samples, std::min(count, spr)) * bps));
+      for (std::int64_t r = first_record; r <= last_record; ++r) {
+        const std::int64_t record_first_sample = r * spr;
+        const std::int64_t from = std::max(start, record_first_sample);
+        const std::int64_t to = std::min(start + count, record_first_sample + spr);
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+          for (std::int64_t at = from; at < to; at += piece_samples) {
+            const std::int64_t n = std::min(piece_samples, to - at);
+            detail::pread_exact(file.get(), piece.data(), static_cast<std::size_t>(n * bps),
+                                rec.header_bytes + r * record_bytes + channel_offsets[channels[i]] +
+                                    (at - record_first_sample) * bps,
+                                rec.path);
+            decode(piece.data(), n, out + static_cast<std::int64_t>(i) * stride + (at - start), i);
+          }
+        }
+      }
+      return;
+    }
+    const std::int64_t base = sparse ? span_begin : 0;
+    const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / slot_bytes);
     std::vector<unsigned char> buffer(static_cast<std::size_t>(
-        std::min(chunk_records, last_record - first_record + 1) * record_bytes));
+        std::min(chunk_records, last_record - first_record + 1) * slot_bytes));
     for (std::int64_t chunk_start = first_record; chunk_start <= last_record;
          chunk_start += chunk_records) {
       const std::int64_t n_chunk = std::min(chunk_records, last_record - chunk_start + 1);
-      detail::pread_exact(file.get(), buffer.data(),
-                          static_cast<std::size_t>(n_chunk * record_bytes),
-                          rec.header_bytes + chunk_start * record_bytes, rec.path);
+      if (sparse) {
+        for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
+          detail::pread_exact(file.get(), buffer.data() + (r - chunk_start) * slot_bytes,
+                              static_cast<std::size_t>(slot_bytes),
+                              rec.header_bytes + r * record_bytes + base, rec.path);
+        }
+      } else {
+        detail::pread_exact(file.get(), buffer.data(),
+                            static_cast<std::size_t>(n_chunk * record_bytes),
+                            rec.header_bytes + chunk_start * record_bytes, rec.path);
+      }
       for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
         const std::int64_t record_first_sample = r * spr;
         const std::int64_t from = std::max(start, record_first_sample);
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
-        const unsigned char* record = buffer.data() + (r - chunk_start) * record_bytes;
+        const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
-          const unsigned char* p =
-              record + channel_offsets[channels[i]] + (from - record_first_sample) * bps;
-          Out* destination = out + static_cast<std::int64_t>(i) * stride + (from - start);
-          const std::int64_t n = to - from;
-          const std::int32_t low = clip_low[channels[i]];
-          const std::int32_t high = clip_high[channels[i]];
-          if (bps == 2) {
-            for (std::int64_t k = 0; k < n; ++k, p += 2) {
-              const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
-              store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
-            }
-          } else {
-            for (std::int64_t k = 0; k < n; ++k, p += 3) {
-              const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
-              const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
-              store(destination + k, std::clamp(value, low, high), i);
-            }
-          }
+          decode(
+              record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
+              to - from, out + static_cast<std::int64_t>(i) * stride + (from - start), i);
         }
       }
     }

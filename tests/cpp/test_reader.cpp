@@ -300,6 +300,29 @@ TEST(Reader, AnnotationsAcrossSeveralAnnotationSignalsAndReadAnnotationsOff) {
   EXPECT_TRUE(EdfReader(path.string(), options).annotations().empty());
 }
 
+TEST(Reader, HugeSingleRecordIsReadPieceByPiece) {
+  // One 1200 s record of 2 x 1.2 M samples (4.8 MB): larger than the reader's 4 MiB chunk, so
+  // requests are served by reading just the requested samples.
+  ScratchDir scratch;
+  EdfBuilder builder;
+  builder.n_records = 1;
+  builder.duration_field = "1200";
+  builder.add_signal("F3", 1'200'000);
+  builder.add_signal("F4", 1'200'000);
+  const EdfReader reader(builder.write(scratch / "one_record.edf").string());
+  ASSERT_EQ(reader.info().record_bytes, 4'800'000);
+  const std::vector<int> both = {0, 1};
+  for (const auto& [start, count] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+           {0, 1'200'000}, {1'000, 256}, {1'199'999, 1}, {3, 2'200'000 / 2}}) {
+    std::vector<std::int32_t> digital(2 * count);
+    reader.read_digital(both, start, count, digital.data(), count);
+    for (std::int64_t k = 0; k < count; ++k) {
+      ASSERT_EQ(digital[k], builder.value(0, 0, start + k));
+      ASSERT_EQ(digital[count + k], builder.value(1, 0, start + k));
+    }
+  }
+}
+
 TEST(Reader, MoreThanEdflibsSixHundredFortySignals) {
   ScratchDir scratch;
   EdfBuilder builder;

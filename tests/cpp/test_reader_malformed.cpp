@@ -581,6 +581,21 @@ TEST_F(Malformed, TalWithMalformedOnsetIsSkipped) {
   EXPECT_EQ(reader.annotations()[0].duration, 5'000'000);
 }
 
+TEST_F(Malformed, ManyTalProblemsAreListedUpToTwentyThenCounted) {
+  EdfBuilder builder = small_edf_plus();
+  builder.n_records = 25;
+  std::string bad = "+x\x14oops\x14";
+  bad.push_back('\0');
+  builder.signals[2].extra_tals = std::vector<std::string>(25, bad);
+  const EdfReader reader(write(builder.bytes()).string());
+  int listed = 0;
+  for (const auto& warning : reader.info().warnings) listed += warning.code == "tal_malformed";
+  EXPECT_EQ(listed, 20);
+  ASSERT_TRUE(reader.info().has_warning("more_tal_problems"));
+  EXPECT_EQ(reader.info().warnings.back().message.substr(0, 2), "5 ");
+  EXPECT_TRUE(reader.annotations().empty());
+}
+
 TEST_F(Malformed, TalRunningIntoTheNextTalIsRecovered) {
   // Nihon Kohden style: the time-keeping TAL lacks its 0x00, the next onset becomes a "text".
   EdfBuilder builder = small_edf_plus();
