@@ -49,7 +49,9 @@ def files(tmp_path_factory) -> list[Path]:
 
 def _analyse(path: Path) -> dict:
     with ictaltrack.read_edf(path) as recording:
-        power = recording.band_power(n_threads=1)
+        power = recording.band_power(
+            bands=[("theta", 4, 8), ("alpha", 8, 13), ("beta", 13, 30)], window_s=4.0,
+            n_threads=1)
         return {
             "data": recording.get_data(),
             "digital": recording.get_data(digital=True),
