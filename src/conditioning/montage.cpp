@@ -202,14 +202,14 @@ const std::vector<Derivation>& named_montage(std::string_view name) {
              "Cz-Pz", "Fp2-F4", "F4-C4", "C4-P4", "P4-O2", "Fp2-F8", "F8-T8", "T8-P8", "P8-O2"});
   // TUH EEG corpus TCP montage, in the corpus's old temporal names.
   static const std::vector<Derivation> tcp =
-      pairs({"FP1-F7", "F7-T3", "T3-T5", "T5-O1", "FP2-F8", "F8-T4", "T4-T6", "T6-O2",
-             "A1-T3",  "T3-C3", "C3-CZ", "CZ-C4", "C4-T4", "T4-A2", "FP1-F3", "F3-C3",
-             "C3-P3",  "P3-O1", "FP2-F4", "F4-C4", "C4-P4", "P4-O2"});
+      pairs({"FP1-F7", "F7-T3", "T3-T5",  "T5-O1", "FP2-F8", "F8-T4", "T4-T6",  "T6-O2",
+             "A1-T3",  "T3-C3", "C3-CZ",  "CZ-C4", "C4-T4",  "T4-A2", "FP1-F3", "F3-C3",
+             "C3-P3",  "P3-O1", "FP2-F4", "F4-C4", "C4-P4",  "P4-O2"});
   // CHB-MIT's 23 signals, including its repeated T8-P8.
   static const std::vector<Derivation> chb_mit =
-      pairs({"FP1-F7", "F7-T7",  "T7-P7", "P7-O1", "FP1-F3", "F3-C3",    "C3-P3",   "P3-O1",
-             "FP2-F4", "F4-C4",  "C4-P4", "P4-O2", "FP2-F8", "F8-T8",    "T8-P8",   "P8-O2",
-             "FZ-CZ",  "CZ-PZ",  "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"});
+      pairs({"FP1-F7", "F7-T7", "T7-P7", "P7-O1",  "FP1-F3",   "F3-C3",   "C3-P3", "P3-O1",
+             "FP2-F4", "F4-C4", "C4-P4", "P4-O2",  "FP2-F8",   "F8-T8",   "T8-P8", "P8-O2",
+             "FZ-CZ",  "CZ-PZ", "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"});
   if (name == "double_banana") return double_banana;
   if (name == "tcp") return tcp;
   if (name == "chb_mit") return chb_mit;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,8 @@ using H = Hemisphere;
 }  // namespace
 
 TEST(ElectrodeLabels, ReferentialFormsOfOneElectrode) {
-  for (const char* label : {"Fp1", "FP1", "fp1", "EEG FP1-REF", "EEG FP1-LE", "Fp1-Avg",
-                            "EEG Fp1", "EEG Fp1-Ref", "Fp1.", "  Fp1  ", "Fp1-AR", "FP1-AVG"}) {
+  for (const char* label : {"Fp1", "FP1", "fp1", "EEG FP1-REF", "EEG FP1-LE", "Fp1-Avg", "EEG Fp1",
+                            "EEG Fp1-Ref", "Fp1.", "  Fp1  ", "Fp1-AR", "FP1-AVG"}) {
     SCOPED_TRACE(label);
     const ChannelInfo info = parse_label(label);
     EXPECT_EQ(info.kind, K::eeg);
@@ -170,6 +171,9 @@ TEST(ElectrodeLabels, NonEegAndUnknownLabels) {
       {"1", K::unknown, "", H::unknown, "unknown", false, ""},
       {"", K::unknown, "", H::unknown, "unknown", false, ""},
       {"XYZ-C3", K::eeg, "", H::unknown, "unknown", false, ""},
+      {"E1-M2", K::eog, "", H::unknown, "unknown", false, ""},
+      {"Chin1-Chin2", K::emg, "", H::unknown, "unknown", false, ""},
+      {"Fp1-F7-T7", K::unknown, "", H::unknown, "unknown", false, ""},
   };
   for (const auto& e : table) expect_label(e);
 }
@@ -250,10 +254,11 @@ TEST(ElectrodePositions, SphericalTenTwentyGeometry) {
 
 TEST(ElectrodeNeighbours, TenTwentyGrid) {
   const auto channels =
-      parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5",
-                    "P3", "Pz", "P4", "T6", "O1", "O2", "ECG"});
+      parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz",
+                    "C4",  "T4",  "T5", "P3", "Pz", "P4", "T6", "O1", "O2", "ECG"});
   // The median nearest-neighbour angle of the 10-20 set is the F3-Fz spacing.
-  const double f3_fz = angle_degrees(find_electrode("F3")->position, find_electrode("Fz")->position);
+  const double f3_fz =
+      angle_degrees(find_electrode("F3")->position, find_electrode("Fz")->position);
   EXPECT_NEAR(default_neighbour_angle(channels), 1.5 * f3_fz, 1e-9);
   const auto adjacency = channel_neighbours(channels);
   EXPECT_EQ(names_of(channels, adjacency[8]), (std::vector<std::string>{"Cz", "F3", "P3", "T7"}));
@@ -275,4 +280,23 @@ TEST(ElectrodeNeighbours, BipolarChannelsShareOrTouch) {
   EXPECT_FALSE(adjacent(2, 4));
   EXPECT_TRUE(adjacent(5, 1));  // FT9 touches F7 and T7
   EXPECT_TRUE(adjacent(5, 4));  // FT10 touches F8 and T8
+}
+
+TEST(ElectrodeLabels, ArbitraryBytesNeverCrash) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 40);
+  std::vector<std::string> labels;
+  for (int i = 0; i < 2000; ++i) {
+    std::string label(static_cast<std::size_t>(length(rng)), ' ');
+    for (char& c : label) c = static_cast<char>(byte(rng));
+    if (i % 3 == 0) label = "EEG " + label + "-REF";
+    if (i % 5 == 0) label = "-" + label + "-";
+    labels.push_back(label);
+    const ChannelInfo info = parse_label(label);
+    EXPECT_TRUE(info.kind != K::eeg || info.name.empty() || find_electrode(info.anode));
+  }
+  const auto channels = parse_labels(labels);
+  EXPECT_EQ(channels.size(), labels.size());
+  EXPECT_EQ(channel_neighbours(channels).size(), labels.size());
 }

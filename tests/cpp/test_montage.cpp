@@ -44,8 +44,8 @@ TEST(AverageReference, RejectsMixedReferencesAndEmptySets) {
 
 TEST(BipolarMontage, DoubleBananaFromTuhReferentialLabels) {
   // Old temporal names (T3, T5) resolve to the same sites as the montage's T7, P7.
-  const auto channels = parse_labels({"EEG FP1-LE", "EEG F7-LE", "EEG T3-LE", "EEG T5-LE",
-                                      "EEG O1-LE", "EEG EKG-LE"});
+  const auto channels = parse_labels(
+      {"EEG FP1-LE", "EEG F7-LE", "EEG T3-LE", "EEG T5-LE", "EEG O1-LE", "EEG EKG-LE"});
   const Montage montage = bipolar_montage(
       channels, {{"Fp1", "F7"}, {"F7", "T7"}, {"T7", "P7"}, {"P7", "O1"}, {"FP1", "O1"}});
   EXPECT_EQ(montage.output_labels(),
@@ -69,8 +69,8 @@ TEST(BipolarMontage, MissingDerivationsRaiseOrAreSkipped) {
   const auto channels = parse_labels({"Fp1", "F7", "T7"});
   EXPECT_THROW(bipolar_montage(channels, named_montage("double_banana")), std::invalid_argument);
   std::vector<Derivation> skipped;
-  const Montage montage = bipolar_montage(channels, named_montage("double_banana"),
-                                          MissingDerivations::skip, &skipped);
+  const Montage montage =
+      bipolar_montage(channels, named_montage("double_banana"), MissingDerivations::skip, &skipped);
   EXPECT_EQ(montage.output_labels(), (std::vector<std::string>{"Fp1-F7", "F7-T7"}));
   EXPECT_EQ(skipped.size(), 16u);
   EXPECT_THROW(bipolar_montage(channels, {{"Fp1", "Q7"}}), std::invalid_argument);
@@ -85,8 +85,8 @@ TEST(BipolarMontage, NamedMontagesHaveTheirPublishedSizes) {
   EXPECT_THROW(named_montage("banana"), std::invalid_argument);
   // The TCP montage applies to a TUH referential recording with every electrode it needs.
   std::vector<std::string> tuh;
-  for (const char* e : {"FP1", "FP2", "F3", "F4", "C3", "C4", "A1", "A2", "P3", "P4", "O1", "O2",
-                        "F7", "F8", "T3", "T4", "T5", "T6", "FZ", "CZ", "PZ"}) {
+  for (const char* e : {"FP1", "FP2", "F3", "F4", "C3", "C4", "A1", "A2", "P3", "P4", "O1",
+                        "O2",  "F7",  "F8", "T3", "T4", "T5", "T6", "FZ", "CZ", "PZ"}) {
     tuh.push_back(std::string("EEG ") + e + "-REF");
   }
   const Montage tcp = bipolar_montage(parse_labels(tuh), named_montage("tcp"));

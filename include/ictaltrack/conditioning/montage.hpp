@@ -39,8 +39,8 @@ class Montage {
   /// values starting at input + c * input_stride; output row r is written at
   /// output + r * output_stride; output must not overlap input. Units are kept (a montage is a
   /// weighted difference of signals). Throws std::invalid_argument when a stride < n_samples.
-  void apply(const float* input, std::size_t input_stride, float* output,
-             std::size_t output_stride, std::size_t n_samples) const;
+  void apply(const float* input, std::size_t input_stride, float* output, std::size_t output_stride,
+             std::size_t n_samples) const;
   void apply(const double* input, std::size_t input_stride, double* output,
              std::size_t output_stride, std::size_t n_samples) const;
 
