@@ -28,6 +28,7 @@ __all__ = [
     "channel_table",
     "electrode_positions",
     "find_electrode",
+    "mne_channel_types",
     "montage_names",
     "montage_pairs",
     "neighbour_angle",
@@ -112,6 +113,28 @@ def channel_table(labels: Sequence[str]) -> pd.DataFrame:
     """
     rows = _core.parse_labels(_labels(labels))
     return pd.DataFrame(rows, columns=_TABLE_COLUMNS)
+
+
+_MNE_TYPES = {
+    "eeg": "eeg",
+    "ecg": "ecg",
+    "eog": "eog",
+    "emg": "emg",
+    "trigger": "stim",
+    "annotation": "misc",
+    "other": "misc",
+    "unknown": "misc",
+}
+
+
+def mne_channel_types(labels: Sequence[str]) -> list[str]:
+    """MNE channel types for the labels (for ``mne.create_info`` / ``raw.set_channel_types``).
+
+    ``eeg``, ``ecg``, ``eog`` and ``emg`` keep their kind, ``trigger`` becomes ``stim``, and
+    everything else (annotation, other, unknown) ``misc``, so that nothing unrecognised is ever
+    treated as EEG, except labels whose ``EEG`` prefix says so (kind ``eeg``, unknown site).
+    """
+    return [_MNE_TYPES[kind] for kind in channel_table(labels)["kind"]]
 
 
 def find_electrode(name: str) -> dict | None:

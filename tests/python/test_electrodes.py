@@ -281,3 +281,13 @@ def test_neighbour_angle_and_explicit_threshold():
     assert _neighbour_names(TEN_TWENTY, "C3", max_angle=40) == set()
     with pytest.raises(ValueError):
         ictaltrack.neighbours(TEN_TWENTY, max_angle=0)
+
+
+def test_mne_channel_types_by_hand():
+    labels = ["EEG FP1-REF", "EKG", "EOG", "EMG", "Status", "EDF Annotations", "SpO2", "Foo"]
+    assert electrodes.mne_channel_types(labels) == [
+        "eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"
+    ]
+    # MNE accepts them.
+    info = mne.create_info(labels, 256.0, electrodes.mne_channel_types(labels))
+    assert info.get_channel_types() == ["eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"]
