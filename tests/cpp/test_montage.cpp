@@ -1,6 +1,7 @@
 // Re-referencing matrices: hand-computed outputs on small blocks, chunking invariance, errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -118,4 +119,27 @@ TEST(Montage, ChunkedApplicationEqualsWholeBlock) {
     EXPECT_NEAR(sum, 0.0f, 1e-3f);
   }
   EXPECT_THROW(montage.apply(input.data(), 10, whole.data(), n, 20), std::invalid_argument);
+}
+
+TEST(Montage, ArbitraryWeightsMatchANaiveProduct) {
+  // One general matrix and one of the "input + shared combination" form the fast path takes.
+  const std::vector<std::vector<double>> matrices{
+      {0.5, -1.0, 0.0, 2.0, 0.0, 0.25, 1.0, -0.5, 3.0, 0.0, 0.0, 1.0},
+      {1.2, 0.1, -0.3, 0.4, 0.2, 1.1, -0.3, 0.4, 0.2, 0.1, 0.7, 0.4}};
+  for (const auto& weights : matrices) {
+    const Montage montage(4, {"a", "b", "c"}, weights);
+    const std::size_t n = 50;
+    std::vector<double> input(4 * n);
+    for (std::size_t i = 0; i < input.size(); ++i) input[i] = std::sin(0.37 * i) * 10.0;
+    std::vector<double> out(3 * n);
+    montage.apply(input.data(), n, out.data(), n, n);
+    for (std::size_t r = 0; r < 3; ++r) {
+      for (std::size_t s = 0; s < n; ++s) {
+        double expected = 0.0;
+        for (std::size_t c = 0; c < 4; ++c) expected += weights[r * 4 + c] * input[c * n + s];
+        EXPECT_NEAR(out[r * n + s], expected, 1e-12);
+      }
+    }
+  }
+  EXPECT_THROW(Montage(4, {"a"}, {1.0, 2.0}), std::invalid_argument);
 }

@@ -45,10 +45,17 @@ class Montage {
              std::size_t output_stride, std::size_t n_samples) const;
 
  private:
+  void find_shared_form();
+
   std::size_t input_channels_;
   std::vector<std::string> output_labels_;
   std::vector<double> weights_;
   std::vector<float> weights_float_;
+  // When every row is "one input + a shared combination" (the common average), the shared
+  // combination is formed once per sample instead of once per output row.
+  std::vector<std::size_t> shared_source_;  // per output row; empty when not of that form
+  std::vector<double> shared_weights_;
+  std::vector<float> shared_weights_float_;
 };
 
 /// Common average reference. Eligible channels: referential EEG channels of known site (so
