@@ -60,7 +60,8 @@ std::optional<ChannelKind> type_prefix_kind(const std::string& word, bool& is_ge
 }
 
 // Whole-word signal names that are not electrodes, compared without trailing digits
-// ("ECG1" -> ECG, "acc2" -> ACC). LOC/ROC/LUC/RLC... are eye-canthus (EOG) electrodes.
+// ("ECG1" -> ECG, "acc2" -> ACC, "SpO2" -> SPO). LOC/ROC/LUC/RLC... are eye-canthus (EOG)
+// electrodes.
 std::optional<ChannelKind> keyword_kind(std::string_view word) {
   std::string key = upper(word);
   // AASM sleep montages name the eye electrodes E1/E2 ("E1-M2"); a bare "E" is not one.
@@ -87,8 +88,6 @@ std::optional<ChannelKind> keyword_kind(std::string_view word) {
       {"FLOW", ChannelKind::other},      {"AIRFLOW", ChannelKind::other},
       {"THOR", ChannelKind::other},      {"THORAX", ChannelKind::other},
       {"ABDO", ChannelKind::other},      {"ABDOMEN", ChannelKind::other}};
-  // SpO2 / SaO2 keep their digit inside the word.
-  if (key == "SPO2" || key == "SAO2") return ChannelKind::other;
   const auto it = kinds.find(key);
   if (it == kinds.end()) return std::nullopt;
   return it->second;

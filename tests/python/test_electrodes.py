@@ -291,3 +291,22 @@ def test_mne_channel_types_by_hand():
     # MNE accepts them.
     info = mne.create_info(labels, 256.0, electrodes.mne_channel_types(labels))
     assert info.get_channel_types() == ["eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"]
+
+
+@pytest.mark.parametrize("layout", ["10-20", "10-10"])
+def test_neighbours_are_edges_of_mne_delaunay_adjacency(layout):
+    """Every neighbour pair is also an edge of MNE's triangulation of its template head; the
+    triangulation has more edges (the diagonals), which the default threshold leaves out."""
+    if layout == "10-20":
+        labels = [ictaltrack.parse_label(label)["name"] for label in TEN_TWENTY]
+    else:
+        sites = ictaltrack.electrode_positions().dropna()["name"]
+        labels = [n for n in sites if n not in ("A1", "A2", "M1", "M2", "Nz", "O9", "O10")]
+    info = mne.create_info(labels, 256.0, "eeg")
+    info.set_montage("colin27_1005")
+    adjacency, _ = mne.channels.find_ch_adjacency(info, "eeg")
+    theirs = adjacency.toarray().astype(bool)
+    np.fill_diagonal(theirs, False)
+    ours = ictaltrack.neighbours(labels)
+    assert not (ours & ~theirs).any()
+    assert ours.sum() >= 0.6 * theirs.sum()
