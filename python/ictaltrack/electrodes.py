@@ -21,6 +21,7 @@ import pandas as pd
 from ictaltrack import _core
 
 __all__ = [
+    "active_clusters",
     "average_reference",
     "average_reference_matrix",
     "bipolar",
@@ -200,6 +201,38 @@ def neighbours(labels: Sequence[str], *, max_angle: float | None = None) -> npt.
     return _core.channel_neighbours(_labels(labels), angle)
 
 
+def active_clusters(
+    labels: Sequence[str], active: Iterable[str] | npt.ArrayLike, *, max_angle: float | None = None
+) -> list[list[int]]:
+    """Group active channels into clusters of neighbours.
+
+    One discharge spreading over adjacent channels gives one cluster; two independent foci (say
+    left temporal and right occipital) give two. Inactive channels never bridge clusters.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Channel labels of one recording.
+    active : sequence of str or array_like of bool
+        The active channels, as labels or one flag per channel.
+    max_angle : float, optional
+        Neighbour threshold in degrees (default: :func:`neighbour_angle`).
+
+    Returns
+    -------
+    list of list of int
+        Channel indices of each cluster, sorted, clusters ordered by their first index.
+    """
+    labels = _labels(labels)
+    flags = _channel_flags(labels, active, "active")
+    if flags is None:
+        raise ValueError("active must be given")
+    angle = 0.0 if max_angle is None else float(max_angle)
+    if max_angle is not None and not angle > 0:
+        raise ValueError("max_angle must be positive")
+    return [list(cluster) for cluster in _core.active_clusters(labels, flags, angle)]
+
+
 def montage_names() -> list[str]:
     """Names of the built-in bipolar montages: ``double_banana``, ``tcp``, ``chb_mit``."""
     return list(_core.montage_names())
@@ -210,18 +243,19 @@ def montage_pairs(name: str) -> list[tuple[str, str]]:
     return [tuple(pair) for pair in _core.montage_pairs(name)]
 
 
-def _bad_flags(labels: list[str], bad) -> list[bool] | None:
-    if bad is None:
+def _channel_flags(labels: list[str], selection, what: str = "bad") -> list[bool] | None:
+    """One flag per channel from labels or booleans; ``what`` names the argument in errors."""
+    if selection is None:
         return None
-    flags = np.asarray(bad)
+    flags = np.asarray(selection)
     if flags.dtype == bool:
         if flags.shape != (len(labels),):
-            raise ValueError(f"bad: expected {len(labels)} flags, got shape {flags.shape}")
+            raise ValueError(f"{what}: expected {len(labels)} flags, got shape {flags.shape}")
         return flags.tolist()
-    names = {str(name) for name in bad}
+    names = {str(name) for name in selection}
     unknown = names.difference(labels)
     if unknown:
-        raise ValueError(f"bad: no channel labelled {sorted(unknown)}")
+        raise ValueError(f"{what}: no channel labelled {sorted(unknown)}")
     return [label in names for label in labels]
 
 
@@ -242,7 +276,7 @@ def average_reference_matrix(
     average_reference : which channels are averaged and which get an output.
     """
     labels = _labels(labels)
-    weights, out_labels = _core.average_reference_matrix(labels, _bad_flags(labels, bad))
+    weights, out_labels = _core.average_reference_matrix(labels, _channel_flags(labels, bad))
     return weights, list(out_labels)
 
 
@@ -281,7 +315,7 @@ def average_reference(
         The EEG channels state different references (e.g. ``Fp1-A1`` with ``Fp2-A2``).
     """
     labels = _labels(labels)
-    out, out_labels = _core.average_reference(_as_array(data), labels, _bad_flags(labels, bad))
+    out, out_labels = _core.average_reference(_as_array(data), labels, _channel_flags(labels, bad))
     return out, list(out_labels)
 
 

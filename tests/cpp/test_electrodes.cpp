@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -299,4 +300,29 @@ TEST(ElectrodeLabels, ArbitraryBytesNeverCrash) {
   const auto channels = parse_labels(labels);
   EXPECT_EQ(channels.size(), labels.size());
   EXPECT_EQ(channel_neighbours(channels).size(), labels.size());
+}
+
+TEST(ElectrodeNeighbours, ActiveClustersSeparateDistantFoci) {
+  const auto channels = parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz",
+                                      "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"});
+  const auto adjacency = channel_neighbours(channels);
+  auto active_of = [&](std::initializer_list<const char*> names) {
+    std::vector<bool> active(channels.size(), false);
+    for (const char* name : names) {
+      for (std::size_t i = 0; i < channels.size(); ++i)
+        active[i] = active[i] || channels[i].name == name;
+    }
+    return active;
+  };
+  // Left temporal spread F7-T7-P7: one cluster. Left temporal + right occipital: two.
+  EXPECT_EQ(active_clusters(adjacency, active_of({"F7", "T7", "P7"})).size(), 1u);
+  const auto two = active_clusters(adjacency, active_of({"F7", "T7", "O2", "P8"}));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0], (std::vector<std::size_t>{2, 7}));    // F7, T7
+  EXPECT_EQ(two[1], (std::vector<std::size_t>{16, 18}));  // P8 (T6), O2
+  // C3 and C4 are not neighbours; Cz bridges them only when it is active itself.
+  EXPECT_EQ(active_clusters(adjacency, active_of({"C3", "C4"})).size(), 2u);
+  EXPECT_EQ(active_clusters(adjacency, active_of({"C3", "Cz", "C4"})).size(), 1u);
+  EXPECT_TRUE(active_clusters(adjacency, std::vector<bool>(channels.size(), false)).empty());
+  EXPECT_THROW(active_clusters(adjacency, {true}), std::invalid_argument);
 }

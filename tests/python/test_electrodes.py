@@ -310,3 +310,16 @@ def test_neighbours_are_edges_of_mne_delaunay_adjacency(layout):
     ours = ictaltrack.neighbours(labels)
     assert not (ours & ~theirs).any()
     assert ours.sum() >= 0.6 * theirs.sum()
+
+
+def test_active_clusters_by_hand():
+    labels = TEN_TWENTY
+    # Left temporal spread: F7, T3 (T7), T5 (P7) are one chain.
+    assert electrodes.active_clusters(labels, ["F7", "T3", "T5"]) == [[2, 7, 12]]
+    # Left frontotemporal and right occipital: two foci.
+    assert electrodes.active_clusters(labels, ["F7", "T3", "O2", "T6"]) == [[2, 7], [16, 18]]
+    flags = np.zeros(len(labels), dtype=bool)
+    flags[[8, 10]] = True  # C3, C4
+    assert electrodes.active_clusters(labels, flags) == [[8], [10]]
+    flags[9] = True  # Cz joins them
+    assert electrodes.active_clusters(labels, flags) == [[8, 9, 10]]
