@@ -430,7 +430,7 @@ struct SimulationGenerator::Impl {
   std::array<SourceState, kSites> sources{};
   std::array<std::array<double, kSites>, kSites> mixing{};
   std::array<double, kSites> site_gain{};
-  std::vector<double> line_amplitude, line_phase;
+  std::array<double, kSites> line_amplitude{}, line_phase{};
 
   // Events in progress (indices into seizures / artifacts) and their running state.
   std::size_t next_seizure = 0, next_artifact = 0;
@@ -507,9 +507,9 @@ void SimulationGenerator::Impl::plan_background() {
   for (int e = 0; e < kSites; ++e) {
     site_gain[e] = std::clamp(1 + config.channel_gain_spread * channel_random.normal(), 0.5, 1.5);
   }
-  for (std::size_t ch = 0; ch < channels.size(); ++ch) {
-    line_amplitude.push_back(config.line_noise_uv * channel_random.uniform(0.5, 1.5));
-    line_phase.push_back(channel_random.uniform(0, kTwoPi));
+  for (int e = 0; e < kSites; ++e) {
+    line_amplitude[e] = config.line_noise_uv * channel_random.uniform(0.5, 1.5);
+    line_phase[e] = channel_random.uniform(0, kTwoPi);
   }
   background_noise = Random(detail::mix_seed(config.seed, kStreamBackground));
   // Run the filters for 4 s so that the recording starts in their steady state.
@@ -553,8 +553,9 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
     const SeizurePlan& s = seizures[i];
     const double length = s.offset - s.onset;
     const double progress = (t - s.onset) / length;
-    // Slows from the onset frequency into delta (geometric interpolation).
-    const double frequency = s.onset_hz * std::pow(s.end_hz / s.onset_hz, std::pow(progress, 0.8));
+    // Holds near the onset frequency at first, then slows into delta (geometric interpolation
+    // on progress^1.5).
+    const double frequency = s.onset_hz * std::pow(s.end_hz / s.onset_hz, std::pow(progress, 1.5));
     seizure_phase[i] += kTwoPi * frequency / fs;
     const double growth = 0.3 + 0.7 * smoothstep(progress / 0.35);
     const double ending = smoothstep((s.offset - t) / std::min(4.0, 0.1 * length));
@@ -613,39 +614,29 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
     }
   }
 
-  bool disconnected = false;
-  if (bad_site >= 0) {
-    if (config.bad_channel == BadChannelKind::Flat) {
-      site_value[bad_site] = 0;
+  // Amplifier and line noise belong to each electrode's input, so bipolar derivations are exact
+  // differences (P7-T7 = -(T7-P7), the repeated T8-P8 is identical) and common hum partly
+  // cancels, as in a real recording.
+  for (int e = 0; e < kSites; ++e) {
+    const double noise = config.amplifier_noise_uv * background_noise.normal();
+    const double line =
+        config.line_noise_hz > 0
+            ? line_amplitude[e] * std::sin(kTwoPi * config.line_noise_hz * t + line_phase[e])
+            : 0.0;
+    if (e != bad_site) {
+      site_value[e] += noise + line;
+    } else if (config.bad_channel == BadChannelKind::Flat) {
+      site_value[e] = 0;  // exactly flat
     } else {
-      // An open input picks up mains hum and drifts; its own EEG is lost.
-      disconnected = true;
-      site_value[bad_site] = 0;
+      // An open input loses its EEG, picks up strong mains hum and drifts with large noise.
+      const double mains = config.line_noise_hz > 0 ? config.line_noise_hz : 50.0;
+      site_value[e] = 60.0 * std::sin(kTwoPi * mains * t) + 10 * noise;
     }
   }
-
   for (std::size_t ch = 0; ch < channels.size(); ++ch) {
     const OutputChannel& c = channels[ch];
     double value = site_value[c.positive];
     if (c.negative >= 0) value -= site_value[c.negative];
-    // Always draw, so that the random stream does not depend on the bad channel.
-    const double noise = config.amplifier_noise_uv * background_noise.normal();
-    const double line =
-        config.line_noise_hz > 0
-            ? line_amplitude[ch] * std::sin(kTwoPi * config.line_noise_hz * t + line_phase[ch])
-            : 0.0;
-    const bool touches_bad = bad_site >= 0 && (c.positive == bad_site || c.negative == bad_site);
-    if (touches_bad && !disconnected && c.negative < 0) {
-      value = 0;  // a flat referential channel is exactly flat
-    } else {
-      value += noise + line;
-      if (touches_bad && disconnected) {
-        const double hum = 60.0 * std::sin(kTwoPi * (config.line_noise_hz > 0
-                                                         ? config.line_noise_hz
-                                                         : 50.0) * t);
-        value += (c.positive == bad_site ? 1.0 : -1.0) * (hum + 10 * noise);
-      }
-    }
     out[static_cast<std::int64_t>(ch) * stride + k] = value;
   }
 }
