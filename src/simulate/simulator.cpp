@@ -314,7 +314,10 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
   return plans;
 }
 
-std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration) {
+// `bad_site`: the flat/disconnected electrode (or -1); an electrode pop never picks it, since
+// nothing would show.
+std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration,
+                                         int bad_site) {
   std::vector<ArtifactPlan> plans;
   const auto& sites = scalp_sites();
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
@@ -346,7 +349,7 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
   poisson(c.muscle, kStreamMuscle, [&](Random& r, ArtifactPlan& a) {
     a.kind = ArtifactKind::Muscle;
     a.offset = a.onset + r.uniform(1.0, 5.0);
-    a.amplitude = r.uniform(15, 40);
+    a.amplitude = r.uniform(20, 60);
     const bool left = r.chance(0.5);
     for (const char* name : left ? std::array{"F7", "T3", "T5", "FT9"}
                                  : std::array{"F8", "T4", "T6", "FT10"}) {
@@ -358,7 +361,9 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
     a.parameter = r.uniform(0.15, 0.5);  // decay time constant (s)
     a.offset = a.onset + 5 * a.parameter;
     a.amplitude = r.uniform(100, 300) * (r.chance(0.5) ? 1 : -1);
-    a.weight[static_cast<std::size_t>(r.below(detail::kReferentialSites))] = 1.0;
+    int site = r.below(detail::kReferentialSites);
+    if (site == bad_site) site = (site + 1) % detail::kReferentialSites;
+    a.weight[static_cast<std::size_t>(site)] = 1.0;
   });
   poisson(c.movement, kStreamMovement, [&](Random& r, ArtifactPlan& a) {
     a.kind = ArtifactKind::Movement;
@@ -456,13 +461,13 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   const auto duration = static_cast<double>(seconds);
   channels = make_channels(config);
   seizures = plan_seizures(config, duration);
-  artifacts = plan_artifacts(config, duration);
   if (config.bad_channel != BadChannelKind::None) {
     Random random(detail::mix_seed(config.seed, kStreamBadChannel));
     bad_site = config.bad_channel_electrode.empty()
                    ? random.below(detail::kReferentialSites)
                    : site_index(config.bad_channel_electrode);
   }
+  artifacts = plan_artifacts(config, duration, bad_site);
   seizure_phase.assign(seizures.size(), 0.0);
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
@@ -647,10 +652,14 @@ void SimulationGenerator::Impl::build_truth() {
   const bool new_names =
       config.new_temporal_names || config.montage == SimulatedMontage::BipolarChbMit;
   for (const auto& c : channels) truth.channel_labels.push_back(c.label);
+  // The flat/disconnected electrode shows none of the events, so the truth leaves it out.
+  auto shows = [&](const std::array<double, kSites>& weight, int e) {
+    return e >= 0 && e != bad_site && weight[e] != 0;
+  };
   auto channels_touching = [&](const std::array<double, kSites>& weight) {
     std::vector<std::string> labels;
     for (const auto& c : channels) {
-      if (weight[c.positive] != 0 || (c.negative >= 0 && weight[c.negative] != 0)) {
+      if (shows(weight, c.positive) || shows(weight, c.negative)) {
         if (std::find(labels.begin(), labels.end(), c.label) == labels.end()) {
           labels.push_back(c.label);
         }
@@ -674,7 +683,7 @@ void SimulationGenerator::Impl::build_truth() {
       if (seizures[j].offset > p.onset) s.overlaps_previous = true;
     }
     for (int e = 0; e < kSites; ++e) {
-      if (p.weight[e] == 0) continue;
+      if (!shows(p.weight, e)) continue;
       // FT9/FT10 exist only in the bipolar montage.
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
         continue;
@@ -683,8 +692,8 @@ void SimulationGenerator::Impl::build_truth() {
     }
     for (const auto& c : channels) {
       double onset = 1e300;
-      if (p.weight[c.positive] != 0) onset = p.recruitment[c.positive];
-      if (c.negative >= 0 && p.weight[c.negative] != 0) {
+      if (shows(p.weight, c.positive)) onset = p.recruitment[c.positive];
+      if (shows(p.weight, c.negative)) {
         onset = std::min(onset, p.recruitment[c.negative]);
       }
       if (onset < 1e300) s.channel_onsets[c.label] = onset;
@@ -699,7 +708,7 @@ void SimulationGenerator::Impl::build_truth() {
     t.onset_s = a.onset;
     t.offset_s = a.offset;
     for (int e = 0; e < kSites; ++e) {
-      if (a.weight[e] == 0) continue;
+      if (!shows(a.weight, e)) continue;
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
         continue;
       }
@@ -713,9 +722,9 @@ void SimulationGenerator::Impl::build_truth() {
     SimulatedBadChannel b;
     b.electrode = site_name(sites[bad_site], new_names);
     b.kind = config.bad_channel == BadChannelKind::Flat ? "flat" : "disconnected";
-    std::array<double, kSites> weight{};
-    weight[bad_site] = 1;
-    b.channels = channels_touching(weight);
+    for (const auto& c : channels) {
+      if (c.positive == bad_site || c.negative == bad_site) b.channels.push_back(c.label);
+    }
     truth.bad_channels.push_back(std::move(b));
   }
 }

@@ -108,7 +108,7 @@ def test_focus_gains_theta_alpha_power_at_onset_and_far_channels_do_not(referent
         assert uninvolved
         assert np.all(after[uninvolved] < 2 * before[uninvolved]), seizure
         # The rhythm at onset is at the drawn onset frequency (alpha/theta, 6-11 Hz).
-        freqs, psd = signal.welch(segment(data[focus], onset + 1, onset + 9), fs=FS,
+        freqs, psd = signal.welch(segment(data[focus], onset + 1, onset + 6), fs=FS,
                                   nperseg=4 * FS)
         peak = freqs[np.argmax(np.where(freqs >= 3, psd, 0))]
         assert 6 <= seizure["onset_frequency_hz"] <= 11
@@ -223,25 +223,26 @@ def test_artifacts_are_in_the_signal_at_their_truth_times(artifacts):
     sos_slow = signal.butter(2, 1.5, fs=FS, output="sos")
     slow = signal.sosfiltfilt(sos_slow, data, axis=1)
     for artifact in truth["artifacts"]:
-        rows = [labels.index(c) for c in artifact["channels"] if c != "EEG O2-REF"]
+        assert "EEG O2-REF" not in artifact["channels"]  # the flat electrode shows nothing
+        rows = [labels.index(c) for c in artifact["channels"]]
         start, stop = artifact["onset_s"], artifact["offset_s"]
         if artifact["kind"] == "blink":
             assert {"EEG FP1-REF", "EEG FP2-REF"} <= set(artifact["channels"])
             fp = [labels.index("EEG FP1-REF"), labels.index("EEG FP2-REF")]
             rise = segment(data[fp], start, stop).max(axis=1) - np.median(
-                segment(data[fp], start - 2, stop + 2), axis=1)
+                segment(data[fp], max(start - 2, 0), stop + 2), axis=1)
             assert np.all(rise > 40), artifact
         elif artifact["kind"] == "muscle":
             assert all("T" in c or "F7" in c or "F8" in c for c in artifact["channels"])
             inside = np.median(np.abs(segment(high[rows], start + 0.3, stop - 0.3)), axis=1)
-            assert np.all(inside > 3 * high_typical[rows]), artifact
+            assert np.all(inside > 2.5 * high_typical[rows]), artifact
         elif artifact["kind"] == "electrode_pop":
             assert len(rows) == 1
             jump = np.abs(segment(data[rows[0]], start, start + 0.05)
                           - np.median(segment(data[rows[0]], start - 1, start))).max()
             assert jump > 60, artifact
         else:  # movement: large and slow on (nearly) every channel
-            assert len(artifact["channels"]) == 19
+            assert len(artifact["channels"]) == 18  # all but the flat O2
             swing = np.ptp(segment(slow[rows], start, stop), axis=1)
             assert np.median(swing) > 6 * np.median(typical[rows]), artifact
 
