@@ -7,7 +7,7 @@ import re
 import sys
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(s|sec|min|m|h|d)")
+_PART = re.compile(r"(\d+(?:\.\d+)?)(sec|min|s|m|h|d)")
 
 
 def parse_duration(text: str) -> float:
