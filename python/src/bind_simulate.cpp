@@ -1,14 +1,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <cmath>
-#include <tuple>
-#include <vector>
-
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "bindings.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
@@ -84,9 +83,9 @@ using Annotations = std::vector<std::tuple<double, double, std::string>>;
 void write_edf(const std::string& path,
                const py::array_t<double, py::array::c_style | py::array::forcecast>& data,
                double sample_rate_hz, const std::vector<std::string>& labels,
-               const Annotations& annotations, const std::string& file_type,
-               double physical_min, double physical_max, const std::string& physical_dimension,
-               double record_duration_s, const std::vector<int>& start) {
+               const Annotations& annotations, const std::string& file_type, double physical_min,
+               double physical_max, const std::string& physical_dimension, double record_duration_s,
+               const std::vector<int>& start) {
   if (data.ndim() != 2) throw py::value_error("data must be 2-D (n_channels, n_times)");
   const auto n_channels = static_cast<std::size_t>(data.shape(0));
   const auto n_times = static_cast<std::int64_t>(data.shape(1));
@@ -126,14 +125,14 @@ void write_edf(const std::string& path,
     py::gil_scoped_release release;
     EdfWriter writer(path, std::move(signals), options);
     for (const auto& [onset, duration, text] : annotations) {
-      writer.add_annotation(seconds_to_ticks(onset),
-                            duration < 0 ? -1 : seconds_to_ticks(duration), text);
+      writer.add_annotation(seconds_to_ticks(onset), duration < 0 ? -1 : seconds_to_ticks(duration),
+                            text);
     }
     std::vector<double> record(n_channels * static_cast<std::size_t>(samples_per_record));
     for (std::int64_t r = 0; r < records; ++r) {
       for (std::size_t c = 0; c < n_channels; ++c) {
-        const double* source = values + static_cast<std::int64_t>(c) * n_times +
-                               r * samples_per_record;
+        const double* source =
+            values + static_cast<std::int64_t>(c) * n_times + r * samples_per_record;
         std::copy_n(source, samples_per_record,
                     record.begin() + static_cast<std::ptrdiff_t>(c) * samples_per_record);
       }
@@ -151,8 +150,7 @@ void register_simulate(py::module_& m) {
   m.def("write_edf", &write_edf, py::arg("path"), py::arg("data"), py::arg("sample_rate_hz"),
         py::arg("labels"), py::arg("annotations"), py::arg("file_type"), py::arg("physical_min"),
         py::arg("physical_max"), py::arg("physical_dimension"), py::arg("record_duration_s"),
-        py::arg("start"),
-        "Write (n_channels, n_times) physical values as EDF+/BDF+ (atomically).");
+        py::arg("start"), "Write (n_channels, n_times) physical values as EDF+/BDF+ (atomically).");
   m.def(
       "simulation_defaults",
       [] {

@@ -16,8 +16,8 @@
 namespace ictaltrack {
 
 using detail::Random;
-using detail::ScalpSite;
 using detail::scalp_sites;
+using detail::ScalpSite;
 using detail::site_distance;
 
 namespace {
@@ -81,10 +81,18 @@ std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
       const std::string name = site_name(sites[i], config.new_temporal_names);
       std::string label;
       switch (config.label_style) {
-        case LabelStyle::Plain: label = name; break;
-        case LabelStyle::EegRef: label = "EEG " + upper(name) + "-REF"; break;
-        case LabelStyle::LinkedEars: label = upper(name) + "-LE"; break;
-        case LabelStyle::Average: label = name + "-Avg"; break;
+        case LabelStyle::Plain:
+          label = name;
+          break;
+        case LabelStyle::EegRef:
+          label = "EEG " + upper(name) + "-REF";
+          break;
+        case LabelStyle::LinkedEars:
+          label = upper(name) + "-LE";
+          break;
+        case LabelStyle::Average:
+          label = name + "-Avg";
+          break;
       }
       channels.push_back({label, i, -1});
     }
@@ -92,14 +100,13 @@ std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
   }
   // CHB-MIT order (domain notes), T8-P8 twice exactly as in the database.
   static const char* const pairs[][2] = {
-      {"FP1", "F7"}, {"F7", "T7"},   {"T7", "P7"},     {"P7", "O1"},   {"FP1", "F3"},
-      {"F3", "C3"},  {"C3", "P3"},   {"P3", "O1"},     {"FP2", "F4"},  {"F4", "C4"},
-      {"C4", "P4"},  {"P4", "O2"},   {"FP2", "F8"},    {"F8", "T8"},   {"T8", "P8"},
-      {"P8", "O2"},  {"FZ", "CZ"},   {"CZ", "PZ"},     {"P7", "T7"},   {"T7", "FT9"},
-      {"FT9", "FT10"}, {"FT10", "T8"}, {"T8", "P8"}};
+      {"FP1", "F7"}, {"F7", "T7"},  {"T7", "P7"},    {"P7", "O1"},   {"FP1", "F3"}, {"F3", "C3"},
+      {"C3", "P3"},  {"P3", "O1"},  {"FP2", "F4"},   {"F4", "C4"},   {"C4", "P4"},  {"P4", "O2"},
+      {"FP2", "F8"}, {"F8", "T8"},  {"T8", "P8"},    {"P8", "O2"},   {"FZ", "CZ"},  {"CZ", "PZ"},
+      {"P7", "T7"},  {"T7", "FT9"}, {"FT9", "FT10"}, {"FT10", "T8"}, {"T8", "P8"}};
   for (const auto& pair : pairs) {
-    channels.push_back({std::string(pair[0]) + "-" + pair[1], site_index(pair[0]),
-                        site_index(pair[1])});
+    channels.push_back(
+        {std::string(pair[0]) + "-" + pair[1], site_index(pair[0]), site_index(pair[1])});
   }
   return channels;
 }
@@ -112,9 +119,9 @@ struct SeizurePlan {
   double onset = 0, offset = 0;  // seconds
   int focus = 0;
   double onset_hz = 0, end_hz = 0, amplitude = 0;
-  std::array<double, kSites> weight{};          // 0 = not recruited
-  std::array<double, kSites> recruitment{};     // seconds
-  std::array<double, kSites> phase_lag{};       // radians
+  std::array<double, kSites> weight{};       // 0 = not recruited
+  std::array<double, kSites> recruitment{};  // seconds
+  std::array<double, kSites> phase_lag{};    // radians
 };
 
 enum class ArtifactKind { Blink, Muscle, Pop, Movement };
@@ -129,10 +136,14 @@ struct ArtifactPlan {
 
 const char* artifact_name(ArtifactKind kind) {
   switch (kind) {
-    case ArtifactKind::Blink: return "blink";
-    case ArtifactKind::Muscle: return "muscle";
-    case ArtifactKind::Pop: return "electrode_pop";
-    case ArtifactKind::Movement: return "movement";
+    case ArtifactKind::Blink:
+      return "blink";
+    case ArtifactKind::Muscle:
+      return "muscle";
+    case ArtifactKind::Pop:
+      return "electrode_pop";
+    case ArtifactKind::Movement:
+      return "movement";
   }
   return "artifact";
 }
@@ -150,15 +161,13 @@ void validate(const SimulationConfig& c) {
   };
   require(c.duration_s >= 1 && c.duration_s <= 7 * 24 * 3600.0,
           "duration_s must be between 1 s and 7 days");
-  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096,
-          "sample_rate_hz must be 64..4096");
+  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096, "sample_rate_hz must be 64..4096");
   require(c.background_rms_uv >= 0 && c.amplifier_noise_uv >= 0 && c.line_noise_uv >= 0,
           "amplitudes must be >= 0");
   require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sample_rate_hz / 2.0,
           "line_noise_hz must be below the Nyquist frequency");
   require(c.spatial_correlation > 0 && c.field_width > 0, "length scales must be > 0");
-  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 &&
-              c.theta_peak_hz < c.sample_rate_hz / 2.0,
+  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sample_rate_hz / 2.0,
           "rhythm peaks must be in (0, Nyquist)");
   require(c.channel_gain_spread >= 0 && c.channel_gain_spread < 0.5,
           "channel_gain_spread must be in [0, 0.5)");
@@ -176,8 +185,7 @@ void validate(const SimulationConfig& c) {
   require(c.amplitude_min_uv >= 0, "amplitude_min_uv must be >= 0");
   probability(c.contralateral_probability, "contralateral_probability");
   probability(c.overlap_probability, "overlap_probability");
-  require(c.spread_delay_s_per_unit >= 0 && c.spread_radius >= 0,
-          "spread parameters must be >= 0");
+  require(c.spread_delay_s_per_unit >= 0 && c.spread_radius >= 0, "spread parameters must be >= 0");
   require(c.n_seizures >= -1, "n_seizures must be >= 0, or -1 for 'as many as fit'");
   for (const auto* rate : {&c.blinks, &c.muscle, &c.electrode_pops, &c.movement}) {
     require(rate->per_hour >= 0 && rate->per_hour <= 3600, "artifact rates must be 0..3600 / h");
@@ -279,11 +287,11 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     const auto [tight, tight_end] = lay_out(0.0);
     const double free_time = duration - kTail - tight_end;
     if (free_time < 0) {
-      throw std::invalid_argument(
-          "SimulationConfig: " + std::to_string(draws.size()) + " seizures of " +
-          std::to_string(c.seizure_duration_min_s) + "-" + std::to_string(c.seizure_duration_max_s) +
-          " s do not fit into " + std::to_string(duration) +
-          " s; lengthen duration_s or shorten the seizures");
+      throw std::invalid_argument("SimulationConfig: " + std::to_string(draws.size()) +
+                                  " seizures of " + std::to_string(c.seizure_duration_min_s) + "-" +
+                                  std::to_string(c.seizure_duration_max_s) + " s do not fit into " +
+                                  std::to_string(duration) +
+                                  " s; lengthen duration_s or shorten the seizures");
     }
     const double stretchable = last_end - tight_end;
     std::tie(times, last_end) = lay_out(free_time / stretchable);
@@ -316,8 +324,7 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
 
 // `bad_site`: the flat/disconnected electrode (or -1); an electrode pop never picks it, since
 // nothing would show.
-std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration,
-                                         int bad_site) {
+std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration, int bad_site) {
   std::vector<ArtifactPlan> plans;
   const auto& sites = scalp_sites();
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
@@ -351,8 +358,8 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
     a.offset = a.onset + r.uniform(1.0, 5.0);
     a.amplitude = r.uniform(20, 60);
     const bool left = r.chance(0.5);
-    for (const char* name : left ? std::array{"F7", "T3", "T5", "FT9"}
-                                 : std::array{"F8", "T4", "T6", "FT10"}) {
+    for (const char* name :
+         left ? std::array{"F7", "T3", "T5", "FT9"} : std::array{"F8", "T4", "T6", "FT10"}) {
       set_weight(a, name, 1.0);
     }
   });
@@ -463,9 +470,8 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   seizures = plan_seizures(config, duration);
   if (config.bad_channel != BadChannelKind::None) {
     Random random(detail::mix_seed(config.seed, kStreamBadChannel));
-    bad_site = config.bad_channel_electrode.empty()
-                   ? random.below(detail::kReferentialSites)
-                   : site_index(config.bad_channel_electrode);
+    bad_site = config.bad_channel_electrode.empty() ? random.below(detail::kReferentialSites)
+                                                    : site_index(config.bad_channel_electrode);
   }
   artifacts = plan_artifacts(config, duration, bad_site);
   seizure_phase.assign(seizures.size(), 0.0);
@@ -760,18 +766,25 @@ const char* to_string(SimulatedMontage montage) noexcept {
 }
 const char* to_string(LabelStyle style) noexcept {
   switch (style) {
-    case LabelStyle::Plain: return "plain";
-    case LabelStyle::EegRef: return "eeg-ref";
-    case LabelStyle::LinkedEars: return "linked-ears";
-    case LabelStyle::Average: return "average";
+    case LabelStyle::Plain:
+      return "plain";
+    case LabelStyle::EegRef:
+      return "eeg-ref";
+    case LabelStyle::LinkedEars:
+      return "linked-ears";
+    case LabelStyle::Average:
+      return "average";
   }
   return "plain";
 }
 const char* to_string(BadChannelKind kind) noexcept {
   switch (kind) {
-    case BadChannelKind::None: return "none";
-    case BadChannelKind::Flat: return "flat";
-    case BadChannelKind::Disconnected: return "disconnected";
+    case BadChannelKind::None:
+      return "none";
+    case BadChannelKind::Flat:
+      return "flat";
+    case BadChannelKind::Disconnected:
+      return "disconnected";
   }
   return "none";
 }
@@ -794,8 +807,8 @@ BadChannelKind parse_bad_channel_kind(const std::string& name) {
        {BadChannelKind::None, BadChannelKind::Flat, BadChannelKind::Disconnected}) {
     if (name == to_string(kind)) return kind;
   }
-  throw std::invalid_argument("bad_channel must be 'none', 'flat' or 'disconnected', got '" +
-                              name + "'");
+  throw std::invalid_argument("bad_channel must be 'none', 'flat' or 'disconnected', got '" + name +
+                              "'");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 // EdfWriter against EDFlib's own reader: header fields, samples within one calibration step,
 // annotations exact, and the atomic behaviour (no file, or the old file, after any failure).
-#include <gtest/gtest.h>
-
 #include <edflib.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -63,8 +62,7 @@ struct EdflibFile {
   int handle = -1;
   explicit EdflibFile(const std::filesystem::path& path) {
     std::lock_guard lock(detail::edflib_mutex());
-    const int result =
-        edfopen_file_readonly(path.c_str(), &header, EDFLIB_READ_ALL_ANNOTATIONS);
+    const int result = edfopen_file_readonly(path.c_str(), &header, EDFLIB_READ_ALL_ANNOTATIONS);
     if (result != 0) throw std::runtime_error("EDFlib cannot open " + path.string());
     handle = header.handle;
   }
@@ -144,8 +142,7 @@ TEST(EdfWriter, RoundTripThroughEdflibReader) {
     const auto values = file.physical(s, 5 * per_record);
     for (int r = 0; r < 5; ++r) {
       for (int k = 0; k < per_record; ++k) {
-        EXPECT_NEAR(values[static_cast<std::size_t>(r * per_record + k)], test_value(s, r, k),
-                    step)
+        EXPECT_NEAR(values[static_cast<std::size_t>(r * per_record + k)], test_value(s, r, k), step)
             << "signal " << s << " record " << r << " sample " << k;
       }
     }
@@ -258,8 +255,8 @@ TEST(EdfWriter, MissingFolderIsAnIoError) {
 TEST(EdfWriter, UnwritableFolderExplainsEdflibError) {
   if (::geteuid() == 0) GTEST_SKIP() << "root can write into read-only folders";
   ScratchDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   try {
     EdfWriter writer(dir / "x.edf", two_signals());
     FAIL() << "expected IoError";

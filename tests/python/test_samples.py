@@ -20,7 +20,7 @@ PREFIX = '"${ICTALTRACK[@]}" simulate '
 def script_commands(out_dir: Path) -> list[list[str]]:
     """The `simulate` command lines of the script, with $OUT replaced by out_dir."""
     commands = []
-    for line in SCRIPT.read_text().splitlines():
+    for line in SCRIPT.read_text().replace("\\\n", " ").splitlines():
         if line.startswith(PREFIX):
             arguments = shlex.split(line[len(PREFIX):].replace("$OUT", str(out_dir)))
             commands.append(["simulate", *arguments])

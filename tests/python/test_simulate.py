@@ -196,7 +196,8 @@ def test_overlapping_seizures_are_both_in_the_signal(tmp_path):
     assert second["region"] != first["region"]
     data, labels = read_uv(path)
     baseline = band_power(segment(data, 5, first["onset_s"] - 1), 3, 12)
-    both = band_power(segment(data, second["onset_s"] + 2, min(first["offset_s"], second["offset_s"]) - 2), 3, 12)
+    overlap_end = min(first["offset_s"], second["offset_s"])
+    both = band_power(segment(data, second["onset_s"] + 2, overlap_end - 2), 3, 12)
     for seizure in (first, second):
         focus = labels.index(seizure["focus_electrodes"][0])
         assert both[focus] > 4 * baseline[focus], seizure["focus_electrodes"]
