@@ -326,7 +326,6 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
 // nothing would show.
 std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration, int bad_site) {
   std::vector<ArtifactPlan> plans;
-  const auto& sites = scalp_sites();
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
     if (!rate.enabled || rate.per_hour <= 0) return;
     Random random(detail::mix_seed(c.seed, stream));
@@ -381,7 +380,6 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
   });
   std::stable_sort(plans.begin(), plans.end(),
                    [](const auto& a, const auto& b) { return a.onset < b.onset; });
-  (void)sites;
   return plans;
 }
 

@@ -357,3 +357,65 @@ def test_truth_schema(referential):
         assert 40 <= seizure["offset_s"] - seizure["onset_s"] <= 55 + 1e-3
         assert seizure["channel_onsets"][seizure["focus_electrodes"][0]] == seizure["onset_s"]
     assert truth["artifacts"] == [] and truth["bad_channels"] == []
+
+
+@pytest.fixture(scope="module")
+def background(tmp_path_factory):
+    path = tmp_path_factory.mktemp("background") / "bg.edf"
+    truth = ictaltrack.simulate(path, duration_s=120, seed=12, n_seizures=0, **CLEAN)
+    data, labels = read_uv(path)
+    return truth, data, labels
+
+
+def test_background_is_slow_and_falls_with_frequency(background):
+    _, data, _ = background
+    delta = band_power(data, 0.5, 4)
+    theta = band_power(data, 4, 8)
+    alpha = band_power(data, 8, 13)
+    beta = band_power(data, 13, 30)
+    assert np.all(delta > theta) and np.all(theta > alpha) and np.all(alpha > beta)
+    # 1/f-like: between 2 and 32 Hz the log-log slope is about -1 to -2.5 (delta hump included).
+    freqs, psd = signal.welch(data, fs=FS, nperseg=4 * FS)
+    band = (freqs >= 2) & (freqs <= 32)
+    slope = np.polyfit(np.log(freqs[band]), np.log(psd[:, band].mean(axis=0)), 1)[0]
+    assert -3.0 < slope < -1.0, slope
+
+
+def test_neighbouring_electrodes_are_more_correlated_than_distant_ones(background):
+    _, data, labels = background
+    sos = signal.butter(4, [0.5, 30], btype="bandpass", fs=FS, output="sos")
+    filtered = signal.sosfiltfilt(sos, data, axis=1)
+    corr = np.corrcoef(filtered)
+    pairs = [("C3", "P3", "O2"), ("F4", "C4", "T5"), ("Fp1", "F3", "P4"), ("T4", "F8", "O1")]
+    for reference, neighbour, distant in pairs:
+        i, j, k = (labels.index(n) for n in (reference, neighbour, distant))
+        assert corr[i, j] > corr[i, k] + 0.2, (reference, corr[i, j], corr[i, k])
+
+
+def test_line_noise_at_the_configured_frequency(background, tmp_path):
+    _, data, _ = background
+    freqs, psd = signal.welch(data, fs=FS, nperseg=4 * FS)
+    at_50 = psd[:, freqs == 50][:, 0]
+    nearby = psd[:, (np.abs(freqs - 50) > 2) & (np.abs(freqs - 50) < 6)].mean(axis=1)
+    assert np.all(at_50 > 2 * nearby)  # 1-3 uV hum over a ~0.5 uV^2/Hz floor
+    path = tmp_path / "quiet.edf"
+    ictaltrack.simulate(path, duration_s=60, seed=12, n_seizures=0, line_noise_hz=0, **CLEAN)
+    quiet, _ = read_uv(path)
+    freqs, psd = signal.welch(quiet, fs=FS, nperseg=4 * FS)
+    nearby = psd[:, (np.abs(freqs - 50) > 2) & (np.abs(freqs - 50) < 6)].mean(axis=1)
+    # Without hum the 50 Hz bin is just noise: about the level around it (median over channels).
+    assert np.median(psd[:, freqs == 50][:, 0] / nearby) < 1.4
+
+
+def test_disconnected_electrode_carries_hum_and_no_eeg(tmp_path):
+    path = tmp_path / "open.edf"
+    truth = ictaltrack.simulate(path, duration_s=60, seed=1, n_seizures=0,
+                                bad_channel="disconnected", bad_channel_electrode="T4", **CLEAN)
+    assert truth["bad_channels"] == [{"electrode": "T4", "kind": "disconnected",
+                                      "channels": ["T4"]}]
+    data, labels = read_uv(path)
+    t4 = labels.index("T4")
+    hum = band_power(data, 49, 51)
+    eeg = band_power(data, 0.5, 8)
+    assert hum[t4] > 50 * np.median(hum)
+    assert eeg[t4] < 0.2 * np.median(eeg)
