@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <numbers>
@@ -38,6 +39,12 @@ enum Stream : std::uint64_t {
   kStreamChannels,
   kStreamEventNoise = 1000,
 };
+
+std::string shortest(double value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
+}
 
 double smoothstep(double x) {
   if (x <= 0) return 0;
@@ -288,9 +295,9 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     const double free_time = duration - kTail - tight_end;
     if (free_time < 0) {
       throw std::invalid_argument("SimulationConfig: " + std::to_string(draws.size()) +
-                                  " seizures of " + std::to_string(c.seizure_duration_min_s) + "-" +
-                                  std::to_string(c.seizure_duration_max_s) + " s do not fit into " +
-                                  std::to_string(duration) +
+                                  " seizures of " + shortest(c.seizure_duration_min_s) + "-" +
+                                  shortest(c.seizure_duration_max_s) + " s do not fit into " +
+                                  shortest(duration) +
                                   " s; lengthen duration_s or shorten the seizures");
     }
     const double stretchable = last_end - tight_end;
