@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "ictaltrack/errors.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
@@ -361,4 +362,25 @@ TEST(EdfWriter, MovedWriterOwnsTheFile) {
   EXPECT_EQ(second.records_written(), 2);
   EdflibFile file(path);
   EXPECT_EQ(file.header.datarecords_in_file, 2);
+}
+
+TEST(EdfWriter, WritersInSeveralThreadsShareEdflibSafely) {
+  ScratchDir dir;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&dir, t] {
+      EdfWriter writer(dir / ("thread" + std::to_string(t) + ".edf"), two_signals());
+      for (int r = 0; r < 50; ++r) writer.write_record(test_record(r));
+      writer.add_annotation(0, -1, "thread " + std::to_string(t));
+      writer.close();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < 4; ++t) {
+    EdflibFile file(dir / ("thread" + std::to_string(t) + ".edf"));
+    EXPECT_EQ(file.header.datarecords_in_file, 50);
+    EXPECT_EQ(std::string(file.annotation(0).annotation), "thread " + std::to_string(t));
+    const auto values = file.physical(0, 8 * 50);
+    EXPECT_NEAR(values[8 * 49 + 7], test_value(0, 49, 7), 1000.0 / 65535);
+  }
 }
