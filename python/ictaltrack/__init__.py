@@ -11,7 +11,7 @@ Units and time bases (everywhere in the package):
 from ictaltrack._core import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 from ictaltrack.edf_writer import write_edf
-from ictaltrack.simulate import simulate, simulation_defaults
+from ictaltrack.simulate import simulate, simulate_array, simulation_defaults
 
 __all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
-__all__ += ["simulate", "simulation_defaults", "write_edf"]
+__all__ += ["simulate", "simulate_array", "simulation_defaults", "write_edf"]

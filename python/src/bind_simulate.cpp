@@ -176,6 +176,23 @@ void register_simulate(py::module_& m) {
       },
       py::arg("edf_path"), py::arg("options"), py::arg("json_path") = "",
       "Write a simulated recording and its JSON truth sidecar; returns the truth as JSON text.");
+  m.def(
+      "simulate_samples",
+      [](const py::dict& options) {
+        const SimulationConfig config = config_from_dict(options);
+        SimulationGenerator generator(config);
+        const auto n_channels = static_cast<py::ssize_t>(generator.channel_labels().size());
+        const auto n_times = static_cast<py::ssize_t>(generator.total_samples());
+        py::array_t<double> data({n_channels, n_times});
+        double* out = data.mutable_data();
+        {
+          py::gil_scoped_release release;
+          generator.generate(out, n_times, n_times);
+        }
+        return py::make_tuple(data, truth_to_json(generator.truth(), config));
+      },
+      py::arg("options"),
+      "Simulate into memory: ((n_channels, n_times) float64 microvolts, truth JSON text).");
 }
 
 }  // namespace ictaltrack::python

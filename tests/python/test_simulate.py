@@ -419,3 +419,16 @@ def test_disconnected_electrode_carries_hum_and_no_eeg(tmp_path):
     eeg = band_power(data, 0.5, 8)
     assert hum[t4] > 50 * np.median(hum)
     assert eeg[t4] < 0.2 * np.median(eeg)
+
+
+def test_simulate_array_is_the_file_before_quantisation(tmp_path):
+    options = {"duration_s": 30, "seed": 6, "n_seizures": 1, "seizure_duration_min_s": 15,
+               "seizure_duration_max_s": 20, "first_onset_min_s": 5, "first_onset_max_s": 6}
+    data, truth = ictaltrack.simulate_array(**options)
+    written = ictaltrack.simulate(tmp_path / "same.edf", **options)
+    assert truth == written
+    assert data.shape == (19, 30 * FS) and data.dtype == np.float64
+    from_file, labels = read_uv(tmp_path / "same.edf")
+    assert labels == truth["channels"]
+    np.testing.assert_allclose(from_file, data, atol=0.125 + 1e-9)
+    assert np.abs(from_file - data).max() > 0.01  # the file really is quantised
