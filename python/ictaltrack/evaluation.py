@@ -313,6 +313,7 @@ class SuiteResult:
     recording: Recording
     evaluation: Evaluation
     detect_seconds: float
+    generate_seconds: float = 0.0  # 0 when the recording came from the cache
 
 
 def run_suite(
@@ -331,7 +332,7 @@ def run_suite(
         detections = dict(detector(edf_path))
         detected = time.perf_counter()
         results.append(SuiteResult(recording, evaluate(truth_path, detections),
-                                   detected - generated))
+                                   detected - generated, generated - started))
         if progress:
             progress(f"{recording.name}: generate/load {generated - started:.1f} s, "
                      f"detect {detected - generated:.1f} s")
@@ -451,13 +452,16 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
     rule = "|" + "|".join("---" for _ in _COLUMNS) + "|"
     body = ["| " + " | ".join(row) + " |" for row in table_rows(results)]
     hours = sum(r.recording.duration_s for r in results) / 3600.0
+    generating = sum(r.generate_seconds for r in results)
+    detecting = sum(r.detect_seconds for r in results)
     return "\n".join([
         "# Evaluation on the simulated suite",
         "",
         f"**Detector: {detector_label}.**",
         "",
-        f"Produced by `{command}` ({len(results)} recordings, {hours:.1f} h of simulated EEG, "
-        f"{seconds:.0f} s wall time including generation of missing recordings). "
+        f"Produced by `{command}` ({len(results)} recordings, {hours:.1f} h of simulated EEG; "
+        f"{seconds:.0f} s wall time, of which {generating:.0f} s generating recordings not yet "
+        f"cached and {detecting:.0f} s in the detector). "
         "Scorer: SzCORE event scoring as implemented in `ictaltrack.scoring` (timescoring "
         "EventScoring rules); localisation and migration scores as defined in docs/scoring.md.",
         "",

@@ -142,6 +142,10 @@ EventScores score_events(const std::vector<ScoredEvent>& reference,
     throw std::invalid_argument("event scoring: duration_s must be finite and > 0");
   }
   const double fs = parameters.resolution_hz;
+  // Sample indices must fit in int64 (1e15 samples at 10 Hz is over 3 million years).
+  if (duration_s * fs > 1e15) {
+    throw std::invalid_argument("event scoring: duration_s * resolution_hz is too large");
+  }
   EventScores scores;
   scores.num_samples = sample_index(duration_s, fs);
   if (scores.num_samples <= 0) {
