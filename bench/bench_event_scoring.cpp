@@ -32,8 +32,8 @@ void BM_ScoreEvents(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ScoreEvents)
-    ->Args({24, 50, 200})         // a day with tens of seizures
-    ->Args({24 * 7, 500, 5000})   // a week, many false alarms
+    ->Args({24, 50, 200})        // a day with tens of seizures
+    ->Args({24 * 7, 500, 5000})  // a week, many false alarms
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -51,8 +51,8 @@ std::vector<ScoredEvent> checked_sorted(const std::vector<ScoredEvent>& events, 
     if (e.end_s < e.start_s) throw std::invalid_argument(where + ": ends before it starts");
     if (e.start_s > duration_s) {
       throw std::invalid_argument(where + ": starts after the end of the recording (" +
-                                  std::to_string(e.start_s) + " s > " +
-                                  std::to_string(duration_s) + " s)");
+                                  std::to_string(e.start_s) + " s > " + std::to_string(duration_s) +
+                                  " s)");
     }
     out.push_back({e.start_s, std::min(e.end_s, duration_s)});
   }

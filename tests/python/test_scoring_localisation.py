@@ -169,6 +169,18 @@ def test_loader_tolerates_variants(tmp_path):
     assert result.localisation.region_accuracy == 1.0
 
 
+def test_region_spellings_of_simulator_and_electrodes_stage_agree():
+    truth = {"duration_s": 3600, "seizures": [
+        _seizure(100, 160, "left", "frontal polar"),
+        _seizure(1000, 1060, "right", "centroparietal"),
+        _seizure(2000, 2060, "right", "temporal")]}
+    detections = {"seizures": [
+        _seizure(100, 160, "left", "frontopolar"), _seizure(1000, 1060, "right", "parietal"),
+        _seizure(2000, 2060, "right", "frontotemporal")]}
+    loc = evaluate(truth, detections).localisation
+    assert (loc.region_correct, loc.region_known) == (2, 3)
+
+
 def test_bad_files_raise_typed_errors(tmp_path):
     with pytest.raises(IoError):
         evaluate(tmp_path / "missing.json", DETECTIONS)
