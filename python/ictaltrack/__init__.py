@@ -9,10 +9,58 @@ Units and time bases (everywhere in the package):
 """
 
 from ictaltrack._core import __version__
+from ictaltrack.electrodes import (
+    average_reference,
+    bipolar,
+    channel_table,
+    electrode_positions,
+    montage_names,
+    neighbours,
+    parse_label,
+)
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.filters import SosFilter, butterworth_highpass, butterworth_lowpass, notch_filter
+from ictaltrack.io import Recording, read_edf
 from ictaltrack.scoring import evaluate
 from ictaltrack.simulate import simulate, simulation_defaults
+from ictaltrack.spectral import (
+    DEFAULT_BANDS,
+    Band,
+    BandPowerResult,
+    BandPowerStream,
+    band_power,
+)
 
-__all__ = ["__version__", "Error", "FormatError", "IoError", "UnsupportedError"]
-__all__ += ["simulate", "simulation_defaults"]
-__all__ += ["evaluate"]
+__all__ = [
+    "__version__",
+    # errors
+    "Error",
+    "FormatError",
+    "IoError",
+    "UnsupportedError",
+    # reading recordings
+    "Recording",
+    "read_edf",
+    # signal conditioning and band power
+    "SosFilter",
+    "butterworth_highpass",
+    "butterworth_lowpass",
+    "notch_filter",
+    "DEFAULT_BANDS",
+    "Band",
+    "BandPowerResult",
+    "BandPowerStream",
+    "band_power",
+    # electrode knowledge and montages
+    "average_reference",
+    "bipolar",
+    "channel_table",
+    "electrode_positions",
+    "montage_names",
+    "neighbours",
+    "parse_label",
+    # simulation and scoring
+    "simulate",
+    "simulation_defaults",
+    "evaluate",
+]

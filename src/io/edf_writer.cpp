@@ -7,6 +7,9 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -53,10 +56,27 @@ void check_header_text(const std::string& text, std::size_t max_length, const ch
   }
 }
 
+// EDF keeps physical minimum/maximum as 8 ASCII characters, and EDFlib 1.23 prints them by
+// cutting the exact binary expansion (3276.7 is stored as "3276.699"), while it scales the
+// samples with the full value: every reader would then be off. Accept only values that survive
+// that cut unchanged (e.g. -3276.8, 4095.875, 500, -8192).
+bool fits_header_number(double value) {
+  char text[512];
+  std::snprintf(text, sizeof text, "%.30f", value);  // glibc prints the exact expansion
+  std::string cut(text, std::min<std::size_t>(8, std::strlen(text)));
+  if (!cut.empty() && cut.back() == '.') cut.pop_back();
+  return std::isfinite(value) && std::strtod(cut.c_str(), nullptr) == value;
+}
+
 std::filesystem::path temporary_path_for(const std::filesystem::path& target) {
   static std::atomic<unsigned> counter{0};
-  return target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                 std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".tmp-";
+  name += std::to_string(::getpid());
+  name += '-';
+  name += std::to_string(counter++);
+  return target.parent_path() / name;
 }
 
 struct PendingAnnotation {
@@ -151,6 +171,10 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
         !std::isfinite(s.physical_max)) {
       throw FormatError("physical maximum", index, -1,
                         "physical minimum and maximum must be finite and differ");
+    }
+    if (!fits_header_number(s.physical_min) || !fits_header_number(s.physical_max)) {
+      throw FormatError(fits_header_number(s.physical_min) ? "physical maximum" : "physical minimum",
+                        index, -1, "the value does not fit into the 8 characters of the header");
     }
     if (s.digital_min >= s.digital_max) {
       throw FormatError("digital maximum", index, -1, "digital maximum must exceed the minimum");

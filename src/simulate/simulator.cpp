@@ -652,7 +652,9 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
 
 void SimulationGenerator::Impl::build_truth() {
   const auto& sites = scalp_sites();
-  const bool new_names = config.new_temporal_names;
+  // Bipolar labels are CHB-MIT's (T7/P7...), so the truth names electrodes the same way.
+  const bool new_names =
+      config.new_temporal_names || config.montage == SimulatedMontage::BipolarChbMit;
   for (const auto& c : channels) truth.channel_labels.push_back(c.label);
   auto channels_touching = [&](const std::array<double, kSites>& weight) {
     std::vector<std::string> labels;
@@ -812,9 +814,10 @@ SimulationTruth simulate_to_edf(const SimulationConfig& config,
     s.label = label;
     s.physical_dimension = "uV";
     s.transducer = "simulated electrode (ictaltrack)";
-    // 0.1 uV (EDF) or 0.001 uV (BDF) per digital step.
-    s.physical_min = bdf ? -8388.608 : -3276.8;
-    s.physical_max = bdf ? 8388.607 : 3276.7;
+    // EDF: exactly 0.125 uV per step over +-4096 uV; BDF: ~0.001 uV per step over +-8192 uV.
+    // Both limits are written exactly in the 8-character header fields.
+    s.physical_min = bdf ? -8192.0 : -4096.0;
+    s.physical_max = bdf ? 8192.0 : 4095.875;
     s.samples_per_record = fs;
     signals.push_back(std::move(s));
   }

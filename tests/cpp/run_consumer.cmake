@@ -16,7 +16,18 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/build" RESULT_VARI
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "building the consumer failed (${rc})")
 endif()
-execute_process(COMMAND "${WORK_DIR}/build/consumer" "${SOURCE_DIR}/sample_edf"
+# The project's own sample files when present, else the EDF.jl corpus folder beside the checkout.
+set(edf_folder "${SOURCE_DIR}/sample_edf")
+file(GLOB sample_files "${edf_folder}/*.edf")
+if(NOT sample_files)
+  get_filename_component(edf_folder "${SOURCE_DIR}/../shared/corpus/edfjl" ABSOLUTE)
+  file(GLOB sample_files "${edf_folder}/*.edf")
+endif()
+if(NOT sample_files)
+  message(STATUS "consumer built; not run: no .edf in sample_edf/ nor in ../shared/corpus/edfjl")
+  return()
+endif()
+execute_process(COMMAND "${WORK_DIR}/build/consumer" "${edf_folder}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message(STATUS "consumer output:\n${out}${err}")
 if(NOT rc EQUAL 0)

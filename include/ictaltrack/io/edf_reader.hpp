@@ -1,24 +1,32 @@
 // Streaming reader for EDF, EDF+C, EDF+D, BDF, BDF+C and BDF+D recordings.
 //
 // Opening a file parses its header and all annotations (TAL) and the data-record onsets (EDF+D),
-// never the samples. Samples are read on request, for any channel over any sample range, into the
-// caller's buffer. Conventions:
+// never the samples: only the annotation-signal bytes of each record are read. Samples are read on
+// request, for any channel over any sample range, into the caller's buffer. Conventions:
 // - A "signal" is any signal in the header, annotation signals included (EDF signal index).
-// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices run over
-//   data signals only, in header order. `ChannelInfo::signal_index` maps back.
+// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices
+//   run over data signals only, in header order. `ChannelInfo::signal_index` maps back.
 // - Each channel keeps its own exact rate: samples_per_record / record duration. Sample index k of
 //   a channel lies in data record k / samples_per_record. Nothing is ever resampled.
-// - Time is in 100 ns ticks from the recording start (the header start time plus the sub-second
-//   offset of the first record's time-keeping TAL). For EDF+D, record r starts at
-//   `record_onsets[r]` (ticks), and gaps between records are reported, never concatenated silently.
+// - Time is in 100 ns ticks from the recording start (the header start time plus the offset of the
+//   first record's time-keeping TAL). For EDF+D, record r starts at `record_onsets[r]` (ticks), and
+//   gaps between records are reported (segments()), never concatenated silently.
 // - Physical values are in the channel's own physical dimension (`physical_dimension`, often "uV");
-//   physical = gain * digital + offset with gain = (pmax - pmin) / (dmax - dmin).
+//   physical = gain * digital + offset with gain = (pmax - pmin) / (dmax - dmin). Channels whose
+//   calibration is impossible (dmin == dmax, pmin == pmax) read as NaN in physical units.
+// - Digital values are the stored integers, sign-extended (16-bit EDF, 24-bit BDF) and, like
+//   EDFlib, clipped to [digital_min, digital_max] (ReaderOptions::clip_to_digital_range). The BDF
+//   Status channel is never clipped: it reads as the raw signed 24-bit value, exactly as EDFlib
+//   returns it (sign-extended; mask with 0xFFFFFF for the unsigned trigger word).
+// - Thread-compatible: every const member may be called from several threads on one EdfReader
+//   (reads use pread, there is no shared file position).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ictaltrack/time.hpp"
@@ -30,6 +38,7 @@ enum class FileFormat { EDF, EDFPlusC, EDFPlusD, BDF, BDFPlusC, BDFPlusD };
 const char* to_string(FileFormat format) noexcept;
 
 /// A problem the reader worked around. `signal` is -1 when not signal-specific.
+/// The codes are listed in docs/reader.md.
 struct ReadWarning {
   std::string code;     ///< stable machine name, e.g. "truncated_record", "bad_date"
   std::string message;  ///< human-readable explanation
@@ -40,51 +49,68 @@ struct ReadWarning {
 struct StartDateTime {
   int year = 1985, month = 1, day = 1;  ///< 1985-01-01 when the header date is unreadable (warned)
   int hour = 0, minute = 0, second = 0;
-  Ticks subsecond = 0;                  ///< 0 <= subsecond < kTicksPerSecond
-  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (seconds with 7 decimals when subsecond != 0).
+  Ticks subsecond = 0;  ///< 0 <= subsecond < kTicksPerSecond
+  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (7 decimals when subsecond != 0).
   std::string iso8601() const;
 };
 
 struct ChannelInfo {
-  int signal_index = 0;  ///< index among all header signals
+  int signal_index = 0;                                          ///< index among all header signals
   std::string label, transducer, physical_dimension, prefilter;  ///< trimmed, decoded leniently
-  std::string label_raw;  ///< the 16 label bytes as stored
+  std::string label_raw;                                         ///< the 16 label bytes as stored
   double physical_min = 0, physical_max = 0;
   std::int32_t digital_min = 0, digital_max = 0;
   std::int32_t samples_per_record = 0;
-  double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset
+  double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset (NaN when !calibrated)
   double sample_rate_hz = 0;        ///< samples_per_record / record duration in seconds
   std::int64_t n_samples = 0;       ///< samples_per_record * number of complete data records
-  bool usable = true;               ///< false when calibration is impossible (e.g. dmin == dmax)
-  bool is_bdf_status = false;       ///< the BDF "Status" (trigger) channel: read it raw
+  bool usable = true;               ///< false for a dummy channel or when calibration is impossible
+  bool calibrated = true;  ///< false when dmin == dmax or pmin == pmax (physical reads give NaN)
+  bool is_bdf_status = false;  ///< the BDF "Status" (trigger) channel: read it raw
 };
 
 struct RecordingInfo {
   std::string path;
   FileFormat format = FileFormat::EDF;
-  int header_bytes = 0;              ///< the "number of bytes in header record" field
+  int header_bytes = 0;              ///< header size used (256 * (n_signals + 1))
+  int header_bytes_field = 0;        ///< the "number of bytes in header record" field as written
   int n_signals = 0;                 ///< all signals, annotation signals included
   std::int64_t n_records = 0;        ///< complete data records used
+  std::int64_t n_records_field = 0;  ///< the "number of data records" field as written (-1 allowed)
+  std::int64_t record_bytes = 0;     ///< size of one data record
+  std::int64_t file_bytes = 0;       ///< file size when opened
   Ticks record_duration = 0;         ///< duration of one data record (ticks)
   StartDateTime start;
-  std::string patient, recording;    ///< the 80-byte fields, trimmed, decoded leniently (UTF-8)
+  std::string patient, recording;  ///< the 80-byte fields, trimmed, decoded leniently (UTF-8)
   std::string patient_raw, recording_raw;  ///< the same bytes as stored
+  std::string reserved_raw;                ///< the 44-byte reserved field as stored
   std::vector<ChannelInfo> channels;       ///< data signals only
   std::vector<int> annotation_signals;     ///< signal indices of annotation signals
-  std::vector<Ticks> record_onsets;  ///< onset of each record from the recording start (all formats)
+  /// Onset of each record from the recording start (all formats; r * record_duration unless the
+  /// time-keeping TALs say otherwise).
+  std::vector<Ticks> record_onsets;
   std::vector<ReadWarning> warnings;
   bool discontinuous() const noexcept {
     return format == FileFormat::EDFPlusD || format == FileFormat::BDFPlusD;
   }
+  bool is_bdf() const noexcept {
+    return format == FileFormat::BDF || format == FileFormat::BDFPlusC ||
+           format == FileFormat::BDFPlusD;
+  }
+  int n_channels() const noexcept { return static_cast<int>(channels.size()); }
   /// Duration covered by data: last record onset + record duration (ticks).
   Ticks duration() const noexcept;
+  /// True when a warning with this code was raised (for `signal`, or any signal when -1).
+  bool has_warning(std::string_view code, int signal = -1) const noexcept;
 };
 
 /// One TAL entry. Onset is from the recording start (i.e. after subtracting the start offset).
 struct Annotation {
   Ticks onset = 0;
-  Ticks duration = -1;  ///< -1 when the TAL gives no duration
+  Ticks duration = -1;      ///< -1 when the TAL gives no duration
   std::string description;  ///< UTF-8
+  std::int64_t record = 0;  ///< data record whose annotation signal holds it
+  int signal = 0;           ///< signal index of that annotation signal
 };
 
 /// A stretch of consecutive data records with no gap: records [first_record, first_record + n).
@@ -95,7 +121,11 @@ struct ContiguousSegment {
 };
 
 struct ReaderOptions {
+  /// When false, annotations are not collected (EDF+D record onsets are still read).
   bool read_annotations = true;
+  /// Clip digital values to the channel's [digital_min, digital_max] as EDFlib does (values outside
+  /// are ADC overflow). Never applied to the BDF Status channel or to an empty digital range.
+  bool clip_to_digital_range = true;
 };
 
 class EdfReader {
@@ -111,20 +141,24 @@ class EdfReader {
 
   const RecordingInfo& info() const noexcept;
   const std::vector<Annotation>& annotations() const noexcept;
-  /// Gap-free stretches of records (one for continuous files).
+  /// Gap-free stretches of records (one for continuous files, none for a file without records).
   std::vector<ContiguousSegment> segments() const;
   /// True time (ticks from start) of sample `sample` of `channel`, honouring EDF+D record onsets.
+  /// Samples inside a record are placed at k * record_duration / samples_per_record (floored).
   Ticks sample_time(int channel, std::int64_t sample) const;
+  /// Channel index of the first channel whose trimmed label equals `label`, or -1.
+  int find_channel(std::string_view label) const noexcept;
 
-  /// Reads samples [start, start + count) of one channel. Bounds are checked (UnsupportedError /
-  /// std::out_of_range style errors are thrown as ictaltrack::Error subclasses).
+  /// Reads samples [start, start + count) of one channel. Bad channel indices or ranges throw
+  /// UnsupportedError; a file that shrank since opening throws IoError.
   void read_digital(int channel, std::int64_t start, std::int64_t count, std::int32_t* out) const;
   void read_physical(int channel, std::int64_t start, std::int64_t count, double* out) const;
   void read_physical(int channel, std::int64_t start, std::int64_t count, float* out) const;
 
   /// Reads several channels that share one sample rate, channel-major: channel i of `channels`
   /// goes to out[i * stride + k], k in [0, count). stride >= count. Throws UnsupportedError if the
-  /// channels' rates differ. Memory use is bounded by the request, not the file.
+  /// channels' rates differ. Memory use is bounded by the request, not the file (whole records are
+  /// read in chunks of a few MiB).
   void read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
                      double* out, std::int64_t stride) const;
   void read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,

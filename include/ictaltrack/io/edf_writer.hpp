@@ -37,8 +37,11 @@ struct EdfSignalSpec {
   std::string physical_dimension = "uV";  ///< at most 8 ASCII characters
   std::string transducer;                 ///< at most 80 ASCII characters
   std::string prefilter;                  ///< at most 80 ASCII characters
-  double physical_min = -3276.8;
-  double physical_max = 3276.7;
+  /// Physical minimum/maximum must be stored exactly in the header's 8 characters, as EDFlib
+  /// prints them (it cuts digits, so 3276.7 would become "3276.699"): FormatError otherwise.
+  /// The defaults give exactly 0.125 uV per step with 16-bit samples.
+  double physical_min = -4096;
+  double physical_max = 4095.875;
   /// Defaults to the full range of the file type (EDF: -32768..32767, BDF: -8388608..8388607)
   /// when both are left at 0.
   std::int32_t digital_min = 0;

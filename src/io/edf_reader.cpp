@@ -1,0 +1,542 @@
+// EdfReader: opening (header + annotation signals only) and the bulk sample path (pread of whole
+// records in bounded chunks, 16/24-bit little-endian decoding, calibration).
+#include "ictaltrack/io/edf_reader.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include "ictaltrack/errors.hpp"
+#include "io/edf_detail.hpp"
+
+namespace ictaltrack {
+namespace {
+
+/// Upper bound of the scratch buffer one read call uses.
+constexpr std::int64_t kChunkBytes = std::int64_t{4} << 20;
+/// Below 1/kSparseFactor of a record, only the requested channels' bytes of each record are read.
+constexpr std::int64_t kSparseFactor = 8;
+/// A damaged file can have a TAL problem in every record: list this many, count the rest.
+constexpr int kMaxTalProblemWarnings = 20;
+
+class FileHandle {
+ public:
+  explicit FileHandle(int fd) : fd_(fd) {}
+  ~FileHandle() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileHandle(FileHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileHandle& operator=(FileHandle&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+/// Adds whole seconds to a civil date-time (the first record may start seconds after the header).
+void add_seconds(StartDateTime& start, std::int64_t seconds) {
+  using namespace std::chrono;
+  const sys_days day = year_month_day{year{start.year}, month{unsigned(start.month)},
+                                      std::chrono::day{unsigned(start.day)}};
+  const std::int64_t total =
+      std::int64_t{start.hour} * 3600 + start.minute * 60 + start.second + seconds;
+  std::int64_t day_shift = total / 86400;
+  std::int64_t second_of_day = total % 86400;
+  if (second_of_day < 0) {
+    second_of_day += 86400;
+    --day_shift;
+  }
+  const year_month_day shifted{day + days{day_shift}};
+  start.year = int(shifted.year());
+  start.month = int(unsigned(shifted.month()));
+  start.day = int(unsigned(shifted.day()));
+  start.hour = int(second_of_day / 3600);
+  start.minute = int(second_of_day / 60 % 60);
+  start.second = int(second_of_day % 60);
+}
+
+}  // namespace
+
+const char* to_string(FileFormat format) noexcept {
+  switch (format) {
+    case FileFormat::EDF:
+      return "EDF";
+    case FileFormat::EDFPlusC:
+      return "EDF+C";
+    case FileFormat::EDFPlusD:
+      return "EDF+D";
+    case FileFormat::BDF:
+      return "BDF";
+    case FileFormat::BDFPlusC:
+      return "BDF+C";
+    case FileFormat::BDFPlusD:
+      return "BDF+D";
+  }
+  return "unknown";
+}
+
+std::string StartDateTime::iso8601() const {
+  char text[64];
+  if (subsecond != 0) {
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%07lld", year, month, day, hour,
+                  minute, second, static_cast<long long>(subsecond));
+  } else {
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour,
+                  minute, second);
+  }
+  return text;
+}
+
+Ticks RecordingInfo::duration() const noexcept {
+  if (record_onsets.empty()) return 0;
+  return record_onsets.back() + record_duration;
+}
+
+bool RecordingInfo::has_warning(std::string_view code, int signal) const noexcept {
+  return std::any_of(warnings.begin(), warnings.end(), [&](const ReadWarning& w) {
+    return w.code == code && (signal < 0 || w.signal == signal);
+  });
+}
+
+struct EdfReader::Impl {
+  FileHandle file{-1};
+  detail::ParsedHeader header;
+  std::vector<Annotation> annotations;
+  std::vector<std::int64_t> channel_offsets;      ///< byte offset of each channel inside a record
+  std::vector<std::int32_t> clip_low, clip_high;  ///< digital clipping bounds of each channel
+
+  RecordingInfo& info() { return header.info; }
+
+  void warn(std::string code, std::string message, int signal = -1) {
+    header.info.warnings.push_back({std::move(code), std::move(message), signal});
+  }
+
+  void open(const std::string& path, bool clip) {
+    // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+      throw IoError(path, std::string("cannot open (") + std::strerror(errno) + ")");
+    }
+    file = FileHandle(fd);
+    struct stat status {};
+    if (::fstat(fd, &status) != 0) {
+      throw IoError(path, std::string("cannot stat (") + std::strerror(errno) + ")");
+    }
+    if (S_ISDIR(status.st_mode)) throw IoError(path, "is a directory, not an EDF/BDF file");
+    if (!S_ISREG(status.st_mode)) throw IoError(path, "is not a regular file");
+    header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size));
+    for (const ChannelInfo& channel : header.info.channels) {
+      channel_offsets.push_back(header.signals[channel.signal_index].offset_in_record);
+      const bool clips =
+          clip && !channel.is_bdf_status && channel.digital_min != channel.digital_max;
+      clip_low.push_back(clips ? std::min(channel.digital_min, channel.digital_max)
+                               : std::numeric_limits<std::int32_t>::min());
+      clip_high.push_back(clips ? std::max(channel.digital_min, channel.digital_max)
+                                : std::numeric_limits<std::int32_t>::max());
+    }
+  }
+
+  void read_record_times(bool keep_annotations) {
+    RecordingInfo& rec = info();
+    const std::int64_t n_records = rec.n_records;
+    rec.record_onsets.resize(static_cast<std::size_t>(n_records));
+    for (std::int64_t r = 0; r < n_records; ++r) rec.record_onsets[r] = r * rec.record_duration;
+    const bool plus = rec.format != FileFormat::EDF && rec.format != FileFormat::BDF;
+    if (!plus || rec.annotation_signals.empty() || n_records == 0) return;
+    // A continuous file only needs the first record's time-keeping TAL unless annotations are
+    // wanted; a discontinuous one needs every record's.
+    const std::int64_t records_to_scan = (keep_annotations || rec.discontinuous()) ? n_records : 1;
+    std::vector<std::int64_t> keeping(static_cast<std::size_t>(records_to_scan),
+                                      std::numeric_limits<std::int64_t>::min());
+    struct RawAnnotation {
+      Ticks onset, duration;
+      std::string text;
+      std::int64_t record;
+      int signal;
+    };
+    std::vector<RawAnnotation> raw;
+    std::vector<unsigned char> bytes;
+    std::vector<detail::TalProblem> problems;
+    std::int64_t missing_keeping = 0;
+    std::int64_t problem_warnings = 0;
+    std::int64_t non_utf8 = 0;
+    std::int64_t joined_tals = 0;
+    const int bps = header.bytes_per_sample;
+    for (std::int64_t r = 0; r < records_to_scan; ++r) {
+      for (std::size_t a = 0; a < rec.annotation_signals.size(); ++a) {
+        const int signal = rec.annotation_signals[a];
+        const detail::SignalLayout& layout = header.signals[signal];
+        const std::size_t size = static_cast<std::size_t>(layout.samples_per_record) * bps;
+        if (size == 0) continue;
+        bytes.resize(size);
+        const std::int64_t offset =
+            rec.header_bytes + r * rec.record_bytes + layout.offset_in_record;
+        detail::pread_exact(file.get(), bytes.data(), size, offset, rec.path);
+        problems.clear();
+        std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
+        for (const detail::TalProblem& problem : problems) {
+          if (problem_warnings++ < kMaxTalProblemWarnings) {
+            warn(problem.code,
+                 problem.message + " (record " + std::to_string(r) + ", file byte " +
+                     std::to_string(offset + problem.byte_offset) + ")",
+                 signal);
+          }
+        }
+        for (std::size_t t = 0; t < tals.size(); ++t) {
+          detail::Tal& tal = tals[t];
+          std::size_t first_text = 0;
+          if (a == 0 && t == 0) {
+            keeping[r] = tal.onset;
+            // The time-keeping TAL's first (empty) annotation only marks the record start.
+            if (!tal.texts.empty() && tal.texts.front().empty()) first_text = 1;
+          }
+          if (!keep_annotations) continue;
+          // Some writers (Nihon Kohden) omit the 0x00 after the time-keeping TAL, so the next
+          // TAL's onset shows up as a text: "+1\x14\x14+1.14\x14A1+A2 OFF\x14". Inside the
+          // time-keeping TAL, a signed number followed by more text is read as that lost onset.
+          const bool recover = first_text == 1;
+          Ticks onset = tal.onset;
+          Ticks duration = tal.duration;
+          for (std::size_t k = first_text; k < tal.texts.size(); ++k) {
+            if (tal.texts[k].empty()) continue;
+            if (recover && k + 1 < tal.texts.size()) {
+              if (const auto lost = detail::parse_decimal_ticks(tal.texts[k], true)) {
+                if (joined_tals++ == 0) {
+                  warn("tal_missing_terminator",
+                       "time-keeping TAL of record " + std::to_string(r) +
+                           " runs into the next TAL (no 0x00); its onset '" + tal.texts[k] +
+                           "' is used for the annotations that follow",
+                       signal);
+                }
+                onset = *lost;
+                duration = -1;
+                continue;
+              }
+            }
+            bool valid = true;
+            std::string text = detail::decode_lenient_utf8(tal.texts[k], &valid);
+            if (!valid) ++non_utf8;
+            raw.push_back({onset, duration, std::move(text), r, signal});
+          }
+        }
+      }
+      if (keeping[r] == std::numeric_limits<std::int64_t>::min()) ++missing_keeping;
+    }
+    if (problem_warnings > kMaxTalProblemWarnings) {
+      warn("more_tal_problems", std::to_string(problem_warnings - kMaxTalProblemWarnings) +
+                                    " further TAL problems not listed");
+    }
+    if (non_utf8 > 0) {
+      warn("non_utf8_annotation",
+           std::to_string(non_utf8) + " annotation texts are not UTF-8; decoded as Latin-1");
+    }
+    Ticks first_offset = keeping[0];
+    if (first_offset == std::numeric_limits<std::int64_t>::min()) {
+      warn("missing_time_keeping", "first data record has no time-keeping TAL; start offset 0");
+      first_offset = 0;
+    }
+    if (missing_keeping > 0) {
+      warn("missing_time_keeping", std::to_string(missing_keeping) +
+                                       " data records lack a time-keeping TAL; their onsets "
+                                       "follow the previous record");
+    }
+    // Recording start = header time + first offset: carry whole seconds into the date-time.
+    Ticks whole = first_offset / kTicksPerSecond;
+    Ticks fraction = first_offset % kTicksPerSecond;
+    if (fraction < 0) {
+      fraction += kTicksPerSecond;
+      --whole;
+    }
+    if (whole != 0) {
+      warn("start_offset", "first record starts " + std::to_string(first_offset) +
+                               " ticks after the header start time; start time adjusted");
+      add_seconds(rec.start, whole);
+    }
+    rec.start.subsecond = fraction;
+
+    if (rec.discontinuous()) {
+      std::int64_t backwards = 0, overlapping = 0;
+      for (std::int64_t r = 0; r < n_records; ++r) {
+        if (keeping[r] == std::numeric_limits<std::int64_t>::min()) {
+          rec.record_onsets[r] = r == 0 ? 0 : rec.record_onsets[r - 1] + rec.record_duration;
+        } else {
+          rec.record_onsets[r] = keeping[r] - first_offset;
+        }
+        if (r > 0) {
+          const Ticks previous_end = rec.record_onsets[r - 1] + rec.record_duration;
+          if (rec.record_onsets[r] < rec.record_onsets[r - 1]) {
+            ++backwards;
+          } else if (rec.record_onsets[r] < previous_end) {
+            ++overlapping;
+          }
+        }
+      }
+      if (backwards > 0) {
+        warn("record_onset_backwards",
+             std::to_string(backwards) + " data records start before the previous record");
+      }
+      if (overlapping > 0) {
+        warn("overlapping_records",
+             std::to_string(overlapping) + " data records start before the previous one ends");
+      }
+    } else if (records_to_scan == n_records) {
+      std::int64_t mismatched = 0;
+      for (std::int64_t r = 0; r < n_records; ++r) {
+        if (keeping[r] != std::numeric_limits<std::int64_t>::min() &&
+            keeping[r] - first_offset != rec.record_onsets[r]) {
+          ++mismatched;
+        }
+      }
+      if (mismatched > 0) {
+        warn("record_onset_mismatch",
+             std::to_string(mismatched) +
+                 " records of this continuous file have time-keeping onsets that differ from "
+                 "record index x record duration; the file is read as continuous");
+      }
+    }
+    annotations.reserve(raw.size());
+    for (RawAnnotation& entry : raw) {
+      annotations.push_back({entry.onset - first_offset, entry.duration, std::move(entry.text),
+                             entry.record, entry.signal});
+    }
+  }
+
+  void check_range(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                   std::int64_t stride) const {
+    const RecordingInfo& rec = header.info;
+    if (channels.empty()) throw UnsupportedError("no channels requested");
+    for (const int channel : channels) {
+      if (channel < 0 || channel >= rec.n_channels()) {
+        throw UnsupportedError("channel index " + std::to_string(channel) + " outside [0, " +
+                               std::to_string(rec.n_channels()) + ")");
+      }
+    }
+    const ChannelInfo& first = rec.channels[channels[0]];
+    for (const int channel : channels) {
+      if (rec.channels[channel].samples_per_record != first.samples_per_record) {
+        throw UnsupportedError("channels '" + first.label + "' and '" +
+                               rec.channels[channel].label +
+                               "' have different sample rates; read them separately");
+      }
+    }
+    if (start < 0 || count < 0 || start > first.n_samples || count > first.n_samples - start) {
+      throw UnsupportedError("sample range [" + std::to_string(start) + ", " +
+                             std::to_string(start) + "+" + std::to_string(count) +
+                             ") outside the channel's " + std::to_string(first.n_samples) +
+                             " samples");
+    }
+    if (channels.size() > 1 && stride < count) {
+      throw UnsupportedError("stride " + std::to_string(stride) + " is smaller than count " +
+                             std::to_string(count));
+    }
+  }
+
+  /// Decodes samples of `channels` in [start, start + count) into out[i * stride + k] through
+  /// `store(out_pointer, digital_value, channel_position)`.
+  template <typename Out, typename Store>
+  void read(std::span<const int> channels, std::int64_t start, std::int64_t count, Out* out,
+            std::int64_t stride, Store store) const {
+    check_range(channels, start, count, stride);
+    if (count == 0) return;
+    const RecordingInfo& rec = header.info;
+    const std::int64_t spr = rec.channels[channels[0]].samples_per_record;
+    const std::int64_t first_record = start / spr;
+    const std::int64_t last_record = (start + count - 1) / spr;
+    const std::int64_t record_bytes = rec.record_bytes;
+    const int bps = header.bytes_per_sample;
+    // The bytes of the requested channels inside a record. When they are a small part of it
+    // (e.g. one channel of many), read only that span of each record instead of whole records.
+    std::int64_t span_begin = record_bytes, span_end = 0;
+    for (const int channel : channels) {
+      span_begin = std::min(span_begin, channel_offsets[channel]);
+      span_end = std::max(span_end, channel_offsets[channel] + spr * bps);
+    }
+    // Decodes n samples at p into destination (one channel, position i of the request).
+    auto decode = [&](const unsigned char* p, std::int64_t n, Out* destination, std::size_t i) {
+      const std::int32_t low = clip_low[channels[i]];
+      const std::int32_t high = clip_high[channels[i]];
+      if (bps == 2) {
+        for (std::int64_t k = 0; k < n; ++k, p += 2) {
+          const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
+          store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
+        }
+      } else {
+        for (std::int64_t k = 0; k < n; ++k, p += 3) {
+          const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
+          const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
+          store(destination + k, std::clamp(value, low, high), i);
+        }
+      }
+    };
+    const bool sparse = (span_end - span_begin) * kSparseFactor <= record_bytes;
+    const std::int64_t slot_bytes = sparse ? span_end - span_begin : record_bytes;
+    if (slot_bytes > kChunkBytes) {
+      // Huge records (e.g. a whole recording in one record): read exactly the requested samples,
+      // piece by piece, so memory stays bounded whatever the record size.
+      const std::int64_t piece_samples = kChunkBytes / bps;
+      std::vector<unsigned char> piece(
+          static_cast<std::size_t>(std::min(piece_samples, std::min(count, spr)) * bps));
+      for (std::int64_t r = first_record; r <= last_record; ++r) {
+        const std::int64_t record_first_sample = r * spr;
+        const std::int64_t from = std::max(start, record_first_sample);
+        const std::int64_t to = std::min(start + count, record_first_sample + spr);
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+          for (std::int64_t at = from; at < to; at += piece_samples) {
+            const std::int64_t n = std::min(piece_samples, to - at);
+            detail::pread_exact(file.get(), piece.data(), static_cast<std::size_t>(n * bps),
+                                rec.header_bytes + r * record_bytes + channel_offsets[channels[i]] +
+                                    (at - record_first_sample) * bps,
+                                rec.path);
+            decode(piece.data(), n, out + static_cast<std::int64_t>(i) * stride + (at - start), i);
+          }
+        }
+      }
+      return;
+    }
+    const std::int64_t base = sparse ? span_begin : 0;
+    const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / slot_bytes);
+    std::vector<unsigned char> buffer(static_cast<std::size_t>(
+        std::min(chunk_records, last_record - first_record + 1) * slot_bytes));
+    for (std::int64_t chunk_start = first_record; chunk_start <= last_record;
+         chunk_start += chunk_records) {
+      const std::int64_t n_chunk = std::min(chunk_records, last_record - chunk_start + 1);
+      if (sparse) {
+        for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
+          detail::pread_exact(file.get(), buffer.data() + (r - chunk_start) * slot_bytes,
+                              static_cast<std::size_t>(slot_bytes),
+                              rec.header_bytes + r * record_bytes + base, rec.path);
+        }
+      } else {
+        detail::pread_exact(file.get(), buffer.data(),
+                            static_cast<std::size_t>(n_chunk * record_bytes),
+                            rec.header_bytes + chunk_start * record_bytes, rec.path);
+      }
+      for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
+        const std::int64_t record_first_sample = r * spr;
+        const std::int64_t from = std::max(start, record_first_sample);
+        const std::int64_t to = std::min(start + count, record_first_sample + spr);
+        const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
+        for (std::size_t i = 0; i < channels.size(); ++i) {
+          decode(
+              record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
+              to - from, out + static_cast<std::int64_t>(i) * stride + (from - start), i);
+        }
+      }
+    }
+  }
+
+  template <typename Real>
+  void read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                     Real* out, std::int64_t stride) const {
+    std::vector<double> gains, offsets;
+    for (const int channel : channels) {
+      if (channel < 0 || channel >= header.info.n_channels()) break;  // check_range reports it
+      gains.push_back(header.info.channels[channel].gain);
+      offsets.push_back(header.info.channels[channel].offset);
+    }
+    read(channels, start, count, out, stride,
+         [&](Real* destination, std::int32_t digital, std::size_t i) {
+           *destination = static_cast<Real>(gains[i] * digital + offsets[i]);
+         });
+  }
+};
+
+EdfReader::EdfReader(const std::string& path, ReaderOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->open(path, options.clip_to_digital_range);
+  impl_->read_record_times(options.read_annotations);
+}
+
+EdfReader::~EdfReader() = default;
+EdfReader::EdfReader(EdfReader&&) noexcept = default;
+EdfReader& EdfReader::operator=(EdfReader&&) noexcept = default;
+
+const RecordingInfo& EdfReader::info() const noexcept { return impl_->header.info; }
+const std::vector<Annotation>& EdfReader::annotations() const noexcept {
+  return impl_->annotations;
+}
+
+std::vector<ContiguousSegment> EdfReader::segments() const {
+  const RecordingInfo& rec = info();
+  std::vector<ContiguousSegment> result;
+  for (std::int64_t r = 0; r < rec.n_records; ++r) {
+    if (r == 0 || rec.record_onsets[r] != rec.record_onsets[r - 1] + rec.record_duration) {
+      result.push_back({r, 0, rec.record_onsets[r]});
+    }
+    ++result.back().n_records;
+  }
+  return result;
+}
+
+Ticks EdfReader::sample_time(int channel, std::int64_t sample) const {
+  const RecordingInfo& rec = info();
+  if (channel < 0 || channel >= rec.n_channels()) {
+    throw UnsupportedError("channel index " + std::to_string(channel) + " outside [0, " +
+                           std::to_string(rec.n_channels()) + ")");
+  }
+  const ChannelInfo& info = rec.channels[channel];
+  if (sample < 0 || sample >= info.n_samples) {
+    throw UnsupportedError("sample " + std::to_string(sample) + " outside the channel's " +
+                           std::to_string(info.n_samples) + " samples");
+  }
+  const std::int64_t record = sample / info.samples_per_record;
+  const std::int64_t within = sample % info.samples_per_record;
+  // within < samples_per_record, so splitting the duration avoids overflowing within * duration.
+  const Ticks whole = rec.record_duration / info.samples_per_record;
+  const Ticks rest = rec.record_duration % info.samples_per_record;
+  const Ticks offset = within * whole + within * rest / info.samples_per_record;
+  return rec.record_onsets[record] + offset;
+}
+
+int EdfReader::find_channel(std::string_view label) const noexcept {
+  const auto& channels = info().channels;
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    if (channels[i].label == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void EdfReader::read_digital(int channel, std::int64_t start, std::int64_t count,
+                             std::int32_t* out) const {
+  read_digital(std::span<const int>(&channel, 1), start, count, out, count);
+}
+void EdfReader::read_physical(int channel, std::int64_t start, std::int64_t count,
+                              double* out) const {
+  read_physical(std::span<const int>(&channel, 1), start, count, out, count);
+}
+void EdfReader::read_physical(int channel, std::int64_t start, std::int64_t count,
+                              float* out) const {
+  read_physical(std::span<const int>(&channel, 1), start, count, out, count);
+}
+
+void EdfReader::read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                              double* out, std::int64_t stride) const {
+  impl_->read_physical(channels, start, count, out, stride);
+}
+void EdfReader::read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                              float* out, std::int64_t stride) const {
+  impl_->read_physical(channels, start, count, out, stride);
+}
+void EdfReader::read_digital(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                             std::int32_t* out, std::int64_t stride) const {
+  impl_->read(
+      channels, start, count, out, stride,
+      [](std::int32_t* destination, std::int32_t digital, std::size_t) { *destination = digital; });
+}
+
+}  // namespace ictaltrack
