@@ -17,7 +17,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,6 @@ __all__ = [
     "cache_dir",
     "generate",
     "placeholder_detector",
-    "electrode_site",
     "run_suite",
     "format_table",
     "pooled_scores",
@@ -161,42 +159,6 @@ def generate(recording: Recording, directory: Path | None = None) -> tuple[Path,
 # Placeholder detector
 # ---------------------------------------------------------------------------------------------
 
-_ELECTRODE = re.compile(r"^(FP|AF|FT|FC|TP|CP|PO|F|T|C|P|O|A)(\d+|Z)$")
-_NON_EEG = re.compile(r"ECG|EKG|EMG|EOG|RESP|STATUS|ANNOTATION|PHOTIC|SPO2|PULSE", re.I)
-_REGION_BY_PREFIX = {"FP": "frontal polar", "AF": "frontal", "F": "frontal",
-                     "FT": "frontotemporal", "FC": "frontal", "T": "temporal",
-                     "TP": "temporal", "C": "central", "CP": "parietal", "P": "parietal",
-                     "PO": "parietal", "O": "occipital", "A": "temporal"}
-_REGION_BY_NAME = {"F7": "frontotemporal", "F8": "frontotemporal", "T5": "parietal",
-                   "T6": "parietal", "P7": "parietal", "P8": "parietal"}
-
-
-def electrode_site(label: str) -> tuple[str, str]:
-    """Hemisphere and region of a channel label, crudely (placeholder detector only).
-
-    The electrodes stage of the library does this properly; this local parser only serves the
-    placeholder. Bipolar labels: both electrodes on one side give that side, a side with the
-    midline gives the side, left with right gives "bilateral"; the region is the first
-    electrode's. Anything unparsable gives ("unknown", "unknown").
-    """
-    text = label.upper().strip()
-    text = re.sub(r"^EEG\s+", "", text)
-    text = re.sub(r"-(REF|LE|AVG|AR)$", "", text)
-    sides, regions = [], []
-    for part in text.split("-"):
-        match = _ELECTRODE.match(part.strip())
-        if not match:
-            return "unknown", "unknown"
-        prefix, number = match.groups()
-        name = prefix + number
-        sides.append("midline" if number == "Z" else ("left" if int(number) % 2 else "right"))
-        regions.append(_REGION_BY_NAME.get(name, _REGION_BY_PREFIX[prefix]))
-    lateral = {s for s in sides if s != "midline"}
-    hemisphere = "midline" if not lateral else (lateral.pop() if len(lateral) == 1
-                                                else "bilateral")
-    return hemisphere, regions[0]
-
-
 def _moving_average(x: np.ndarray, width: int) -> np.ndarray:
     kernel = np.ones(width) / width
     return np.convolve(x, kernel, mode="same")
@@ -219,7 +181,9 @@ def placeholder_detector(
     ``median + threshold_mads * 1.4826 * MAD`` of the file's own score are seizure candidates;
     gaps under ``merge_gap_s`` are closed and events shorter than ``min_duration_s`` dropped.
     The onset channel is the one with the highest normalised line length over the first 10 s of
-    the event; its hemisphere and region come from :func:`electrode_site`.
+    the event; its hemisphere and region come from :func:`ictaltrack.channel_table` (for a
+    bipolar pair spanning two regions, the first electrode's region). Only channels that
+    :func:`ictaltrack.channel_table` calls EEG are used.
 
     Returns
     -------
@@ -230,13 +194,17 @@ def placeholder_detector(
     """
     import pyedflib
 
+    from ictaltrack.electrodes import channel_table
+
     reader = pyedflib.EdfReader(str(edf_path))
     try:
         labels = reader.getSignalLabels()
+        table = channel_table(labels)
         duration_s = float(reader.getFileDuration())
-        channels, features = [], []
+        channels, features, sites = [], [], []
         for index, label in enumerate(labels):
-            if _NON_EEG.search(label) or label.strip() in ("", "-"):
+            row = table.iloc[index]
+            if row["kind"] != "eeg":
                 continue
             fs = reader.getSampleFrequency(index)
             per_window = int(round(fs * window_s))
@@ -251,6 +219,7 @@ def placeholder_detector(
                 continue  # flat channel
             channels.append(label)
             features.append(line_length / scale)
+            sites.append((str(row["hemisphere"]), str(row["region"]).split("/")[0]))
     finally:
         reader.close()
     detection: dict[str, Any] = {
@@ -278,8 +247,9 @@ def placeholder_detector(
         if (stop - start) * window_s < min_duration_s:
             continue
         onset_block = normalised[:, start: min(stop, start + int(round(10 / window_s)))]
-        onset_channel = channels[int(np.argmax(onset_block.mean(axis=1)))]
-        hemisphere, region = electrode_site(onset_channel)
+        onset_index = int(np.argmax(onset_block.mean(axis=1)))
+        onset_channel = channels[onset_index]
+        hemisphere, region = sites[onset_index]
         peak = float(score[start:stop].max())
         detection["seizures"].append({
             "onset_s": start * window_s,

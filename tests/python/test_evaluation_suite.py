@@ -14,28 +14,12 @@ import pytest
 
 from ictaltrack import evaluation
 from ictaltrack.evaluation import (PLACEHOLDER_LABEL, SUITE, Recording, SuiteResult,
-                                   electrode_site, format_table, placeholder_detector,
+                                   format_table, placeholder_detector,
                                    pooled_scores, run_suite)
 from ictaltrack.scoring import evaluate
 
 FS = 256
 LABELS = ["Fp1", "Fp2", "F3", "F4", "C3", "C4", "T3", "T4", "ECG"]
-
-
-@pytest.mark.parametrize("label, expected", [
-    ("Fp1", ("left", "frontal polar")),
-    ("EEG T4-REF", ("right", "temporal")),
-    ("FP1-F7", ("left", "frontal polar")),
-    ("FZ-CZ", ("midline", "frontal")),
-    ("FT9-FT10", ("bilateral", "frontotemporal")),
-    ("P7-O1", ("left", "parietal")),
-    ("Cz-Avg", ("midline", "central")),
-    ("F8", ("right", "frontotemporal")),
-    ("ECG", ("unknown", "unknown")),
-    ("-", ("unknown", "unknown")),
-])
-def test_electrode_site(label, expected):
-    assert electrode_site(label) == expected
 
 
 def test_suite_definition():
@@ -96,15 +80,6 @@ def test_run_suite_uses_the_cache_and_scores(tmp_path):
     assert loc.migration_pairs == 1 and loc.migration_agreement == 1.0
     table = format_table(results, detector_label=PLACEHOLDER_LABEL)
     assert PLACEHOLDER_LABEL in table and "ALL (pooled)" in table and "tiny" in table
-
-
-def test_missing_simulator_is_reported(tmp_path, monkeypatch):
-    import ictaltrack
-
-    if hasattr(ictaltrack, "simulate"):
-        pytest.skip("the simulator is present")
-    with pytest.raises(RuntimeError, match="simulate"):
-        evaluation.generate(SUITE[0], tmp_path)
 
 
 def test_pooled_scores_by_hand():
