@@ -252,3 +252,41 @@ def test_corpus_signals_match_scipy(path):
                     assert_power_close(result.power, expected)
                 checked += 1
     assert checked > 0
+
+
+@pytest.mark.filterwarnings("ignore:window of:UserWarning")
+def test_gil_is_released_during_the_computation():
+    """While one thread computes band power, another runs Python code.
+
+    With a huge switch interval the interpreter never preempts a thread holding the GIL, so the
+    main thread can observe the worker unfinished only if the binding released the GIL around
+    the C++ work (the same construction as the reader's GIL test). Retries only absorb a main
+    thread that the OS scheduled late; they cannot hide a held GIL.
+    """
+    import sys
+    import threading
+
+    data = random_eeg(19, 256 * 900, seed=12)
+    seen_during_computation = []
+    previous_interval = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(100.0)
+        for _ in range(3):
+            started = threading.Event()
+            finished = []
+
+            def compute() -> None:
+                started.set()
+                band_power(data, 256.0)
+                finished.append(True)
+
+            thread = threading.Thread(target=compute)
+            thread.start()
+            started.wait()
+            seen_during_computation.append(not finished)
+            thread.join()
+            if seen_during_computation[-1]:
+                break
+    finally:
+        sys.setswitchinterval(previous_interval)
+    assert any(seen_during_computation), "main thread never ran during band_power: GIL held?"
