@@ -34,11 +34,10 @@ const std::string& bench_file() {
   static const std::string path = [] {
     const auto file = std::filesystem::temp_directory_path() / "ictaltrack_bench_reader.edf";
     const int n_signals = kChannels + 1;
-    std::string header = field("0", 8) + field("X X X X", 80) +
-                         field("Startdate 01-JAN-2024 X X bench", 80) + "01.01.2400.00.00" +
-                         field(std::to_string(256 * (n_signals + 1)), 8) + field("EDF+C", 44) +
-                         field(std::to_string(kRecords), 8) + field("1", 8) +
-                         field(std::to_string(n_signals), 4);
+    std::string header =
+        field("0", 8) + field("X X X X", 80) + field("Startdate 01-JAN-2024 X X bench", 80) +
+        "01.01.2400.00.00" + field(std::to_string(256 * (n_signals + 1)), 8) + field("EDF+C", 44) +
+        field(std::to_string(kRecords), 8) + field("1", 8) + field(std::to_string(n_signals), 4);
     auto per_signal = [&](auto value, std::size_t width) {
       for (int s = 0; s < n_signals; ++s) header += field(value(s), width);
     };

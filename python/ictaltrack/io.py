@@ -158,6 +158,18 @@ class RecordingInfo:
         Gap-free stretches of records.
     warnings : tuple of ReadWarning
         Problems the reader worked around.
+    start_ticks_subsecond : int
+        Sub-second part of the start in 100 ns ticks (exact).
+    start_iso : str
+        The start as ISO 8601 text with 7 decimals when there is a sub-second part.
+    patient, recording : str
+        The 80-character header fields (trimmed, decoded leniently).
+    header_bytes, n_signals : int
+        Header size in bytes; number of signals, annotation signals included.
+    annotation_signals : tuple of int
+        Signal indices of the annotation signals.
+    discontinuous : bool
+        True for EDF+D/BDF+D.
     """
 
     path: str
@@ -599,7 +611,12 @@ def _unique_names(labels: list[str]) -> list[str]:
     return names
 
 
-def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None) -> Recording:
+def read_edf(
+    path: str | os.PathLike,
+    *,
+    clip_to_digital_range: bool = True,
+    verbose: bool | str | int | None = None,
+) -> Recording:
     """Open an EDF, EDF+C, EDF+D, BDF, BDF+C or BDF+D file.
 
     The header and all annotations are read now; samples are read on request
@@ -609,6 +626,10 @@ def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None
     ----------
     path : str or path-like
         The file.
+    clip_to_digital_range : bool
+        Clip stored values to each channel's [digital min, digital max], as EDFlib does (values
+        outside are ADC overflow). Never applied to the BDF Status channel. ``False`` returns the
+        stored values as they are (as MNE does).
     verbose : bool | str | int | None
         Logging level for this call, as in MNE: problems the reader worked around (also kept in
         ``info.warnings``) are logged to the ``ictaltrack`` logger at WARNING level; ``True`` or
@@ -634,7 +655,9 @@ def read_edf(path: str | os.PathLike, *, verbose: bool | str | int | None = None
     if level is not None:
         logger.setLevel(level)
     try:
-        recording = Recording(_core.EdfReader(os.fspath(path)))
+        recording = Recording(
+            _core.EdfReader(os.fspath(path), clip_to_digital_range=clip_to_digital_range)
+        )
         for warning in recording.info.warnings:
             logger.warning("%s: %s (%s)", os.fspath(path), warning.message, warning.code)
         logger.info("%r", recording)

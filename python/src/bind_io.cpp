@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -32,8 +32,8 @@ py::bytes as_bytes(const std::string& text) { return py::bytes(text.data(), text
 // pybind11 converts std::string to str strictly; the reader promises UTF-8 but a lenient
 // conversion keeps one odd byte from turning a readable file into an exception.
 py::str as_text(const std::string& text) {
-  PyObject* decoded = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()),
-                                           "replace");
+  PyObject* decoded =
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
   if (decoded == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(decoded);
 }
@@ -121,9 +121,10 @@ py::dict info_to_dict(const RecordingInfo& info) {
 // takes it exclusively so that it waits for running reads instead of pulling the file away.
 class PyEdfReader {
  public:
-  PyEdfReader(const std::string& path, bool read_annotations) {
+  PyEdfReader(const std::string& path, bool read_annotations, bool clip_to_digital_range) {
     ReaderOptions options;
     options.read_annotations = read_annotations;
+    options.clip_to_digital_range = clip_to_digital_range;
     py::gil_scoped_release release;
     reader_.emplace(path, options);
   }
@@ -248,8 +249,8 @@ void register_io(py::module_& m) {
   py::class_<PyEdfReader>(m, "EdfReader",
                           "Low-level EDF/BDF reader (use ictaltrack.read_edf instead). Times are "
                           "100 ns ticks from the recording start; samples are indices per channel.")
-      .def(py::init<const std::string&, bool>(), py::arg("path"), py::kw_only(),
-           py::arg("read_annotations") = true)
+      .def(py::init<const std::string&, bool, bool>(), py::arg("path"), py::kw_only(),
+           py::arg("read_annotations") = true, py::arg("clip_to_digital_range") = true)
       .def("info", &PyEdfReader::info, "Header summary as a dict (times in 100 ns ticks).")
       .def("annotations", &PyEdfReader::annotations,
            "Annotations as a dict of onset_ticks, duration_ticks (-1: none), description.")
@@ -265,9 +266,8 @@ void register_io(py::module_& m) {
       .def("read_physical_float32", &PyEdfReader::read<float>, py::arg("channels"),
            py::arg("start"), py::arg("count"),
            "Physical values, (n_channels, count) float32, in each channel's own dimension.")
-      .def("read_digital", &PyEdfReader::read<std::int32_t>, py::arg("channels"),
-           py::arg("start"), py::arg("count"),
-           "Stored digital values, (n_channels, count) int32.")
+      .def("read_digital", &PyEdfReader::read<std::int32_t>, py::arg("channels"), py::arg("start"),
+           py::arg("count"), "Stored digital values, (n_channels, count) int32.")
       .def("close", &PyEdfReader::close, "Releases the file; later reads raise ValueError.")
       .def_property_readonly("closed", &PyEdfReader::closed);
 }

@@ -61,6 +61,7 @@ struct TalProblem {
 /// Parses all TALs in the bytes of one annotation signal of one record. Malformed TALs are skipped
 /// (reported in `problems`); an unterminated last TAL keeps the annotations completed before the
 /// end of the bytes.
-std::vector<Tal> parse_tals(std::span<const unsigned char> bytes, std::vector<TalProblem>& problems);
+std::vector<Tal> parse_tals(std::span<const unsigned char> bytes,
+                            std::vector<TalProblem>& problems);
 
 }  // namespace ictaltrack::detail

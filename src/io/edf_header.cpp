@@ -1,15 +1,16 @@
 // EDF/BDF header parsing: lenient where the meaning is clear (warn), FormatError where it is not.
 // Nothing is allocated from a header field before that field has been checked against the file
 // size.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <limits>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
-#include <unistd.h>
 
 #include "ictaltrack/errors.hpp"
 #include "io/edf_detail.hpp"
@@ -244,11 +245,11 @@ class HeaderParser {
     info.n_signals = static_cast<int>(*n_signals);
     info.header_bytes = static_cast<int>(needed);
     if (!header_bytes) {
-      warn("header_size_mismatch", "header size field '" +
-                                       decode_header_text(fixed_field(184, 8)) +
+      warn("header_size_mismatch", "header size field '" + decode_header_text(fixed_field(184, 8)) +
                                        "' is not an integer; " + std::to_string(needed) + " used");
     } else if (*header_bytes != needed) {
-      info.header_bytes_field = static_cast<int>(std::clamp<std::int64_t>(*header_bytes, -1, 1 << 30));
+      info.header_bytes_field =
+          static_cast<int>(std::clamp<std::int64_t>(*header_bytes, -1, 1 << 30));
       warn("header_size_mismatch", "header size field says " + std::to_string(*header_bytes) +
                                        " bytes, " + std::to_string(info.n_signals) +
                                        " signals make " + std::to_string(needed) + "; " +
@@ -287,9 +288,9 @@ class HeaderParser {
       const std::string label = decode_header_text(label_raw, &odd);
       const auto spr = parse_integer(signal_field(216, 8, s));
       if (!spr || *spr < 0 || *spr > std::numeric_limits<std::int32_t>::max()) {
-        throw FormatError("number of samples in each data record", s, signal_field_offset(216, 8, s),
-                          "'" + decode_header_text(signal_field(216, 8, s)) +
-                              "' is not a non-negative integer");
+        throw FormatError(
+            "number of samples in each data record", s, signal_field_offset(216, 8, s),
+            "'" + decode_header_text(signal_field(216, 8, s)) + "' is not a non-negative integer");
       }
       layout.samples_per_record = static_cast<std::int32_t>(*spr);
       layout.offset_in_record = offset_in_record;
@@ -318,16 +319,18 @@ class HeaderParser {
       const auto digital_max = parse_integer(signal_field(128, 8, s));
       auto require = [&](bool ok, const char* field, int start) {
         if (!ok) {
-          throw FormatError(field, s, signal_field_offset(start, 8, s),
-                            "'" + decode_header_text(signal_field(start, 8, s)) +
-                                "' is not a number");
+          throw FormatError(
+              field, s, signal_field_offset(start, 8, s),
+              "'" + decode_header_text(signal_field(start, 8, s)) + "' is not a number");
         }
       };
       require(physical_min.has_value(), "physical minimum", 104);
       require(physical_max.has_value(), "physical maximum", 112);
-      require(digital_min && *digital_min >= std::numeric_limits<std::int32_t>::min() && *digital_min <= std::numeric_limits<std::int32_t>::max(),
+      require(digital_min && *digital_min >= std::numeric_limits<std::int32_t>::min() &&
+                  *digital_min <= std::numeric_limits<std::int32_t>::max(),
               "digital minimum", 120);
-      require(digital_max && *digital_max >= std::numeric_limits<std::int32_t>::min() && *digital_max <= std::numeric_limits<std::int32_t>::max(),
+      require(digital_max && *digital_max >= std::numeric_limits<std::int32_t>::min() &&
+                  *digital_max <= std::numeric_limits<std::int32_t>::max(),
               "digital maximum", 128);
       channel.physical_min = *physical_min;
       channel.physical_max = *physical_max;
@@ -335,9 +338,9 @@ class HeaderParser {
       channel.digital_max = static_cast<std::int32_t>(*digital_max);
       if (channel.digital_min == channel.digital_max) {
         channel.calibrated = false;
-        warn("digital_range_empty", "digital minimum equals digital maximum (" +
-                                        std::to_string(channel.digital_min) +
-                                        "); physical values unavailable",
+        warn("digital_range_empty",
+             "digital minimum equals digital maximum (" + std::to_string(channel.digital_min) +
+                 "); physical values unavailable",
              s);
       } else if (channel.digital_min > channel.digital_max) {
         warn("digital_range_inverted", "digital minimum is above digital maximum", s);
@@ -350,8 +353,10 @@ class HeaderParser {
       }
       if (channel.physical_min == channel.physical_max) {
         channel.calibrated = false;
-        warn("physical_range_empty", "physical minimum equals physical maximum; physical values "
-                                     "unavailable", s);
+        warn("physical_range_empty",
+             "physical minimum equals physical maximum; physical values "
+             "unavailable",
+             s);
       }
       if (channel.calibrated) {
         channel.gain = (channel.physical_max - channel.physical_min) /
@@ -377,8 +382,9 @@ class HeaderParser {
       }
       for (const ChannelInfo& other : info.channels) {
         if (other.label == channel.label && !channel.label.empty() && channel.label != "-") {
-          warn("duplicate_label", "label '" + channel.label + "' is also used by signal " +
-                                      std::to_string(other.signal_index),
+          warn("duplicate_label",
+               "label '" + channel.label + "' is also used by signal " +
+                   std::to_string(other.signal_index),
                s);
           break;
         }
@@ -421,36 +427,43 @@ class HeaderParser {
           largest = s;
         }
       }
-      throw FormatError("number of samples in each data record", largest,
-                        signal_field_offset(216, 8, largest),
-                        "one data record needs " + std::to_string(record_bytes) +
-                            " bytes but the file holds only " + std::to_string(data_bytes) +
-                            " bytes of data");
+      throw FormatError(
+          "number of samples in each data record", largest, signal_field_offset(216, 8, largest),
+          "one data record needs " + std::to_string(record_bytes) +
+              " bytes but the file holds only " + std::to_string(data_bytes) + " bytes of data");
     }
     const std::int64_t complete = data_bytes / record_bytes;
+    if (info.record_duration > 0 &&
+        complete > std::numeric_limits<std::int64_t>::max() / 4 / info.record_duration) {
+      throw FormatError("duration of a data record", -1, 244,
+                        std::to_string(complete) +
+                            " records of this duration exceed the "
+                            "representable time span");
+    }
     const std::int64_t leftover = data_bytes % record_bytes;
     if (info.n_records_field == -1) {
       info.n_records = complete;
       warn("record_count_unknown", "number of data records is -1; " + std::to_string(complete) +
                                        " complete records in the file");
       if (leftover > 0) {
-        warn("trailing_bytes", std::to_string(leftover) + " bytes after the last complete record "
-                                                          "ignored");
+        warn("trailing_bytes", std::to_string(leftover) +
+                                   " bytes after the last complete record "
+                                   "ignored");
       }
     } else if (info.n_records_field > complete) {
       info.n_records = complete;
-      warn("truncated_data", "header declares " + std::to_string(info.n_records_field) +
-                                 " records but the file holds " + std::to_string(complete) +
-                                 " complete records" +
-                                 (leftover > 0 ? " and " + std::to_string(leftover) +
-                                                     " bytes of a truncated record"
-                                               : std::string()));
+      warn("truncated_data",
+           "header declares " + std::to_string(info.n_records_field) +
+               " records but the file holds " + std::to_string(complete) + " complete records" +
+               (leftover > 0 ? " and " + std::to_string(leftover) + " bytes of a truncated record"
+                             : std::string()));
     } else {
       info.n_records = info.n_records_field;
       const std::int64_t extra = data_bytes - info.n_records * record_bytes;
       if (extra > 0) {
-        warn("trailing_bytes", std::to_string(extra) + " bytes after the last declared record "
-                                                       "ignored");
+        warn("trailing_bytes", std::to_string(extra) +
+                                   " bytes after the last declared record "
+                                   "ignored");
       }
     }
     for (ChannelInfo& channel : info.channels) {

@@ -2,16 +2,17 @@
 // records in bounded chunks, 16/24-bit little-endian decoding, calibration).
 #include "ictaltrack/io/edf_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <limits>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <utility>
 
 #include "ictaltrack/errors.hpp"
@@ -71,12 +72,18 @@ void add_seconds(StartDateTime& start, std::int64_t seconds) {
 
 const char* to_string(FileFormat format) noexcept {
   switch (format) {
-    case FileFormat::EDF: return "EDF";
-    case FileFormat::EDFPlusC: return "EDF+C";
-    case FileFormat::EDFPlusD: return "EDF+D";
-    case FileFormat::BDF: return "BDF";
-    case FileFormat::BDFPlusC: return "BDF+C";
-    case FileFormat::BDFPlusD: return "BDF+D";
+    case FileFormat::EDF:
+      return "EDF";
+    case FileFormat::EDFPlusC:
+      return "EDF+C";
+    case FileFormat::EDFPlusD:
+      return "EDF+D";
+    case FileFormat::BDF:
+      return "BDF";
+    case FileFormat::BDFPlusC:
+      return "BDF+C";
+    case FileFormat::BDFPlusD:
+      return "BDF+D";
   }
   return "unknown";
 }
@@ -108,7 +115,7 @@ struct EdfReader::Impl {
   FileHandle file{-1};
   detail::ParsedHeader header;
   std::vector<Annotation> annotations;
-  std::vector<std::int64_t> channel_offsets;  ///< byte offset of each channel inside a record
+  std::vector<std::int64_t> channel_offsets;      ///< byte offset of each channel inside a record
   std::vector<std::int32_t> clip_low, clip_high;  ///< digital clipping bounds of each channel
 
   RecordingInfo& info() { return header.info; }
@@ -133,7 +140,8 @@ struct EdfReader::Impl {
     header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size));
     for (const ChannelInfo& channel : header.info.channels) {
       channel_offsets.push_back(header.signals[channel.signal_index].offset_in_record);
-      const bool clips = clip && !channel.is_bdf_status && channel.digital_min != channel.digital_max;
+      const bool clips =
+          clip && !channel.is_bdf_status && channel.digital_min != channel.digital_max;
       clip_low.push_back(clips ? std::min(channel.digital_min, channel.digital_max)
                                : std::numeric_limits<std::int32_t>::min());
       clip_high.push_back(clips ? std::max(channel.digital_min, channel.digital_max)
@@ -150,8 +158,7 @@ struct EdfReader::Impl {
     if (!plus || rec.annotation_signals.empty() || n_records == 0) return;
     // A continuous file only needs the first record's time-keeping TAL unless annotations are
     // wanted; a discontinuous one needs every record's.
-    const std::int64_t records_to_scan =
-        (keep_annotations || rec.discontinuous()) ? n_records : 1;
+    const std::int64_t records_to_scan = (keep_annotations || rec.discontinuous()) ? n_records : 1;
     std::vector<std::int64_t> keeping(static_cast<std::size_t>(records_to_scan),
                                       std::numeric_limits<std::int64_t>::min());
     struct RawAnnotation {
@@ -175,14 +182,16 @@ struct EdfReader::Impl {
         const std::size_t size = static_cast<std::size_t>(layout.samples_per_record) * bps;
         if (size == 0) continue;
         bytes.resize(size);
-        const std::int64_t offset = rec.header_bytes + r * rec.record_bytes + layout.offset_in_record;
+        const std::int64_t offset =
+            rec.header_bytes + r * rec.record_bytes + layout.offset_in_record;
         detail::pread_exact(file.get(), bytes.data(), size, offset, rec.path);
         problems.clear();
         std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
         for (const detail::TalProblem& problem : problems) {
           if (problem_warnings++ < kMaxWarningsPerCode) {
-            warn(problem.code, problem.message + " (record " + std::to_string(r) + ", file byte " +
-                                   std::to_string(offset + problem.byte_offset) + ")",
+            warn(problem.code,
+                 problem.message + " (record " + std::to_string(r) + ", file byte " +
+                     std::to_string(offset + problem.byte_offset) + ")",
                  signal);
           }
         }
@@ -227,8 +236,8 @@ struct EdfReader::Impl {
       if (keeping[r] == std::numeric_limits<std::int64_t>::min()) ++missing_keeping;
     }
     if (non_utf8 > 0) {
-      warn("non_utf8_annotation", std::to_string(non_utf8) +
-                                      " annotation texts are not UTF-8; decoded as Latin-1");
+      warn("non_utf8_annotation",
+           std::to_string(non_utf8) + " annotation texts are not UTF-8; decoded as Latin-1");
     }
     Ticks first_offset = keeping[0];
     if (first_offset == std::numeric_limits<std::int64_t>::min()) {
@@ -272,12 +281,12 @@ struct EdfReader::Impl {
         }
       }
       if (backwards > 0) {
-        warn("record_onset_backwards", std::to_string(backwards) +
-                                           " data records start before the previous record");
+        warn("record_onset_backwards",
+             std::to_string(backwards) + " data records start before the previous record");
       }
       if (overlapping > 0) {
-        warn("overlapping_records", std::to_string(overlapping) +
-                                        " data records start before the previous one ends");
+        warn("overlapping_records",
+             std::to_string(overlapping) + " data records start before the previous one ends");
       }
     } else if (records_to_scan == n_records) {
       std::int64_t mismatched = 0;
@@ -296,9 +305,8 @@ struct EdfReader::Impl {
     }
     annotations.reserve(raw.size());
     for (RawAnnotation& entry : raw) {
-      annotations.push_back(
-          {entry.onset - first_offset, entry.duration, std::move(entry.text), entry.record,
-           entry.signal});
+      annotations.push_back({entry.onset - first_offset, entry.duration, std::move(entry.text),
+                             entry.record, entry.signal});
     }
   }
 
@@ -351,7 +359,8 @@ struct EdfReader::Impl {
     for (std::int64_t chunk_start = first_record; chunk_start <= last_record;
          chunk_start += chunk_records) {
       const std::int64_t n_chunk = std::min(chunk_records, last_record - chunk_start + 1);
-      detail::pread_exact(file.get(), buffer.data(), static_cast<std::size_t>(n_chunk * record_bytes),
+      detail::pread_exact(file.get(), buffer.data(),
+                          static_cast<std::size_t>(n_chunk * record_bytes),
                           rec.header_bytes + chunk_start * record_bytes, rec.path);
       for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
         const std::int64_t record_first_sample = r * spr;
@@ -359,8 +368,8 @@ struct EdfReader::Impl {
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
         const unsigned char* record = buffer.data() + (r - chunk_start) * record_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
-          const unsigned char* p = record + channel_offsets[channels[i]] +
-                                   (from - record_first_sample) * bps;
+          const unsigned char* p =
+              record + channel_offsets[channels[i]] + (from - record_first_sample) * bps;
           Out* destination = out + static_cast<std::int64_t>(i) * stride + (from - start);
           const std::int64_t n = to - from;
           const std::int32_t low = clip_low[channels[i]];
@@ -466,20 +475,19 @@ void EdfReader::read_physical(int channel, std::int64_t start, std::int64_t coun
   read_physical(std::span<const int>(&channel, 1), start, count, out, count);
 }
 
-void EdfReader::read_physical(std::span<const int> channels, std::int64_t start,
-                              std::int64_t count, double* out, std::int64_t stride) const {
+void EdfReader::read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                              double* out, std::int64_t stride) const {
   impl_->read_physical(channels, start, count, out, stride);
 }
-void EdfReader::read_physical(std::span<const int> channels, std::int64_t start,
-                              std::int64_t count, float* out, std::int64_t stride) const {
+void EdfReader::read_physical(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                              float* out, std::int64_t stride) const {
   impl_->read_physical(channels, start, count, out, stride);
 }
-void EdfReader::read_digital(std::span<const int> channels, std::int64_t start,
-                             std::int64_t count, std::int32_t* out, std::int64_t stride) const {
-  impl_->read(channels, start, count, out, stride,
-              [](std::int32_t* destination, std::int32_t digital, std::size_t) {
-                *destination = digital;
-              });
+void EdfReader::read_digital(std::span<const int> channels, std::int64_t start, std::int64_t count,
+                             std::int32_t* out, std::int64_t stride) const {
+  impl_->read(
+      channels, start, count, out, stride,
+      [](std::int32_t* destination, std::int32_t digital, std::size_t) { *destination = digital; });
 }
 
 }  // namespace ictaltrack

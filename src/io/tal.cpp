@@ -102,7 +102,8 @@ std::optional<std::int64_t> parse_decimal_ticks(std::string_view text, bool requ
   } else if (require_sign) {
     return std::nullopt;
   }
-  constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 10'000'000 - 1;
+  // 1e11 s (3000 years) keeps every sum and difference of two parsed times inside int64.
+  constexpr std::int64_t kMaxSeconds = 100'000'000'000;
   std::int64_t seconds = 0;
   std::int64_t fraction = 0;
   int fraction_digits = 0;
@@ -144,8 +145,8 @@ std::vector<Tal> parse_tals(std::span<const unsigned char> bytes,
     }
     const std::size_t tal_start = pos;
     std::size_t onset_end = pos;
-    while (onset_end < n && bytes[onset_end] != kTalTextMark && bytes[onset_end] != kTalDurationMark &&
-           bytes[onset_end] != 0) {
+    while (onset_end < n && bytes[onset_end] != kTalTextMark &&
+           bytes[onset_end] != kTalDurationMark && bytes[onset_end] != 0) {
       ++onset_end;
     }
     const std::string_view onset_text(reinterpret_cast<const char*>(bytes.data()) + pos,
@@ -155,8 +156,9 @@ std::vector<Tal> parse_tals(std::span<const unsigned char> bytes,
       const bool at_end = onset_end >= n;
       problems.push_back({at_end ? "tal_unterminated" : "tal_malformed",
                           at_end ? "TAL ends without its terminator"
-                                 : "TAL onset '" + std::string(onset_text) + "' is not a signed "
-                                   "decimal number followed by 0x14 or 0x15",
+                                 : "TAL onset '" + std::string(onset_text) +
+                                       "' is not a signed "
+                                       "decimal number followed by 0x14 or 0x15",
                           static_cast<std::int64_t>(tal_start)});
       pos = skip_to_terminator(onset_end);
       continue;

@@ -67,7 +67,9 @@ std::int32_t EdfBuilder::value(int signal, std::int64_t record, std::int64_t k) 
 std::string EdfBuilder::header() const {
   const int ns = static_cast<int>(signals.size());
   std::string h;
-  h += version_field.empty() ? (bdf ? std::string("\xFF" "BIOSEMI") : padded("0", 8))
+  h += version_field.empty() ? (bdf ? std::string("\xFF"
+                                                  "BIOSEMI")
+                                    : padded("0", 8))
                              : padded(version_field, 8);
   h += padded(patient, 80);
   h += padded(recording, 80);

@@ -38,7 +38,7 @@ struct SignalSpec {
 class EdfBuilder {
  public:
   bool bdf = false;
-  std::string version_field;         ///< default "0" / 0xFF"BIOSEMI"
+  std::string version_field;  ///< default "0" / 0xFF"BIOSEMI"
   std::string patient = "X M 01-JAN-2020 Baby_Test";
   std::string recording = "Startdate 07-MAR-2021 X X ictaltrack_builder";
   std::string start_date = "07.03.21";

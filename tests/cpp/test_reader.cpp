@@ -182,7 +182,9 @@ TEST(Reader, EdfPlusDRecordOnsetsSegmentsAndSampleTimes) {
   builder.record_onsets = {"0.25", "1.25", "5.25", "6.25", "10.75"};
   builder.add_signal("T3", 10);
   auto& annotations = builder.add_annotation_signal(80);
-  std::string seizure = "+5.5\x15" "12.0000001\x14Seizure onset\x14";
+  std::string seizure =
+      "+5.5\x15"
+      "12.0000001\x14Seizure onset\x14";
   seizure.push_back('\0');
   annotations.extra_tals = {"", "", seizure};
   const EdfReader reader(builder.write(scratch / "gaps.edf").string());
@@ -191,8 +193,8 @@ TEST(Reader, EdfPlusDRecordOnsetsSegmentsAndSampleTimes) {
   EXPECT_TRUE(info.discontinuous());
   EXPECT_EQ(info.start.subsecond, 2'500'000);
   EXPECT_EQ(info.start.iso8601(), "2021-03-07T10:02:03.2500000");
-  EXPECT_EQ(info.record_onsets, (std::vector<Ticks>{0, 10'000'000, 50'000'000, 60'000'000,
-                                                    105'000'000}));
+  EXPECT_EQ(info.record_onsets,
+            (std::vector<Ticks>{0, 10'000'000, 50'000'000, 60'000'000, 105'000'000}));
   const auto segments = reader.segments();
   ASSERT_EQ(segments.size(), 3u);
   EXPECT_EQ(segments[0].first_record, 0);
@@ -230,6 +232,38 @@ TEST(Reader, FirstRecordOffsetOfSecondsMovesTheStartTime) {
   EXPECT_EQ(reader.info().record_onsets[2], 2 * kTicksPerSecond);
 }
 
+TEST(Reader, EdfPlusStartdateGivesYearsBeyond2084) {
+  ScratchDir scratch;
+  EdfBuilder builder;
+  builder.reserved = "EDF+C";
+  builder.start_date = "07.03.85";  // "85" alone means 1985
+  builder.recording = "Startdate 07-MAR-2085 X X X";
+  builder.add_signal("Pz", 4);
+  builder.add_annotation_signal(30);
+  EXPECT_EQ(EdfReader(builder.write(scratch / "future.edf").string()).info().start.year, 2085);
+  builder.reserved.clear();  // plain EDF: the recording field has no defined meaning
+  EXPECT_EQ(EdfReader(builder.write(scratch / "plain.edf").string()).info().start.year, 1985);
+}
+
+TEST(Reader, EdfPlusDOnsetsAreReadEvenWithoutAnnotations) {
+  ScratchDir scratch;
+  EdfBuilder builder;
+  builder.reserved = "EDF+D";
+  builder.record_onsets = {"0", "4", "4.5"};
+  builder.duration_field = "0.5";
+  builder.add_signal("T4", 4);
+  std::string note = "+4.25\x14note\x14";
+  note.push_back('\0');
+  builder.add_annotation_signal(40).extra_tals = {"", note};
+  ReaderOptions options;
+  options.read_annotations = false;
+  const EdfReader reader(builder.write(scratch / "d.edf").string(), options);
+  EXPECT_TRUE(reader.annotations().empty());
+  EXPECT_EQ(reader.info().record_onsets, (std::vector<Ticks>{0, 40'000'000, 45'000'000}));
+  EXPECT_EQ(reader.segments().size(), 2u);
+  EXPECT_EQ(EdfReader(builder.write(scratch / "d.edf").string()).annotations().size(), 1u);
+}
+
 TEST(Reader, AnnotationsAcrossSeveralAnnotationSignalsAndReadAnnotationsOff) {
   ScratchDir scratch;
   EdfBuilder builder;
@@ -237,11 +271,17 @@ TEST(Reader, AnnotationsAcrossSeveralAnnotationSignalsAndReadAnnotationsOff) {
   builder.add_signal("F7", 4);
   auto first = builder.add_annotation_signal(40);
   (void)first;
-  std::string a = "+0.5\x14" "eyes closed\x14";
+  std::string a =
+      "+0.5\x14"
+      "eyes closed\x14";
   a.push_back('\0');
   builder.signals[1].extra_tals = {a};
   builder.add_annotation_signal(40);
-  std::string b = "+2.0000005\x15" "3\x14" "spike\x14" "artefact\x14";
+  std::string b =
+      "+2.0000005\x15"
+      "3\x14"
+      "spike\x14"
+      "artefact\x14";
   b.push_back('\0');
   builder.signals[2].extra_tals = {"", "", b};
   const auto path = builder.write(scratch / "two.edf");
@@ -274,8 +314,8 @@ TEST(Reader, MoreThanEdflibsSixHundredFortySignals) {
     std::vector<std::int32_t> digital(info.n_samples);
     reader.read_digital(channel, 0, info.n_samples, digital.data());
     for (std::int64_t k = 0; k < info.n_samples; ++k) {
-      ASSERT_EQ(digital[k], builder.value(channel, k / info.samples_per_record,
-                                          k % info.samples_per_record));
+      ASSERT_EQ(digital[k],
+                builder.value(channel, k / info.samples_per_record, k % info.samples_per_record));
     }
   }
 }
@@ -340,7 +380,12 @@ TEST(TalParsing, DecimalSecondsBecomeExactTicks) {
 }
 
 TEST(TalParsing, SplitsOnsetDurationAndTexts) {
-  const std::string bytes = std::string("+3\x14\x14\0+3.5\x15" "2\x14" "a\x14" "b\x14\0\0\0", 23);
+  const char raw[] =
+      "+3\x14\x14\0+3.5\x15"
+      "2\x14"
+      "a\x14"
+      "b\x14\0\0\0";
+  const std::string bytes(raw, sizeof raw - 1);
   std::vector<detail::TalProblem> problems;
   const auto tals = detail::parse_tals(
       std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), problems);
@@ -353,7 +398,7 @@ TEST(TalParsing, SplitsOnsetDurationAndTexts) {
   EXPECT_EQ(tals[1].texts, (std::vector<std::string>{"a", "b"}));
 }
 
-// ---- Corpus files EDFlib refuses: facts read off the bytes by hand (python struct / hex dump) ----
+// ---- Corpus files EDFlib refuses: facts read off the bytes by hand (python struct, hex dump) ---
 
 TEST(ReaderCorpus, NihonKohdenEdfPlusD) {
   const auto path = corpus_file("mne_testing_data/MB0400FU.EDF");
@@ -397,8 +442,8 @@ TEST(ReaderCorpus, UnevenSamplingWithBadDateAndTrailingByte) {
   EXPECT_EQ(info.record_duration, 10 * kTicksPerSecond);
   EXPECT_DOUBLE_EQ(info.channels[0].sample_rate_hz, 100.0);
   EXPECT_DOUBLE_EQ(info.channels[1].sample_rate_hz, 12.8);
-  EXPECT_TRUE(info.has_warning("bad_date"));  // "42.00.00"
-  EXPECT_TRUE(info.has_warning("bad_time"));  // "26.00.99"
+  EXPECT_TRUE(info.has_warning("bad_date"));        // "42.00.00"
+  EXPECT_TRUE(info.has_warning("bad_time"));        // "26.00.99"
   EXPECT_TRUE(info.has_warning("trailing_bytes"));  // 25585 = 768 + 11 * 2256 + 1
   std::vector<std::int32_t> samples(5);
   reader.read_digital(0, 0, 5, samples.data());

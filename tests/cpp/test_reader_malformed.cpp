@@ -2,14 +2,15 @@
 // typed error (with its field, signal and byte offset) or the warning code and flagged channel,
 // and that everything not affected still reads correctly.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <string>
-#include <sys/stat.h>
 #include <thread>
 #include <vector>
 
@@ -281,7 +282,8 @@ TEST_F(Malformed, HeaderOnlyFileHasNoRecords) {
   EXPECT_EQ(reader.info().duration(), 0);
 }
 
-// ---- Record duration -----------------------------------------------------------------------------
+// ---- Record duration
+// -----------------------------------------------------------------------------
 
 TEST_F(Malformed, NonNumericRecordDurationIsFormatError) {
   EdfBuilder builder = small_edf();
@@ -303,7 +305,8 @@ TEST_F(Malformed, ZeroRecordDurationWithDataIsFormatError) {
   EXPECT_EQ(error->field(), "duration of a data record");
 }
 
-// ---- Samples per record --------------------------------------------------------------------------
+// ---- Samples per record
+// --------------------------------------------------------------------------
 
 TEST_F(Malformed, ZeroSamplesPerRecordFlagsTheChannel) {
   EdfBuilder builder = small_edf();
@@ -373,7 +376,8 @@ TEST_F(Malformed, AnnotationSignalLargerThanTheFileIsFormatError) {
   EXPECT_EQ(error->byte_offset(), offset);
 }
 
-// ---- Calibration fields --------------------------------------------------------------------------
+// ---- Calibration fields
+// --------------------------------------------------------------------------
 
 TEST_F(Malformed, PhysicalMinimumEqualsMaximumFlagsTheChannel) {
   EdfBuilder builder = small_edf();
@@ -447,7 +451,8 @@ TEST_F(Malformed, DigitalRangeBeyondSixteenBitsIsWarned) {
   EXPECT_TRUE(reader.info().has_warning("digital_range_exceeds_format", 1));
 }
 
-// ---- Text fields ---------------------------------------------------------------------------------
+// ---- Text fields
+// ---------------------------------------------------------------------------------
 
 TEST_F(Malformed, UnreadableStartDateIsWarnedAndDefaulted) {
   EdfBuilder builder = small_edf();
@@ -490,7 +495,9 @@ TEST_F(Malformed, LabelWithControlBytesIsFlagged) {
   builder.signals[1].label = std::string("F\x01p\x7F") + "2";
   const EdfReader reader(write(builder.bytes()).string());
   EXPECT_TRUE(reader.info().has_warning("non_ascii_text", 1));
-  EXPECT_EQ(reader.info().channels[1].label, "F\xEF\xBF\xBDp\xEF\xBF\xBD" "2");
+  EXPECT_EQ(reader.info().channels[1].label,
+            "F\xEF\xBF\xBDp\xEF\xBF\xBD"
+            "2");
   EXPECT_EQ(reader.info().channels[1].label_raw.substr(0, 5), std::string("F\x01p\x7F") + "2");
 }
 
@@ -531,16 +538,21 @@ TEST_F(Malformed, EdfPlusWithoutAnnotationSignalIsWarned) {
   EXPECT_EQ(reader.info().record_onsets[2], 2 * kTicksPerSecond);
 }
 
-// ---- Annotations ---------------------------------------------------------------------------------
+// ---- Annotations
+// ---------------------------------------------------------------------------------
 
 TEST_F(Malformed, TalWithoutTerminatorKeepsCompleteAnnotations) {
   EdfBuilder builder = small_edf_plus();
   // Record 1: a complete TAL, then one that fills the signal without 0x14 0x00.
   std::string tal = "+1\x14\x14";
   tal.push_back('\0');
-  tal += "+1.5\x14" "done\x14";
+  tal +=
+      "+1.5\x14"
+      "done\x14";
   tal.push_back('\0');
-  tal += "+1.7\x14" "cut off";
+  tal +=
+      "+1.7\x14"
+      "cut off";
   tal.resize(60, 'x');
   builder.signals[2].raw_tals = std::vector<std::string>{std::string("+0\x14\x14", 4) + '\0', tal,
                                                          std::string("+2\x14\x14", 4) + '\0'};
@@ -556,7 +568,9 @@ TEST_F(Malformed, TalWithMalformedOnsetIsSkipped) {
   EdfBuilder builder = small_edf_plus();
   std::string extra = "1.5\x14no sign\x14";
   extra.push_back('\0');
-  extra += "+2.25\x15" "0.5\x14kept\x14";
+  extra +=
+      "+2.25\x15"
+      "0.5\x14kept\x14";
   extra.push_back('\0');
   builder.signals[2].extra_tals = {"", extra};
   const EdfReader reader(write(builder.bytes()).string());
@@ -570,9 +584,11 @@ TEST_F(Malformed, TalWithMalformedOnsetIsSkipped) {
 TEST_F(Malformed, TalRunningIntoTheNextTalIsRecovered) {
   // Nihon Kohden style: the time-keeping TAL lacks its 0x00, the next onset becomes a "text".
   EdfBuilder builder = small_edf_plus();
-  builder.signals[2].raw_tals = std::vector<std::string>{
-      std::string("+0\x14\x14", 4) + '\0',
-      std::string("+1\x14\x14+1.14\x14" "A1+A2 OFF\x14", 20) + '\0'};
+  builder.signals[2].raw_tals = std::vector<std::string>{std::string("+0\x14\x14", 4) + '\0',
+                                                         std::string("+1\x14\x14+1.14\x14"
+                                                                     "A1+A2 OFF\x14",
+                                                                     20) +
+                                                             '\0'};
   const EdfReader reader(write(builder.bytes()).string());
   EXPECT_TRUE(reader.info().has_warning("tal_missing_terminator", 2));
   ASSERT_EQ(reader.annotations().size(), 1u);
@@ -582,7 +598,9 @@ TEST_F(Malformed, TalRunningIntoTheNextTalIsRecovered) {
 
 TEST_F(Malformed, NonUtf8AnnotationIsDecodedAsLatin1) {
   EdfBuilder builder = small_edf_plus();
-  std::string extra = "+0.5\x14" "Kr\xE4mpfe\x14";
+  std::string extra =
+      "+0.5\x14"
+      "Kr\xE4mpfe\x14";
   extra.push_back('\0');
   builder.signals[2].extra_tals = {extra};
   const EdfReader reader(write(builder.bytes()).string());
@@ -631,7 +649,8 @@ TEST_F(Malformed, EdfPlusCWithInconsistentRecordOnsetsIsWarned) {
   EXPECT_EQ(reader.info().record_onsets[2], 2 * kTicksPerSecond);  // continuous by definition
 }
 
-// ---- BDF extremes, requests, concurrency with writers ----------------------------------------------
+// ---- BDF extremes, requests, concurrency with writers
+// ----------------------------------------------
 
 TEST_F(Malformed, Bdf24BitExtremesDecodeExactly) {
   EdfBuilder builder;
@@ -708,4 +727,52 @@ TEST_F(Malformed, ReadingLeavesTheInputFileUntouched) {
   }
   EXPECT_EQ(ictaltrack::testing::read_file(path), before);
   EXPECT_EQ(std::filesystem::last_write_time(path), old_time);
+}
+
+// ---- Random corruption
+// ---------------------------------------------------------------------------
+
+/// Opens and fully reads a file; any failure must be one of the library's typed errors.
+void open_and_read_everything(const std::filesystem::path& path) {
+  try {
+    const EdfReader reader(path.string());
+    const RecordingInfo& info = reader.info();
+    (void)reader.segments();
+    for (int c = 0; c < info.n_channels(); ++c) {
+      const ChannelInfo& channel = info.channels[c];
+      std::vector<double> physical(static_cast<std::size_t>(channel.n_samples));
+      reader.read_physical(c, 0, channel.n_samples, physical.data());
+      if (channel.n_samples > 0) (void)reader.sample_time(c, channel.n_samples - 1);
+    }
+  } catch (const Error&) {
+    // a typed, explained refusal is a correct outcome for a corrupted file
+  }
+}
+
+TEST_F(Malformed, RandomByteCorruptionOnlyEverGivesTypedErrors) {
+  EdfBuilder builder = small_edf_plus();
+  builder.reserved = "EDF+D";
+  std::string extra =
+      "+0.5\x15"
+      "1\x14"
+      "event\x14";
+  extra.push_back('\0');
+  builder.signals[2].extra_tals = {extra, extra};
+  const std::string original = builder.bytes();
+  std::mt19937 random(2024);
+  const auto path = scratch_ / "fuzz.edf";
+  for (int trial = 0; trial < 1500; ++trial) {
+    std::string bytes = original;
+    const int edits = 1 + static_cast<int>(random() % 4);
+    for (int e = 0; e < edits; ++e) {
+      // Mostly the header and the annotation bytes, where the structure lives.
+      const std::size_t at = random() % 3 == 0 ? random() % bytes.size() : random() % 1024;
+      const char replacements[] = {'0', '9', '-', '+', '.', ' ', '\0', '\x14', '\x15', 'x', '\xFF'};
+      bytes[at] = replacements[random() % sizeof replacements];
+    }
+    if (random() % 8 == 0) bytes.resize(random() % bytes.size());
+    ictaltrack::testing::write_file(path, bytes);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    ASSERT_NO_FATAL_FAILURE(open_and_read_everything(path));
+  }
 }

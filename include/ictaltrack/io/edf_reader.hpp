@@ -4,8 +4,8 @@
 // never the samples: only the annotation-signal bytes of each record are read. Samples are read on
 // request, for any channel over any sample range, into the caller's buffer. Conventions:
 // - A "signal" is any signal in the header, annotation signals included (EDF signal index).
-// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices run over
-//   data signals only, in header order. `ChannelInfo::signal_index` maps back.
+// - A "channel" is a data signal (not "EDF Annotations"/"BDF Annotations"); channel indices
+//   run over data signals only, in header order. `ChannelInfo::signal_index` maps back.
 // - Each channel keeps its own exact rate: samples_per_record / record duration. Sample index k of
 //   a channel lies in data record k / samples_per_record. Nothing is ever resampled.
 // - Time is in 100 ns ticks from the recording start (the header start time plus the offset of the
@@ -49,22 +49,22 @@ struct ReadWarning {
 struct StartDateTime {
   int year = 1985, month = 1, day = 1;  ///< 1985-01-01 when the header date is unreadable (warned)
   int hour = 0, minute = 0, second = 0;
-  Ticks subsecond = 0;                  ///< 0 <= subsecond < kTicksPerSecond
-  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (seconds with 7 decimals when subsecond != 0).
+  Ticks subsecond = 0;  ///< 0 <= subsecond < kTicksPerSecond
+  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (7 decimals when subsecond != 0).
   std::string iso8601() const;
 };
 
 struct ChannelInfo {
-  int signal_index = 0;  ///< index among all header signals
+  int signal_index = 0;                                          ///< index among all header signals
   std::string label, transducer, physical_dimension, prefilter;  ///< trimmed, decoded leniently
-  std::string label_raw;  ///< the 16 label bytes as stored
+  std::string label_raw;                                         ///< the 16 label bytes as stored
   double physical_min = 0, physical_max = 0;
   std::int32_t digital_min = 0, digital_max = 0;
   std::int32_t samples_per_record = 0;
   double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset (NaN when !calibrated)
   double sample_rate_hz = 0;        ///< samples_per_record / record duration in seconds
   std::int64_t n_samples = 0;       ///< samples_per_record * number of complete data records
-  bool usable = true;      ///< false for a dummy channel or when calibration is impossible
+  bool usable = true;               ///< false for a dummy channel or when calibration is impossible
   bool calibrated = true;  ///< false when dmin == dmax or pmin == pmax (physical reads give NaN)
   bool is_bdf_status = false;  ///< the BDF "Status" (trigger) channel: read it raw
 };
@@ -81,7 +81,7 @@ struct RecordingInfo {
   std::int64_t file_bytes = 0;       ///< file size when opened
   Ticks record_duration = 0;         ///< duration of one data record (ticks)
   StartDateTime start;
-  std::string patient, recording;    ///< the 80-byte fields, trimmed, decoded leniently (UTF-8)
+  std::string patient, recording;  ///< the 80-byte fields, trimmed, decoded leniently (UTF-8)
   std::string patient_raw, recording_raw;  ///< the same bytes as stored
   std::string reserved_raw;                ///< the 44-byte reserved field as stored
   std::vector<ChannelInfo> channels;       ///< data signals only

@@ -84,10 +84,12 @@ def _print_text(data: dict[str, Any]) -> None:
     print(f"start:       {data['start']}")
     print(f"duration:    {data['duration_s']:g} s")
     print(f"records:     {data['n_records']} x {data['record_duration_s']:g} s")
-    print(f"channels:    {data['n_channels']} (+{data['n_signals'] - data['n_channels']} "
-          "annotation signals)")
+    n_annotation_signals = data["n_signals"] - data["n_channels"]
+    print(f"channels:    {data['n_channels']} (+{n_annotation_signals} annotation "
+          f"signal{'' if n_annotation_signals == 1 else 's'})")
     width = max([len(c["label"]) for c in data["channels"]] + [5])
-    print(f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}")
+    if data["channels"]:
+        print(f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}")
     for channel in data["channels"]:
         flag = "" if channel["usable"] else "  (unusable calibration)"
         print(f"  {channel['index']:>3}  {channel['label']:<{width}}  "
