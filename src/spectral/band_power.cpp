@@ -69,10 +69,14 @@ WindowFunction parse_window_function(std::string_view name) {
 
 const char* to_string(WindowFunction window) noexcept {
   switch (window) {
-    case WindowFunction::Hann: return "hann";
-    case WindowFunction::Hamming: return "hamming";
-    case WindowFunction::Boxcar: return "boxcar";
-    case WindowFunction::Blackman: return "blackman";
+    case WindowFunction::Hann:
+      return "hann";
+    case WindowFunction::Hamming:
+      return "hamming";
+    case WindowFunction::Boxcar:
+      return "boxcar";
+    case WindowFunction::Blackman:
+      return "blackman";
   }
   return "?";
 }
@@ -85,9 +89,15 @@ std::vector<double> window_coefficients(WindowFunction window, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
     const double phase = step * static_cast<double>(k);
     switch (window) {
-      case WindowFunction::Hann: w[k] = 0.5 - 0.5 * std::cos(phase); break;
-      case WindowFunction::Hamming: w[k] = 0.54 - 0.46 * std::cos(phase); break;
-      case WindowFunction::Boxcar: w[k] = 1.0; break;
+      case WindowFunction::Hann:
+        w[k] = 0.5 - 0.5 * std::cos(phase);
+        break;
+      case WindowFunction::Hamming:
+        w[k] = 0.54 - 0.46 * std::cos(phase);
+        break;
+      case WindowFunction::Boxcar:
+        w[k] = 1.0;
+        break;
       case WindowFunction::Blackman:
         w[k] = 0.42 - 0.5 * std::cos(phase) + 0.08 * std::cos(2.0 * phase);
         break;
@@ -107,9 +117,12 @@ Detrend parse_detrend(std::string_view name) {
 
 const char* to_string(Detrend detrend) noexcept {
   switch (detrend) {
-    case Detrend::None: return "none";
-    case Detrend::Constant: return "constant";
-    case Detrend::Linear: return "linear";
+    case Detrend::None:
+      return "none";
+    case Detrend::Constant:
+      return "constant";
+    case Detrend::Linear:
+      return "linear";
   }
   return "?";
 }
@@ -130,8 +143,8 @@ struct BandPowerEngine::Impl {
   std::pair<double, double> total_range;
   std::vector<std::string> warnings;
 
-  Eigen::ArrayXd taper;           // window function
-  Eigen::ArrayXd centred_index;   // k - (N-1)/2, for linear detrending
+  Eigen::ArrayXd taper;          // window function
+  Eigen::ArrayXd centred_index;  // k - (N-1)/2, for linear detrending
   double centred_index_sq_sum = 0;
   // Column c (band c, then the relative-power total) sums bins [first, last) of
   // bin_weight[k] * |X_k|^2, where bin_weight = density scaling * one-sided factor * df.
@@ -164,7 +177,7 @@ struct BandPowerEngine::Impl {
   void prepare_window(double* fft_in) const;
   template <typename T>
   void process_channel(Workspace& ws, std::size_t channel, const T* row, std::size_t n_samples,
-                       std::size_t n_windows, double* out_power) ;
+                       std::size_t n_windows, double* out_power);
   template <typename T>
   std::size_t push(const T* data, std::size_t n_samples, std::size_t row_stride,
                    BandPowerResult& out);
@@ -210,7 +223,8 @@ void BandPowerEngine::Impl::validate_and_warn() {
   const double step_samples = std::round(options.step_s * sfreq);
   if (window_samples < 2)
     throw std::invalid_argument("window_s * sfreq must round to at least 2 samples");
-  if (step_samples < 1) throw std::invalid_argument("step_s * sfreq must round to at least 1 sample");
+  if (step_samples < 1)
+    throw std::invalid_argument("step_s * sfreq must round to at least 1 sample");
   if (window_samples > 1e9) throw std::invalid_argument("window_s * sfreq is unreasonably large");
   window = static_cast<std::size_t>(window_samples);
   step = static_cast<std::size_t>(std::min(step_samples, 1e15));
@@ -289,9 +303,9 @@ void BandPowerEngine::Impl::build_band_columns() {
   for (std::size_t b = 0; b < n_bands; ++b) {
     if (columns[b].first == columns[b].last) {
       const Band& band = options.bands[b];
-      warnings.push_back("band '" + band.name + "' (" + format_hz(band.low_hz) + "-" +
-                         format_hz(band.high_hz) + " Hz) contains no frequency bin (df = " +
-                         format_hz(df) + " Hz); its power is 0");
+      warnings.push_back(
+          "band '" + band.name + "' (" + format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
+          " Hz) contains no frequency bin (df = " + format_hz(df) + " Hz); its power is 0");
     }
   }
 }
@@ -310,8 +324,7 @@ void BandPowerEngine::Impl::make_plan() {
   std::unique_ptr<double, FftwFree> in(fftw_alloc_real(window));
   std::unique_ptr<fftw_complex, FftwFree> out(fftw_alloc_complex(window / 2 + 1));
   if (!in || !out) throw std::bad_alloc();
-  const unsigned flags =
-      options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+  const unsigned flags = options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
   const std::lock_guard lock(detail::fftw_planner_mutex());
   if (!options.wisdom_path.empty())
     (void)fftw_import_wisdom_from_filename(options.wisdom_path.c_str());  // absent file: fine
@@ -328,7 +341,9 @@ void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   const auto n = static_cast<Eigen::Index>(window);
   Eigen::Map<Eigen::ArrayXd> x(fft_in, n);
   switch (options.detrend) {
-    case Detrend::None: x *= taper; break;
+    case Detrend::None:
+      x *= taper;
+      break;
     case Detrend::Constant: {
       const double mean = x.sum() / static_cast<double>(window);
       x = (x - mean) * taper;
@@ -416,15 +431,15 @@ std::size_t BandPowerEngine::Impl::push(const T* data, std::size_t n_samples,
   std::size_t n_windows = 0;
   if (next_start + static_cast<std::int64_t>(window) <= end)
     n_windows = static_cast<std::size_t>((end - static_cast<std::int64_t>(window) - next_start) /
-                                         static_cast<std::int64_t>(step)) + 1;
+                                         static_cast<std::int64_t>(step)) +
+                1;
 
   const std::size_t first = out.n_windows;
   out.power.resize((first + n_windows) * n_channels * n_bands);
   out.window_start.resize(first + n_windows);
   out.times_s.resize(first + n_windows);
   for (std::size_t w = 0; w < n_windows; ++w) {
-    const std::int64_t start =
-        segment_start + next_start + static_cast<std::int64_t>(w * step);
+    const std::int64_t start = segment_start + next_start + static_cast<std::int64_t>(w * step);
     out.window_start[first + w] = start;
     out.times_s[first + w] =
         (static_cast<double>(start) + static_cast<double>(window) * 0.5) / sfreq;
@@ -466,8 +481,8 @@ BandPowerEngine::~BandPowerEngine() = default;
 BandPowerEngine::BandPowerEngine(BandPowerEngine&&) noexcept = default;
 BandPowerEngine& BandPowerEngine::operator=(BandPowerEngine&&) noexcept = default;
 
-std::size_t BandPowerEngine::push(const double* data, std::size_t n_samples,
-                                  std::size_t row_stride, BandPowerResult& out) {
+std::size_t BandPowerEngine::push(const double* data, std::size_t n_samples, std::size_t row_stride,
+                                  BandPowerResult& out) {
   return impl_->push(data, n_samples, row_stride, out);
 }
 std::size_t BandPowerEngine::push(const float* data, std::size_t n_samples, std::size_t row_stride,

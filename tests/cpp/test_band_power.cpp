@@ -120,8 +120,8 @@ TEST(BandPower, MatchesPlainDftForEveryWindowAndDetrend) {
       ASSERT_EQ(result.n_windows, (n_times - 127) / 50 + 1);
       for (std::size_t w = 0; w < result.n_windows; w += 3) {
         for (std::size_t c = 0; c < n_channels; ++c) {
-          const auto expected = reference_window(data.data() + c * n_times + w * 50, 127, sfreq,
-                                                 options);
+          const auto expected =
+              reference_window(data.data() + c * n_times + w * 50, 127, sfreq, options);
           for (std::size_t b = 0; b < 3; ++b)
             EXPECT_NEAR(result.at(w, c, b), expected[b], 1e-9 * expected[b] + 1e-12)
                 << to_string(window) << " " << to_string(detrend) << " w" << w << " c" << c;
@@ -155,8 +155,9 @@ TEST(BandPower, SineOnABinCentreHasPowerHalfAmplitudeSquared) {
   const std::size_t n = 256 * 8;
   std::vector<double> data(n);
   for (std::size_t i = 0; i < n; ++i)
-    data[i] = 7.0 + amplitude * std::sin(2 * std::numbers::pi * frequency * static_cast<double>(i) /
-                                         sfreq + 0.3);
+    data[i] =
+        7.0 + amplitude *
+                  std::sin(2 * std::numbers::pi * frequency * static_cast<double>(i) / sfreq + 0.3);
   for (auto window : {WindowFunction::Hann, WindowFunction::Boxcar, WindowFunction::Hamming}) {
     BandPowerOptions options;
     options.window = window;
@@ -248,7 +249,8 @@ TEST(BandPowerEngine, Float32InputEqualsTheSameValuesInFloat64) {
   const auto data = random_signal(3, 5000, 17);
   std::vector<float> narrow(data.begin(), data.end());
   std::vector<double> widened(narrow.begin(), narrow.end());
-  expect_same(band_power(narrow.data(), 3, 5000, 200.0), band_power(widened.data(), 3, 5000, 200.0));
+  expect_same(band_power(narrow.data(), 3, 5000, 200.0),
+              band_power(widened.data(), 3, 5000, 200.0));
   // Chunked float input too.
   BandPowerEngine engine(200.0, 3);
   BandPowerResult streamed;
@@ -295,7 +297,8 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
   const auto a = band_power(first.data(), n_channels, first_length, sfreq);
   const auto b = band_power(second.data(), n_channels, second_length, sfreq);
   ASSERT_EQ(streamed.n_windows, a.n_windows + b.n_windows);
-  for (std::size_t w = 0; w < a.n_windows; ++w) EXPECT_EQ(streamed.window_start[w], a.window_start[w]);
+  for (std::size_t w = 0; w < a.n_windows; ++w)
+    EXPECT_EQ(streamed.window_start[w], a.window_start[w]);
   for (std::size_t w = 0; w < b.n_windows; ++w) {
     EXPECT_EQ(streamed.window_start[a.n_windows + w], gap_start + b.window_start[w]);
     EXPECT_DOUBLE_EQ(streamed.times_s[a.n_windows + w],
