@@ -186,8 +186,8 @@ struct BandPowerEngine::Impl {
 BandPowerEngine::Impl::Impl(double sfreq_in, std::size_t channels, BandPowerOptions opts)
     : sfreq(sfreq_in), n_channels(channels), options(std::move(opts)) {
   validate_and_warn();
-  taper = Eigen::Map<const Eigen::ArrayXd>(window_coefficients(options.window, window).data(),
-                                           static_cast<Eigen::Index>(window));
+  const std::vector<double> coefficients = window_coefficients(options.window, window);
+  taper = Eigen::Map<const Eigen::ArrayXd>(coefficients.data(), static_cast<Eigen::Index>(window));
   centred_index.resize(static_cast<Eigen::Index>(window));
   for (std::size_t k = 0; k < window; ++k)
     centred_index[static_cast<Eigen::Index>(k)] =
