@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ictaltrack/spectral/band_power.hpp"
+#include "test_support.hpp"
 
 namespace ictaltrack {
 namespace {
@@ -346,6 +347,25 @@ TEST(BandPowerEngine, RejectsBadConfiguration) {
   BandPowerResult out;
   std::vector<double> data(100);
   EXPECT_THROW(engine.push(data.data(), 100, 50, out), std::invalid_argument);  // stride < n
+}
+
+TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
+  const auto data = random_signal(3, 256 * 12, 31);
+  const auto estimated = band_power(data.data(), 3, 256 * 12, 256.0);
+  const testing::ScratchDir scratch;
+  BandPowerOptions options;
+  options.planning = FftPlanning::Measure;
+  options.wisdom_path = (scratch / "fftw.wisdom").string();
+  for (int run = 0; run < 2; ++run) {  // the second run imports the wisdom the first wrote
+    const auto measured = band_power(data.data(), 3, 256 * 12, 256.0, options);
+    ASSERT_EQ(measured.power.size(), estimated.power.size());
+    for (std::size_t i = 0; i < measured.power.size(); ++i)
+      EXPECT_NEAR(measured.power[i], estimated.power[i], 1e-12 * estimated.power[i]);
+    EXPECT_TRUE(std::filesystem::exists(options.wisdom_path));
+  }
+  options.wisdom_path = (scratch / "missing-dir" / "fftw.wisdom").string();
+  const BandPowerEngine engine(256.0, 1, options);
+  EXPECT_NE(engine.warnings().back().find("could not write FFTW wisdom"), std::string::npos);
 }
 
 TEST(BandPowerEngine, ShortInputGivesNoWindow) {
