@@ -8,8 +8,8 @@ Definitions (see ``docs/band_power.md``):
   bin except DC and (even N) Nyquist doubled. Input in microvolts gives uV^2/Hz.
 - Band power, rectangle rule: the sum of PSD bins with ``low <= f < high`` times ``df = sfreq / N``
   (uV^2 for input in uV). Bin frequencies are ``numpy.fft.rfftfreq(N, 1 / sfreq)``.
-- Relative power: band power divided by the power over ``total_range`` (same rule); by default the
-  span of the bands (0.5-70 Hz for the default bands), clipped at Nyquist because no bin lies above.
+- Relative power: band power divided by the power over ``total_range`` (same rule); by default
+  0.5-70 Hz widened to cover every band, clipped at Nyquist because no bin lies above.
 - Times: window centres, ``(start + N / 2) / sfreq`` seconds from the first sample (scipy's axis).
 """
 
@@ -209,7 +209,9 @@ def band_power(
         Return band power divided by the power over ``total_range`` (a fraction; NaN when that
         power is 0).
     total_range : (float, float), optional
-        ``(low_hz, high_hz)`` of the relative-power denominator; default the span of the bands.
+        ``(low_hz, high_hz)`` of the relative-power denominator (low inclusive, high exclusive).
+        Default: 0.5-70 Hz widened to cover every band,
+        ``(min(0.5, lowest edge), max(70, highest edge))``.
     n_threads : int
         Worker threads (parallel over channels; the result does not depend on it). 0 = all cores.
 

@@ -17,6 +17,8 @@
 namespace ictaltrack {
 namespace {
 
+constexpr double kDefaultTotalLowHz = 0.5;
+constexpr double kDefaultTotalHighHz = 70.0;
 // Below this many windows in one push, starting worker threads costs more than it saves.
 constexpr std::size_t kMinWindowsForThreads = 4;
 
@@ -246,7 +248,10 @@ void BandPowerEngine::Impl::validate_and_warn() {
     if (band.low_hz > 0 && (lowest_positive_edge == 0 || band.low_hz < lowest_positive_edge))
       lowest_positive_edge = band.low_hz;
   }
-  total_range = options.total_range.value_or(std::make_pair(span_low, span_high));
+  // 0.5-70 Hz, widened to cover every band, so a lone band never has a relative power of 1 by
+  // construction and a band beyond 70 Hz still lies inside its denominator.
+  total_range = options.total_range.value_or(std::make_pair(
+      std::min(kDefaultTotalLowHz, span_low), std::max(kDefaultTotalHighHz, span_high)));
   if (!std::isfinite(total_range.first) || !std::isfinite(total_range.second) ||
       total_range.first < 0 || total_range.second <= total_range.first)
     throw std::invalid_argument("total_range must satisfy 0 <= low < high");

@@ -195,6 +195,18 @@ TEST(BandPower, RelativePowersOfAPartitionSumToOne) {
       EXPECT_NEAR(result.at(w, c, 1), absolute_result.at(w, c, 1) / absolute_sum, 1e-12);
     }
   }
+  // A lone band is a fraction of 0.5-70 Hz (the default bands tile exactly that range).
+  BandPowerOptions alpha_only = options;
+  alpha_only.bands = {{"alpha", 8.0, 13.0}};
+  const auto alpha = band_power(data.data(), 2, 256 * 20, 256.0, alpha_only);
+  for (std::size_t w = 0; w < alpha.n_windows; ++w) {
+    double absolute_sum = 0;
+    for (std::size_t b = 0; b < 5; ++b) absolute_sum += absolute_result.at(w, 0, b);
+    EXPECT_NEAR(alpha.at(w, 0, 0), absolute_result.at(w, 0, 2) / absolute_sum, 1e-12);
+  }
+  EXPECT_EQ(BandPowerEngine(256.0, 1, alpha_only).total_range(), std::make_pair(0.5, 70.0));
+  alpha_only.bands = {{"high", 60.0, 100.0}};
+  EXPECT_EQ(BandPowerEngine(256.0, 1, alpha_only).total_range(), std::make_pair(0.5, 100.0));
 }
 
 TEST(BandPower, TimesAreWindowCentres) {

@@ -41,8 +41,8 @@ def scipy_band_power(data, sfreq, *, bands=ictaltrack.DEFAULT_BANDS, window_s=2.
 
     power = np.stack([integrate(low, high) for _, low, high in bands], axis=-1)
     if relative:
-        if total_range is None:
-            total_range = (min(b[1] for b in bands), max(b[2] for b in bands))
+        if total_range is None:  # documented default: 0.5-70 Hz widened to cover every band
+            total_range = (min([0.5] + [b[1] for b in bands]), max([70.0] + [b[2] for b in bands]))
         with np.errstate(invalid="ignore", divide="ignore"):
             power = power / integrate(*total_range)[..., None]
     return power.transpose(1, 0, 2), times
@@ -69,6 +69,7 @@ SETTINGS = [
     dict(window_s=2.0, step_s=2.5, window="boxcar", detrend=False),
     dict(window="blackman", bands=[("a", 1.0, 7.3), ("b", 7.3, 40.0), ("c", 40.0, 200.0)]),
     dict(window_s=4.0, relative=True),
+    dict(window_s=4.0, relative=True, bands=[("alpha", 8.0, 13.0), ("high", 60.0, 100.0)]),
     dict(window_s=3.0, relative=True, total_range=(1.0, 45.0), detrend="linear"),
 ]
 

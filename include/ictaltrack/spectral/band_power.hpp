@@ -11,8 +11,8 @@
 //   resolution df = sfreq / N. Units: input^2 (uV^2). Bin frequencies are computed like
 //   numpy.fft.rfftfreq, so the bins chosen here are the bins numpy chooses.
 // - Relative power: band power / power over `total_range` (same rule); the default total range is
-//   the span of the bands (min low to max high; 0.5-70 Hz for the default bands). Bins above
-//   Nyquist do not exist, so every range is clipped at Nyquist by construction.
+//   0.5-70 Hz widened to cover every band (min(0.5, lowest edge) to max(70, highest edge)). Bins
+//   above Nyquist do not exist, so every range is clipped at Nyquist by construction.
 // - Time: the window that starts at stream sample s is reported with `window_start = s` and centre
 //   time (s + N / 2) / sfreq seconds, which is scipy's time axis.
 // - Gaps (EDF+D): `begin_segment(start_sample)` drops the samples not yet used, so no window spans
@@ -66,7 +66,8 @@ struct BandPowerOptions {
   Detrend detrend = Detrend::Constant;
   std::vector<Band> bands = default_bands();
   bool relative = false;  ///< report band power / total-range power instead of uV^2
-  /// [low, high) Hz for the relative-power denominator; nullopt = span of the bands.
+  /// [low, high) Hz for the relative-power denominator; nullopt = 0.5-70 Hz widened to cover
+  /// every band: [min(0.5, lowest band edge), max(70, highest band edge)).
   std::optional<std::pair<double, double>> total_range;
   /// Threads used per push (parallel over channels; results do not depend on it). 0 = all cores.
   int n_threads = 1;
