@@ -256,7 +256,9 @@ class BandPowerStream:
 
     Windows that straddle chunk boundaries are completed from an internal buffer of fewer than one
     window of samples per channel, so memory does not grow with the recording. Feeding a signal in
-    any chunking gives exactly the result of :func:`band_power` on the whole signal.
+    any chunking gives exactly the result of :func:`band_power` on the whole signal. One stream
+    serves one sequence of chunks: do not push to the same stream from several threads at once
+    (the GIL is released during a push).
 
     Parameters
     ----------
