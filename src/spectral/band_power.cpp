@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
@@ -35,9 +36,22 @@ std::string format_hz(double value) {
   return out.str();
 }
 
+// FFTW documents only fftw_execute* as thread safe, so its allocator is used under the planner
+// lock as well (other engines may be planning in other threads).
 struct FftwFree {
-  void operator()(void* pointer) const noexcept { fftw_free(pointer); }
+  void operator()(void* pointer) const noexcept {
+    const std::lock_guard lock(detail::fftw_planner_mutex());
+    fftw_free(pointer);
+  }
 };
+
+template <typename T>
+T* fftw_allocate(std::size_t count) {
+  const std::lock_guard lock(detail::fftw_planner_mutex());
+  void* pointer = fftw_malloc(count * sizeof(T));
+  if (pointer == nullptr) throw std::bad_alloc();
+  return static_cast<T*>(pointer);
+}
 
 // Buffers one thread needs to turn windows into band powers. FFTW's new-array execute interface
 // lets every workspace share the engine's single plan: fftw_malloc gives them the alignment the
@@ -317,18 +331,16 @@ void BandPowerEngine::Impl::build_band_columns() {
 
 Workspace BandPowerEngine::Impl::make_workspace() const {
   Workspace ws;
-  ws.fft_in.reset(fftw_alloc_real(window));
-  ws.fft_out.reset(fftw_alloc_complex(window / 2 + 1));
-  if (!ws.fft_in || !ws.fft_out) throw std::bad_alloc();
+  ws.fft_in.reset(fftw_allocate<double>(window));
+  ws.fft_out.reset(fftw_allocate<fftw_complex>(window / 2 + 1));
   ws.column_sums.assign(columns.size(), 0.0);
   return ws;
 }
 
 void BandPowerEngine::Impl::make_plan() {
   // Planning may overwrite the arrays, so plan on scratch buffers.
-  std::unique_ptr<double, FftwFree> in(fftw_alloc_real(window));
-  std::unique_ptr<fftw_complex, FftwFree> out(fftw_alloc_complex(window / 2 + 1));
-  if (!in || !out) throw std::bad_alloc();
+  std::unique_ptr<double, FftwFree> in(fftw_allocate<double>(window));
+  std::unique_ptr<fftw_complex, FftwFree> out(fftw_allocate<fftw_complex>(window / 2 + 1));
   const unsigned flags = options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
   const std::lock_guard lock(detail::fftw_planner_mutex());
   if (!options.wisdom_path.empty())

@@ -8,6 +8,7 @@
 #include <numbers>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "ictaltrack/spectral/band_power.hpp"
@@ -378,6 +379,30 @@ TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
   options.wisdom_path = (scratch / "missing-dir" / "fftw.wisdom").string();
   const BandPowerEngine engine(256.0, 1, options);
   EXPECT_NE(engine.warnings().back().find("could not write FFTW wisdom"), std::string::npos);
+}
+
+TEST(BandPowerEngine, EnginesPlannedConcurrentlyInManyThreadsAgree) {
+  // Plan creation and destruction go through the global FFTW planner lock; engines of different
+  // window lengths made and dropped in parallel must still compute exactly the serial results.
+  const auto data = random_signal(2, 3000, 37);
+  std::vector<BandPowerOptions> settings(4);
+  for (std::size_t i = 0; i < settings.size(); ++i) settings[i].window_s = 1.0 + 0.37 * i;
+  std::vector<BandPowerResult> serial;
+  for (const auto& options : settings)
+    serial.push_back(band_power(data.data(), 2, 3000, 256.0, options));
+  std::vector<int> mismatches(settings.size(), 0);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < settings.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int repeat = 0; repeat < 20; ++repeat) {
+          const auto result = band_power(data.data(), 2, 3000, 256.0, settings[t]);
+          if (result.power != serial[t].power) ++mismatches[t];
+        }
+      });
+    }
+  }
+  for (int count : mismatches) EXPECT_EQ(count, 0);
 }
 
 TEST(BandPowerEngine, ShortInputGivesNoWindow) {
