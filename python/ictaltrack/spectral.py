@@ -82,6 +82,14 @@ def _emit(messages: Iterable[str], stacklevel: int) -> None:
         warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
+def _labels(names: list[str], codes: np.ndarray):
+    import pandas as pd
+
+    if len(set(names)) == len(names):
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+    return np.asarray(names, dtype=object)[codes]
+
+
 @dataclass(frozen=True)
 class BandPowerResult:
     """Band powers of consecutive windows.
@@ -135,8 +143,9 @@ class BandPowerResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``time`` (window centre, s), ``channel``, ``band`` and ``power`` (uV^2, or a
-            fraction when ``relative``), windows in time order, then channels, then bands.
+            Columns ``time`` (window centre, s), ``channel`` and ``band`` (categorical) and
+            ``power`` (uV^2, or a fraction when ``relative``); rows ordered by window, then
+            channel, then band.
         """
         import pandas as pd
 
@@ -145,12 +154,15 @@ class BandPowerResult:
             channel_names = self.channel_names or [str(c) for c in range(n_channels)]
         if len(channel_names) != n_channels:
             raise ValueError(f"expected {n_channels} channel names, got {len(channel_names)}")
+        # Categorical columns: a 24 h x 19 channel x 5 band table has 8 million rows. Repeated
+        # labels (EDF allows them) cannot be categories, so they stay plain strings.
+        channel_codes = np.tile(np.repeat(np.arange(n_channels), n_bands), n_windows)
+        band_codes = np.tile(np.arange(n_bands), n_windows * n_channels)
         return pd.DataFrame(
             {
                 "time": np.repeat(self.times, n_channels * n_bands),
-                "channel": np.tile(np.repeat(np.asarray(channel_names, dtype=object), n_bands),
-                                   n_windows),
-                "band": np.tile(np.asarray(self.band_names, dtype=object), n_windows * n_channels),
+                "channel": _labels(list(channel_names), channel_codes),
+                "band": _labels(self.band_names, band_codes),
                 "power": self.power.reshape(-1),
             }
         )

@@ -204,6 +204,9 @@ def test_bands_as_mapping_and_to_frame():
     assert row.time == result.times[3]
     with pytest.raises(ValueError):
         result.to_frame(["only one"])
+    repeated = result.to_frame(["EEG", "EEG"])  # EDF allows repeated labels
+    assert list(repeated["channel"][:4]) == ["EEG", "EEG", "EEG", "EEG"]
+    assert repeated["power"].iloc[2] == result.power[0, 1, 0]
 
 
 def corpus_files():
