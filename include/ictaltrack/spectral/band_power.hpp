@@ -1,8 +1,9 @@
 // Band power per channel over sliding windows, computed in a streaming pass.
 //
 // Definitions (docs/band_power.md gives them in full, with the scipy equivalents):
-// - Windows: `window_s` seconds long (rounded to whole samples, N), started every `step_s` seconds
-//   (rounded, H). Only whole windows are computed (scipy.signal.spectrogram with padded=False).
+// - Windows: `window_s` seconds long (N samples), started every `step_s` seconds (H samples),
+//   both rounded to the nearest sample with halves away from zero. Only whole windows are
+//   computed (scipy.signal.spectrogram with padded=False).
 // - Window functions are the periodic ones of scipy.signal.get_window(name, N, fftbins=True).
 // - PSD: one-sided, density scaling exactly as scipy.signal.spectrogram(..., scaling="density",
 //   mode="psd"): |rfft(w * detrend(x))|^2 / (sfreq * sum(w^2)), every bin except DC and (for even
