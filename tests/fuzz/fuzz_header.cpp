@@ -1,6 +1,7 @@
 // libFuzzer target: the EDF/BDF header parser (fixed header, signal headers, record counting).
 // Any outcome but success or an ictaltrack::Error (FormatError/IoError) is a finding: an escaping
 // std:: exception, a sanitizer report, a huge allocation (-malloc_limit_mb) or a hang.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,6 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const ictaltrack::ChannelInfo& channel : info.channels) {
       if (channel.signal_index < 0 || channel.signal_index >= info.n_signals) __builtin_trap();
       if (channel.n_samples != info.n_records * channel.samples_per_record) __builtin_trap();
+      // A channel called calibrated must give finite physical values for every digital value.
+      if (channel.calibrated && (!std::isfinite(channel.gain) || !std::isfinite(channel.offset))) {
+        __builtin_trap();
+      }
     }
   } catch (const ictaltrack::Error&) {
     // a typed refusal is a correct outcome for a malformed header
