@@ -35,7 +35,8 @@ void read_everything(const ictaltrack::EdfReader& reader, bool clipped) {
       // Clipping keeps digital values inside the channel's declared range (Status excepted).
       const std::int32_t low = std::min(channel.digital_min, channel.digital_max);
       const std::int32_t high = std::max(channel.digital_min, channel.digital_max);
-      if (clipped && !channel.is_bdf_status && low != high && (digital[k] < low || digital[k] > high)) {
+      const bool clips = clipped && !channel.is_bdf_status && low != high;
+      if (clips && (digital[k] < low || digital[k] > high)) {
         __builtin_trap();
       }
       if (channel.calibrated && std::isnan(physical[k])) __builtin_trap();

@@ -37,7 +37,8 @@ std::vector<std::pair<std::string, EdfBuilder>> recordings() {
     b.reserved = "EDF+C";
     b.add_signal("C3", 8);
     b.add_signal("ECG", 2);
-    b.add_annotation_signal(40).extra_tals = {tal("+0.5", "1", {"spike"}), tal("+1.25", "", {"a", "b"})};
+    b.add_annotation_signal(40).extra_tals = {tal("+0.5", "1", {"spike"}),
+                                              tal("+1.25", "", {"a", "b"})};
     out.emplace_back("edfplus_c.edf", b);
   }
   {
