@@ -9,7 +9,7 @@ CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
 
 .PHONY: all deps venv cpp python test test-cpp test-python demo bench eval samples clean \
-        test-sanitize fuzz-build fuzz test-fuzz
+        test-sanitize test-tsan fuzz-build fuzz test-fuzz
 
 all: cpp python
 
@@ -41,7 +41,7 @@ test-cpp: cpp
 test-python: python
 	$(VENV_PYTHON) -m pytest -q
 
-test: test-cpp test-python test-sanitize test-fuzz
+test: test-cpp test-python test-sanitize test-tsan test-fuzz
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the library and the C++ tests (no benches,
 # -O1), run with zero reports allowed. The installed-package check is left to the normal build.
@@ -54,6 +54,22 @@ test-sanitize: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	  -E cmake_package_consumer
+
+# ThreadSanitizer run of the concurrency test (reader + band power from 8 threads). Only the
+# sources it needs are compiled, so it stays cheap; FFTW itself is not instrumented.
+TSAN_TEST := build/tsan/test_concurrency
+TSAN_SOURCES := src/io/edf_header.cpp src/io/edf_reader.cpp src/io/tal.cpp src/core/errors.cpp \
+                $(wildcard src/spectral/*.cpp) tests/cpp/test_concurrency.cpp \
+                tests/cpp/edf_builder.cpp tests/cpp/test_support.cpp
+$(TSAN_TEST): $(TSAN_SOURCES) $(wildcard include/ictaltrack/*.hpp include/ictaltrack/*/*.hpp \
+                src/io/*.hpp src/spectral/*.hpp tests/cpp/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++20 -O1 -g -fsanitize=thread -Iinclude -Isrc -Itests/cpp -I/usr/include/eigen3 \
+	  -DICTALTRACK_CORPUS_DIR='"$(abspath ../shared/corpus)"' -DICTALTRACK_SOURCE_DIR='"$(CURDIR)"' \
+	  $(TSAN_SOURCES) -lgtest_main -lgtest -lfftw3 -pthread -o $@
+
+test-tsan: deps $(TSAN_TEST)
+	TSAN_OPTIONS=halt_on_error=1 $(TSAN_TEST)
 
 # libFuzzer targets (clang, own build in build/fuzz): `make fuzz FUZZ_SECONDS=600` fuzzes each
 # target that long; `make test` runs a short smoke run and replays tests/fuzz/reproducers/.
