@@ -51,13 +51,18 @@ struct DetectorParams {
   double min_concentration = 0.4;
   /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm span's excess.
   double max_high_frequency_ratio = 0.5;
-  /// Channels joining a running event must carry a rhythm within this many Hz of their
-  /// neighbour's; otherwise they start a new event (two overlapping seizures).
+  /// Channels switching on join a running event when they lie within two neighbour steps of
+  /// one of its channels (on within close_gap_s) and carry a rhythm within this many Hz of it;
+  /// otherwise they start a new event (two overlapping seizures).
   double max_frequency_difference_hz = 2.0;
 
   // Events.
   double min_duration_s = 10.0;  ///< shorter events are dropped
-  double close_gap_s = 6.0;  ///< an event ends when none of its channels was on for this long
+  /// A channel counts as recruited once it stays on this long (its run start is its entry).
+  double recruit_s = 3.0;
+  /// Events in which no channel stayed on this long are dropped (blinks, pops, fluctuations).
+  double min_sustained_s = 6.0;
+  double close_gap_s = 10.0;  ///< an event ends when none of its channels was on for this long
   /// Events whose first window switches on more than this fraction of the good channels at once
   /// are movement artifacts (a seizure starts focally and spreads).
   double max_onset_fraction = 0.6;
@@ -99,6 +104,8 @@ void for_each_detector_param(Params& p, Visitor&& visit) {
   visit("max_high_frequency_ratio", p.max_high_frequency_ratio);
   visit("max_frequency_difference_hz", p.max_frequency_difference_hz);
   visit("min_duration_s", p.min_duration_s);
+  visit("recruit_s", p.recruit_s);
+  visit("min_sustained_s", p.min_sustained_s);
   visit("close_gap_s", p.close_gap_s);
   visit("max_onset_fraction", p.max_onset_fraction);
   visit("page_hinkley_bias_db", p.page_hinkley_bias_db);
