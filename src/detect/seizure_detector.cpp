@@ -51,7 +51,8 @@ void check_params(const DetectorParams& p, double sfreq) {
   require(p.max_onset_fraction > 0 && p.max_onset_fraction <= 1,
           "max_onset_fraction must be in (0, 1]");
   require(p.page_hinkley_threshold_db > 0, "page_hinkley_threshold_db must be > 0");
-  require(p.lookback_s >= 0 && p.onset_tolerance_s >= 0 && p.onset_window_s > 0,
+  require(p.lookback_s >= 0 && p.onset_tolerance_s >= 0 && p.onset_window_s > 0 &&
+              p.onset_search_s >= 0,
           "lookback_s, onset_tolerance_s >= 0 and onset_window_s > 0");
   require(p.lateralization_threshold >= 0 && p.lateralization_threshold < 1,
           "lateralization_threshold must be in [0, 1)");
@@ -465,7 +466,11 @@ struct SeizureDetector::Impl {
         std::fprintf(stderr, "\n");
       }
       gain_db[c] = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
-      excess[c] = static_cast<float>(total_excess);
+      // Signed excess over the rhythm range (movement lives below it): fluctuations cancel,
+      // so sums over windows and channels measure the rhythm that was added.
+      double signed_excess = 0.0;
+      for (std::size_t b = span_first; b < n_fine; ++b) signed_excess += pw[b] - base[b];
+      excess[c] = static_cast<float>(signed_excess);
       // Hysteresis.
       if (on[c]) {
         if (ratio < off_ratio) on[c] = 0;

@@ -70,7 +70,10 @@ struct DetectorParams {
   // Localisation (Page-Hinkley per channel on the rhythm gain in dB, domain.md).
   double page_hinkley_bias_db = 1.0;
   double page_hinkley_threshold_db = 12.0;
-  double lookback_s = 30.0;           ///< history before an event searched for the change
+  double lookback_s = 12.0;           ///< history before an event searched for the change
+  /// The focus channel is the one, among those recruited within this long of the earliest, whose
+  /// power rose most at its own onset; the seizure onset is its onset.
+  double onset_search_s = 8.0;
   double onset_tolerance_s = 2.0;     ///< channels within this of the earliest are onset channels
   double onset_window_s = 4.0;        ///< window after onset for lateralisation and region
   double lateralization_threshold = 0.15;  ///< |LI| above this gives a side
@@ -111,6 +114,7 @@ void for_each_detector_param(Params& p, Visitor&& visit) {
   visit("page_hinkley_bias_db", p.page_hinkley_bias_db);
   visit("page_hinkley_threshold_db", p.page_hinkley_threshold_db);
   visit("lookback_s", p.lookback_s);
+  visit("onset_search_s", p.onset_search_s);
   visit("onset_tolerance_s", p.onset_tolerance_s);
   visit("onset_window_s", p.onset_window_s);
   visit("lateralization_threshold", p.lateralization_threshold);
