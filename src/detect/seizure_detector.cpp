@@ -546,13 +546,7 @@ struct SeizureDetector::Impl {
         int votes = 0;
         for (const auto c : group) {
           for (std::size_t m = 0; m < n; ++m) {
-            if (!near[c * n + m] || t - last_on_window[m] > gap) continue;
-            const bool member = owner[m] == event.id || (owner[m] < 0 && last_owner[m] == event.id);
-            if (!member) continue;
-            const bool rhythm = on[m] ? same_rhythm(c, m)
-                                      : std::abs(peak_band[c] - event.rhythm_band) <=
-                                            p.max_frequency_difference_hz + 1e-9;
-            if (rhythm) ++votes;
+            if (near[c * n + m] && on[m] && owner[m] == event.id && same_rhythm(c, m)) ++votes;
           }
         }
         if (votes > best_votes) {

@@ -159,9 +159,11 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
     result.seizure.channel_onsets.push_back(item);
     result.channel_onset_windows.push_back(onset.window);
   }
+  // Only the channels this event recruited count: a channel carrying another (overlapping)
+  // seizure belongs to that seizure's event.
   std::vector<double> excess(n, 0.0);
   for (std::size_t c = 0; c < n; ++c) {
-    if (good[c]) excess[c] = rise_at(c, first);
+    if (good[c] && history.first_on[c] >= 0) excess[c] = rise_at(c, first);
   }
 
   // Onset channels: the cluster of adjacent channels around the focus channel whose onsets lie
