@@ -21,6 +21,7 @@ import pandas as pd
 from ictaltrack import _core
 
 __all__ = [
+    "active_clusters",
     "average_reference",
     "average_reference_matrix",
     "bipolar",
@@ -28,6 +29,7 @@ __all__ = [
     "channel_table",
     "electrode_positions",
     "find_electrode",
+    "mne_channel_types",
     "montage_names",
     "montage_pairs",
     "neighbour_angle",
@@ -105,12 +107,35 @@ def channel_table(labels: Sequence[str]) -> pd.DataFrame:
     --------
     >>> import ictaltrack
     >>> table = ictaltrack.channel_table(["EEG T3-REF", "FT9-FT10", "EKG"])
-    >>> table[["name", "kind", "hemisphere", "region"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['T7', 'eeg', 'left', 'temporal'], ['FT9-FT10', 'eeg', 'bilateral', 'frontotemporal'],
-     ['', 'ecg', 'unknown', 'unknown']]
+    >>> table["name"].tolist(), table["hemisphere"].tolist()
+    (['T7', 'FT9-FT10', ''], ['left', 'bilateral', 'unknown'])
+    >>> table["region"].tolist()
+    ['temporal', 'frontotemporal', 'unknown']
     """
     rows = _core.parse_labels(_labels(labels))
     return pd.DataFrame(rows, columns=_TABLE_COLUMNS)
+
+
+_MNE_TYPES = {
+    "eeg": "eeg",
+    "ecg": "ecg",
+    "eog": "eog",
+    "emg": "emg",
+    "trigger": "stim",
+    "annotation": "misc",
+    "other": "misc",
+    "unknown": "misc",
+}
+
+
+def mne_channel_types(labels: Sequence[str]) -> list[str]:
+    """MNE channel types for the labels (for ``mne.create_info`` / ``raw.set_channel_types``).
+
+    ``eeg``, ``ecg``, ``eog`` and ``emg`` keep their kind, ``trigger`` becomes ``stim``, and
+    everything else (annotation, other, unknown) ``misc``, so that nothing unrecognised is ever
+    treated as EEG, except labels whose ``EEG`` prefix says so (kind ``eeg``, unknown site).
+    """
+    return [_MNE_TYPES[kind] for kind in channel_table(labels)["kind"]]
 
 
 def find_electrode(name: str) -> dict | None:
@@ -176,6 +201,38 @@ def neighbours(labels: Sequence[str], *, max_angle: float | None = None) -> npt.
     return _core.channel_neighbours(_labels(labels), angle)
 
 
+def active_clusters(
+    labels: Sequence[str], active: Iterable[str] | npt.ArrayLike, *, max_angle: float | None = None
+) -> list[list[int]]:
+    """Group active channels into clusters of neighbours.
+
+    One discharge spreading over adjacent channels gives one cluster; two independent foci (say
+    left temporal and right occipital) give two. Inactive channels never bridge clusters.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Channel labels of one recording.
+    active : sequence of str or array_like of bool
+        The active channels, as labels or one flag per channel.
+    max_angle : float, optional
+        Neighbour threshold in degrees (default: :func:`neighbour_angle`).
+
+    Returns
+    -------
+    list of list of int
+        Channel indices of each cluster, sorted, clusters ordered by their first index.
+    """
+    labels = _labels(labels)
+    flags = _channel_flags(labels, active, "active")
+    if flags is None:
+        raise ValueError("active must be given")
+    angle = 0.0 if max_angle is None else float(max_angle)
+    if max_angle is not None and not angle > 0:
+        raise ValueError("max_angle must be positive")
+    return [list(cluster) for cluster in _core.active_clusters(labels, flags, angle)]
+
+
 def montage_names() -> list[str]:
     """Names of the built-in bipolar montages: ``double_banana``, ``tcp``, ``chb_mit``."""
     return list(_core.montage_names())
@@ -186,18 +243,19 @@ def montage_pairs(name: str) -> list[tuple[str, str]]:
     return [tuple(pair) for pair in _core.montage_pairs(name)]
 
 
-def _bad_flags(labels: list[str], bad) -> list[bool] | None:
-    if bad is None:
+def _channel_flags(labels: list[str], selection, what: str = "bad") -> list[bool] | None:
+    """One flag per channel from labels or booleans; ``what`` names the argument in errors."""
+    if selection is None:
         return None
-    flags = np.asarray(bad)
+    flags = np.asarray(selection)
     if flags.dtype == bool:
         if flags.shape != (len(labels),):
-            raise ValueError(f"bad: expected {len(labels)} flags, got shape {flags.shape}")
+            raise ValueError(f"{what}: expected {len(labels)} flags, got shape {flags.shape}")
         return flags.tolist()
-    names = {str(name) for name in bad}
+    names = {str(name) for name in selection}
     unknown = names.difference(labels)
     if unknown:
-        raise ValueError(f"bad: no channel labelled {sorted(unknown)}")
+        raise ValueError(f"{what}: no channel labelled {sorted(unknown)}")
     return [label in names for label in labels]
 
 
@@ -218,7 +276,7 @@ def average_reference_matrix(
     average_reference : which channels are averaged and which get an output.
     """
     labels = _labels(labels)
-    weights, out_labels = _core.average_reference_matrix(labels, _bad_flags(labels, bad))
+    weights, out_labels = _core.average_reference_matrix(labels, _channel_flags(labels, bad))
     return weights, list(out_labels)
 
 
@@ -257,7 +315,7 @@ def average_reference(
         The EEG channels state different references (e.g. ``Fp1-A1`` with ``Fp2-A2``).
     """
     labels = _labels(labels)
-    out, out_labels = _core.average_reference(_as_array(data), labels, _bad_flags(labels, bad))
+    out, out_labels = _core.average_reference(_as_array(data), labels, _channel_flags(labels, bad))
     return out, list(out_labels)
 
 

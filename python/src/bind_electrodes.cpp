@@ -167,6 +167,14 @@ void register_electrodes(py::module_& m) {
         return matrix;
       },
       py::arg("labels"), py::arg("max_angle") = 0.0);
+  m.def(
+      "active_clusters",
+      [](const std::vector<std::string>& labels, const std::vector<bool>& active,
+         double max_angle) {
+        const auto channels = parse_labels(labels);
+        return active_clusters(channel_neighbours(channels, max_angle), active);
+      },
+      py::arg("labels"), py::arg("active"), py::arg("max_angle") = 0.0);
   m.def("montage_names", &montage_names);
   m.def(
       "montage_pairs",

@@ -2,6 +2,8 @@
 #include "ictaltrack/conditioning/montage.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -11,6 +13,12 @@
 namespace ictaltrack {
 namespace {
 
+void check_strides(std::size_t input_stride, std::size_t output_stride, std::size_t n_samples) {
+  if (input_stride < n_samples || output_stride < n_samples) {
+    throw std::invalid_argument("montage: a row stride is shorter than the number of samples");
+  }
+}
+
 template <typename T>
 void apply_weights(const std::vector<T>& weights, std::size_t n_out, std::size_t n_in,
                    const T* input, std::size_t input_stride, T* output, std::size_t output_stride,
@@ -18,9 +26,7 @@ void apply_weights(const std::vector<T>& weights, std::size_t n_out, std::size_t
   using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using Stride = Eigen::OuterStride<>;
   if (n_samples == 0 || n_out == 0) return;
-  if (input_stride < n_samples || output_stride < n_samples) {
-    throw std::invalid_argument("montage: a row stride is shorter than the number of samples");
-  }
+  check_strides(input_stride, output_stride, n_samples);
   const Eigen::Map<const Matrix> w(weights.data(), static_cast<Eigen::Index>(n_out),
                                    static_cast<Eigen::Index>(n_in));
   const Eigen::Map<const Matrix, 0, Stride> in(input, static_cast<Eigen::Index>(n_in),
@@ -41,6 +47,26 @@ void apply_weights(const std::vector<T>& weights, std::size_t n_out, std::size_t
       if (weight != T(0)) row += weight * in.row(c);
     }
   }
+}
+
+// out_r = in_{source[r]} + sum_c shared[c] in_c. Output row 0 first holds the shared sum;
+// every sample sees the same operations whatever the chunk length.
+template <typename T>
+void apply_shared(const std::vector<std::size_t>& source, const std::vector<T>& shared,
+                  const T* input, std::size_t input_stride, T* output, std::size_t output_stride,
+                  std::size_t n_samples) {
+  using Row = Eigen::Map<Eigen::Array<T, 1, Eigen::Dynamic>>;
+  using ConstRow = Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>;
+  const auto n = static_cast<Eigen::Index>(n_samples);
+  Row common(output, n);
+  common.setZero();
+  for (std::size_t c = 0; c < shared.size(); ++c) {
+    if (shared[c] != T(0)) common += shared[c] * ConstRow(input + c * input_stride, n);
+  }
+  for (std::size_t r = 1; r < source.size(); ++r) {
+    Row(output + r * output_stride, n) = ConstRow(input + source[r] * input_stride, n) + common;
+  }
+  common = ConstRow(input + source[0] * input_stride, n) + common;
 }
 
 bool referential_eeg(const LabelInfo& channel) {
@@ -89,6 +115,41 @@ Montage::Montage(std::size_t input_channels, std::vector<std::string> output_lab
     throw std::invalid_argument("montage: weights must hold outputs x inputs values");
   }
   weights_float_.assign(weights_.begin(), weights_.end());
+  find_shared_form();
+}
+
+void Montage::find_shared_form() {
+  const std::size_t n_out = output_channels();
+  const std::size_t n_in = input_channels_;
+  if (n_out < 2) return;
+  auto row = [&](std::size_t r) { return weights_.data() + r * n_in; };
+  for (std::size_t candidate = 0; candidate < n_in; ++candidate) {
+    if (row(0)[candidate] == 0.0) continue;
+    std::vector<double> shared(row(0), row(0) + n_in);
+    shared[candidate] -= 1.0;
+    const auto nonzero =
+        std::count_if(shared.begin(), shared.end(), [](double w) { return std::abs(w) > 1e-15; });
+    if (nonzero < 3) continue;  // bipolar-like rows gain nothing
+    std::vector<std::size_t> source{candidate};
+    for (std::size_t r = 1; r < n_out && source.size() == r; ++r) {
+      std::size_t unit = n_in;
+      bool ok = true;
+      for (std::size_t c = 0; c < n_in && ok; ++c) {
+        const double rest = row(r)[c] - shared[c];
+        if (std::abs(rest - 1.0) < 1e-12 && unit == n_in) {
+          unit = c;
+        } else if (std::abs(rest) > 1e-12) {
+          ok = false;
+        }
+      }
+      if (ok && unit < n_in) source.push_back(unit);
+    }
+    if (source.size() != n_out) continue;
+    shared_source_ = std::move(source);
+    shared_weights_ = std::move(shared);
+    shared_weights_float_.assign(shared_weights_.begin(), shared_weights_.end());
+    return;
+  }
 }
 
 double Montage::weight(std::size_t output, std::size_t input) const {
@@ -100,12 +161,24 @@ double Montage::weight(std::size_t output, std::size_t input) const {
 
 void Montage::apply(const float* input, std::size_t input_stride, float* output,
                     std::size_t output_stride, std::size_t n_samples) const {
+  if (!shared_source_.empty() && n_samples > 0) {
+    check_strides(input_stride, output_stride, n_samples);
+    apply_shared(shared_source_, shared_weights_float_, input, input_stride, output, output_stride,
+                 n_samples);
+    return;
+  }
   apply_weights(weights_float_, output_channels(), input_channels_, input, input_stride, output,
                 output_stride, n_samples);
 }
 
 void Montage::apply(const double* input, std::size_t input_stride, double* output,
                     std::size_t output_stride, std::size_t n_samples) const {
+  if (!shared_source_.empty() && n_samples > 0) {
+    check_strides(input_stride, output_stride, n_samples);
+    apply_shared(shared_source_, shared_weights_, input, input_stride, output, output_stride,
+                 n_samples);
+    return;
+  }
   apply_weights(weights_, output_channels(), input_channels_, input, input_stride, output,
                 output_stride, n_samples);
 }
@@ -202,14 +275,14 @@ const std::vector<Derivation>& named_montage(std::string_view name) {
              "Cz-Pz", "Fp2-F4", "F4-C4", "C4-P4", "P4-O2", "Fp2-F8", "F8-T8", "T8-P8", "P8-O2"});
   // TUH EEG corpus TCP montage, in the corpus's old temporal names.
   static const std::vector<Derivation> tcp =
-      pairs({"FP1-F7", "F7-T3", "T3-T5", "T5-O1", "FP2-F8", "F8-T4", "T4-T6", "T6-O2",
-             "A1-T3",  "T3-C3", "C3-CZ", "CZ-C4", "C4-T4", "T4-A2", "FP1-F3", "F3-C3",
-             "C3-P3",  "P3-O1", "FP2-F4", "F4-C4", "C4-P4", "P4-O2"});
+      pairs({"FP1-F7", "F7-T3", "T3-T5",  "T5-O1", "FP2-F8", "F8-T4", "T4-T6",  "T6-O2",
+             "A1-T3",  "T3-C3", "C3-CZ",  "CZ-C4", "C4-T4",  "T4-A2", "FP1-F3", "F3-C3",
+             "C3-P3",  "P3-O1", "FP2-F4", "F4-C4", "C4-P4",  "P4-O2"});
   // CHB-MIT's 23 signals, including its repeated T8-P8.
   static const std::vector<Derivation> chb_mit =
-      pairs({"FP1-F7", "F7-T7",  "T7-P7", "P7-O1", "FP1-F3", "F3-C3",    "C3-P3",   "P3-O1",
-             "FP2-F4", "F4-C4",  "C4-P4", "P4-O2", "FP2-F8", "F8-T8",    "T8-P8",   "P8-O2",
-             "FZ-CZ",  "CZ-PZ",  "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"});
+      pairs({"FP1-F7", "F7-T7", "T7-P7", "P7-O1",  "FP1-F3",   "F3-C3",   "C3-P3", "P3-O1",
+             "FP2-F4", "F4-C4", "C4-P4", "P4-O2",  "FP2-F8",   "F8-T8",   "T8-P8", "P8-O2",
+             "FZ-CZ",  "CZ-PZ", "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"});
   if (name == "double_banana") return double_banana;
   if (name == "tcp") return tcp;
   if (name == "chb_mit") return chb_mit;

@@ -43,12 +43,13 @@ bool all_digits(std::string_view text) {
 std::optional<ChannelKind> type_prefix_kind(const std::string& word, bool& is_generic) {
   is_generic = false;
   static const std::map<std::string, ChannelKind> kinds{
-      {"EEG", ChannelKind::eeg},       {"ECG", ChannelKind::ecg},      {"EKG", ChannelKind::ecg},
-      {"EMG", ChannelKind::emg},       {"EOG", ChannelKind::eog},      {"RESP", ChannelKind::other},
-      {"SAO2", ChannelKind::other},    {"SPO2", ChannelKind::other},   {"TEMP", ChannelKind::other},
-      {"PLETH", ChannelKind::other},   {"PHOTIC", ChannelKind::trigger},
-      {"EVENT", ChannelKind::trigger}, {"STATUS", ChannelKind::trigger},
-      {"TRIGGER", ChannelKind::trigger}};
+      {"EEG", ChannelKind::eeg},        {"ECG", ChannelKind::ecg},
+      {"EKG", ChannelKind::ecg},        {"EMG", ChannelKind::emg},
+      {"EOG", ChannelKind::eog},        {"RESP", ChannelKind::other},
+      {"SAO2", ChannelKind::other},     {"SPO2", ChannelKind::other},
+      {"TEMP", ChannelKind::other},     {"PLETH", ChannelKind::other},
+      {"PHOTIC", ChannelKind::trigger}, {"EVENT", ChannelKind::trigger},
+      {"STATUS", ChannelKind::trigger}, {"TRIGGER", ChannelKind::trigger}};
   if (word == "POL") {
     is_generic = true;
     return std::nullopt;
@@ -59,24 +60,34 @@ std::optional<ChannelKind> type_prefix_kind(const std::string& word, bool& is_ge
 }
 
 // Whole-word signal names that are not electrodes, compared without trailing digits
-// ("ECG1" -> ECG, "acc2" -> ACC). LOC/ROC/LUC/RLC... are eye-canthus (EOG) electrodes.
+// ("ECG1" -> ECG, "acc2" -> ACC, "SpO2" -> SPO). LOC/ROC/LUC/RLC... are eye-canthus (EOG)
+// electrodes.
 std::optional<ChannelKind> keyword_kind(std::string_view word) {
   std::string key = upper(word);
+  // AASM sleep montages name the eye electrodes E1/E2 ("E1-M2"); a bare "E" is not one.
+  if (key == "E1" || key == "E2") return ChannelKind::eog;
   while (!key.empty() && std::isdigit(static_cast<unsigned char>(key.back()))) key.pop_back();
   static const std::map<std::string, ChannelKind> kinds{
-      {"EEG", ChannelKind::eeg},       {"ECG", ChannelKind::ecg},     {"EKG", ChannelKind::ecg},
-      {"EMG", ChannelKind::emg},       {"EOG", ChannelKind::eog},     {"HEOG", ChannelKind::eog},
-      {"VEOG", ChannelKind::eog},      {"LOC", ChannelKind::eog},     {"ROC", ChannelKind::eog},
-      {"LUC", ChannelKind::eog},       {"LLC", ChannelKind::eog},     {"RUC", ChannelKind::eog},
-      {"RLC", ChannelKind::eog},       {"STATUS", ChannelKind::trigger},
+      {"EEG", ChannelKind::eeg},         {"ECG", ChannelKind::ecg},
+      {"EKG", ChannelKind::ecg},         {"EMG", ChannelKind::emg},
+      {"EOG", ChannelKind::eog},         {"HEOG", ChannelKind::eog},
+      {"VEOG", ChannelKind::eog},        {"LOC", ChannelKind::eog},
+      {"ROC", ChannelKind::eog},         {"LUC", ChannelKind::eog},
+      {"LLC", ChannelKind::eog},         {"RUC", ChannelKind::eog},
+      {"RLC", ChannelKind::eog},         {"STATUS", ChannelKind::trigger},
       {"TRIGGER", ChannelKind::trigger}, {"TRIG", ChannelKind::trigger},
-      {"STIM", ChannelKind::trigger},  {"STI", ChannelKind::trigger}, {"PHOTIC", ChannelKind::trigger},
-      {"RESP", ChannelKind::other},    {"SPO", ChannelKind::other},   {"SAO", ChannelKind::other},
-      {"HR", ChannelKind::other},      {"IBI", ChannelKind::other},   {"BURSTS", ChannelKind::other},
-      {"SUPPR", ChannelKind::other},   {"TEMP", ChannelKind::other},  {"PLETH", ChannelKind::other},
-      {"ACC", ChannelKind::other}};
-  // SpO2 / SaO2 keep their digit inside the word.
-  if (key == "SPO2" || key == "SAO2") return ChannelKind::other;
+      {"STIM", ChannelKind::trigger},    {"STI", ChannelKind::trigger},
+      {"PHOTIC", ChannelKind::trigger},  {"RESP", ChannelKind::other},
+      {"SPO", ChannelKind::other},       {"SAO", ChannelKind::other},
+      {"HR", ChannelKind::other},        {"IBI", ChannelKind::other},
+      {"BURSTS", ChannelKind::other},    {"SUPPR", ChannelKind::other},
+      {"TEMP", ChannelKind::other},      {"PLETH", ChannelKind::other},
+      {"ACC", ChannelKind::other},       {"CHIN", ChannelKind::emg},
+      {"LAT", ChannelKind::emg},         {"RAT", ChannelKind::emg},
+      {"LEG", ChannelKind::emg},         {"SNORE", ChannelKind::other},
+      {"FLOW", ChannelKind::other},      {"AIRFLOW", ChannelKind::other},
+      {"THOR", ChannelKind::other},      {"THORAX", ChannelKind::other},
+      {"ABDO", ChannelKind::other},      {"ABDOMEN", ChannelKind::other}};
   const auto it = kinds.find(key);
   if (it == kinds.end()) return std::nullopt;
   return it->second;
@@ -84,8 +95,8 @@ std::optional<ChannelKind> keyword_kind(std::string_view word) {
 
 // Cathode words meaning "referenced to a common reference" rather than to a second electrode.
 bool is_reference_word(const std::string& word) {
-  static const std::set<std::string> words{"REF", "LE",   "AR",      "AVG",  "AV",
-                                           "CAR", "AVERAGE", "A1A2", "M1M2", "LINKED"};
+  static const std::set<std::string> words{"REF",     "LE",   "AR",   "AVG",    "AV", "CAR",
+                                           "AVERAGE", "A1A2", "M1M2", "LINKED", "LM"};
   return words.count(word) > 0;
 }
 
@@ -139,40 +150,62 @@ void clear_site(LabelInfo& info) {
 
 std::string_view to_string(ChannelKind kind) noexcept {
   switch (kind) {
-    case ChannelKind::eeg: return "eeg";
-    case ChannelKind::ecg: return "ecg";
-    case ChannelKind::eog: return "eog";
-    case ChannelKind::emg: return "emg";
-    case ChannelKind::trigger: return "trigger";
-    case ChannelKind::annotation: return "annotation";
-    case ChannelKind::other: return "other";
-    case ChannelKind::unknown: break;
+    case ChannelKind::eeg:
+      return "eeg";
+    case ChannelKind::ecg:
+      return "ecg";
+    case ChannelKind::eog:
+      return "eog";
+    case ChannelKind::emg:
+      return "emg";
+    case ChannelKind::trigger:
+      return "trigger";
+    case ChannelKind::annotation:
+      return "annotation";
+    case ChannelKind::other:
+      return "other";
+    case ChannelKind::unknown:
+      break;
   }
   return "unknown";
 }
 
 std::string_view to_string(Hemisphere hemisphere) noexcept {
   switch (hemisphere) {
-    case Hemisphere::left: return "left";
-    case Hemisphere::right: return "right";
-    case Hemisphere::midline: return "midline";
-    case Hemisphere::bilateral: return "bilateral";
-    case Hemisphere::unknown: break;
+    case Hemisphere::left:
+      return "left";
+    case Hemisphere::right:
+      return "right";
+    case Hemisphere::midline:
+      return "midline";
+    case Hemisphere::bilateral:
+      return "bilateral";
+    case Hemisphere::unknown:
+      break;
   }
   return "unknown";
 }
 
 std::string_view to_string(Region region) noexcept {
   switch (region) {
-    case Region::frontopolar: return "frontopolar";
-    case Region::frontal: return "frontal";
-    case Region::frontotemporal: return "frontotemporal";
-    case Region::central: return "central";
-    case Region::temporal: return "temporal";
-    case Region::parietal: return "parietal";
-    case Region::occipital: return "occipital";
-    case Region::auricular: return "auricular";
-    case Region::unknown: break;
+    case Region::frontopolar:
+      return "frontopolar";
+    case Region::frontal:
+      return "frontal";
+    case Region::frontotemporal:
+      return "frontotemporal";
+    case Region::central:
+      return "central";
+    case Region::temporal:
+      return "temporal";
+    case Region::parietal:
+      return "parietal";
+    case Region::occipital:
+      return "occipital";
+    case Region::auricular:
+      return "auricular";
+    case Region::unknown:
+      break;
   }
   return "unknown";
 }
@@ -286,8 +319,8 @@ std::vector<LabelInfo> parse_labels(const std::vector<std::string>& labels) {
   // BioSemi "ABC" caps name their electrodes letter + number (A1..A32, B1..): some of those
   // names collide with 10-20 names (C3, F4, A1) but are other sites.
   auto letter_number = [](std::string_view text) {
-    return text.size() >= 2 && text.size() <= 3 && std::isupper(static_cast<unsigned char>(text[0])) &&
-           all_digits(text.substr(1));
+    return text.size() >= 2 && text.size() <= 3 &&
+           std::isupper(static_cast<unsigned char>(text[0])) && all_digits(text.substr(1));
   };
   std::size_t non_10_10 = 0;
   for (const auto& channel : channels) {

@@ -30,7 +30,9 @@ struct Vec {
   Vec operator-(const Vec& o) const { return {x - o.x, y - o.y, z - o.z}; }
   Vec operator*(double s) const { return {x * s, y * s, z * s}; }
   double dot(const Vec& o) const { return x * o.x + y * o.y + z * o.z; }
-  Vec cross(const Vec& o) const { return {y * o.z - z * o.y, z * o.x - x * o.z, x * o.y - y * o.x}; }
+  Vec cross(const Vec& o) const {
+    return {y * o.z - z * o.y, z * o.x - x * o.z, x * o.y - y * o.x};
+  }
   double norm() const { return std::sqrt(dot(*this)); }
 };
 
@@ -111,16 +113,16 @@ std::vector<std::pair<std::string, Vec>> right_and_midline_sites() {
   auto add = [&](const std::string& name, const Vec& p) { sites.emplace_back(name, p); };
   // Equator: 10-20 circumference, 10 % of the half circumference = 18 degrees of azimuth.
   const std::array<std::pair<const char*, double>, 11> equator{{{"Fpz", 0},
-                                                                 {"Fp2", 18},
-                                                                 {"AF8", 36},
-                                                                 {"F8", 54},
-                                                                 {"FT8", 72},
-                                                                 {"T8", 90},
-                                                                 {"TP8", 108},
-                                                                 {"P8", 126},
-                                                                 {"PO8", 144},
-                                                                 {"O2", 162},
-                                                                 {"Oz", 180}}};
+                                                                {"Fp2", 18},
+                                                                {"AF8", 36},
+                                                                {"F8", 54},
+                                                                {"FT8", 72},
+                                                                {"T8", 90},
+                                                                {"TP8", 108},
+                                                                {"P8", 126},
+                                                                {"PO8", 144},
+                                                                {"O2", 162},
+                                                                {"Oz", 180}}};
   for (const auto& [name, azimuth] : equator) add(name, from_spherical(90.0, azimuth));
   const double inferior = 90.0 + kStepDegrees;
   const std::array<std::pair<const char*, double>, 9> inferior_ring{{{"Nz", 0},
@@ -134,13 +136,8 @@ std::vector<std::pair<std::string, Vec>> right_and_midline_sites() {
                                                                      {"Iz", 180}}};
   for (const auto& [name, azimuth] : inferior_ring) add(name, from_spherical(inferior, azimuth));
   // Midline: 10 % steps of 22.5 degrees from Fpz over Cz to Oz.
-  const std::array<std::pair<const char*, double>, 7> midline{{{"AFz", 3},
-                                                               {"Fz", 2},
-                                                               {"FCz", 1},
-                                                               {"Cz", 0},
-                                                               {"CPz", -1},
-                                                               {"Pz", -2},
-                                                               {"POz", -3}}};
+  const std::array<std::pair<const char*, double>, 7> midline{
+      {{"AFz", 3}, {"Fz", 2}, {"FCz", 1}, {"Cz", 0}, {"CPz", -1}, {"Pz", -2}, {"POz", -3}}};
   for (const auto& [name, steps] : midline) {
     add(name, from_spherical(std::abs(steps) * kStepDegrees, steps >= 0 ? 0.0 : 180.0));
   }

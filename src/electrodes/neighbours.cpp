@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "ictaltrack/electrodes/electrodes.hpp"
@@ -81,6 +82,35 @@ std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<Label
   }
   for (auto& list : adjacency) std::sort(list.begin(), list.end());
   return adjacency;
+}
+
+std::vector<std::vector<std::size_t>> active_clusters(
+    const std::vector<std::vector<std::size_t>>& adjacency, const std::vector<bool>& active) {
+  if (active.size() != adjacency.size()) {
+    throw std::invalid_argument("active_clusters: one flag per channel is needed");
+  }
+  std::vector<bool> seen(active.size(), false);
+  std::vector<std::vector<std::size_t>> clusters;
+  for (std::size_t start = 0; start < active.size(); ++start) {
+    if (!active[start] || seen[start]) continue;
+    std::vector<std::size_t> cluster;
+    std::vector<std::size_t> stack{start};
+    seen[start] = true;
+    while (!stack.empty()) {
+      const std::size_t channel = stack.back();
+      stack.pop_back();
+      cluster.push_back(channel);
+      for (std::size_t next : adjacency[channel]) {
+        if (next < active.size() && active[next] && !seen[next]) {
+          seen[next] = true;
+          stack.push_back(next);
+        }
+      }
+    }
+    std::sort(cluster.begin(), cluster.end());
+    clusters.push_back(std::move(cluster));
+  }
+  return clusters;
 }
 
 }  // namespace ictaltrack

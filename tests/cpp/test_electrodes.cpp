@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,8 +50,8 @@ using H = Hemisphere;
 }  // namespace
 
 TEST(ElectrodeLabels, ReferentialFormsOfOneElectrode) {
-  for (const char* label : {"Fp1", "FP1", "fp1", "EEG FP1-REF", "EEG FP1-LE", "Fp1-Avg",
-                            "EEG Fp1", "EEG Fp1-Ref", "Fp1.", "  Fp1  ", "Fp1-AR", "FP1-AVG"}) {
+  for (const char* label : {"Fp1", "FP1", "fp1", "EEG FP1-REF", "EEG FP1-LE", "Fp1-Avg", "EEG Fp1",
+                            "EEG Fp1-Ref", "Fp1.", "  Fp1  ", "Fp1-AR", "FP1-AVG"}) {
     SCOPED_TRACE(label);
     const LabelInfo info = parse_label(label);
     EXPECT_EQ(info.kind, K::eeg);
@@ -170,6 +172,9 @@ TEST(ElectrodeLabels, NonEegAndUnknownLabels) {
       {"1", K::unknown, "", H::unknown, "unknown", false, ""},
       {"", K::unknown, "", H::unknown, "unknown", false, ""},
       {"XYZ-C3", K::eeg, "", H::unknown, "unknown", false, ""},
+      {"E1-M2", K::eog, "", H::unknown, "unknown", false, ""},
+      {"Chin1-Chin2", K::emg, "", H::unknown, "unknown", false, ""},
+      {"Fp1-F7-T7", K::unknown, "", H::unknown, "unknown", false, ""},
   };
   for (const auto& e : table) expect_label(e);
 }
@@ -250,10 +255,11 @@ TEST(ElectrodePositions, SphericalTenTwentyGeometry) {
 
 TEST(ElectrodeNeighbours, TenTwentyGrid) {
   const auto channels =
-      parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5",
-                    "P3", "Pz", "P4", "T6", "O1", "O2", "ECG"});
+      parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz",
+                    "C4",  "T4",  "T5", "P3", "Pz", "P4", "T6", "O1", "O2", "ECG"});
   // The median nearest-neighbour angle of the 10-20 set is the F3-Fz spacing.
-  const double f3_fz = angle_degrees(find_electrode("F3")->position, find_electrode("Fz")->position);
+  const double f3_fz =
+      angle_degrees(find_electrode("F3")->position, find_electrode("Fz")->position);
   EXPECT_NEAR(default_neighbour_angle(channels), 1.5 * f3_fz, 1e-9);
   const auto adjacency = channel_neighbours(channels);
   EXPECT_EQ(names_of(channels, adjacency[8]), (std::vector<std::string>{"Cz", "F3", "P3", "T7"}));
@@ -275,4 +281,48 @@ TEST(ElectrodeNeighbours, BipolarChannelsShareOrTouch) {
   EXPECT_FALSE(adjacent(2, 4));
   EXPECT_TRUE(adjacent(5, 1));  // FT9 touches F7 and T7
   EXPECT_TRUE(adjacent(5, 4));  // FT10 touches F8 and T8
+}
+
+TEST(ElectrodeLabels, ArbitraryBytesNeverCrash) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 40);
+  std::vector<std::string> labels;
+  for (int i = 0; i < 2000; ++i) {
+    std::string label(static_cast<std::size_t>(length(rng)), ' ');
+    for (char& c : label) c = static_cast<char>(byte(rng));
+    if (i % 3 == 0) label = "EEG " + label + "-REF";
+    if (i % 5 == 0) label = "-" + label + "-";
+    labels.push_back(label);
+    const LabelInfo info = parse_label(label);
+    EXPECT_TRUE(info.kind != K::eeg || info.name.empty() || find_electrode(info.anode));
+  }
+  const auto channels = parse_labels(labels);
+  EXPECT_EQ(channels.size(), labels.size());
+  EXPECT_EQ(channel_neighbours(channels).size(), labels.size());
+}
+
+TEST(ElectrodeNeighbours, ActiveClustersSeparateDistantFoci) {
+  const auto channels = parse_labels({"Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz",
+                                      "C4", "T4", "T5", "P3", "Pz", "P4", "T6", "O1", "O2"});
+  const auto adjacency = channel_neighbours(channels);
+  auto active_of = [&](std::initializer_list<const char*> names) {
+    std::vector<bool> active(channels.size(), false);
+    for (const char* name : names) {
+      for (std::size_t i = 0; i < channels.size(); ++i)
+        active[i] = active[i] || channels[i].name == name;
+    }
+    return active;
+  };
+  // Left temporal spread F7-T7-P7: one cluster. Left temporal + right occipital: two.
+  EXPECT_EQ(active_clusters(adjacency, active_of({"F7", "T7", "P7"})).size(), 1u);
+  const auto two = active_clusters(adjacency, active_of({"F7", "T7", "O2", "P8"}));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0], (std::vector<std::size_t>{2, 7}));    // F7, T7
+  EXPECT_EQ(two[1], (std::vector<std::size_t>{16, 18}));  // P8 (T6), O2
+  // C3 and C4 are not neighbours; Cz bridges them only when it is active itself.
+  EXPECT_EQ(active_clusters(adjacency, active_of({"C3", "C4"})).size(), 2u);
+  EXPECT_EQ(active_clusters(adjacency, active_of({"C3", "Cz", "C4"})).size(), 1u);
+  EXPECT_TRUE(active_clusters(adjacency, std::vector<bool>(channels.size(), false)).empty());
+  EXPECT_THROW(active_clusters(adjacency, {true}), std::invalid_argument);
 }

@@ -1,6 +1,7 @@
 // Re-referencing matrices: hand-computed outputs on small blocks, chunking invariance, errors.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -44,8 +45,8 @@ TEST(AverageReference, RejectsMixedReferencesAndEmptySets) {
 
 TEST(BipolarMontage, DoubleBananaFromTuhReferentialLabels) {
   // Old temporal names (T3, T5) resolve to the same sites as the montage's T7, P7.
-  const auto channels = parse_labels({"EEG FP1-LE", "EEG F7-LE", "EEG T3-LE", "EEG T5-LE",
-                                      "EEG O1-LE", "EEG EKG-LE"});
+  const auto channels = parse_labels(
+      {"EEG FP1-LE", "EEG F7-LE", "EEG T3-LE", "EEG T5-LE", "EEG O1-LE", "EEG EKG-LE"});
   const Montage montage = bipolar_montage(
       channels, {{"Fp1", "F7"}, {"F7", "T7"}, {"T7", "P7"}, {"P7", "O1"}, {"FP1", "O1"}});
   EXPECT_EQ(montage.output_labels(),
@@ -69,8 +70,8 @@ TEST(BipolarMontage, MissingDerivationsRaiseOrAreSkipped) {
   const auto channels = parse_labels({"Fp1", "F7", "T7"});
   EXPECT_THROW(bipolar_montage(channels, named_montage("double_banana")), std::invalid_argument);
   std::vector<Derivation> skipped;
-  const Montage montage = bipolar_montage(channels, named_montage("double_banana"),
-                                          MissingDerivations::skip, &skipped);
+  const Montage montage =
+      bipolar_montage(channels, named_montage("double_banana"), MissingDerivations::skip, &skipped);
   EXPECT_EQ(montage.output_labels(), (std::vector<std::string>{"Fp1-F7", "F7-T7"}));
   EXPECT_EQ(skipped.size(), 16u);
   EXPECT_THROW(bipolar_montage(channels, {{"Fp1", "Q7"}}), std::invalid_argument);
@@ -85,8 +86,8 @@ TEST(BipolarMontage, NamedMontagesHaveTheirPublishedSizes) {
   EXPECT_THROW(named_montage("banana"), std::invalid_argument);
   // The TCP montage applies to a TUH referential recording with every electrode it needs.
   std::vector<std::string> tuh;
-  for (const char* e : {"FP1", "FP2", "F3", "F4", "C3", "C4", "A1", "A2", "P3", "P4", "O1", "O2",
-                        "F7", "F8", "T3", "T4", "T5", "T6", "FZ", "CZ", "PZ"}) {
+  for (const char* e : {"FP1", "FP2", "F3", "F4", "C3", "C4", "A1", "A2", "P3", "P4", "O1",
+                        "O2",  "F7",  "F8", "T3", "T4", "T5", "T6", "FZ", "CZ", "PZ"}) {
     tuh.push_back(std::string("EEG ") + e + "-REF");
   }
   const Montage tcp = bipolar_montage(parse_labels(tuh), named_montage("tcp"));
@@ -118,4 +119,27 @@ TEST(Montage, ChunkedApplicationEqualsWholeBlock) {
     EXPECT_NEAR(sum, 0.0f, 1e-3f);
   }
   EXPECT_THROW(montage.apply(input.data(), 10, whole.data(), n, 20), std::invalid_argument);
+}
+
+TEST(Montage, ArbitraryWeightsMatchANaiveProduct) {
+  // One general matrix and one of the "input + shared combination" form the fast path takes.
+  const std::vector<std::vector<double>> matrices{
+      {0.5, -1.0, 0.0, 2.0, 0.0, 0.25, 1.0, -0.5, 3.0, 0.0, 0.0, 1.0},
+      {1.2, 0.1, -0.3, 0.4, 0.2, 1.1, -0.3, 0.4, 0.2, 0.1, 0.7, 0.4}};
+  for (const auto& weights : matrices) {
+    const Montage montage(4, {"a", "b", "c"}, weights);
+    const std::size_t n = 50;
+    std::vector<double> input(4 * n);
+    for (std::size_t i = 0; i < input.size(); ++i) input[i] = std::sin(0.37 * i) * 10.0;
+    std::vector<double> out(3 * n);
+    montage.apply(input.data(), n, out.data(), n, n);
+    for (std::size_t r = 0; r < 3; ++r) {
+      for (std::size_t s = 0; s < n; ++s) {
+        double expected = 0.0;
+        for (std::size_t c = 0; c < 4; ++c) expected += weights[r * 4 + c] * input[c * n + s];
+        EXPECT_NEAR(out[r * n + s], expected, 1e-12);
+      }
+    }
+  }
+  EXPECT_THROW(Montage(4, {"a"}, {1.0, 2.0}), std::invalid_argument);
 }

@@ -281,3 +281,45 @@ def test_neighbour_angle_and_explicit_threshold():
     assert _neighbour_names(TEN_TWENTY, "C3", max_angle=40) == set()
     with pytest.raises(ValueError):
         ictaltrack.neighbours(TEN_TWENTY, max_angle=0)
+
+
+def test_mne_channel_types_by_hand():
+    labels = ["EEG FP1-REF", "EKG", "EOG", "EMG", "Status", "EDF Annotations", "SpO2", "Foo"]
+    assert electrodes.mne_channel_types(labels) == [
+        "eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"
+    ]
+    # MNE accepts them.
+    info = mne.create_info(labels, 256.0, electrodes.mne_channel_types(labels))
+    assert info.get_channel_types() == ["eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"]
+
+
+@pytest.mark.parametrize("layout", ["10-20", "10-10"])
+def test_neighbours_are_edges_of_mne_delaunay_adjacency(layout):
+    """Every neighbour pair is also an edge of MNE's triangulation of its template head; the
+    triangulation has more edges (the diagonals), which the default threshold leaves out."""
+    if layout == "10-20":
+        labels = [ictaltrack.parse_label(label)["name"] for label in TEN_TWENTY]
+    else:
+        sites = ictaltrack.electrode_positions().dropna()["name"]
+        labels = [n for n in sites if n not in ("A1", "A2", "M1", "M2", "Nz", "O9", "O10")]
+    info = mne.create_info(labels, 256.0, "eeg")
+    info.set_montage("colin27_1005")
+    adjacency, _ = mne.channels.find_ch_adjacency(info, "eeg")
+    theirs = adjacency.toarray().astype(bool)
+    np.fill_diagonal(theirs, False)
+    ours = ictaltrack.neighbours(labels)
+    assert not (ours & ~theirs).any()
+    assert ours.sum() >= 0.6 * theirs.sum()
+
+
+def test_active_clusters_by_hand():
+    labels = TEN_TWENTY
+    # Left temporal spread: F7, T3 (T7), T5 (P7) are one chain.
+    assert electrodes.active_clusters(labels, ["F7", "T3", "T5"]) == [[2, 7, 12]]
+    # Left frontotemporal and right occipital: two foci.
+    assert electrodes.active_clusters(labels, ["F7", "T3", "O2", "T6"]) == [[2, 7], [16, 18]]
+    flags = np.zeros(len(labels), dtype=bool)
+    flags[[8, 10]] = True  # C3, C4
+    assert electrodes.active_clusters(labels, flags) == [[8], [10]]
+    flags[9] = True  # Cz joins them
+    assert electrodes.active_clusters(labels, flags) == [[8, 9, 10]]

@@ -39,16 +39,23 @@ class Montage {
   /// values starting at input + c * input_stride; output row r is written at
   /// output + r * output_stride; output must not overlap input. Units are kept (a montage is a
   /// weighted difference of signals). Throws std::invalid_argument when a stride < n_samples.
-  void apply(const float* input, std::size_t input_stride, float* output,
-             std::size_t output_stride, std::size_t n_samples) const;
+  void apply(const float* input, std::size_t input_stride, float* output, std::size_t output_stride,
+             std::size_t n_samples) const;
   void apply(const double* input, std::size_t input_stride, double* output,
              std::size_t output_stride, std::size_t n_samples) const;
 
  private:
+  void find_shared_form();
+
   std::size_t input_channels_;
   std::vector<std::string> output_labels_;
   std::vector<double> weights_;
   std::vector<float> weights_float_;
+  // When every row is "one input + a shared combination" (the common average), the shared
+  // combination is formed once per sample instead of once per output row.
+  std::vector<std::size_t> shared_source_;  // per output row; empty when not of that form
+  std::vector<double> shared_weights_;
+  std::vector<float> shared_weights_float_;
 };
 
 /// Common average reference. Eligible channels: referential EEG channels of known site (so

@@ -138,4 +138,11 @@ double default_neighbour_angle(const std::vector<LabelInfo>& channels);
 std::vector<std::vector<std::size_t>> channel_neighbours(const std::vector<LabelInfo>& channels,
                                                          double max_angle_degrees = 0.0);
 
+/// Groups the `active` channels (one flag per channel) into connected clusters of the neighbour
+/// graph `adjacency` (from channel_neighbours): one spreading discharge gives one cluster, two
+/// independent foci two. Clusters are sorted lists of channel indices, ordered by their first
+/// index; inactive channels never join or bridge a cluster.
+std::vector<std::vector<std::size_t>> active_clusters(
+    const std::vector<std::vector<std::size_t>>& adjacency, const std::vector<bool>& active);
+
 }  // namespace ictaltrack
