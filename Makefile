@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
 
-.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval clean
+.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval samples clean
 
 all: cpp python
 
@@ -44,6 +44,10 @@ test: test-cpp test-python
 
 demo: python
 	$(VENV)/bin/ictaltrack info $(DEMO_FILE)
+
+# Regenerates the committed recordings in sample_edf/ (scripts/make_samples.sh, deterministic).
+samples: python
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash scripts/make_samples.sh sample_edf
 
 bench: cpp python
 	@for b in $(CPP_BUILD)/bench/bench_*; do echo "== $$b"; $$b; done

@@ -18,11 +18,12 @@ from ictaltrack.electrodes import (
     neighbours,
     parse_label,
 )
+from ictaltrack.edf_writer import write_edf
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 from ictaltrack.filters import SosFilter, butterworth_highpass, butterworth_lowpass, notch_filter
 from ictaltrack.io import Recording, read_edf
 from ictaltrack.scoring import evaluate
-from ictaltrack.simulate import simulate, simulation_defaults
+from ictaltrack.simulate import simulate, simulate_array, simulation_defaults
 from ictaltrack.spectral import (
     DEFAULT_BANDS,
     Band,
@@ -41,6 +42,7 @@ __all__ = [
     # reading recordings
     "Recording",
     "read_edf",
+    "write_edf",
     # signal conditioning and band power
     "SosFilter",
     "butterworth_highpass",
@@ -61,6 +63,7 @@ __all__ = [
     "parse_label",
     # simulation and scoring
     "simulate",
+    "simulate_array",
     "simulation_defaults",
     "evaluate",
 ]

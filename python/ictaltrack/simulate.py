@@ -11,9 +11,11 @@ import json
 import os
 from typing import Any
 
+import numpy as np
+
 from ictaltrack import _core
 
-__all__ = ["simulate", "simulation_defaults"]
+__all__ = ["simulate", "simulate_array", "simulation_defaults"]
 
 _MONTAGES = {"referential": "referential", "bipolar": "bipolar", "chbmit": "bipolar"}
 _LABEL_STYLES = {
@@ -107,6 +109,19 @@ def simulate(
     ictaltrack.IoError
         The file cannot be written.
     """
+    settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
+                         overlap_probability, contralateral_probability, sample_rate_hz,
+                         file_type, options)
+    text = _core.simulate_to_edf(
+        os.fspath(path), settings, "" if json_path is None else os.fspath(json_path)
+    )
+    return json.loads(text)
+
+
+def _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
+              overlap_probability, contralateral_probability, sample_rate_hz, file_type,
+              options) -> dict[str, Any]:
+    """Checks the keyword arguments and turns them into the C++ option names."""
     if montage not in _MONTAGES:
         raise ValueError(f"montage must be 'referential' or 'bipolar', got {montage!r}")
     if label_style not in _LABEL_STYLES:
@@ -129,7 +144,44 @@ def simulate(
         "file_type": file_type,
     }
     settings.update(options)
-    text = _core.simulate_to_edf(
-        os.fspath(path), settings, "" if json_path is None else os.fspath(json_path)
-    )
-    return json.loads(text)
+    return settings
+
+
+def simulate_array(
+    *,
+    duration_s: float = 60.0,
+    seed: int = 1,
+    montage: str = "referential",
+    label_style: str = "plain",
+    temporal_names: str = "old",
+    n_seizures: int | None = None,
+    overlap_probability: float = 0.15,
+    contralateral_probability: float = 0.7,
+    sample_rate_hz: int = 256,
+    **options: Any,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Simulate into memory instead of a file (same model and options as :func:`simulate`).
+
+    Parameters
+    ----------
+    duration_s : float
+        Length in seconds (rounded up to whole seconds); 60 s by default here.
+    seed, montage, label_style, temporal_names, n_seizures, overlap_probability
+        As for :func:`simulate`.
+    contralateral_probability, sample_rate_hz, **options
+        As for :func:`simulate`.
+
+    Returns
+    -------
+    data : numpy.ndarray, shape (n_channels, n_times), float64
+        Microvolts, before the 16-bit quantisation an EDF file would apply. Memory is
+        ``8 * n_channels * n_times`` bytes (19 channels x 1 h at 256 Hz: 140 MB); use
+        :func:`simulate` for long recordings.
+    truth : dict
+        As returned by :func:`simulate`; ``truth["channels"]`` labels the rows.
+    """
+    settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
+                         overlap_probability, contralateral_probability, sample_rate_hz, "edf",
+                         options)
+    data, text = _core.simulate_samples(settings)
+    return data, json.loads(text)

@@ -45,9 +45,9 @@ std::string describe_open_error(int code) {
 void check_header_text(const std::string& text, std::size_t max_length, const char* field,
                        int signal) {
   if (text.size() > max_length) {
-    throw FormatError(field, signal, -1,
-                      "'" + text + "' is longer than " + std::to_string(max_length) +
-                          " characters");
+    throw FormatError(
+        field, signal, -1,
+        "'" + text + "' is longer than " + std::to_string(max_length) + " characters");
   }
   for (const unsigned char c : text) {
     if (c < 32 || c > 126) {
@@ -126,7 +126,6 @@ struct EdfWriter::Impl {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);
   }
-
 };
 
 EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> signals,
@@ -173,8 +172,9 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
                         "physical minimum and maximum must be finite and differ");
     }
     if (!fits_header_number(s.physical_min) || !fits_header_number(s.physical_max)) {
-      throw FormatError(fits_header_number(s.physical_min) ? "physical maximum" : "physical minimum",
-                        index, -1, "the value does not fit into the 8 characters of the header");
+      throw FormatError(
+          fits_header_number(s.physical_min) ? "physical maximum" : "physical minimum", index, -1,
+          "the value does not fit into the 8 characters of the header");
     }
     if (s.digital_min >= s.digital_max) {
       throw FormatError("digital maximum", index, -1, "digital maximum must exceed the minimum");
@@ -183,8 +183,8 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
   }
   w.buffer.resize(w.record_size);
 
-  const auto folder = w.target.parent_path().empty() ? std::filesystem::path(".")
-                                                      : w.target.parent_path();
+  const auto folder =
+      w.target.parent_path().empty() ? std::filesystem::path(".") : w.target.parent_path();
   if (!std::filesystem::is_directory(folder)) {
     throw IoError(w.target.string(), "cannot write EDF file: folder does not exist");
   }
@@ -230,8 +230,8 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
     expect(edf_set_digital_minimum(h, index, s.digital_min), "digital minimum", index,
            std::to_string(s.digital_min));
     expect(edf_set_label(h, index, s.label.c_str()), "label", index, s.label);
-    expect(edf_set_physical_dimension(h, index, s.physical_dimension.c_str()),
-           "physical dimension", index, s.physical_dimension);
+    expect(edf_set_physical_dimension(h, index, s.physical_dimension.c_str()), "physical dimension",
+           index, s.physical_dimension);
     expect(edf_set_transducer(h, index, s.transducer.c_str()), "transducer type", index,
            s.transducer);
     expect(edf_set_prefilter(h, index, s.prefilter.c_str()), "prefiltering", index, s.prefilter);
@@ -259,8 +259,7 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
     set_text(edf_set_patientname, w.options.patient_name, "patient name");
     set_text(edf_set_equipment, w.options.equipment, "equipment");
     set_text(edf_set_technician, w.options.technician, "technician");
-    set_text(edf_set_recording_additional, w.options.recording_additional,
-             "recording additional");
+    set_text(edf_set_recording_additional, w.options.recording_additional, "recording additional");
   } catch (...) {
     edfclose_file(w.handle);
     w.handle = -1;
@@ -373,8 +372,8 @@ void EdfWriter::close() {
   std::filesystem::rename(w.temporary, w.target, error);
   if (error) {
     w.abandon();
-    throw IoError(w.target.string(), "cannot move the finished file into place: " +
-                                         error.message());
+    throw IoError(w.target.string(),
+                  "cannot move the finished file into place: " + error.message());
   }
   w.committed = true;
 }

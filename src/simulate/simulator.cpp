@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <numbers>
@@ -16,8 +17,8 @@
 namespace ictaltrack {
 
 using detail::Random;
-using detail::ScalpSite;
 using detail::scalp_sites;
+using detail::ScalpSite;
 using detail::site_distance;
 
 namespace {
@@ -38,6 +39,12 @@ enum Stream : std::uint64_t {
   kStreamChannels,
   kStreamEventNoise = 1000,
 };
+
+std::string shortest(double value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
+}
 
 double smoothstep(double x) {
   if (x <= 0) return 0;
@@ -81,10 +88,18 @@ std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
       const std::string name = site_name(sites[i], config.new_temporal_names);
       std::string label;
       switch (config.label_style) {
-        case LabelStyle::Plain: label = name; break;
-        case LabelStyle::EegRef: label = "EEG " + upper(name) + "-REF"; break;
-        case LabelStyle::LinkedEars: label = upper(name) + "-LE"; break;
-        case LabelStyle::Average: label = name + "-Avg"; break;
+        case LabelStyle::Plain:
+          label = name;
+          break;
+        case LabelStyle::EegRef:
+          label = "EEG " + upper(name) + "-REF";
+          break;
+        case LabelStyle::LinkedEars:
+          label = upper(name) + "-LE";
+          break;
+        case LabelStyle::Average:
+          label = name + "-Avg";
+          break;
       }
       channels.push_back({label, i, -1});
     }
@@ -92,14 +107,13 @@ std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
   }
   // CHB-MIT order (domain notes), T8-P8 twice exactly as in the database.
   static const char* const pairs[][2] = {
-      {"FP1", "F7"}, {"F7", "T7"},   {"T7", "P7"},     {"P7", "O1"},   {"FP1", "F3"},
-      {"F3", "C3"},  {"C3", "P3"},   {"P3", "O1"},     {"FP2", "F4"},  {"F4", "C4"},
-      {"C4", "P4"},  {"P4", "O2"},   {"FP2", "F8"},    {"F8", "T8"},   {"T8", "P8"},
-      {"P8", "O2"},  {"FZ", "CZ"},   {"CZ", "PZ"},     {"P7", "T7"},   {"T7", "FT9"},
-      {"FT9", "FT10"}, {"FT10", "T8"}, {"T8", "P8"}};
+      {"FP1", "F7"}, {"F7", "T7"},  {"T7", "P7"},    {"P7", "O1"},   {"FP1", "F3"}, {"F3", "C3"},
+      {"C3", "P3"},  {"P3", "O1"},  {"FP2", "F4"},   {"F4", "C4"},   {"C4", "P4"},  {"P4", "O2"},
+      {"FP2", "F8"}, {"F8", "T8"},  {"T8", "P8"},    {"P8", "O2"},   {"FZ", "CZ"},  {"CZ", "PZ"},
+      {"P7", "T7"},  {"T7", "FT9"}, {"FT9", "FT10"}, {"FT10", "T8"}, {"T8", "P8"}};
   for (const auto& pair : pairs) {
-    channels.push_back({std::string(pair[0]) + "-" + pair[1], site_index(pair[0]),
-                        site_index(pair[1])});
+    channels.push_back(
+        {std::string(pair[0]) + "-" + pair[1], site_index(pair[0]), site_index(pair[1])});
   }
   return channels;
 }
@@ -112,9 +126,9 @@ struct SeizurePlan {
   double onset = 0, offset = 0;  // seconds
   int focus = 0;
   double onset_hz = 0, end_hz = 0, amplitude = 0;
-  std::array<double, kSites> weight{};          // 0 = not recruited
-  std::array<double, kSites> recruitment{};     // seconds
-  std::array<double, kSites> phase_lag{};       // radians
+  std::array<double, kSites> weight{};       // 0 = not recruited
+  std::array<double, kSites> recruitment{};  // seconds
+  std::array<double, kSites> phase_lag{};    // radians
 };
 
 enum class ArtifactKind { Blink, Muscle, Pop, Movement };
@@ -129,10 +143,14 @@ struct ArtifactPlan {
 
 const char* artifact_name(ArtifactKind kind) {
   switch (kind) {
-    case ArtifactKind::Blink: return "blink";
-    case ArtifactKind::Muscle: return "muscle";
-    case ArtifactKind::Pop: return "electrode_pop";
-    case ArtifactKind::Movement: return "movement";
+    case ArtifactKind::Blink:
+      return "blink";
+    case ArtifactKind::Muscle:
+      return "muscle";
+    case ArtifactKind::Pop:
+      return "electrode_pop";
+    case ArtifactKind::Movement:
+      return "movement";
   }
   return "artifact";
 }
@@ -150,15 +168,13 @@ void validate(const SimulationConfig& c) {
   };
   require(c.duration_s >= 1 && c.duration_s <= 7 * 24 * 3600.0,
           "duration_s must be between 1 s and 7 days");
-  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096,
-          "sample_rate_hz must be 64..4096");
+  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096, "sample_rate_hz must be 64..4096");
   require(c.background_rms_uv >= 0 && c.amplifier_noise_uv >= 0 && c.line_noise_uv >= 0,
           "amplitudes must be >= 0");
   require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sample_rate_hz / 2.0,
           "line_noise_hz must be below the Nyquist frequency");
   require(c.spatial_correlation > 0 && c.field_width > 0, "length scales must be > 0");
-  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 &&
-              c.theta_peak_hz < c.sample_rate_hz / 2.0,
+  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sample_rate_hz / 2.0,
           "rhythm peaks must be in (0, Nyquist)");
   require(c.channel_gain_spread >= 0 && c.channel_gain_spread < 0.5,
           "channel_gain_spread must be in [0, 0.5)");
@@ -176,8 +192,7 @@ void validate(const SimulationConfig& c) {
   require(c.amplitude_min_uv >= 0, "amplitude_min_uv must be >= 0");
   probability(c.contralateral_probability, "contralateral_probability");
   probability(c.overlap_probability, "overlap_probability");
-  require(c.spread_delay_s_per_unit >= 0 && c.spread_radius >= 0,
-          "spread parameters must be >= 0");
+  require(c.spread_delay_s_per_unit >= 0 && c.spread_radius >= 0, "spread parameters must be >= 0");
   require(c.n_seizures >= -1, "n_seizures must be >= 0, or -1 for 'as many as fit'");
   for (const auto* rate : {&c.blinks, &c.muscle, &c.electrode_pops, &c.movement}) {
     require(rate->per_hour >= 0 && rate->per_hour <= 3600, "artifact rates must be 0..3600 / h");
@@ -279,11 +294,11 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     const auto [tight, tight_end] = lay_out(0.0);
     const double free_time = duration - kTail - tight_end;
     if (free_time < 0) {
-      throw std::invalid_argument(
-          "SimulationConfig: " + std::to_string(draws.size()) + " seizures of " +
-          std::to_string(c.seizure_duration_min_s) + "-" + std::to_string(c.seizure_duration_max_s) +
-          " s do not fit into " + std::to_string(duration) +
-          " s; lengthen duration_s or shorten the seizures");
+      throw std::invalid_argument("SimulationConfig: " + std::to_string(draws.size()) +
+                                  " seizures of " + shortest(c.seizure_duration_min_s) + "-" +
+                                  shortest(c.seizure_duration_max_s) + " s do not fit into " +
+                                  shortest(duration) +
+                                  " s; lengthen duration_s or shorten the seizures");
     }
     const double stretchable = last_end - tight_end;
     std::tie(times, last_end) = lay_out(free_time / stretchable);
@@ -314,9 +329,10 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
   return plans;
 }
 
-std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration) {
+// `bad_site`: the flat/disconnected electrode (or -1); an electrode pop never picks it, since
+// nothing would show.
+std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration, int bad_site) {
   std::vector<ArtifactPlan> plans;
-  const auto& sites = scalp_sites();
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
     if (!rate.enabled || rate.per_hour <= 0) return;
     Random random(detail::mix_seed(c.seed, stream));
@@ -346,10 +362,10 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
   poisson(c.muscle, kStreamMuscle, [&](Random& r, ArtifactPlan& a) {
     a.kind = ArtifactKind::Muscle;
     a.offset = a.onset + r.uniform(1.0, 5.0);
-    a.amplitude = r.uniform(15, 40);
+    a.amplitude = r.uniform(20, 60);
     const bool left = r.chance(0.5);
-    for (const char* name : left ? std::array{"F7", "T3", "T5", "FT9"}
-                                 : std::array{"F8", "T4", "T6", "FT10"}) {
+    for (const char* name :
+         left ? std::array{"F7", "T3", "T5", "FT9"} : std::array{"F8", "T4", "T6", "FT10"}) {
       set_weight(a, name, 1.0);
     }
   });
@@ -358,7 +374,9 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
     a.parameter = r.uniform(0.15, 0.5);  // decay time constant (s)
     a.offset = a.onset + 5 * a.parameter;
     a.amplitude = r.uniform(100, 300) * (r.chance(0.5) ? 1 : -1);
-    a.weight[static_cast<std::size_t>(r.below(detail::kReferentialSites))] = 1.0;
+    int site = r.below(detail::kReferentialSites);
+    if (site == bad_site) site = (site + 1) % detail::kReferentialSites;
+    a.weight[static_cast<std::size_t>(site)] = 1.0;
   });
   poisson(c.movement, kStreamMovement, [&](Random& r, ArtifactPlan& a) {
     a.kind = ArtifactKind::Movement;
@@ -369,7 +387,6 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
   });
   std::stable_sort(plans.begin(), plans.end(),
                    [](const auto& a, const auto& b) { return a.onset < b.onset; });
-  (void)sites;
   return plans;
 }
 
@@ -430,7 +447,7 @@ struct SimulationGenerator::Impl {
   std::array<SourceState, kSites> sources{};
   std::array<std::array<double, kSites>, kSites> mixing{};
   std::array<double, kSites> site_gain{};
-  std::vector<double> line_amplitude, line_phase;
+  std::array<double, kSites> line_amplitude{}, line_phase{};
 
   // Events in progress (indices into seizures / artifacts) and their running state.
   std::size_t next_seizure = 0, next_artifact = 0;
@@ -456,13 +473,12 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   const auto duration = static_cast<double>(seconds);
   channels = make_channels(config);
   seizures = plan_seizures(config, duration);
-  artifacts = plan_artifacts(config, duration);
   if (config.bad_channel != BadChannelKind::None) {
     Random random(detail::mix_seed(config.seed, kStreamBadChannel));
-    bad_site = config.bad_channel_electrode.empty()
-                   ? random.below(detail::kReferentialSites)
-                   : site_index(config.bad_channel_electrode);
+    bad_site = config.bad_channel_electrode.empty() ? random.below(detail::kReferentialSites)
+                                                    : site_index(config.bad_channel_electrode);
   }
+  artifacts = plan_artifacts(config, duration, bad_site);
   seizure_phase.assign(seizures.size(), 0.0);
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
@@ -507,9 +523,9 @@ void SimulationGenerator::Impl::plan_background() {
   for (int e = 0; e < kSites; ++e) {
     site_gain[e] = std::clamp(1 + config.channel_gain_spread * channel_random.normal(), 0.5, 1.5);
   }
-  for (std::size_t ch = 0; ch < channels.size(); ++ch) {
-    line_amplitude.push_back(config.line_noise_uv * channel_random.uniform(0.5, 1.5));
-    line_phase.push_back(channel_random.uniform(0, kTwoPi));
+  for (int e = 0; e < kSites; ++e) {
+    line_amplitude[e] = config.line_noise_uv * channel_random.uniform(0.5, 1.5);
+    line_phase[e] = channel_random.uniform(0, kTwoPi);
   }
   background_noise = Random(detail::mix_seed(config.seed, kStreamBackground));
   // Run the filters for 4 s so that the recording starts in their steady state.
@@ -553,8 +569,9 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
     const SeizurePlan& s = seizures[i];
     const double length = s.offset - s.onset;
     const double progress = (t - s.onset) / length;
-    // Slows from the onset frequency into delta (geometric interpolation).
-    const double frequency = s.onset_hz * std::pow(s.end_hz / s.onset_hz, std::pow(progress, 0.8));
+    // Holds near the onset frequency at first, then slows into delta (geometric interpolation
+    // on progress^1.5).
+    const double frequency = s.onset_hz * std::pow(s.end_hz / s.onset_hz, std::pow(progress, 1.5));
     seizure_phase[i] += kTwoPi * frequency / fs;
     const double growth = 0.3 + 0.7 * smoothstep(progress / 0.35);
     const double ending = smoothstep((s.offset - t) / std::min(4.0, 0.1 * length));
@@ -613,39 +630,29 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
     }
   }
 
-  bool disconnected = false;
-  if (bad_site >= 0) {
-    if (config.bad_channel == BadChannelKind::Flat) {
-      site_value[bad_site] = 0;
+  // Amplifier and line noise belong to each electrode's input, so bipolar derivations are exact
+  // differences (P7-T7 = -(T7-P7), the repeated T8-P8 is identical) and common hum partly
+  // cancels, as in a real recording.
+  for (int e = 0; e < kSites; ++e) {
+    const double noise = config.amplifier_noise_uv * background_noise.normal();
+    const double line =
+        config.line_noise_hz > 0
+            ? line_amplitude[e] * std::sin(kTwoPi * config.line_noise_hz * t + line_phase[e])
+            : 0.0;
+    if (e != bad_site) {
+      site_value[e] += noise + line;
+    } else if (config.bad_channel == BadChannelKind::Flat) {
+      site_value[e] = 0;  // exactly flat
     } else {
-      // An open input picks up mains hum and drifts; its own EEG is lost.
-      disconnected = true;
-      site_value[bad_site] = 0;
+      // An open input loses its EEG, picks up strong mains hum and drifts with large noise.
+      const double mains = config.line_noise_hz > 0 ? config.line_noise_hz : 50.0;
+      site_value[e] = 60.0 * std::sin(kTwoPi * mains * t) + 10 * noise;
     }
   }
-
   for (std::size_t ch = 0; ch < channels.size(); ++ch) {
     const OutputChannel& c = channels[ch];
     double value = site_value[c.positive];
     if (c.negative >= 0) value -= site_value[c.negative];
-    // Always draw, so that the random stream does not depend on the bad channel.
-    const double noise = config.amplifier_noise_uv * background_noise.normal();
-    const double line =
-        config.line_noise_hz > 0
-            ? line_amplitude[ch] * std::sin(kTwoPi * config.line_noise_hz * t + line_phase[ch])
-            : 0.0;
-    const bool touches_bad = bad_site >= 0 && (c.positive == bad_site || c.negative == bad_site);
-    if (touches_bad && !disconnected && c.negative < 0) {
-      value = 0;  // a flat referential channel is exactly flat
-    } else {
-      value += noise + line;
-      if (touches_bad && disconnected) {
-        const double hum = 60.0 * std::sin(kTwoPi * (config.line_noise_hz > 0
-                                                         ? config.line_noise_hz
-                                                         : 50.0) * t);
-        value += (c.positive == bad_site ? 1.0 : -1.0) * (hum + 10 * noise);
-      }
-    }
     out[static_cast<std::int64_t>(ch) * stride + k] = value;
   }
 }
@@ -656,10 +663,14 @@ void SimulationGenerator::Impl::build_truth() {
   const bool new_names =
       config.new_temporal_names || config.montage == SimulatedMontage::BipolarChbMit;
   for (const auto& c : channels) truth.channel_labels.push_back(c.label);
+  // The flat/disconnected electrode shows none of the events, so the truth leaves it out.
+  auto shows = [&](const std::array<double, kSites>& weight, int e) {
+    return e >= 0 && e != bad_site && weight[e] != 0;
+  };
   auto channels_touching = [&](const std::array<double, kSites>& weight) {
     std::vector<std::string> labels;
     for (const auto& c : channels) {
-      if (weight[c.positive] != 0 || (c.negative >= 0 && weight[c.negative] != 0)) {
+      if (shows(weight, c.positive) || shows(weight, c.negative)) {
         if (std::find(labels.begin(), labels.end(), c.label) == labels.end()) {
           labels.push_back(c.label);
         }
@@ -683,7 +694,7 @@ void SimulationGenerator::Impl::build_truth() {
       if (seizures[j].offset > p.onset) s.overlaps_previous = true;
     }
     for (int e = 0; e < kSites; ++e) {
-      if (p.weight[e] == 0) continue;
+      if (!shows(p.weight, e)) continue;
       // FT9/FT10 exist only in the bipolar montage.
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
         continue;
@@ -692,8 +703,8 @@ void SimulationGenerator::Impl::build_truth() {
     }
     for (const auto& c : channels) {
       double onset = 1e300;
-      if (p.weight[c.positive] != 0) onset = p.recruitment[c.positive];
-      if (c.negative >= 0 && p.weight[c.negative] != 0) {
+      if (shows(p.weight, c.positive)) onset = p.recruitment[c.positive];
+      if (shows(p.weight, c.negative)) {
         onset = std::min(onset, p.recruitment[c.negative]);
       }
       if (onset < 1e300) s.channel_onsets[c.label] = onset;
@@ -708,7 +719,7 @@ void SimulationGenerator::Impl::build_truth() {
     t.onset_s = a.onset;
     t.offset_s = a.offset;
     for (int e = 0; e < kSites; ++e) {
-      if (a.weight[e] == 0) continue;
+      if (!shows(a.weight, e)) continue;
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
         continue;
       }
@@ -722,9 +733,9 @@ void SimulationGenerator::Impl::build_truth() {
     SimulatedBadChannel b;
     b.electrode = site_name(sites[bad_site], new_names);
     b.kind = config.bad_channel == BadChannelKind::Flat ? "flat" : "disconnected";
-    std::array<double, kSites> weight{};
-    weight[bad_site] = 1;
-    b.channels = channels_touching(weight);
+    for (const auto& c : channels) {
+      if (c.positive == bad_site || c.negative == bad_site) b.channels.push_back(c.label);
+    }
     truth.bad_channels.push_back(std::move(b));
   }
 }
@@ -760,18 +771,25 @@ const char* to_string(SimulatedMontage montage) noexcept {
 }
 const char* to_string(LabelStyle style) noexcept {
   switch (style) {
-    case LabelStyle::Plain: return "plain";
-    case LabelStyle::EegRef: return "eeg-ref";
-    case LabelStyle::LinkedEars: return "linked-ears";
-    case LabelStyle::Average: return "average";
+    case LabelStyle::Plain:
+      return "plain";
+    case LabelStyle::EegRef:
+      return "eeg-ref";
+    case LabelStyle::LinkedEars:
+      return "linked-ears";
+    case LabelStyle::Average:
+      return "average";
   }
   return "plain";
 }
 const char* to_string(BadChannelKind kind) noexcept {
   switch (kind) {
-    case BadChannelKind::None: return "none";
-    case BadChannelKind::Flat: return "flat";
-    case BadChannelKind::Disconnected: return "disconnected";
+    case BadChannelKind::None:
+      return "none";
+    case BadChannelKind::Flat:
+      return "flat";
+    case BadChannelKind::Disconnected:
+      return "disconnected";
   }
   return "none";
 }
@@ -794,8 +812,8 @@ BadChannelKind parse_bad_channel_kind(const std::string& name) {
        {BadChannelKind::None, BadChannelKind::Flat, BadChannelKind::Disconnected}) {
     if (name == to_string(kind)) return kind;
   }
-  throw std::invalid_argument("bad_channel must be 'none', 'flat' or 'disconnected', got '" +
-                              name + "'");
+  throw std::invalid_argument("bad_channel must be 'none', 'flat' or 'disconnected', got '" + name +
+                              "'");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 // EdfWriter against EDFlib's own reader: header fields, samples within one calibration step,
 // annotations exact, and the atomic behaviour (no file, or the old file, after any failure).
-#include <gtest/gtest.h>
-
 #include <edflib.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "ictaltrack/errors.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
@@ -63,8 +63,7 @@ struct EdflibFile {
   int handle = -1;
   explicit EdflibFile(const std::filesystem::path& path) {
     std::lock_guard lock(detail::edflib_mutex());
-    const int result =
-        edfopen_file_readonly(path.c_str(), &header, EDFLIB_READ_ALL_ANNOTATIONS);
+    const int result = edfopen_file_readonly(path.c_str(), &header, EDFLIB_READ_ALL_ANNOTATIONS);
     if (result != 0) throw std::runtime_error("EDFlib cannot open " + path.string());
     handle = header.handle;
   }
@@ -144,8 +143,7 @@ TEST(EdfWriter, RoundTripThroughEdflibReader) {
     const auto values = file.physical(s, 5 * per_record);
     for (int r = 0; r < 5; ++r) {
       for (int k = 0; k < per_record; ++k) {
-        EXPECT_NEAR(values[static_cast<std::size_t>(r * per_record + k)], test_value(s, r, k),
-                    step)
+        EXPECT_NEAR(values[static_cast<std::size_t>(r * per_record + k)], test_value(s, r, k), step)
             << "signal " << s << " record " << r << " sample " << k;
       }
     }
@@ -258,8 +256,8 @@ TEST(EdfWriter, MissingFolderIsAnIoError) {
 TEST(EdfWriter, UnwritableFolderExplainsEdflibError) {
   if (::geteuid() == 0) GTEST_SKIP() << "root can write into read-only folders";
   ScratchDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read |
-                                               std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   try {
     EdfWriter writer(dir / "x.edf", two_signals());
     FAIL() << "expected IoError";
@@ -364,4 +362,25 @@ TEST(EdfWriter, MovedWriterOwnsTheFile) {
   EXPECT_EQ(second.records_written(), 2);
   EdflibFile file(path);
   EXPECT_EQ(file.header.datarecords_in_file, 2);
+}
+
+TEST(EdfWriter, WritersInSeveralThreadsShareEdflibSafely) {
+  ScratchDir dir;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&dir, t] {
+      EdfWriter writer(dir / ("thread" + std::to_string(t) + ".edf"), two_signals());
+      for (int r = 0; r < 50; ++r) writer.write_record(test_record(r));
+      writer.add_annotation(0, -1, "thread " + std::to_string(t));
+      writer.close();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < 4; ++t) {
+    EdflibFile file(dir / ("thread" + std::to_string(t) + ".edf"));
+    EXPECT_EQ(file.header.datarecords_in_file, 50);
+    EXPECT_EQ(std::string(file.annotation(0).annotation), "thread " + std::to_string(t));
+    const auto values = file.physical(0, 8 * 50);
+    EXPECT_NEAR(values[8 * 49 + 7], test_value(0, 49, 7), 1000.0 / 65535);
+  }
 }

@@ -1,8 +1,7 @@
 // The simulator: streaming independent of chunking, determinism, migration rules, the written
 // file as EDFlib reads it, and no file at all after a failure.
-#include <gtest/gtest.h>
-
 #include <edflib.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -200,7 +199,7 @@ TEST(Simulator, RecruitmentIsLaterFartherFromTheFocus) {
       EXPECT_GE(onset, s.onset_s);
       EXPECT_LT(onset, s.offset_s);
     }
-    EXPECT_GE(s.electrode_onsets.size(), 3u);  // the focus and some neighbours
+    EXPECT_GE(s.electrode_onsets.size(), 3u);   // the focus and some neighbours
     EXPECT_LT(s.electrode_onsets.size(), 19u);  // never the whole head
   }
 }
@@ -297,9 +296,9 @@ TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
   EdflibHeader file(dir / "bipolar.edf");
   ASSERT_EQ(file.header.edfsignals, 23);
   const std::vector<std::string> expected = {
-      "FP1-F7", "F7-T7", "T7-P7",  "P7-O1",  "FP1-F3",   "F3-C3",    "C3-P3",  "P3-O1",
-      "FP2-F4", "F4-C4", "C4-P4",  "P4-O2",  "FP2-F8",   "F8-T8",    "T8-P8",  "P8-O2",
-      "FZ-CZ",  "CZ-PZ", "P7-T7",  "T7-FT9", "FT9-FT10", "FT10-T8",  "T8-P8"};
+      "FP1-F7", "F7-T7", "T7-P7", "P7-O1",  "FP1-F3",   "F3-C3",   "C3-P3", "P3-O1",
+      "FP2-F4", "F4-C4", "C4-P4", "P4-O2",  "FP2-F8",   "F8-T8",   "T8-P8", "P8-O2",
+      "FZ-CZ",  "CZ-PZ", "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"};
   for (int i = 0; i < 23; ++i) EXPECT_EQ(file.label(i), expected[static_cast<std::size_t>(i)]);
   // A bipolar channel joins when the first of its two electrodes does.
   const auto& s = truth.seizures.at(0);

@@ -56,10 +56,10 @@ struct SimulationConfig {
   double spatial_correlation = 0.35;  ///< length scale of source mixing (head radius = 1)
   double delta_peak_hz = 1.5;
   double theta_peak_hz = 5.0;
-  double channel_gain_spread = 0.1;   ///< SD of the per-channel gain factor around 1
-  double amplifier_noise_uv = 1.5;    ///< white noise RMS, independent per channel
-  double line_noise_hz = 50;          ///< 0 disables line noise
-  double line_noise_uv = 2;           ///< mean amplitude of the line-noise sinusoid
+  double channel_gain_spread = 0.1;  ///< SD of the per-channel gain factor around 1
+  double amplifier_noise_uv = 1.5;   ///< white noise RMS, independent per channel
+  double line_noise_hz = 50;         ///< 0 disables line noise
+  double line_noise_uv = 2;          ///< mean amplitude of the line-noise sinusoid
 
   // Seizures. n_seizures < 0: as many as fit with the drawn intervals.
   int n_seizures = -1;
@@ -69,11 +69,11 @@ struct SimulationConfig {
   double onset_frequency_min_hz = 6, onset_frequency_max_hz = 11;
   double end_frequency_min_hz = 1.5, end_frequency_max_hz = 3.5;
   double amplitude_min_uv = 100, amplitude_max_uv = 220;  ///< peak at the focus
-  double contralateral_probability = 0.7;  ///< next seizure in the other hemisphere
-  double overlap_probability = 0.15;       ///< next starts before the previous one ends
-  double spread_delay_s_per_unit = 25;     ///< recruitment delay per head radius of distance
-  double spread_radius = 0.85;             ///< electrodes farther than this stay uninvolved
-  double field_width = 0.45;               ///< amplitude falls as exp(-d^2 / (2 width^2))
+  double contralateral_probability = 0.7;                 ///< next seizure in the other hemisphere
+  double overlap_probability = 0.15;    ///< next starts before the previous one ends
+  double spread_delay_s_per_unit = 25;  ///< recruitment delay per head radius of distance
+  double spread_radius = 0.85;          ///< electrodes farther than this stay uninvolved
+  double field_width = 0.45;            ///< amplitude falls as exp(-d^2 / (2 width^2))
 
   // Artifacts.
   ArtifactRate blinks{true, 60};
@@ -95,7 +95,7 @@ struct SimulatedSeizure {
   bool overlaps_previous = false;
   std::map<std::string, double> electrode_onsets;  ///< recruited electrodes -> onset (s)
   std::map<std::string, double> channel_onsets;    ///< output channel labels -> onset (s)
-  std::string annotation;  ///< the EDF+ annotation text
+  std::string annotation;                          ///< the EDF+ annotation text
 };
 
 struct SimulatedArtifact {
@@ -108,7 +108,7 @@ struct SimulatedArtifact {
 
 struct SimulatedBadChannel {
   std::string electrode;
-  std::string kind;  ///< "flat" or "disconnected"
+  std::string kind;                   ///< "flat" or "disconnected"
   std::vector<std::string> channels;  ///< output channel labels touched
 };
 

@@ -7,7 +7,7 @@ import re
 import sys
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(s|sec|min|m|h|d)")
+_PART = re.compile(r"(\d+(?:\.\d+)?)(sec|min|s|m|h|d)")
 
 
 def parse_duration(text: str) -> float:
@@ -145,3 +145,25 @@ def run(args: argparse.Namespace) -> int:
                   f"{s['hemisphere']} {s['region']} ({', '.join(s['focus_electrodes'])})"
                   + (" overlaps previous" if s["overlaps_previous"] else ""))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``ictaltrack simulate ...`` on its own (``python -m ictaltrack.commands.simulate``).
+
+    ``argv`` starts with ``simulate`` as on the full command line. Scripts and tests use this
+    when they want this command without importing every other sub-command.
+    """
+    parser = argparse.ArgumentParser(prog="ictaltrack")
+    add_parser(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    args = parser.parse_args(argv)
+    from ictaltrack.errors import Error
+
+    try:
+        return int(args.func(args) or 0)
+    except Error as error:
+        print(f"ictaltrack simulate: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
