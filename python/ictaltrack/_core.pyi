@@ -1,5 +1,5 @@
 # Type stubs for the private extension module ictaltrack._core. One section per pipeline stage.
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -177,6 +177,14 @@ def score_events(
     max_event_duration_s: float = 300.0,
     min_duration_between_events_s: float = 90.0,
     resolution_hz: float = 10.0,
+) -> dict[str, Any]: ...
+
+# --- detect ---
+def detector_defaults() -> dict[str, int | float]: ...
+def detect_file(
+    path: str,
+    params: dict[str, int | float] | None = None,
+    progress: Callable[[float], bool] | None = None,
 ) -> dict[str, Any]: ...
 
 # --- migrate ---
