@@ -424,9 +424,15 @@ class DetectionResult:
                                orig_time=self.start_datetime)
 
     def write_annotations(self, path: str | os.PathLike[str]) -> None:
-        """Write the seizures as an annotation-only EDF+ file (no signals, the source's start
-        time, 1 s data records covering the recording) through EdfWriter, atomically. EDF
-        viewers overlay it on the source (e.g. EDFbrowser: File > Import annotations)."""
+        """Write the seizures as EDF+ annotations, atomically, through EdfWriter.
+
+        The file holds the annotations (one per seizure, text from :meth:`annotation_texts`,
+        onset and duration in seconds from the recording start), the source's start date-time
+        and 1 s data records covering the recording. EdfWriter (like EDFlib) needs at least one
+        ordinary signal, so the file carries one flat placeholder signal ``ictaltrack`` at 1 Hz
+        (all zeros, no unit): ignore it. EDF viewers overlay the annotations on the source
+        (EDFbrowser: File > Import annotations); MNE reads them with ``mne.read_annotations``.
+        """
         from ictaltrack.edf_writer import write_edf
 
         start = self.start_datetime or datetime(1985, 1, 1, tzinfo=timezone.utc)
@@ -435,9 +441,9 @@ class DetectionResult:
                   + [onset + duration for onset, duration, _ in notes])
         # One annotation per 1 s record fits in EDFlib: enough records for every seizure.
         n_records = max(1, math.ceil(end), len(notes))
-        write_edf(path, np.zeros((0, n_records)), 1.0, [], annotations=notes,
-                  start=(start.year, start.month, start.day, start.hour, start.minute,
-                         start.second))
+        write_edf(path, np.zeros((1, n_records)), 1.0, ["ictaltrack"], annotations=notes,
+                  physical_dimension="", start=(start.year, start.month, start.day, start.hour,
+                                                start.minute, start.second))
 
     # -- plots ----------------------------------------------------------------------------
 
