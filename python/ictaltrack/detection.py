@@ -316,11 +316,15 @@ class DetectionResult:
             row = {key: s[key] for key in SEIZURE_COLUMNS if key in s}
             row["duration_s"] = s["offset_s"] - s["onset_s"]
             rows.append(row)
-        return pd.DataFrame(rows, columns=SEIZURE_COLUMNS)
+        table = pd.DataFrame(rows, columns=SEIZURE_COLUMNS)
+        numeric = ["onset_s", "offset_s", "duration_s", "lateralization_index", "confidence"]
+        return table.astype({column: float for column in numeric})
 
     @property
     def transitions(self) -> pd.DataFrame:
-        return pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
+        table = pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
+        return table.astype({"from": int, "to": int, "interval_s": float, "overlap": bool,
+                             "distance_deg": float})
 
     @property
     def channels(self) -> pd.DataFrame:
