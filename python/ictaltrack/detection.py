@@ -40,6 +40,8 @@ __all__ = [
     "ProgressBar",
     "detect",
     "detector_defaults",
+    "save_figure",
+    "summary_text",
     "write_atomically",
 ]
 
@@ -105,6 +107,24 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str], *, dpi: int = 100) -> None:
+    """Save a matplotlib figure atomically (temporary file beside ``path``, then rename); the
+    format follows the suffix of ``path``."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
+                                         dir=target.parent if str(target.parent) else ".")
+    os.close(handle)
+    try:
+        figure.savefig(temporary, dpi=dpi)
         os.replace(temporary, target)
     except BaseException:
         try:

@@ -248,3 +248,17 @@ def test_python_detect_accepts_recording_and_progress() -> None:
     assert result.summary["n_seizures"] == len(result)
     with pytest.raises(ictaltrack.Error, match="cancelled"):
         ictaltrack.detect(DEMO, progress=lambda f: False)
+
+
+def test_cli_plots(tmp_path: Path, capsys) -> None:
+    import matplotlib.pyplot as plt
+
+    assert run_cli(str(DEMO), "--plots", str(tmp_path / "plots"), "--no-progress",
+                   "--json", str(tmp_path / "d.json")) == 0
+    n = len(json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["seizures"])
+    names = sorted(p.name for p in (tmp_path / "plots").iterdir())
+    assert names == sorted(["migrating_referential_timeline.png"]
+                           + [f"migrating_referential_onset_{k}.png" for k in range(1, n + 1)])
+    for name in names:
+        image = plt.imread(tmp_path / "plots" / name)
+        assert image.shape[0] > 200 and image[..., :3].std() > 0.05
