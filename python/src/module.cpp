@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   ictaltrack::python::register_simulate(m);
   ictaltrack::python::register_scoring(m);
   ictaltrack::python::register_detect(m);
+  ictaltrack::python::register_migrate(m);
 }
