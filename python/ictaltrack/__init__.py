@@ -9,6 +9,7 @@ Units and time bases (everywhere in the package):
 """
 
 from ictaltrack._core import __version__
+from ictaltrack.detection import DetectionResult, detect, detector_defaults
 from ictaltrack.electrodes import (
     average_reference,
     bipolar,
@@ -66,4 +67,8 @@ __all__ = [
     "simulate_array",
     "simulation_defaults",
     "evaluate",
+    # detection and migration
+    "DetectionResult",
+    "detect",
+    "detector_defaults",
 ]

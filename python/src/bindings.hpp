@@ -12,4 +12,6 @@ void register_spectral(pybind11::module_& m);
 void register_electrodes(pybind11::module_& m);
 void register_simulate(pybind11::module_& m);
 void register_scoring(pybind11::module_& m);
+void register_detect(pybind11::module_& m);
+void register_migrate(pybind11::module_& m);
 }  // namespace ictaltrack::python

@@ -11,4 +11,6 @@ PYBIND11_MODULE(_core, m) {
   ictaltrack::python::register_electrodes(m);
   ictaltrack::python::register_simulate(m);
   ictaltrack::python::register_scoring(m);
+  ictaltrack::python::register_detect(m);
+  ictaltrack::python::register_migrate(m);
 }

@@ -1,10 +1,13 @@
 // Seizure detection and onset localisation over a whole recording (streaming, bounded memory).
 // API contract shared by the detector (src/detect, src/localise) and its users (migration
-// tracker, reports, Python `ictaltrack.detect`, CLI `ictaltrack detect`). The detector stage
-// refines DetectorParams and adds the streaming SeizureDetector class.
+// tracker, reports, Python `ictaltrack.detect`, CLI `ictaltrack detect`). The algorithm, every
+// parameter and the measured scores are described in docs/detection.md.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,9 +17,111 @@
 namespace ictaltrack {
 
 /// Every tunable of the detector, with the one documented set of defaults (docs/detection.md).
+/// Units are in the names: _hz, _s, _db (10 log10 of a power ratio).
 struct DetectorParams {
   int n_threads = 0;  ///< 0 = all cores; results are identical for any value
+
+  // Conditioning (causal, per channel).
+  double highpass_hz = 0.5;  ///< Butterworth high-pass corner; <= 0 disables it
+  int highpass_order = 2;
+  /// Mains frequency to notch out: 50 or 60 Hz; 0 = decide from the first 30 s of the file
+  /// (detect_file only; SeizureDetector then uses 50); < 0 = no notch.
+  double line_frequency_hz = 0.0;
+  double notch_quality = 30.0;
+
+  // Spectral features (band-power engine, Hann windows).
+  double window_s = 2.0;  ///< analysis window
+  double step_s = 1.0;    ///< hop between windows
+  /// The ictal rhythm is searched as the 2 Hz span of highest power gain over baseline whose
+  /// edges lie within [rhythm_low_hz, rhythm_high_hz].
+  double rhythm_low_hz = 1.5;
+  double rhythm_high_hz = 25.5;
+
+  // Baseline (per channel and 1 Hz band): median of the first baseline_warmup_s, then a
+  // multiplicative median tracker that moves by baseline_step per window, updated only from
+  // windows where the channel is not ictal.
+  double baseline_warmup_s = 30.0;
+  double baseline_step = 0.005;
+
+  // Per-channel ictal state (hysteresis on the rhythm gain).
+  double on_threshold_db = 9.0;   ///< rhythm gain over baseline to switch a channel on
+  double off_threshold_db = 5.0;  ///< ... and below which it switches off
+  /// Fraction of the window's excess power (0.5 Hz .. rhythm_high_hz, over baseline) that must
+  /// fall in the rhythm span: rhythmic activity is narrow-band, blinks and pops are not.
+  double min_concentration = 0.4;
+  /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm span's excess.
+  double max_high_frequency_ratio = 0.5;
+  /// Channels switching on join a running event when a neighbour of theirs is on in it and
+  /// carries a rhythm within this many Hz; otherwise they start a new event (two overlapping
+  /// seizures). A channel whose rhythm moves by more than 1 Hz for 3 windows leaves its event.
+  double max_frequency_difference_hz = 1.0;
+
+  // Events.
+  double min_duration_s = 10.0;  ///< shorter events are dropped
+  /// A channel counts as recruited once it stays on this long (its run start is its entry).
+  double recruit_s = 3.0;
+  /// Events in which no channel stayed on this long are dropped (blinks, pops, fluctuations).
+  double min_sustained_s = 6.0;
+  double close_gap_s = 10.0;  ///< an event ends when none of its channels was on for this long
+  /// Events whose first window switches on more than this fraction of the good channels at once
+  /// are movement artifacts (a seizure starts focally and spreads).
+  double max_onset_fraction = 0.6;
+
+  // Localisation (Page-Hinkley per channel on the rhythm gain in dB, domain.md).
+  double page_hinkley_bias_db = 1.0;
+  double page_hinkley_threshold_db = 12.0;
+  double lookback_s = 12.0;           ///< history before an event searched for the change
+  /// The focus channel is the one, among those recruited within this long of the earliest, whose
+  /// power rose most at its own onset; the seizure onset is its onset.
+  double onset_search_s = 8.0;
+  double onset_tolerance_s = 2.0;     ///< channels within this of the earliest are onset channels
+  double onset_window_s = 4.0;        ///< window after onset for lateralisation and region
+  double lateralization_threshold = 0.15;  ///< |LI| above this gives a side
+
+  // Bad channels (judged on the baseline warm-up).
+  double flat_rms_uv = 0.5;  ///< RMS below this (after the high-pass) = flat
+  /// Line-frequency amplitude (before the notch) above this many times the channels' median and
+  /// above line_noise_min_uv = "line noise" (disconnected electrode).
+  double line_noise_factor = 10.0;
+  double line_noise_min_uv = 10.0;
 };
+
+/// Calls visit(name, field) for every DetectorParams field in declaration order (int or double),
+/// so that bindings, docs and reports share one list of names.
+template <typename Params, typename Visitor>
+void for_each_detector_param(Params& p, Visitor&& visit) {
+  visit("n_threads", p.n_threads);
+  visit("highpass_hz", p.highpass_hz);
+  visit("highpass_order", p.highpass_order);
+  visit("line_frequency_hz", p.line_frequency_hz);
+  visit("notch_quality", p.notch_quality);
+  visit("window_s", p.window_s);
+  visit("step_s", p.step_s);
+  visit("rhythm_low_hz", p.rhythm_low_hz);
+  visit("rhythm_high_hz", p.rhythm_high_hz);
+  visit("baseline_warmup_s", p.baseline_warmup_s);
+  visit("baseline_step", p.baseline_step);
+  visit("on_threshold_db", p.on_threshold_db);
+  visit("off_threshold_db", p.off_threshold_db);
+  visit("min_concentration", p.min_concentration);
+  visit("max_high_frequency_ratio", p.max_high_frequency_ratio);
+  visit("max_frequency_difference_hz", p.max_frequency_difference_hz);
+  visit("min_duration_s", p.min_duration_s);
+  visit("recruit_s", p.recruit_s);
+  visit("min_sustained_s", p.min_sustained_s);
+  visit("close_gap_s", p.close_gap_s);
+  visit("max_onset_fraction", p.max_onset_fraction);
+  visit("page_hinkley_bias_db", p.page_hinkley_bias_db);
+  visit("page_hinkley_threshold_db", p.page_hinkley_threshold_db);
+  visit("lookback_s", p.lookback_s);
+  visit("onset_search_s", p.onset_search_s);
+  visit("onset_tolerance_s", p.onset_tolerance_s);
+  visit("onset_window_s", p.onset_window_s);
+  visit("lateralization_threshold", p.lateralization_threshold);
+  visit("flat_rms_uv", p.flat_rms_uv);
+  visit("line_noise_factor", p.line_noise_factor);
+  visit("line_noise_min_uv", p.line_noise_min_uv);
+}
 
 /// Everything a detection run found in one recording.
 struct DetectionOutput {
@@ -26,6 +131,7 @@ struct DetectionOutput {
   std::vector<DetectedChannel> channels;  ///< every data channel of the file, in file order
   std::vector<Seizure> seizures;          ///< ordered by onset
   std::vector<ReadWarning> warnings;      ///< reader and detector warnings
+  double line_frequency_hz = 0.0;         ///< mains frequency notched (0 = none)
 };
 
 /// Called now and then with the fraction done (0..1); return false to cancel (the run then
@@ -33,8 +139,59 @@ struct DetectionOutput {
 using ProgressCallback = std::function<bool(double fraction_done)>;
 
 /// Reads `path`, detects and localises every seizure. Throws FormatError / IoError /
-/// UnsupportedError for unreadable input.
+/// UnsupportedError for unreadable input; std::invalid_argument for bad parameters.
 DetectionOutput detect_file(const std::string& path, const DetectorParams& params = {},
                             const ProgressCallback& progress = {});
+
+/// A seizure as the streaming detector emits it: times as stream sample indices (the first
+/// sample pushed is 0), channels as indices into the detector's channel list.
+struct StreamSeizure {
+  std::int64_t onset_sample = 0;
+  std::int64_t offset_sample = 0;
+  Seizure seizure;  ///< onset/offset in ticks at the detector's sample rate (sample / sfreq)
+};
+
+/// Streaming detector over equally sampled EEG channels. Feed samples (microvolts, channel-major
+/// chunks of any length) with push(); seizures come out, ordered by onset, once they have ended
+/// (take_seizures()); finish() closes what is still open. Memory is bounded by the channel count
+/// and the parameters, never by the recording length, and the result does not depend on how the
+/// recording is cut into chunks or on n_threads. Not thread safe (one detector per stream).
+class SeizureDetector {
+ public:
+  /// `labels`: the channels' labels (parsed with parse_labels; only EEG channels of the list are
+  /// analysed, the others are left out). `bad`: channels to leave out from the start (may be
+  /// empty). Throws std::invalid_argument for bad parameters or sfreq.
+  SeizureDetector(double sfreq, std::vector<std::string> labels, DetectorParams params = {},
+                  std::vector<bool> bad = {});
+  ~SeizureDetector();
+  SeizureDetector(SeizureDetector&&) noexcept;
+  SeizureDetector& operator=(SeizureDetector&&) noexcept;
+  SeizureDetector(const SeizureDetector&) = delete;
+  SeizureDetector& operator=(const SeizureDetector&) = delete;
+
+  /// Channel c's samples are data[c * row_stride + i], i < n_samples, in microvolts.
+  void push(const double* data, std::size_t n_samples, std::size_t row_stride);
+  void push(const float* data, std::size_t n_samples, std::size_t row_stride);
+  /// Ends the stream: scores windows still in the warm-up and closes open events.
+  void finish();
+
+  /// Seizures completed since the last call, ordered by onset.
+  std::vector<StreamSeizure> take_seizures();
+
+  /// Per channel: label, parsed meaning, bad flag and reason (final after the warm-up).
+  const std::vector<DetectedChannel>& channels() const noexcept;
+  /// Detector warnings so far (code, message, channel index or -1).
+  const std::vector<ReadWarning>& warnings() const noexcept;
+  double sfreq() const noexcept;
+  std::int64_t samples_pushed() const noexcept;
+  std::int64_t windows_processed() const noexcept;
+  /// Bytes of the detector's own buffers (constant after the warm-up apart from open events,
+  /// whose history is capped).
+  std::size_t buffer_bytes() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace ictaltrack

@@ -1,0 +1,199 @@
+// detect_file: a thin wrapper that reads a recording in chunks and feeds SeizureDetector.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "ictaltrack/detect/detector.hpp"
+#include "ictaltrack/errors.hpp"
+
+namespace ictaltrack {
+namespace {
+
+constexpr double kChunkSeconds = 16.0;     // samples read per channel per step
+constexpr double kLineProbeSeconds = 30.0;  // data used to decide between 50 and 60 Hz mains
+
+// Mean Goertzel power at `hz` over 1 s blocks of one channel.
+double tone_power(const std::vector<double>& x, std::size_t offset, std::size_t count,
+                  double hz, double sfreq) {
+  const double coefficient = 2.0 * std::cos(2.0 * std::numbers::pi * hz / sfreq);
+  const auto block = static_cast<std::size_t>(std::max(1.0, std::round(sfreq)));
+  double total = 0.0;
+  int blocks = 0;
+  for (std::size_t begin = 0; begin + block <= count; begin += block) {
+    double s1 = 0.0, s2 = 0.0;
+    for (std::size_t i = 0; i < block; ++i) {
+      const double v = x[offset + begin + i];
+      const double s0 = (std::isfinite(v) ? v : 0.0) + coefficient * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    total += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+    ++blocks;
+  }
+  return blocks > 0 ? total / blocks : 0.0;
+}
+
+// 60 Hz when the mains tone at 60 Hz clearly dominates the one at 50 Hz in the first seconds,
+// else 50 Hz (the common case, and the answer when neither is present).
+double guess_line_frequency(const EdfReader& reader, const std::vector<int>& channels,
+                            double sfreq, std::int64_t n_samples) {
+  if (sfreq / 2.0 <= 62.0 || channels.empty()) return sfreq / 2.0 > 52.0 ? 50.0 : 0.0;
+  const auto count = static_cast<std::size_t>(
+      std::min<std::int64_t>(n_samples, std::llround(kLineProbeSeconds * sfreq)));
+  if (count == 0) return 50.0;
+  std::vector<double> data(channels.size() * count);
+  reader.read_physical(channels, 0, static_cast<std::int64_t>(count), data.data(),
+                       static_cast<std::int64_t>(count));
+  double p50 = 0.0, p60 = 0.0;
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    p50 += tone_power(data, c * count, count, 50.0, sfreq);
+    p60 += tone_power(data, c * count, count, 60.0, sfreq);
+  }
+  return p60 > 4.0 * p50 ? 60.0 : 50.0;
+}
+
+}  // namespace
+
+DetectionOutput detect_file(const std::string& path, const DetectorParams& params,
+                            const ProgressCallback& progress) {
+  EdfReader reader(path);
+  const auto& info = reader.info();
+  DetectionOutput output;
+  output.file = path;
+  output.duration = info.duration();
+  output.start = info.start;
+  output.warnings = info.warnings;
+
+  std::vector<std::string> labels;
+  for (const auto& channel : info.channels) labels.push_back(channel.label);
+  const auto parsed = parse_labels(labels);
+  output.channels.resize(labels.size());
+  for (std::size_t c = 0; c < labels.size(); ++c) {
+    output.channels[c].label = labels[c];
+    output.channels[c].meaning = parsed[c];
+  }
+
+  // EEG channels that can be read; the detector runs on those sharing the most common rate.
+  std::map<double, int> rate_counts;
+  for (std::size_t c = 0; c < labels.size(); ++c) {
+    const auto& channel = info.channels[c];
+    if (parsed[c].kind != ChannelKind::eeg) continue;
+    if (!channel.usable || !channel.calibrated || channel.sample_rate_hz <= 0) {
+      output.channels[c].bad = true;
+      output.channels[c].bad_reason = "not usable (dummy or uncalibrated)";
+      continue;
+    }
+    ++rate_counts[channel.sample_rate_hz];
+  }
+  double sfreq = 0.0;
+  int best_count = 0;
+  for (const auto& [rate, count] : rate_counts) {
+    if (count >= best_count) {
+      best_count = count;
+      sfreq = rate;
+    }
+  }
+  std::vector<int> selected;
+  std::vector<std::string> selected_labels;
+  for (std::size_t c = 0; c < labels.size(); ++c) {
+    if (parsed[c].kind != ChannelKind::eeg || output.channels[c].bad) continue;
+    if (info.channels[c].sample_rate_hz != sfreq) {
+      output.channels[c].bad = true;
+      output.channels[c].bad_reason = "sample rate differs from the other EEG channels";
+      output.warnings.push_back({"other_sample_rate",
+                                 "channel '" + labels[c] + "' left out: its sample rate differs "
+                                 "from the other EEG channels'",
+                                 info.channels[c].signal_index});
+      continue;
+    }
+    selected.push_back(static_cast<int>(c));
+    selected_labels.push_back(labels[c]);
+  }
+  if (selected.empty()) {
+    output.warnings.push_back(
+        {"no_eeg_channels", "no readable EEG channel in this file; nothing is detected", -1});
+    return output;
+  }
+  const std::int64_t n_samples = info.channels[static_cast<std::size_t>(selected[0])].n_samples;
+
+  DetectorParams used = params;
+  if (params.line_frequency_hz == 0) {
+    used.line_frequency_hz = guess_line_frequency(reader, selected, sfreq, n_samples);
+    if (used.line_frequency_hz == 0) used.line_frequency_hz = -1;
+  }
+  output.line_frequency_hz =
+      used.line_frequency_hz > 0 && used.line_frequency_hz < sfreq / 2 ? used.line_frequency_hz
+                                                                        : 0.0;
+  if (info.discontinuous() && reader.segments().size() > 1) {
+    output.warnings.push_back({"gaps_bridged",
+                               "the recording has gaps (EDF+D); the detector treats the data as "
+                               "contiguous, times are mapped back through the record onsets",
+                               -1});
+  }
+
+  SeizureDetector detector(sfreq, selected_labels, used);
+  const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
+  std::vector<float> buffer(selected.size() * static_cast<std::size_t>(chunk));
+  std::vector<StreamSeizure> found;
+  for (std::int64_t start = 0; start < n_samples; start += chunk) {
+    const std::int64_t count = std::min(chunk, n_samples - start);
+    reader.read_physical(selected, start, count, buffer.data(), chunk);
+    detector.push(buffer.data(), static_cast<std::size_t>(count), static_cast<std::size_t>(chunk));
+    auto done = detector.take_seizures();
+    found.insert(found.end(), done.begin(), done.end());
+    if (progress && !progress(static_cast<double>(start + count) / static_cast<double>(n_samples))) {
+      throw Error("cancelled");
+    }
+  }
+  detector.finish();
+  auto done = detector.take_seizures();
+  found.insert(found.end(), done.begin(), done.end());
+  std::stable_sort(found.begin(), found.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
+    return a.onset_sample < b.onset_sample;
+  });
+
+  // Map detector channels back to file channels and sample indices to true times.
+  const int time_channel = selected[0];
+  auto time_of = [&](std::int64_t sample) {
+    return reader.sample_time(time_channel, std::clamp<std::int64_t>(sample, 0, n_samples - 1)) +
+           (sample >= n_samples ? static_cast<Ticks>(std::llround(
+                                      static_cast<double>(sample - n_samples + 1) *
+                                      static_cast<double>(kTicksPerSecond) / sfreq))
+                                : 0);
+  };
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    const auto& channel = detector.channels()[i];
+    auto& target = output.channels[static_cast<std::size_t>(selected[i])];
+    target.bad = channel.bad;
+    target.bad_reason = channel.bad_reason;
+  }
+  for (auto warning : detector.warnings()) {
+    if (warning.signal >= 0) {
+      warning.signal = info.channels[static_cast<std::size_t>(selected[static_cast<std::size_t>(
+                                         warning.signal)])]
+                           .signal_index;
+    }
+    output.warnings.push_back(std::move(warning));
+  }
+  for (auto& item : found) {
+    Seizure seizure = std::move(item.seizure);
+    seizure.onset = time_of(item.onset_sample);
+    seizure.offset = std::max(seizure.onset + 1, std::min(time_of(item.offset_sample),
+                                                          std::max(output.duration,
+                                                                   seizure.onset + 1)));
+    for (auto& onset : seizure.channel_onsets) {
+      const auto sample = static_cast<std::int64_t>(
+          std::llround(ticks_to_seconds(onset.onset) * sfreq));
+      onset.onset = time_of(sample);
+      onset.channel = selected[static_cast<std::size_t>(onset.channel)];
+    }
+    output.seizures.push_back(std::move(seizure));
+  }
+  if (progress) progress(1.0);
+  return output;
+}
+
+}  // namespace ictaltrack

@@ -1,0 +1,821 @@
+// The streaming seizure detector: conditioning -> band power -> per-channel rhythm gain over a
+// running baseline -> per-channel hysteresis -> events per spatial cluster -> localisation.
+// docs/detection.md describes the method and every parameter.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ictaltrack/conditioning/filters.hpp"
+#include "ictaltrack/detect/detector.hpp"
+#include "ictaltrack/spectral/band_power.hpp"
+#include "localise/localise.hpp"
+
+namespace ictaltrack {
+namespace {
+
+constexpr std::size_t kMaxBlock = 4096;          // samples per channel conditioned at a time
+constexpr std::size_t kFilterGroup = 4;          // channels per filter object
+constexpr std::size_t kMaxEventHistory = 400;    // windows kept per open event (after lookback)
+constexpr double kTinyPower = 1e-12;             // uV^2; keeps ratios finite on flat channels
+constexpr double kHighFrequencyLow = 30.0, kHighFrequencyHigh = 70.0;
+
+void check_params(const DetectorParams& p, double sfreq) {
+  auto require = [](bool ok, const char* what) {
+    if (!ok) throw std::invalid_argument(std::string("detector parameter: ") + what);
+  };
+  require(std::isfinite(sfreq) && sfreq > 0, "sfreq must be > 0");
+  require(p.n_threads >= 0, "n_threads must be >= 0");
+  require(p.highpass_order >= 1 && p.highpass_order <= 8, "highpass_order must be in 1..8");
+  require(p.notch_quality > 0, "notch_quality must be > 0");
+  require(p.window_s > 0 && p.step_s > 0 && p.step_s <= p.window_s,
+          "need 0 < step_s <= window_s");
+  require(p.rhythm_low_hz >= 0.5 && p.rhythm_high_hz > p.rhythm_low_hz + 2.0,
+          "need 0.5 <= rhythm_low_hz and rhythm_high_hz > rhythm_low_hz + 2");
+  require(p.baseline_warmup_s >= p.step_s, "baseline_warmup_s must be >= step_s");
+  require(p.baseline_step > 0 && p.baseline_step < 1, "baseline_step must be in (0, 1)");
+  require(p.off_threshold_db <= p.on_threshold_db, "off_threshold_db must be <= on_threshold_db");
+  require(p.min_concentration >= 0 && p.min_concentration <= 1,
+          "min_concentration must be in [0, 1]");
+  require(p.max_high_frequency_ratio >= 0, "max_high_frequency_ratio must be >= 0");
+  require(p.max_frequency_difference_hz >= 0, "max_frequency_difference_hz must be >= 0");
+  require(p.min_duration_s >= 0 && p.close_gap_s >= 0 && p.recruit_s >= 0 &&
+              p.min_sustained_s >= 0,
+          "durations must be >= 0");
+  require(p.max_onset_fraction > 0 && p.max_onset_fraction <= 1,
+          "max_onset_fraction must be in (0, 1]");
+  require(p.page_hinkley_threshold_db > 0, "page_hinkley_threshold_db must be > 0");
+  require(p.lookback_s >= 0 && p.onset_tolerance_s >= 0 && p.onset_window_s > 0 &&
+              p.onset_search_s >= 0,
+          "lookback_s, onset_tolerance_s >= 0 and onset_window_s > 0");
+  require(p.lateralization_threshold >= 0 && p.lateralization_threshold < 1,
+          "lateralization_threshold must be in [0, 1)");
+  require(p.flat_rms_uv >= 0 && p.line_noise_factor > 0 && p.line_noise_min_uv >= 0,
+          "bad-channel thresholds must be >= 0");
+}
+
+std::size_t windows_for(double seconds, double step_s) {
+  return static_cast<std::size_t>(std::max(0L, std::lround(seconds / step_s)));
+}
+
+// Runs fn(channel) for every channel on up to n_threads threads; each channel's work is
+// independent, so the result does not depend on the thread count.
+template <typename Fn>
+void for_each_channel(std::size_t n, int n_threads, Fn&& fn) {
+  const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(n_threads), n);
+  if (threads <= 1) {
+    for (std::size_t c = 0; c < n; ++c) fn(c);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::size_t t = 1; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (std::size_t c = t; c < n; c += threads) fn(c);
+    });
+  }
+  for (std::size_t c = 0; c < n; c += threads) fn(c);
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace
+
+struct SeizureDetector::Impl {
+  struct Event {
+    int id = 0;
+    std::int64_t opened = 0;       // window index when opened
+    std::int64_t last_on = 0;      // last window with an owned channel on
+    std::int64_t first_window = 0; // window index of history entry 0
+    bool global_onset = false;
+    double peak_gain_db = 0.0;
+    int rhythm_band = 0;  // 1 Hz band of the event's strongest channel, last time one was on
+    std::int64_t longest_run = 0;     // longest run of consecutive windows on, any channel
+    std::int64_t first_recruit = -1;  // window where the earliest recruited channel's run began
+    /// Events running with a similar rhythm when this one opened: if one of them started on
+    /// the same side, this event is its spread, not a new seizure.
+    std::vector<int> parents;
+    detail::EventHistory history;
+  };
+
+  double sfreq;
+  DetectorParams p;
+  std::vector<DetectedChannel> channels;
+  std::vector<ReadWarning> warnings;
+  std::vector<std::size_t> analysed;  // detector channel index of each analysed channel
+  std::size_t n = 0;                  // analysed channels
+  int threads = 1;
+
+  // Conditioning: one high-pass and one notch filter per group of kFilterGroup analysed channels
+  // (the filter interleaves the recursions of a group; threads split the groups, and the grouping
+  // does not depend on the thread count, so neither do the results).
+  std::vector<SosFilter> highpass, notch;
+  double line_hz = 0.0;
+  std::vector<double> block;  // (n, kMaxBlock) conditioned samples
+
+  // Features.
+  std::unique_ptr<BandPowerEngine> engine;
+  BandPowerResult powers;
+  std::size_t n_fine = 0;        // 1 Hz bands [0.5 + b, 1.5 + b)
+  bool has_high_band = false;    // band index n_fine: kHighFrequencyLow .. min(70, Nyquist)
+  std::size_t n_bands = 0;
+  std::size_t span_first = 1, span_last = 0;  // valid 2-band spans k: bands k, k + 1
+
+  // Warm-up: stored band powers, then per-channel statistics for the bad-channel rules.
+  std::size_t warmup_windows = 1;
+  bool warmed_up = false;
+  std::vector<double> warmup_powers;          // (w, n, n_bands)
+  std::vector<std::int64_t> warmup_starts;
+  std::vector<double> sum_squares, line_power_sum;
+  std::vector<std::int64_t> counted_samples, line_blocks;
+  std::vector<char> non_finite;
+  std::size_t line_block = 0;                  // samples per Goertzel block (1 s)
+  std::vector<double> goertzel_s1, goertzel_s2;
+  std::vector<std::size_t> goertzel_count;
+  std::int64_t warmup_sample_limit = 0;
+
+  // Running state per analysed channel.
+  std::vector<double> baseline;  // (n, n_bands)
+  std::vector<char> good, on;
+  std::vector<int> owner, last_owner;
+  std::vector<std::int64_t> last_on_window, run_start, run_length;
+  std::vector<int> reference_band;            // slowly drifting rhythm of a channel that is on
+  std::vector<std::int64_t> rhythm_changes;   // consecutive windows away from it
+  std::int64_t rhythm_change_windows = 3;
+  std::int64_t recruit_windows = 1, sustained_windows = 1;
+  std::vector<int> peak_band;
+  std::vector<float> gain_db, excess;  // current window
+  std::vector<float> concentration_ok;
+
+  // Lookback ring of (gain, excess, window start) for the last `lookback` windows.
+  std::size_t lookback = 0;
+  std::vector<float> ring_gain, ring_excess;
+  std::vector<std::int64_t> ring_start;
+  std::int64_t window_index = 0;  // windows scored so far
+
+  std::vector<Event> open_events;
+  std::vector<std::pair<int, Hemisphere>> closed_sides;  // onset side of recent seizures
+  int next_event_id = 0;
+  std::vector<StreamSeizure> finished;
+  detail::ChannelGeometry geometry;
+  std::vector<char> near;  // (n, n): the same channel or a neighbour
+  std::size_t n_good = 0;
+
+  std::int64_t pushed = 0;
+  std::size_t window_samples = 0, step_samples = 0;
+
+  Impl(double rate, std::vector<std::string> labels, DetectorParams params,
+       std::vector<bool> bad)
+      : sfreq(rate), p(std::move(params)) {
+    check_params(p, sfreq);
+    threads = p.n_threads > 0 ? p.n_threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const auto parsed = parse_labels(labels);
+    channels.resize(labels.size());
+    std::vector<LabelInfo> analysed_labels;
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      channels[c].label = labels[c];
+      channels[c].meaning = parsed[c];
+      if (c < bad.size() && bad[c]) {
+        channels[c].bad = true;
+        channels[c].bad_reason = "excluded by caller";
+        continue;
+      }
+      if (parsed[c].kind != ChannelKind::eeg) continue;
+      analysed.push_back(c);
+      analysed_labels.push_back(parsed[c]);
+    }
+    n = analysed.size();
+    geometry = detail::make_geometry(analysed_labels);
+    near.assign(n * n, 0);
+    for (std::size_t a = 0; a < n; ++a) {
+      near[a * n + a] = 1;
+      for (const auto b : geometry.neighbours[a]) {
+        near[a * n + b] = 1;
+      }
+    }
+    if (n == 0) {
+      warnings.push_back({"no_eeg_channels", "no EEG channel to analyse; nothing is detected", -1});
+    }
+    const double nyquist = sfreq / 2.0;
+
+    line_hz = p.line_frequency_hz > 0 ? p.line_frequency_hz
+                                      : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
+    if (line_hz >= nyquist) line_hz = 0.0;  // nothing to notch below Nyquist
+    for (std::size_t first = 0; first < n; first += kFilterGroup) {
+      const std::size_t size = std::min(kFilterGroup, n - first);
+      if (p.highpass_hz > 0 && p.highpass_hz < nyquist) {
+        highpass.emplace_back(butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq), size);
+      }
+      if (line_hz > 0) notch.emplace_back(notch_filter(line_hz, p.notch_quality, sfreq), size);
+    }
+
+    // Bands: 1 Hz bands up to the rhythm search limit, then the high-frequency (muscle) band.
+    const double fine_top = std::min(p.rhythm_high_hz, nyquist);
+    while (1.5 + static_cast<double>(n_fine) <= fine_top + 1e-9) ++n_fine;
+    BandPowerOptions options;
+    options.window_s = p.window_s;
+    options.step_s = p.step_s;
+    options.n_threads = threads;
+    options.bands.clear();  // replaces the default delta..gamma bands
+    for (std::size_t b = 0; b < n_fine; ++b) {
+      const double low = 0.5 + static_cast<double>(b);
+      options.bands.push_back({"f" + std::to_string(b), low, low + 1.0});
+    }
+    if (nyquist > kHighFrequencyLow + 5.0) {
+      has_high_band = true;
+      options.bands.push_back(
+          {"high", kHighFrequencyLow, std::min(kHighFrequencyHigh, nyquist)});
+    }
+    n_bands = options.bands.size();
+    span_first = static_cast<std::size_t>(std::max(0.0, std::ceil(p.rhythm_low_hz - 0.5 - 1e-9)));
+    span_last = n_fine >= 2 ? n_fine - 2 : 0;
+    if (n > 0 && (n_fine < 3 || span_first > span_last)) {
+      warnings.push_back({"sample_rate_too_low",
+                          "the sample rate leaves no frequency range for the ictal rhythm; "
+                          "nothing is detected",
+                          -1});
+      n = 0;
+      analysed.clear();
+    }
+    if (n > 0) {
+      engine = std::make_unique<BandPowerEngine>(sfreq, n, options);
+      window_samples = engine->window_samples();
+      step_samples = engine->step_samples();
+      block.assign(n * kMaxBlock, 0.0);
+    }
+    warmup_windows = std::max<std::size_t>(1, windows_for(p.baseline_warmup_s, p.step_s));
+    lookback = windows_for(p.lookback_s, p.step_s) + 1;
+    warmup_sample_limit = static_cast<std::int64_t>(std::llround(p.baseline_warmup_s * sfreq)) +
+                          static_cast<std::int64_t>(window_samples);
+    line_block = static_cast<std::size_t>(std::max(1L, std::lround(sfreq)));
+    sum_squares.assign(n, 0.0);
+    line_power_sum.assign(n, 0.0);
+    counted_samples.assign(n, 0);
+    line_blocks.assign(n, 0);
+    non_finite.assign(n, 0);
+    goertzel_s1.assign(n, 0.0);
+    goertzel_s2.assign(n, 0.0);
+    goertzel_count.assign(n, 0);
+    baseline.assign(n * n_bands, kTinyPower);
+    good.assign(n, 1);
+    on.assign(n, 0);
+    owner.assign(n, -1);
+    last_owner.assign(n, -1);
+    last_on_window.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
+    run_start.assign(n, 0);
+    run_length.assign(n, 0);
+    reference_band.assign(n, 0);
+    rhythm_changes.assign(n, 0);
+    recruit_windows = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
+    sustained_windows = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(windows_for(p.min_sustained_s, p.step_s)));
+    peak_band.assign(n, 0);
+    gain_db.assign(n, 0.0f);
+    excess.assign(n, 0.0f);
+    ring_gain.assign(lookback * n, 0.0f);
+    ring_excess.assign(lookback * n, 0.0f);
+    ring_start.assign(lookback, 0);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Samples
+  // ---------------------------------------------------------------------------------------------
+
+  template <typename T>
+  void push(const T* data, std::size_t n_samples, std::size_t row_stride) {
+    if (n_samples == 0) return;
+    if (row_stride < n_samples) throw std::invalid_argument("row_stride < n_samples");
+    if (n == 0) {
+      pushed += static_cast<std::int64_t>(n_samples);
+      return;
+    }
+    for (std::size_t done = 0; done < n_samples;) {
+      const std::size_t count = std::min(kMaxBlock, n_samples - done);
+      condition(data, row_stride, done, count);
+      powers.clear();
+      engine->push(block.data(), count, kMaxBlock, powers);
+      pushed += static_cast<std::int64_t>(count);
+      for (std::size_t w = 0; w < powers.n_windows; ++w) {
+        on_window(&powers.power[w * n * n_bands], powers.window_start[w]);
+      }
+      done += count;
+    }
+  }
+
+  template <typename T>
+  void condition(const T* data, std::size_t row_stride, std::size_t offset, std::size_t count) {
+    const bool in_warmup = pushed < warmup_sample_limit;
+    const double omega = 2.0 * std::numbers::pi * (line_hz > 0 ? line_hz : 50.0) / sfreq;
+    const double coefficient = 2.0 * std::cos(omega);
+    const std::size_t groups = (n + kFilterGroup - 1) / kFilterGroup;
+    for_each_channel(groups, threads, [&](std::size_t g) {
+      const std::size_t first = g * kFilterGroup;
+      const std::size_t last = std::min(n, first + kFilterGroup);
+      double* rows = block.data() + first * kMaxBlock;
+      for (std::size_t c = first; c < last; ++c) {
+        const T* in = data + analysed[c] * row_stride + offset;
+        double* out = block.data() + c * kMaxBlock;
+        bool bad_value = false;
+        for (std::size_t i = 0; i < count; ++i) {
+          const double x = static_cast<double>(in[i]);
+          if (std::isfinite(x)) {
+            out[i] = x;
+          } else {
+            out[i] = 0.0;  // keeps the filter state finite; the channel is flagged
+            bad_value = true;
+          }
+        }
+        if (bad_value) non_finite[c] = 1;
+      }
+      if (!highpass.empty()) highpass[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
+      if (in_warmup) {
+        // Statistics for the bad-channel rules: RMS after the high-pass, and the amplitude at the
+        // mains frequency before the notch (Goertzel over 1 s blocks).
+        for (std::size_t c = first; c < last; ++c) {
+          const double* out = block.data() + c * kMaxBlock;
+          double squares = 0.0;
+          double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
+          std::size_t filled = goertzel_count[c];
+          for (std::size_t i = 0; i < count; ++i) {
+            squares += out[i] * out[i];
+            const double s0 = out[i] + coefficient * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            if (++filled == line_block) {
+              line_power_sum[c] += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+              ++line_blocks[c];
+              s1 = s2 = 0.0;
+              filled = 0;
+            }
+          }
+          goertzel_s1[c] = s1;
+          goertzel_s2[c] = s2;
+          goertzel_count[c] = filled;
+          sum_squares[c] += squares;
+          counted_samples[c] += static_cast<std::int64_t>(count);
+        }
+      }
+      if (!notch.empty()) notch[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Windows
+  // ---------------------------------------------------------------------------------------------
+
+  void on_window(const double* power, std::int64_t start) {
+    if (!warmed_up) {
+      warmup_powers.insert(warmup_powers.end(), power, power + n * n_bands);
+      warmup_starts.push_back(start);
+      if (warmup_starts.size() >= warmup_windows) end_warmup();
+      return;
+    }
+    score_window(power, start);
+  }
+
+  void end_warmup() {
+    warmed_up = true;
+    const std::size_t w_count = warmup_starts.size();
+    if (w_count == 0) return;
+    // Baseline: per channel and band, the median over the warm-up windows.
+    std::vector<double> values(w_count);
+    for (std::size_t c = 0; c < n; ++c) {
+      for (std::size_t b = 0; b < n_bands; ++b) {
+        for (std::size_t w = 0; w < w_count; ++w) {
+          values[w] = warmup_powers[(w * n + c) * n_bands + b];
+        }
+        auto middle = values.begin() + static_cast<std::ptrdiff_t>(w_count / 2);
+        std::nth_element(values.begin(), middle, values.end());
+        baseline[c * n_bands + b] = std::max(kTinyPower, *middle);
+      }
+    }
+    judge_bad_channels();
+    for (std::size_t w = 0; w < w_count; ++w) {
+      score_window(&warmup_powers[w * n * n_bands], warmup_starts[w]);
+    }
+    warmup_powers.clear();
+    warmup_powers.shrink_to_fit();
+    warmup_starts.clear();
+    warmup_starts.shrink_to_fit();
+  }
+
+  void judge_bad_channels() {
+    std::vector<double> line_amplitude(n, 0.0);
+    for (std::size_t c = 0; c < n; ++c) {
+      if (line_blocks[c] > 0) {
+        const double mean_power = line_power_sum[c] / static_cast<double>(line_blocks[c]);
+        line_amplitude[c] = 2.0 * std::sqrt(std::max(0.0, mean_power)) /
+                            static_cast<double>(line_block);
+      }
+    }
+    std::vector<double> sorted = line_amplitude;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n / 2),
+                     sorted.end());
+    const double median_line = n > 0 ? sorted[n / 2] : 0.0;
+    for (std::size_t c = 0; c < n; ++c) {
+      const double rms =
+          counted_samples[c] > 0
+              ? std::sqrt(sum_squares[c] / static_cast<double>(counted_samples[c]))
+              : 0.0;
+      std::string reason;
+      if (non_finite[c]) {
+        reason = "not calibrated (non-finite samples)";
+      } else if (counted_samples[c] > 0 && rms < p.flat_rms_uv) {
+        reason = "flat";
+      } else if (line_hz > 0 && line_blocks[c] > 0 &&
+                 line_amplitude[c] > std::max(p.line_noise_min_uv,
+                                              p.line_noise_factor * median_line)) {
+        reason = "line noise";
+      }
+      if (!reason.empty()) {
+        good[c] = 0;
+        auto& channel = channels[analysed[c]];
+        channel.bad = true;
+        channel.bad_reason = reason;
+        warnings.push_back({"bad_channel",
+                            "channel '" + channel.label + "' left out: " + reason,
+                            static_cast<int>(analysed[c])});
+      }
+    }
+    n_good = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
+  }
+
+  void score_window(const double* power, std::int64_t start) {
+    const double step_up = 1.0 + p.baseline_step;
+    const double on_ratio = std::pow(10.0, p.on_threshold_db / 10.0);
+    const double off_ratio = std::pow(10.0, p.off_threshold_db / 10.0);
+    for (std::size_t c = 0; c < n; ++c) {
+      gain_db[c] = 0.0f;
+      excess[c] = 0.0f;
+      if (!good[c]) continue;
+      const double* pw = power + c * n_bands;
+      double* base = &baseline[c * n_bands];
+      double total_excess = 0.0;
+      for (std::size_t b = 0; b < n_fine; ++b) total_excess += std::max(0.0, pw[b] - base[b]);
+      double best_ratio = 0.0;
+      std::size_t best = span_first;
+      for (std::size_t k = span_first; k <= span_last; ++k) {
+        const double ratio = (pw[k] + pw[k + 1]) / (base[k] + base[k + 1]);
+        if (ratio > best_ratio) {
+          best_ratio = ratio;
+          best = k;
+        }
+      }
+      const double span_excess =
+          std::max(0.0, pw[best] + pw[best + 1] - base[best] - base[best + 1]);
+      const double high_excess =
+          has_high_band ? std::max(0.0, pw[n_fine] - base[n_fine]) : 0.0;
+      const bool rhythmic = total_excess > 0 &&
+                            span_excess >= p.min_concentration * total_excess &&
+                            high_excess <= p.max_high_frequency_ratio * span_excess;
+      double ratio = rhythmic ? best_ratio : 1.0;
+      peak_band[c] = static_cast<int>(best);
+      gain_db[c] = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
+      // Signed excess over the rhythm range (movement lives below it): fluctuations cancel,
+      // so sums over windows and channels measure the rhythm that was added.
+      double signed_excess = 0.0;
+      for (std::size_t b = span_first; b < n_fine; ++b) signed_excess += pw[b] - base[b];
+      excess[c] = static_cast<float>(signed_excess);
+      // Hysteresis.
+      if (on[c]) {
+        if (ratio < off_ratio) on[c] = 0;
+      } else if (ratio >= on_ratio) {
+        on[c] = 1;
+      }
+      // Baseline: a median tracker in the log domain, fed by every window of the channel
+      // except its ictal ones (excluding more, e.g. every window above the off threshold, would
+      // drop the upper tail of ordinary fluctuations and drag the baseline down).
+      if (!on[c]) {
+        for (std::size_t b = 0; b < n_bands; ++b) {
+          base[b] = pw[b] > base[b] ? base[b] * step_up : std::max(kTinyPower, base[b] / step_up);
+        }
+      }
+    }
+    const std::size_t slot = static_cast<std::size_t>(window_index) % lookback;
+    std::copy(gain_db.begin(), gain_db.end(), ring_gain.begin() + slot * n);
+    std::copy(excess.begin(), excess.end(), ring_excess.begin() + slot * n);
+    ring_start[slot] = start;
+    track_events(start);
+    ++window_index;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events per spatial cluster
+  // ---------------------------------------------------------------------------------------------
+
+  Event* find_event(int id) {
+    for (auto& event : open_events) {
+      if (event.id == id) return &event;
+    }
+    return nullptr;
+  }
+
+  bool same_rhythm(std::size_t a, std::size_t b) const {
+    return std::abs(peak_band[a] - peak_band[b]) <= p.max_frequency_difference_hz + 1e-9;
+  }
+
+  void track_events(std::int64_t start) {
+    const std::int64_t t = window_index;
+    const auto gap = static_cast<std::int64_t>(windows_for(p.close_gap_s, p.step_s));
+    // 1. Channels keep their event while on; a channel back on soon rejoins its last event.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!on[c]) {
+        if (owner[c] >= 0) last_owner[c] = owner[c];
+        owner[c] = -1;
+        continue;
+      }
+      if (owner[c] >= 0 && find_event(owner[c]) == nullptr) owner[c] = -1;
+      if (owner[c] < 0 && last_owner[c] >= 0 && t - last_on_window[c] <= gap &&
+          find_event(last_owner[c]) != nullptr) {
+        owner[c] = last_owner[c];
+      }
+    }
+    // A channel of a running event whose rhythm jumps to another frequency and stays there
+    // carries a new seizure (overlapping seizures): it leaves its event and is placed again.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!on[c]) {
+        rhythm_changes[c] = 0;
+        reference_band[c] = peak_band[c];
+        continue;
+      }
+      if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
+        reference_band[c] = peak_band[c];
+        rhythm_changes[c] = 0;
+      } else if (++rhythm_changes[c] >= rhythm_change_windows && owner[c] >= 0) {
+        owner[c] = -1;
+        last_owner[c] = -1;
+        run_start[c] = t - rhythm_changes[c] + 1;
+        last_on_window[c] = t - 1;  // the run continues from its new start
+        reference_band[c] = peak_band[c];
+        rhythm_changes[c] = 0;
+      }
+    }
+    // 2. Unowned channels that are on: groups of adjacent channels with the same rhythm join the
+    // event of an adjacent owned channel with the same rhythm, or open a new event.
+    std::vector<char> seen(n, 0);
+    std::vector<std::size_t> group;
+    for (std::size_t c0 = 0; c0 < n; ++c0) {
+      if (!on[c0] || owner[c0] >= 0 || seen[c0]) continue;
+      group.assign(1, c0);
+      seen[c0] = 1;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        for (const auto m : geometry.neighbours[group[i]]) {
+          if (on[m] && owner[m] < 0 && !seen[m] && same_rhythm(group[i], m)) {
+            seen[m] = 1;
+            group.push_back(m);
+          }
+        }
+      }
+      int best_id = -1, best_votes = 0;
+      for (auto& event : open_events) {
+        int votes = 0;
+        for (const auto c : group) {
+          for (std::size_t m = 0; m < n; ++m) {
+            if (near[c * n + m] && on[m] && owner[m] == event.id && same_rhythm(c, m)) ++votes;
+          }
+        }
+        if (votes > best_votes) {
+          best_votes = votes;
+          best_id = event.id;
+        }
+      }
+      if (best_id < 0) best_id = open_event(group);
+      for (const auto c : group) owner[c] = best_id;
+    }
+    // 3. Record the window in every open event; close the quiet ones.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (on[c]) {
+        if (last_on_window[c] != t - 1) run_start[c] = t;
+        last_on_window[c] = t;
+        run_length[c] = t - run_start[c] + 1;
+      } else {
+        run_length[c] = 0;
+      }
+    }
+    for (auto& event : open_events) {
+      bool any = false;
+      for (std::size_t c = 0; c < n; ++c) {
+        if (owner[c] != event.id) continue;
+        any = true;
+        // A channel is recruited once it has stayed on for recruit_windows (isolated windows
+        // are fluctuations, blinks or pops); its run start is then its entry into the event. A
+        // channel recruited after the history cap is left out of the onset order.
+        if (event.history.first_on[c] < 0 && run_length[c] >= recruit_windows &&
+            event.history.n_windows() < lookback + kMaxEventHistory) {
+          event.history.first_on[c] =
+              static_cast<int>(std::max<std::int64_t>(0, run_start[c] - event.first_window));
+          if (event.first_recruit < 0 || run_start[c] < event.first_recruit) {
+            event.first_recruit = run_start[c];
+          }
+        }
+        event.peak_gain_db = std::max(event.peak_gain_db, static_cast<double>(gain_db[c]));
+      }
+      if (any) {
+        event.last_on = t;
+        for (std::size_t c = 0; c < n; ++c) {
+          if (owner[c] == event.id) event.longest_run = std::max(event.longest_run, run_length[c]);
+        }
+        float strongest = -1.0f;
+        for (std::size_t c = 0; c < n; ++c) {
+          if (owner[c] == event.id && gain_db[c] > strongest) {
+            strongest = gain_db[c];
+            event.rhythm_band = peak_band[c];
+          }
+        }
+      }
+      append_history(event, start);
+    }
+    for (std::size_t i = 0; i < open_events.size();) {
+      if (t - open_events[i].last_on >= gap) {
+        close_event(open_events[i]);
+        open_events.erase(open_events.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  int open_event(const std::vector<std::size_t>& group) {
+    Event event;
+    event.id = next_event_id++;
+    event.opened = window_index;
+    event.last_on = window_index;
+    event.global_onset =
+        static_cast<double>(group.size()) > p.max_onset_fraction * static_cast<double>(n_good);
+    float strongest = -1.0f;
+    for (const auto c : group) {
+      if (gain_db[c] > strongest) {
+        strongest = gain_db[c];
+        event.rhythm_band = peak_band[c];
+      }
+    }
+    for (const auto& other : open_events) {
+      if (std::abs(other.rhythm_band - event.rhythm_band) <= 2) event.parents.push_back(other.id);
+    }
+    event.history.n_channels = n;
+    event.history.first_on.assign(n, -1);
+    // History starts with the lookback ring (oldest first), excluding the current window, which
+    // append_history adds.
+    const std::int64_t available = std::min<std::int64_t>(window_index,
+                                                           static_cast<std::int64_t>(lookback) - 1);
+    event.first_window = window_index - available;
+    for (std::int64_t w = event.first_window; w < window_index; ++w) {
+      const std::size_t slot = static_cast<std::size_t>(w) % lookback;
+      event.history.window_start.push_back(ring_start[slot]);
+      event.history.gain_db.insert(event.history.gain_db.end(), ring_gain.begin() + slot * n,
+                                   ring_gain.begin() + (slot + 1) * n);
+      event.history.excess.insert(event.history.excess.end(), ring_excess.begin() + slot * n,
+                                  ring_excess.begin() + (slot + 1) * n);
+    }
+    open_events.push_back(std::move(event));
+    return open_events.back().id;
+  }
+
+  void append_history(Event& event, std::int64_t start) {
+    if (event.history.n_windows() >= lookback + kMaxEventHistory) return;
+    event.history.window_start.push_back(start);
+    event.history.gain_db.insert(event.history.gain_db.end(), gain_db.begin(), gain_db.end());
+    event.history.excess.insert(event.history.excess.end(), excess.begin(), excess.end());
+  }
+
+  void close_event(Event& event) {
+    if (event.global_onset || event.first_recruit < 0 ||
+        event.longest_run < sustained_windows) {
+      return;
+    }
+    const double duration_s =
+        static_cast<double>(event.last_on - event.first_recruit + 1) * p.step_s;
+    if (duration_s < p.min_duration_s) return;
+    std::vector<bool> good_flags(good.begin(), good.end());
+    auto located = detail::localise(event.history, geometry, good_flags, p, event.peak_gain_db);
+    if (located.seizure.channel_onsets.empty()) return;
+    const Hemisphere hemisphere = located.seizure.hemisphere;
+    const bool lateral = hemisphere == Hemisphere::left || hemisphere == Hemisphere::right;
+    for (const int parent : event.parents) {
+      Hemisphere parent_side = Hemisphere::unknown;
+      bool known = false;
+      for (const auto& [id, side] : closed_sides) {
+        if (id == parent) {
+          parent_side = side;
+          known = true;
+        }
+      }
+      if (!known) {
+        if (Event* running = find_event(parent); running && running != &event) {
+          parent_side =
+              detail::localise(running->history, geometry, good_flags, p, running->peak_gain_db)
+                  .seizure.hemisphere;
+          known = true;
+        }
+      }
+      if (known && lateral && parent_side == hemisphere) return;  // spread of the parent
+    }
+    closed_sides.emplace_back(event.id, hemisphere);
+    if (closed_sides.size() > 64) closed_sides.erase(closed_sides.begin());
+    StreamSeizure out;
+    out.seizure = std::move(located.seizure);
+    // Onset: centre of the earliest channel's change-point window; offset: end of the hop
+    // after the centre of the last window with a channel on.
+    const auto half = static_cast<std::int64_t>(window_samples / 2);
+    out.onset_sample = event.history.window_start[located.onset_window] + half;
+    const std::int64_t last_index = event.last_on - event.first_window;
+    std::int64_t last_start;
+    if (last_index >= 0 && static_cast<std::size_t>(last_index) < event.history.n_windows()) {
+      last_start = event.history.window_start[static_cast<std::size_t>(last_index)];
+    } else {
+      last_start = event.history.window_start.back() +
+                   (last_index - static_cast<std::int64_t>(event.history.n_windows()) + 1) *
+                       static_cast<std::int64_t>(step_samples);
+    }
+    out.offset_sample = std::max(out.onset_sample + 1,
+                                 last_start + half + static_cast<std::int64_t>(step_samples / 2));
+    for (std::size_t i = 0; i < out.seizure.channel_onsets.size(); ++i) {
+      auto& onset = out.seizure.channel_onsets[i];
+      const auto c = static_cast<std::size_t>(onset.channel);
+      onset.channel = static_cast<int>(analysed[c]);
+      onset.onset = to_ticks(event.history.window_start[located.channel_onset_windows[i]] + half);
+    }
+    out.seizure.onset = to_ticks(out.onset_sample);
+    out.seizure.offset = to_ticks(out.offset_sample);
+    finished.push_back(std::move(out));
+  }
+
+  Ticks to_ticks(std::int64_t sample) const {
+    return static_cast<Ticks>(
+        std::llround(static_cast<double>(sample) * static_cast<double>(kTicksPerSecond) / sfreq));
+  }
+
+  void finish() {
+    if (n == 0) return;
+    if (!warmed_up) {
+      if (warmup_starts.empty()) {
+        warnings.push_back({"too_short", "recording shorter than one analysis window", -1});
+      } else {
+        warnings.push_back({"short_baseline",
+                            "recording shorter than the baseline warm-up (" +
+                                std::to_string(p.baseline_warmup_s) + " s)",
+                            -1});
+      }
+      end_warmup();
+    }
+    for (auto& event : open_events) close_event(event);
+    open_events.clear();
+  }
+
+  std::vector<StreamSeizure> take() {
+    std::vector<StreamSeizure> out;
+    out.swap(finished);
+    std::stable_sort(out.begin(), out.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
+      return a.onset_sample < b.onset_sample;
+    });
+    return out;
+  }
+
+  std::size_t bytes() const {
+    std::size_t total = block.size() * sizeof(double) + baseline.size() * sizeof(double) +
+                        (ring_gain.size() + ring_excess.size()) * sizeof(float) +
+                        warmup_powers.capacity() * sizeof(double) +
+                        powers.power.capacity() * sizeof(double);
+    for (const auto& event : open_events) {
+      total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
+                   sizeof(float) +
+               event.history.window_start.capacity() * sizeof(std::int64_t);
+    }
+    if (engine) total += engine->buffer_bytes();
+    return total;
+  }
+};
+
+SeizureDetector::SeizureDetector(double sfreq, std::vector<std::string> labels,
+                                 DetectorParams params, std::vector<bool> bad)
+    : impl_(std::make_unique<Impl>(sfreq, std::move(labels), std::move(params), std::move(bad))) {}
+SeizureDetector::~SeizureDetector() = default;
+SeizureDetector::SeizureDetector(SeizureDetector&&) noexcept = default;
+SeizureDetector& SeizureDetector::operator=(SeizureDetector&&) noexcept = default;
+
+void SeizureDetector::push(const double* data, std::size_t n_samples, std::size_t row_stride) {
+  impl_->push(data, n_samples, row_stride);
+}
+void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride) {
+  impl_->push(data, n_samples, row_stride);
+}
+void SeizureDetector::finish() { impl_->finish(); }
+std::vector<StreamSeizure> SeizureDetector::take_seizures() { return impl_->take(); }
+const std::vector<DetectedChannel>& SeizureDetector::channels() const noexcept {
+  return impl_->channels;
+}
+const std::vector<ReadWarning>& SeizureDetector::warnings() const noexcept {
+  return impl_->warnings;
+}
+double SeizureDetector::sfreq() const noexcept { return impl_->sfreq; }
+std::int64_t SeizureDetector::samples_pushed() const noexcept { return impl_->pushed; }
+std::int64_t SeizureDetector::windows_processed() const noexcept { return impl_->window_index; }
+std::size_t SeizureDetector::buffer_bytes() const noexcept { return impl_->bytes(); }
+
+}  // namespace ictaltrack
