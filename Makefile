@@ -42,8 +42,14 @@ test-python: python
 
 test: test-cpp test-python
 
+# The demo file's header, its seizures with the migration summary, and the plots: a timeline
+# and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).
 demo: python
 	$(VENV)/bin/ictaltrack info $(DEMO_FILE)
+	@mkdir -p build/demo
+	$(VENV)/bin/ictaltrack detect $(DEMO_FILE) --json build/demo/detections.json \
+		--csv build/demo/detections.csv --plots build/demo
+	@echo "plots: $$(ls build/demo/*.png | tr '\n' ' ')"
 
 # Regenerates the committed recordings in sample_edf/ (scripts/make_samples.sh, deterministic).
 samples: python

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/eval_suite.py [--only NAME ...] [--markdown docs/evaluation.md]
 
-The suite and the placeholder detector live in ictaltrack.evaluation. Recordings are cached in
+The suite and the detector wrapper live in ictaltrack.evaluation. Recordings are cached in
 $ICTALTRACK_EVAL_DIR (default ~/.cache/ictaltrack/eval), never in the repository.
 """
 
@@ -35,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"cache: {evaluation.cache_dir()}", file=sys.stderr)
     results = evaluation.run_suite(
-        evaluation.placeholder_detector, recordings=recordings,
+        evaluation.ictaltrack_detector, recordings=recordings,
         progress=lambda line: print(line, file=sys.stderr, flush=True))
     seconds = time.perf_counter() - started
-    label = evaluation.PLACEHOLDER_LABEL
+    label = evaluation.DETECTOR_LABEL
     print(evaluation.format_table(results, detector_label=label))
     print(f"\n{len(results)} recordings, {seconds:.0f} s", file=sys.stderr)
     if args.markdown:

@@ -40,6 +40,8 @@ __all__ = [
     "ProgressBar",
     "detect",
     "detector_defaults",
+    "save_figure",
+    "summary_text",
     "write_atomically",
 ]
 
@@ -60,6 +62,18 @@ SEIZURE_COLUMNS = [
 ]
 TRANSITION_COLUMNS = ["from", "to", "shift", "interval_s", "overlap", "distance_deg"]
 CHANNEL_COLUMNS = ["label", "name", "kind", "hemisphere", "region", "status", "bad_reason"]
+#: Fixed colour per onset region, the same in every plot (front to back, warm to cool).
+REGION_COLOURS = {
+    "frontopolar": "#d62728",
+    "frontal": "#ff7f0e",
+    "frontotemporal": "#bcbd22",
+    "central": "#2ca02c",
+    "temporal": "#17becf",
+    "parietal": "#1f77b4",
+    "occipital": "#9467bd",
+    "auricular": "#8c564b",
+    "unknown": "#9a9a9a",
+}
 CSV_COLUMNS = [
     "seizure",
     "onset_s",
@@ -93,6 +107,24 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def save_figure(figure: Any, path: str | os.PathLike[str], *, dpi: int = 100) -> None:
+    """Save a matplotlib figure atomically (temporary file beside ``path``, then rename); the
+    format follows the suffix of ``path``."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
+                                         dir=target.parent if str(target.parent) else ".")
+    os.close(handle)
+    try:
+        figure.savefig(temporary, dpi=dpi)
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -304,11 +336,15 @@ class DetectionResult:
             row = {key: s[key] for key in SEIZURE_COLUMNS if key in s}
             row["duration_s"] = s["offset_s"] - s["onset_s"]
             rows.append(row)
-        return pd.DataFrame(rows, columns=SEIZURE_COLUMNS)
+        table = pd.DataFrame(rows, columns=SEIZURE_COLUMNS)
+        numeric = ["onset_s", "offset_s", "duration_s", "lateralization_index", "confidence"]
+        return table.astype({column: float for column in numeric})
 
     @property
     def transitions(self) -> pd.DataFrame:
-        return pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
+        table = pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
+        return table.astype({"from": int, "to": int, "interval_s": float, "overlap": bool,
+                             "distance_deg": float})
 
     @property
     def channels(self) -> pd.DataFrame:
@@ -462,6 +498,7 @@ class DetectionResult:
             Unit of the time axis ("auto": s below 10 min, min below 10 h, else h).
         """
         import matplotlib.pyplot as plt
+        from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         if ax is None:
@@ -476,10 +513,8 @@ class DetectionResult:
         rows = [h for h in ("left", "midline", "bilateral", "right", "unknown")
                 if h in ("left", "right") or any(s["hemisphere"] == h for s in self._seizures)]
         row_of = {h: i for i, h in enumerate(rows)}
-        regions = list(dict.fromkeys(s["region"] for s in self._seizures))
-        colours = plt.get_cmap("tab10")
-        colour_of = {r: colours(i % 10) for i, r in enumerate(regions)}
-        colour_of["unknown"] = (0.6, 0.6, 0.6, 1.0)
+        regions = [r for r in REGION_COLOURS if any(s["region"] == r for s in self._seizures)]
+        regions += sorted({s["region"] for s in self._seizures} - set(REGION_COLOURS))
 
         lane_ends: dict[str, list[float]] = {h: [] for h in rows}
         centres = []
@@ -490,10 +525,12 @@ class DetectionResult:
                 ends.append(s["offset_s"])
             else:
                 ends[lane] = s["offset_s"]
-            y = row_of[s["hemisphere"]] + (0.22 * lane if lane < 2 else 0.22 * (lane % 2))
-            height = 0.34
+            # Lanes alternate above and below the row line so overlapping bars never hide.
+            y = row_of[s["hemisphere"]] + 0.34 * ((lane + 1) // 2) * (1 if lane % 2 else -1)
+            height = 0.3
             ax.broken_barh([(s["onset_s"] / scale, (s["offset_s"] - s["onset_s"]) / scale)],
-                           (y - height / 2, height), facecolors=colour_of[s["region"]],
+                           (y - height / 2, height),
+                           facecolors=REGION_COLOURS.get(s["region"], "0.6"),
                            edgecolors="black", linewidth=0.8, alpha=0.85)
             ax.text(s["onset_s"] / scale, y + height / 2 + 0.03, str(k + 1), fontsize=8,
                     ha="left", va="bottom")
@@ -509,7 +546,7 @@ class DetectionResult:
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                           "alpha": 0.8})
         ax.set_yticks(range(len(rows)), [f"{h} onset" for h in rows])
-        ax.set_ylim(-0.6, len(rows) - 0.1)
+        ax.set_ylim(-0.75, len(rows) - 0.1)
         ax.set_xlim(0, span / scale)
         ax.set_xlabel(f"time from recording start ({time_unit})")
         ax.grid(axis="x", alpha=0.3)
@@ -519,11 +556,16 @@ class DetectionResult:
         ax.set_title(f"{Path(self.file).name}: {len(self)} seizures, switch rate {rate_text}, "
                      f"{summary.get('n_overlapping_pairs', 0)} overlapping pairs, "
                      f"migrating: {'yes' if summary.get('migrating') else 'no'}", fontsize=10)
-        handles = [Patch(facecolor=colour_of[r], edgecolor="black", label=r) for r in regions]
-        handles.append(Patch(facecolor="white", edgecolor="red",
-                             label="red arrow: overlap (S/I/C: same region/ipsi/contra)"))
+        handles = [Patch(facecolor=REGION_COLOURS.get(r, "0.6"), edgecolor="black", label=r)
+                   for r in regions]
+        handles.append(Line2D([], [], color="dimgray", marker=">", label="next onset"))
+        handles.append(Line2D([], [], color="red", marker=">",
+                              label="next onset, overlapping"))
+        handles.append(Patch(facecolor="none", edgecolor="none",
+                             label="S/I/C/?: same region,\nipsilateral, contralateral,\nunknown"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-                  title="onset region", title_fontsize=8, frameon=False)
+                  title="onset region", title_fontsize=8, frameon=False,
+                  alignment="left")
         return fig
 
     def plot_onset_map(self, index: int, *, ax: Any = None) -> matplotlib.figure.Figure:
@@ -549,13 +591,15 @@ class DetectionResult:
         ax.add_patch(Polygon([(-0.09, 0.995), (0, 1.12), (0.09, 0.995)], closed=False,
                              fill=False, lw=1.5))
         for side in (-1, 1):
-            ax.add_patch(Ellipse((side * 1.04, 0), 0.09, 0.3, fill=False, lw=1.5))
+            ax.add_patch(Ellipse((side * 1.1, 0), 0.1, 0.32, fill=False, lw=1.5))
 
         labels = [c["label"] for c in self._channels]
         table = _core.parse_labels(labels) if labels else []
         onsets = seizure["channel_onsets"]
         onset_set = set(seizure["onset_channels"])
-        xs, ys, values, names = [], [], [], []
+        xs, ys, values = [], [], []
+        names_at: dict[tuple[float, float], list[str]] = {}
+        bold_at: set[tuple[float, float]] = set()
         for channel, parsed in zip(self._channels, table):
             x, y = parsed["x2d"], parsed["y2d"]
             if channel["kind"] not in ("eeg", "unknown") or not (math.isfinite(x)
@@ -563,29 +607,35 @@ class DetectionResult:
                 continue
             name = channel["name"] or channel["label"]
             onset = onsets.get(name, onsets.get(channel["label"]))
-            is_onset = name in onset_set or channel["label"] in onset_set
+            # Onset channels may be named as channels or, for a bipolar montage, as electrodes.
+            is_onset = bool({name, channel["label"], parsed["anode"], parsed["cathode"]}
+                            & onset_set)
+            key = (round(x, 3), round(y, 3))
+            if name not in names_at.setdefault(key, []):
+                names_at[key].append(name)
             if channel["status"] == "bad":
-                ax.plot(x, y, marker="x", color="black", ms=9, mew=2)
+                ax.plot(x, y, marker="x", color="black", ms=9, mew=2, zorder=4)
             elif onset is None:
                 ax.scatter(x, y, s=160, facecolors="none", edgecolors="0.6", lw=1.2)
             else:
                 xs.append(x)
                 ys.append(y)
                 values.append(onset - seizure["onset_s"])
-            ax.text(x, y - 0.1, name, ha="center", va="top", fontsize=7,
-                    fontweight="bold" if is_onset else "normal")
             if is_onset:
-                ax.scatter(x, y, s=330, facecolors="none", edgecolors="black", lw=2.2)
-            names.append(name)
+                bold_at.add(key)
+                ax.scatter(x, y, s=340, facecolors="none", edgecolors="black", lw=2.2, zorder=4)
+        for (x, y), names in names_at.items():
+            ax.text(x, y - 0.09, " / ".join(names), ha="center", va="top", fontsize=7,
+                    fontweight="bold" if (x, y) in bold_at else "normal")
         if values:
             vmax = max(1.0, max(values))
             points = ax.scatter(xs, ys, c=values, s=160, cmap="plasma_r", vmin=0.0, vmax=vmax,
                                 edgecolors="black", lw=0.6, zorder=3)
-            fig.colorbar(points, ax=ax, shrink=0.8,
-                         label="onset after seizure onset (s)")
+            fig.colorbar(points, ax=ax, shrink=0.8, label="onset after seizure onset (s)")
+        extent = max([1.3] + [abs(v) + 0.15 for key in names_at for v in key])
         ax.set_aspect("equal")
-        ax.set_xlim(-1.25, 1.25)
-        ax.set_ylim(-1.2, 1.25)
+        ax.set_xlim(-extent, extent)
+        ax.set_ylim(-extent, extent)
         ax.axis("off")
         k = index % len(self)
         ax.set_title(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "

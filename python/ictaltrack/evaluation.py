@@ -7,8 +7,7 @@ cache directory outside the repository (``$ICTALTRACK_EVAL_DIR``, default
 a detector callable (path -> detection dict in the detect JSON contract), scored with
 :func:`ictaltrack.scoring.evaluate`, and the scores are printed as one table.
 
-Until the ictaltrack detector exists, :func:`placeholder_detector` stands in: a per-file
-line-length threshold, clearly labelled as such in every table it produces.
+The detector is the library's own (:func:`ictaltrack_detector`, default parameters).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +28,17 @@ from ictaltrack.scoring import Evaluation, evaluate
 __all__ = [
     "Recording",
     "SUITE",
-    "PLACEHOLDER_LABEL",
+    "DETECTOR_LABEL",
     "cache_dir",
     "generate",
-    "placeholder_detector",
-    "electrode_site",
+    "ictaltrack_detector",
     "run_suite",
     "format_table",
     "pooled_scores",
 ]
 
-#: How every table produced with :func:`placeholder_detector` names it.
-PLACEHOLDER_LABEL = "PLACEHOLDER: line-length threshold, not the ictaltrack detector"
+#: How every table produced with :func:`ictaltrack_detector` names it.
+DETECTOR_LABEL = "ictaltrack detector (default parameters, docs/detection.md)"
 
 Detector = Callable[[Path], Mapping[str, Any]]
 
@@ -158,147 +155,29 @@ def generate(recording: Recording, directory: Path | None = None) -> tuple[Path,
 
 
 # ---------------------------------------------------------------------------------------------
-# Placeholder detector
+# The detector
 # ---------------------------------------------------------------------------------------------
 
-_ELECTRODE = re.compile(r"^(FP|AF|FT|FC|TP|CP|PO|F|T|C|P|O|A)(\d+|Z)$")
-_NON_EEG = re.compile(r"ECG|EKG|EMG|EOG|RESP|STATUS|ANNOTATION|PHOTIC|SPO2|PULSE", re.I)
-_REGION_BY_PREFIX = {"FP": "frontal polar", "AF": "frontal", "F": "frontal",
-                     "FT": "frontotemporal", "FC": "frontal", "T": "temporal",
-                     "TP": "temporal", "C": "central", "CP": "parietal", "P": "parietal",
-                     "PO": "parietal", "O": "occipital", "A": "temporal"}
-_REGION_BY_NAME = {"F7": "frontotemporal", "F8": "frontotemporal", "T5": "parietal",
-                   "T6": "parietal", "P7": "parietal", "P8": "parietal"}
 
+def ictaltrack_detector(edf_path: Path, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ictaltrack detector with its documented defaults (docs/detection.md).
 
-def electrode_site(label: str) -> tuple[str, str]:
-    """Hemisphere and region of a channel label, crudely (placeholder detector only).
-
-    The electrodes stage of the library does this properly; this local parser only serves the
-    placeholder. Bipolar labels: both electrodes on one side give that side, a side with the
-    midline gives the side, left with right gives "bilateral"; the region is the first
-    electrode's. Anything unparsable gives ("unknown", "unknown").
-    """
-    text = label.upper().strip()
-    text = re.sub(r"^EEG\s+", "", text)
-    text = re.sub(r"-(REF|LE|AVG|AR)$", "", text)
-    sides, regions = [], []
-    for part in text.split("-"):
-        match = _ELECTRODE.match(part.strip())
-        if not match:
-            return "unknown", "unknown"
-        prefix, number = match.groups()
-        name = prefix + number
-        sides.append("midline" if number == "Z" else ("left" if int(number) % 2 else "right"))
-        regions.append(_REGION_BY_NAME.get(name, _REGION_BY_PREFIX[prefix]))
-    lateral = {s for s in sides if s != "midline"}
-    hemisphere = "midline" if not lateral else (lateral.pop() if len(lateral) == 1
-                                                else "bilateral")
-    return hemisphere, regions[0]
-
-
-def _moving_average(x: np.ndarray, width: int) -> np.ndarray:
-    kernel = np.ones(width) / width
-    return np.convolve(x, kernel, mode="same")
-
-
-def placeholder_detector(
-    edf_path: Path,
-    *,
-    window_s: float = 1.0,
-    smoothing_s: float = 5.0,
-    threshold_mads: float = 5.0,
-    min_duration_s: float = 10.0,
-    merge_gap_s: float = 10.0,
-) -> dict[str, Any]:
-    """PLACEHOLDER detector (not the ictaltrack detector): per-file line-length threshold.
-
-    Line length (sum of absolute sample differences) per EEG channel in ``window_s`` windows,
-    divided by the channel's median (so flat or noisy channels do not dominate); the mean of the
-    three highest channels, smoothed over ``smoothing_s``, is the score. Windows above
-    ``median + threshold_mads * 1.4826 * MAD`` of the file's own score are seizure candidates;
-    gaps under ``merge_gap_s`` are closed and events shorter than ``min_duration_s`` dropped.
-    The onset channel is the one with the highest normalised line length over the first 10 s of
-    the event; its hemisphere and region come from :func:`electrode_site`.
+    Parameters
+    ----------
+    edf_path : Path
+        The recording.
+    params : mapping, optional
+        Detector parameters to change (names of ``ictaltrack._core.detector_defaults()``).
 
     Returns
     -------
     dict
-        A detection dict in the detect JSON contract (``file``, ``duration_s``, ``channels``,
-        ``seizures`` with ``onset_s``, ``offset_s``, ``onset_channels``, ``region``,
-        ``hemisphere``, ``confidence``; empty ``transitions``; ``summary`` naming the detector).
+        The detect dict (``file``, ``duration_s``, ``channels``, ``seizures`` with ``onset_s``,
+        ``offset_s``, ``onset_channels``, ``region``, ``hemisphere``, ...; seconds).
     """
-    import pyedflib
+    from ictaltrack import _core
 
-    reader = pyedflib.EdfReader(str(edf_path))
-    try:
-        labels = reader.getSignalLabels()
-        duration_s = float(reader.getFileDuration())
-        channels, features = [], []
-        for index, label in enumerate(labels):
-            if _NON_EEG.search(label) or label.strip() in ("", "-"):
-                continue
-            fs = reader.getSampleFrequency(index)
-            per_window = int(round(fs * window_s))
-            x = reader.readSignal(index)
-            n_windows = (len(x) - 1) // per_window
-            if n_windows < 1:
-                continue
-            steps = np.abs(np.diff(x[: n_windows * per_window + 1]))
-            line_length = steps.reshape(n_windows, per_window).sum(axis=1)
-            scale = np.median(line_length)
-            if not np.isfinite(scale) or scale <= 1e-9:
-                continue  # flat channel
-            channels.append(label)
-            features.append(line_length / scale)
-    finally:
-        reader.close()
-    detection: dict[str, Any] = {
-        "file": str(edf_path), "duration_s": duration_s, "start_time": None,
-        "channels": channels, "seizures": [], "transitions": [],
-        "summary": {"detector": PLACEHOLDER_LABEL},
-    }
-    if not features:
-        return detection
-    n = min(len(f) for f in features)
-    normalised = np.vstack([f[:n] for f in features])
-    top = np.sort(normalised, axis=0)[-3:].mean(axis=0)
-    score = _moving_average(top, max(1, int(round(smoothing_s / window_s))))
-    centre = np.median(score)
-    spread = 1.4826 * np.median(np.abs(score - centre))
-    threshold = centre + threshold_mads * max(spread, 1e-9)
-    above = score > threshold
-    events: list[list[int]] = []
-    for start, stop in _runs(above):
-        if events and (start - events[-1][1]) * window_s < merge_gap_s:
-            events[-1][1] = stop
-        else:
-            events.append([start, stop])
-    for start, stop in events:
-        if (stop - start) * window_s < min_duration_s:
-            continue
-        onset_block = normalised[:, start: min(stop, start + int(round(10 / window_s)))]
-        onset_channel = channels[int(np.argmax(onset_block.mean(axis=1)))]
-        hemisphere, region = electrode_site(onset_channel)
-        peak = float(score[start:stop].max())
-        detection["seizures"].append({
-            "onset_s": start * window_s,
-            "offset_s": min(duration_s, stop * window_s),
-            "onset_channels": [onset_channel],
-            "region": region,
-            "hemisphere": hemisphere,
-            "lateralization_index": None,
-            "confidence": float(1 - math.exp(-(peak - threshold) / max(threshold, 1e-9))),
-            "channel_onsets": {},
-        })
-    return detection
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the True runs of a boolean vector."""
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+    return _core.detect_file(str(edf_path), dict(params) if params else None, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,7 +195,7 @@ class SuiteResult:
 
 
 def run_suite(
-    detector: Detector = placeholder_detector,
+    detector: Detector = ictaltrack_detector,
     *,
     recordings: Sequence[Recording] = SUITE,
     directory: Path | None = None,

@@ -3,6 +3,8 @@
 // docs/detection.md describes the method and every parameter.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <numbers>
@@ -43,11 +45,14 @@ void check_params(const DetectorParams& p, double sfreq) {
           "min_concentration must be in [0, 1]");
   require(p.max_high_frequency_ratio >= 0, "max_high_frequency_ratio must be >= 0");
   require(p.max_frequency_difference_hz >= 0, "max_frequency_difference_hz must be >= 0");
-  require(p.min_duration_s >= 0 && p.close_gap_s >= 0, "durations must be >= 0");
+  require(p.min_duration_s >= 0 && p.close_gap_s >= 0 && p.recruit_s >= 0 &&
+              p.min_sustained_s >= 0,
+          "durations must be >= 0");
   require(p.max_onset_fraction > 0 && p.max_onset_fraction <= 1,
           "max_onset_fraction must be in (0, 1]");
   require(p.page_hinkley_threshold_db > 0, "page_hinkley_threshold_db must be > 0");
-  require(p.lookback_s >= 0 && p.onset_tolerance_s >= 0 && p.onset_window_s > 0,
+  require(p.lookback_s >= 0 && p.onset_tolerance_s >= 0 && p.onset_window_s > 0 &&
+              p.onset_search_s >= 0,
           "lookback_s, onset_tolerance_s >= 0 and onset_window_s > 0");
   require(p.lateralization_threshold >= 0 && p.lateralization_threshold < 1,
           "lateralization_threshold must be in [0, 1)");
@@ -89,6 +94,9 @@ struct SeizureDetector::Impl {
     std::int64_t first_window = 0; // window index of history entry 0
     bool global_onset = false;
     double peak_gain_db = 0.0;
+    int rhythm_band = 0;  // 1 Hz band of the event's strongest channel, last time one was on
+    std::int64_t longest_run = 0;     // longest run of consecutive windows on, any channel
+    std::int64_t first_recruit = -1;  // window where the earliest recruited channel's run began
     detail::EventHistory history;
   };
 
@@ -130,7 +138,8 @@ struct SeizureDetector::Impl {
   std::vector<double> baseline;  // (n, n_bands)
   std::vector<char> good, on;
   std::vector<int> owner, last_owner;
-  std::vector<std::int64_t> last_on_window;
+  std::vector<std::int64_t> last_on_window, run_start, run_length;
+  std::int64_t recruit_windows = 1, sustained_windows = 1;
   std::vector<int> peak_band;
   std::vector<float> gain_db, excess;  // current window
   std::vector<float> concentration_ok;
@@ -145,6 +154,7 @@ struct SeizureDetector::Impl {
   int next_event_id = 0;
   std::vector<StreamSeizure> finished;
   detail::ChannelGeometry geometry;
+  std::vector<char> near;  // (n, n): same channel, neighbours, or neighbours of a neighbour
   std::size_t n_good = 0;
 
   std::int64_t pushed = 0;
@@ -173,6 +183,14 @@ struct SeizureDetector::Impl {
     }
     n = analysed.size();
     geometry = detail::make_geometry(analysed_labels);
+    near.assign(n * n, 0);
+    for (std::size_t a = 0; a < n; ++a) {
+      near[a * n + a] = 1;
+      for (const auto b : geometry.neighbours[a]) {
+        near[a * n + b] = 1;
+        for (const auto c : geometry.neighbours[b]) near[a * n + c] = 1;
+      }
+    }
     if (n == 0) {
       warnings.push_back({"no_eeg_channels", "no EEG channel to analyse; nothing is detected", -1});
     }
@@ -195,6 +213,7 @@ struct SeizureDetector::Impl {
     options.window_s = p.window_s;
     options.step_s = p.step_s;
     options.n_threads = threads;
+    options.bands.clear();  // replaces the default delta..gamma bands
     for (std::size_t b = 0; b < n_fine; ++b) {
       const double low = 0.5 + static_cast<double>(b);
       options.bands.push_back({"f" + std::to_string(b), low, low + 1.0});
@@ -240,6 +259,12 @@ struct SeizureDetector::Impl {
     owner.assign(n, -1);
     last_owner.assign(n, -1);
     last_on_window.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
+    run_start.assign(n, 0);
+    run_length.assign(n, 0);
+    recruit_windows = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
+    sustained_windows = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(windows_for(p.min_sustained_s, p.step_s)));
     peak_band.assign(n, 0);
     gain_db.assign(n, 0.0f);
     excess.assign(n, 0.0f);
@@ -432,16 +457,30 @@ struct SeizureDetector::Impl {
                             high_excess <= p.max_high_frequency_ratio * span_excess;
       double ratio = rhythmic ? best_ratio : 1.0;
       peak_band[c] = static_cast<int>(best);
+      if (const char* want = std::getenv("ICTALTRACK_DEBUG_CH");
+          want && geometry.labels[c].label == want) {
+        std::fprintf(stderr, "w=%lld span=%zu ratio=%.1f conc=%.2f hf=%.1f tot=%.1f |", static_cast<long long>(window_index), best,
+                     10 * std::log10(best_ratio), total_excess > 0 ? span_excess / total_excess : 0.0,
+                     high_excess, total_excess);
+        for (std::size_t b = 0; b < n_bands; ++b) std::fprintf(stderr, " %.0f/%.0f", pw[b], base[b]);
+        std::fprintf(stderr, "\n");
+      }
       gain_db[c] = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
-      excess[c] = static_cast<float>(total_excess);
+      // Signed excess over the rhythm range (movement lives below it): fluctuations cancel,
+      // so sums over windows and channels measure the rhythm that was added.
+      double signed_excess = 0.0;
+      for (std::size_t b = span_first; b < n_fine; ++b) signed_excess += pw[b] - base[b];
+      excess[c] = static_cast<float>(signed_excess);
       // Hysteresis.
       if (on[c]) {
         if (ratio < off_ratio) on[c] = 0;
       } else if (ratio >= on_ratio) {
         on[c] = 1;
       }
-      // Baseline: a median tracker in the log domain, fed only by non-ictal windows.
-      if (!on[c] && ratio < off_ratio) {
+      // Baseline: a median tracker in the log domain, fed by every window of the channel
+      // except its ictal ones (excluding more, e.g. every window above the off threshold, would
+      // drop the upper tail of ordinary fluctuations and drag the baseline down).
+      if (!on[c]) {
         for (std::size_t b = 0; b < n_bands; ++b) {
           base[b] = pw[b] > base[b] ? base[b] * step_up : std::max(kTinyPower, base[b] / step_up);
         }
@@ -506,8 +545,14 @@ struct SeizureDetector::Impl {
       for (auto& event : open_events) {
         int votes = 0;
         for (const auto c : group) {
-          for (const auto m : geometry.neighbours[c]) {
-            if (on[m] && owner[m] == event.id && same_rhythm(c, m)) ++votes;
+          for (std::size_t m = 0; m < n; ++m) {
+            if (!near[c * n + m] || t - last_on_window[m] > gap) continue;
+            const bool member = owner[m] == event.id || (owner[m] < 0 && last_owner[m] == event.id);
+            if (!member) continue;
+            const bool rhythm = on[m] ? same_rhythm(c, m)
+                                      : std::abs(peak_band[c] - event.rhythm_band) <=
+                                            p.max_frequency_difference_hz + 1e-9;
+            if (rhythm) ++votes;
           }
         }
         if (votes > best_votes) {
@@ -516,25 +561,57 @@ struct SeizureDetector::Impl {
         }
       }
       if (best_id < 0) best_id = open_event(group);
+      if (std::getenv("ICTALTRACK_DEBUG")) {
+        std::fprintf(stderr, "t=%lld event %d <-", static_cast<long long>(t), best_id);
+        for (const auto c : group) {
+          std::fprintf(stderr, " %s(%.1fdB,%dHz)", geometry.labels[c].label.c_str(), gain_db[c],
+                       peak_band[c] + 1);
+        }
+        std::fprintf(stderr, "\n");
+      }
       for (const auto c : group) owner[c] = best_id;
     }
     // 3. Record the window in every open event; close the quiet ones.
     for (std::size_t c = 0; c < n; ++c) {
-      if (on[c]) last_on_window[c] = t;
+      if (on[c]) {
+        if (last_on_window[c] != t - 1) run_start[c] = t;
+        last_on_window[c] = t;
+        run_length[c] = t - run_start[c] + 1;
+      } else {
+        run_length[c] = 0;
+      }
     }
     for (auto& event : open_events) {
       bool any = false;
       for (std::size_t c = 0; c < n; ++c) {
         if (owner[c] != event.id) continue;
         any = true;
-        // A channel recruited after the history cap is left out of the onset order.
-        if (event.history.first_on[c] < 0 &&
+        // A channel is recruited once it has stayed on for recruit_windows (isolated windows
+        // are fluctuations, blinks or pops); its run start is then its entry into the event. A
+        // channel recruited after the history cap is left out of the onset order.
+        if (event.history.first_on[c] < 0 && run_length[c] >= recruit_windows &&
             event.history.n_windows() < lookback + kMaxEventHistory) {
-          event.history.first_on[c] = static_cast<int>(event.history.n_windows());
+          event.history.first_on[c] =
+              static_cast<int>(std::max<std::int64_t>(0, run_start[c] - event.first_window));
+          if (event.first_recruit < 0 || run_start[c] < event.first_recruit) {
+            event.first_recruit = run_start[c];
+          }
         }
         event.peak_gain_db = std::max(event.peak_gain_db, static_cast<double>(gain_db[c]));
       }
-      if (any) event.last_on = t;
+      if (any) {
+        event.last_on = t;
+        for (std::size_t c = 0; c < n; ++c) {
+          if (owner[c] == event.id) event.longest_run = std::max(event.longest_run, run_length[c]);
+        }
+        float strongest = -1.0f;
+        for (std::size_t c = 0; c < n; ++c) {
+          if (owner[c] == event.id && gain_db[c] > strongest) {
+            strongest = gain_db[c];
+            event.rhythm_band = peak_band[c];
+          }
+        }
+      }
       append_history(event, start);
     }
     for (std::size_t i = 0; i < open_events.size();) {
@@ -556,6 +633,13 @@ struct SeizureDetector::Impl {
         static_cast<double>(group.size()) > p.max_onset_fraction * static_cast<double>(n_good);
     event.history.n_channels = n;
     event.history.first_on.assign(n, -1);
+    float strongest = -1.0f;
+    for (const auto c : group) {
+      if (gain_db[c] > strongest) {
+        strongest = gain_db[c];
+        event.rhythm_band = peak_band[c];
+      }
+    }
     // History starts with the lookback ring (oldest first), excluding the current window, which
     // append_history adds.
     const std::int64_t available = std::min<std::int64_t>(window_index,
@@ -581,9 +665,13 @@ struct SeizureDetector::Impl {
   }
 
   void close_event(Event& event) {
+    if (event.global_onset || event.first_recruit < 0 ||
+        event.longest_run < sustained_windows) {
+      return;
+    }
     const double duration_s =
-        static_cast<double>(event.last_on - event.opened + 1) * p.step_s;
-    if (event.global_onset || duration_s < p.min_duration_s) return;
+        static_cast<double>(event.last_on - event.first_recruit + 1) * p.step_s;
+    if (duration_s < p.min_duration_s) return;
     std::vector<bool> good_flags(good.begin(), good.end());
     auto located = detail::localise(event.history, geometry, good_flags, p, event.peak_gain_db);
     if (located.seizure.channel_onsets.empty()) return;

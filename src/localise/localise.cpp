@@ -119,7 +119,37 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
   std::stable_sort(onsets.begin(), onsets.end(),
                    [](const Onset& a, const Onset& b) { return a.window < b.window; });
   if (onsets.empty()) return result;
-  const std::size_t first = onsets.front().window;
+  const double step = params.step_s > 0 ? params.step_s : 1.0;
+  const std::size_t span =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(params.onset_window_s / step)));
+  // Rise of a channel's excess power at a window: mean over [window, window + span) minus mean
+  // over the span before it, so an earlier seizure still running elsewhere (overlapping
+  // seizures) does not count.
+  auto rise_at = [&](std::size_t c, std::size_t window) {
+    const std::size_t stop = std::min(windows, window + span);
+    const std::size_t before = window >= span ? window - span : 0;
+    double during = 0.0, prior = 0.0;
+    for (std::size_t w = window; w < stop; ++w) during += history.excess[w * n + c];
+    for (std::size_t w = before; w < window; ++w) prior += history.excess[w * n + c];
+    during /= static_cast<double>(std::max<std::size_t>(1, stop - window));
+    prior = window > before ? prior / static_cast<double>(window - before) : 0.0;
+    return std::max(0.0, during - std::max(0.0, prior));
+  };
+  // The focus channel: among the channels recruited within onset_search_s of the earliest, the
+  // one whose power rose most at its own onset (an early chance fluctuation rises little).
+  const auto search = static_cast<std::size_t>(std::lround(params.onset_search_s / step));
+  std::size_t seed = onsets.front().channel, seed_window = onsets.front().window;
+  double seed_rise = -1.0;
+  for (const auto& onset : onsets) {
+    if (onset.window > onsets.front().window + search) break;
+    const double rise = rise_at(onset.channel, onset.window);
+    if (rise > seed_rise) {
+      seed_rise = rise;
+      seed = onset.channel;
+      seed_window = onset.window;
+    }
+  }
+  const std::size_t first = seed_window;
   result.onset_window = first;
   for (const auto& onset : onsets) {
     ChannelOnset item;
@@ -129,31 +159,21 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
     result.seizure.channel_onsets.push_back(item);
     result.channel_onset_windows.push_back(onset.window);
   }
-
-  // 2. Mean excess power of every good channel over the onset window.
-  const double step = params.step_s > 0 ? params.step_s : 1.0;
-  const std::size_t span =
-      std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(params.onset_window_s / step)));
-  const std::size_t stop = std::min(windows, first + span);
   std::vector<double> excess(n, 0.0);
-  for (std::size_t w = first; w < stop; ++w) {
-    for (std::size_t c = 0; c < n; ++c) {
-      if (good[c]) excess[c] += history.excess[w * n + c];
-    }
+  for (std::size_t c = 0; c < n; ++c) {
+    if (good[c]) excess[c] = rise_at(c, first);
   }
-  for (auto& value : excess) value /= static_cast<double>(std::max<std::size_t>(1, stop - first));
 
-  // 3. Onset channels: the cluster of adjacent channels around the earliest one whose onsets lie
-  // within the tolerance, earliest first (ties: stronger first).
+  // Onset channels: the cluster of adjacent channels around the focus channel whose onsets lie
+  // within onset_tolerance_s of it, earliest first (ties: stronger first).
   const auto tolerance = static_cast<std::size_t>(std::lround(params.onset_tolerance_s / step));
   std::vector<char> early(n, 0), taken(n, 0);
   for (const auto& onset : onsets) {
-    if (onset.window <= first + tolerance) early[onset.channel] = 1;
+    if (onset.window + tolerance >= first && onset.window <= first + tolerance) {
+      early[onset.channel] = 1;
+    }
   }
-  std::size_t seed = onsets.front().channel;
-  for (const auto& onset : onsets) {
-    if (onset.window == first && excess[onset.channel] > excess[seed]) seed = onset.channel;
-  }
+  early[seed] = 1;
   std::vector<std::size_t> cluster{seed};
   taken[seed] = 1;
   for (std::size_t i = 0; i < cluster.size(); ++i) {

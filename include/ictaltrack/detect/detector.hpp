@@ -51,13 +51,18 @@ struct DetectorParams {
   double min_concentration = 0.4;
   /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm span's excess.
   double max_high_frequency_ratio = 0.5;
-  /// Channels joining a running event must carry a rhythm within this many Hz of their
-  /// neighbour's; otherwise they start a new event (two overlapping seizures).
+  /// Channels switching on join a running event when they lie within two neighbour steps of
+  /// one of its channels (on within close_gap_s) and carry a rhythm within this many Hz of it;
+  /// otherwise they start a new event (two overlapping seizures).
   double max_frequency_difference_hz = 2.0;
 
   // Events.
   double min_duration_s = 10.0;  ///< shorter events are dropped
-  double close_gap_s = 6.0;  ///< an event ends when none of its channels was on for this long
+  /// A channel counts as recruited once it stays on this long (its run start is its entry).
+  double recruit_s = 3.0;
+  /// Events in which no channel stayed on this long are dropped (blinks, pops, fluctuations).
+  double min_sustained_s = 6.0;
+  double close_gap_s = 10.0;  ///< an event ends when none of its channels was on for this long
   /// Events whose first window switches on more than this fraction of the good channels at once
   /// are movement artifacts (a seizure starts focally and spreads).
   double max_onset_fraction = 0.6;
@@ -65,7 +70,10 @@ struct DetectorParams {
   // Localisation (Page-Hinkley per channel on the rhythm gain in dB, domain.md).
   double page_hinkley_bias_db = 1.0;
   double page_hinkley_threshold_db = 12.0;
-  double lookback_s = 30.0;           ///< history before an event searched for the change
+  double lookback_s = 12.0;           ///< history before an event searched for the change
+  /// The focus channel is the one, among those recruited within this long of the earliest, whose
+  /// power rose most at its own onset; the seizure onset is its onset.
+  double onset_search_s = 8.0;
   double onset_tolerance_s = 2.0;     ///< channels within this of the earliest are onset channels
   double onset_window_s = 4.0;        ///< window after onset for lateralisation and region
   double lateralization_threshold = 0.15;  ///< |LI| above this gives a side
@@ -99,11 +107,14 @@ void for_each_detector_param(Params& p, Visitor&& visit) {
   visit("max_high_frequency_ratio", p.max_high_frequency_ratio);
   visit("max_frequency_difference_hz", p.max_frequency_difference_hz);
   visit("min_duration_s", p.min_duration_s);
+  visit("recruit_s", p.recruit_s);
+  visit("min_sustained_s", p.min_sustained_s);
   visit("close_gap_s", p.close_gap_s);
   visit("max_onset_fraction", p.max_onset_fraction);
   visit("page_hinkley_bias_db", p.page_hinkley_bias_db);
   visit("page_hinkley_threshold_db", p.page_hinkley_threshold_db);
   visit("lookback_s", p.lookback_s);
+  visit("onset_search_s", p.onset_search_s);
   visit("onset_tolerance_s", p.onset_tolerance_s);
   visit("onset_window_s", p.onset_window_s);
   visit("lateralization_threshold", p.lateralization_threshold);

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
-from ictaltrack.detection import ProgressBar, detect, summary_text
+from ictaltrack.detection import ProgressBar, detect, save_figure, summary_text
 
 
 def _parameter(text: str) -> tuple[str, float]:
@@ -28,6 +29,22 @@ def _parameter(text: str) -> tuple[str, float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"bad parameter {text!r}: expected NAME=NUMBER") from None
     return name.strip(), int(number) if number.is_integer() and "." not in value else number
+
+
+def _write_plots(result: Any, folder: Path, stem: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figure = result.plot_timeline()
+    save_figure(figure, folder / f"{stem}_timeline.png")
+    plt.close(figure)
+    for k in range(len(result)):
+        figure = result.plot_onset_map(k)
+        save_figure(figure, folder / f"{stem}_onset_{k + 1}.png")
+        plt.close(figure)
 
 
 def _keep_going(fraction: float) -> bool:
@@ -46,6 +63,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--csv", metavar="OUT", help="write one CSV row per seizure here")
     parser.add_argument("--annotations", metavar="OUT.edf",
                         help="write the seizures as an annotation-only EDF+ file")
+    parser.add_argument("--plots", metavar="DIR",
+                        help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here")
     parser.add_argument("--param", type=_parameter, action="append", default=[],
                         metavar="NAME=VALUE",
                         help="detector parameter (repeatable; names: ictaltrack.detector_defaults())")
@@ -83,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
         result.to_csv(args.csv)
     if args.annotations:
         result.write_annotations(args.annotations)
+    if args.plots:
+        _write_plots(result, Path(args.plots), Path(args.file).stem)
     if to_stdout:
         sys.stdout.write(result.to_json())
     if not args.quiet:
