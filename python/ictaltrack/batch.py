@@ -568,7 +568,8 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
     out_dir : str or path-like
         Results folder (created if needed); see ``docs/batch.md`` for its layout.
     params : mapping, optional
-        Detector parameters (names and defaults: :func:`ictaltrack.detector_defaults`).
+        Detector parameters (names and defaults: :func:`ictaltrack.detector_defaults`);
+        ``n_threads`` is 1 unless given (each worker runs one task on one core).
     criteria : mapping, optional
         Overrides of the ``migrating`` verdict criteria (docs/migration.md).
     client : distributed.Client, optional
@@ -606,6 +607,9 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     params = dict(params or {})
+    # The workers are the parallelism: one detector thread per task unless asked otherwise, so
+    # that N workers on N cores do not run N x N threads.
+    params.setdefault("n_threads", 1)
     criteria = dict(criteria) if criteria else None
     _check_params(params)
     recordings = find_recordings(paths)
@@ -634,6 +638,9 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
 
     computed: dict[Path, bool] = {}
     dashboard_link = None
+    if show and not to_compute:
+        print(f"ictaltrack batch: all {len(plans)} recordings up to date, nothing to compute",
+              file=sys.stderr)
     if to_compute:
         own_cluster = None
         if client is None:
