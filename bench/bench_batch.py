@@ -4,11 +4,11 @@ Not part of ``make test``. Run from the repository root after ``make python``:
 
     .venv/bin/python bench/bench_batch.py [--recordings 8] [--minutes 30] [--repeats 2]
 
-Simulates the recordings once (cached in --corpus, default $TMPDIR/ictaltrack-bench-batch), starts
-a LocalCluster with 1 and one with 2 single-threaded worker processes, runs a warm-up batch on each,
-then times ``batch.run`` into fresh results folders, alternating the clusters, best of --repeats
-(cluster start-up excluded: users who run many batches pay it once; it is printed separately). Prints the load average so that figures measured on a
-shared machine can be judged.
+Simulates the recordings once (cached in --corpus, default $TMPDIR/ictaltrack-bench-batch),
+starts a LocalCluster with 1 and one with 2 single-threaded worker processes, runs a warm-up batch
+on each, then times ``batch.run`` into fresh results folders, alternating the clusters, best of
+--repeats (cluster start-up excluded: users who run many batches pay it once; it is printed
+separately). Prints the load average so that figures measured on a shared machine can be judged.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -195,8 +194,7 @@ def test_parameters_hash_depends_on_parameters_only():
 def test_unknown_parameter_is_refused_before_any_work(corpus, tmp_path, client):
     with pytest.raises(ValueError, match="no_such_parameter"):
         batch.run([corpus], out_dir=tmp_path, params={"no_such_parameter": 1}, client=client)
-    assert not any((tmp_path / "recordings").glob("*")) if (tmp_path / "recordings").exists() \
-        else True
+    assert not (tmp_path / "recordings").exists()
 
 
 def test_batch_matches_detect_and_rerun_computes_nothing(corpus, oracle, client, tmp_path):
@@ -277,15 +275,16 @@ def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle
                                text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if len(list((out / "recordings").glob("*.status.json"))) >= 2:
+        # Each task takes tens of ms: stop at the first result, well before the last one.
+        if any((out / "recordings").glob("*.status.json")):
             break
-        time.sleep(0.05)
+        time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
     done = len(list((out / "recordings").glob("*.status.json")))
-    assert 2 <= done < N_RECORDINGS
+    assert 1 <= done < N_RECORDINGS
 
     finished = subprocess.run(command + ["--progress"], capture_output=True, text=True,
                               timeout=120)
@@ -307,3 +306,13 @@ def test_cli_rejects_missing_input(tmp_path, capsys):
     code = cli.main(["batch", str(tmp_path / "nothing_here"), "--out", str(tmp_path / "o")])
     assert code == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_missing_dask_is_a_clear_error(corpus, tmp_path, monkeypatch, capsys):
+    from ictaltrack import cli
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
+    with pytest.raises(ImportError, match=r"ictaltrack\[batch\]"):
+        batch.run([corpus], out_dir=tmp_path)
+    assert cli.main(["batch", str(corpus), "--out", str(tmp_path)]) == 2
+    assert "pip install 'ictaltrack[batch]'" in capsys.readouterr().err
