@@ -68,7 +68,12 @@ void BM_BandPowerWholeArrayMeasuredPlan(benchmark::State& state) {
 }
 BENCHMARK(BM_BandPowerWholeArrayMeasuredPlan)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-BENCHMARK(BM_BandPowerWholeArray)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BandPowerWholeArray)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Streaming in chunks of `chunk_s` seconds, the consumer draining every push (reader-like use).
 void BM_BandPowerStreaming(benchmark::State& state) {
@@ -85,7 +90,12 @@ void BM_BandPowerStreaming(benchmark::State& state) {
   }
   set_counters(state);
 }
-BENCHMARK(BM_BandPowerStreaming)->ArgName("chunk_s")->Arg(1)->Arg(60)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BandPowerStreaming)
+    ->ArgName("chunk_s")
+    ->Arg(1)
+    ->Arg(60)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // 0.5 Hz high-pass (order 4), 70 Hz low-pass (order 4) and a 50 Hz notch: 5 sections.
 void BM_SosFilterChain(benchmark::State& state) {

@@ -331,6 +331,7 @@ class DetectionResult:
 
     @property
     def seizures(self) -> pd.DataFrame:
+        """One row per seizure in onset order (columns: see the class docstring)."""
         rows = []
         for s in self._seizures:
             row = {key: s[key] for key in SEIZURE_COLUMNS if key in s}
@@ -342,12 +343,14 @@ class DetectionResult:
 
     @property
     def transitions(self) -> pd.DataFrame:
+        """One row per consecutive pair of seizures (columns: see the class docstring)."""
         table = pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
         return table.astype({"from": int, "to": int, "interval_s": float, "overlap": bool,
                              "distance_deg": float})
 
     @property
     def channels(self) -> pd.DataFrame:
+        """One row per data channel of the file, in file order."""
         return pd.DataFrame(self._channels, columns=CHANNEL_COLUMNS)
 
     @property

@@ -78,6 +78,9 @@ def notch_filter(notch_hz: float, sfreq: float, quality: float = 30.0) -> np.nda
 class SosFilter:
     """Multi-channel causal SOS filter whose state carries over from one chunk to the next.
 
+    Feed consecutive chunks of one signal; call :meth:`reset` before an unrelated signal or after
+    a gap. Not for concurrent use from several threads (the GIL is released while filtering).
+
     Parameters
     ----------
     sos : array_like, shape (n_sections, 6)

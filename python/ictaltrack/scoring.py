@@ -226,11 +226,18 @@ def _normalise_hemisphere(value: Any) -> str:
     return aliases.get(text, text)
 
 
+#: Spellings of the same region used by different parts of the project and by users.
+_REGION_ALIASES = {"frontal polar": "frontopolar", "fronto polar": "frontopolar",
+                   "prefrontal": "frontopolar", "fronto temporal": "frontotemporal",
+                   "centroparietal": "parietal", "centro parietal": "parietal",
+                   "ear": "auricular", "none": "unknown"}
+
+
 def _normalise_region(value: Any) -> str:
     if value is None:
         return "unknown"
     text = " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
-    return text or "unknown"
+    return _REGION_ALIASES.get(text, text) or "unknown"
 
 
 def _seizures(data: Mapping[str, Any], what: str) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ Definitions (see ``docs/band_power.md``):
   bin except DC and (even N) Nyquist doubled. Input in microvolts gives uV^2/Hz.
 - Band power, rectangle rule: the sum of PSD bins with ``low <= f < high`` times ``df = sfreq / N``
   (uV^2 for input in uV). Bin frequencies are ``numpy.fft.rfftfreq(N, 1 / sfreq)``.
-- Relative power: band power divided by the power over ``total_range`` (same rule); by default the
-  span of the bands (0.5-70 Hz for the default bands), clipped at Nyquist because no bin lies above.
+- Relative power: band power divided by the power over ``total_range`` (same rule); by default
+  0.5-70 Hz widened to cover every band, clipped at Nyquist because no bin lies above.
 - Times: window centres, ``(start + N / 2) / sfreq`` seconds from the first sample (scipy's axis).
 """
 
@@ -82,6 +82,14 @@ def _emit(messages: Iterable[str], stacklevel: int) -> None:
         warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
+def _labels(names: list[str], codes: np.ndarray):
+    import pandas as pd
+
+    if len(set(names)) == len(names):
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+    return np.asarray(names, dtype=object)[codes]
+
+
 @dataclass(frozen=True)
 class BandPowerResult:
     """Band powers of consecutive windows.
@@ -135,8 +143,9 @@ class BandPowerResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``time`` (window centre, s), ``channel``, ``band`` and ``power`` (uV^2, or a
-            fraction when ``relative``), windows in time order, then channels, then bands.
+            Columns ``time`` (window centre, s), ``channel`` and ``band`` (categorical) and
+            ``power`` (uV^2, or a fraction when ``relative``); rows ordered by window, then
+            channel, then band.
         """
         import pandas as pd
 
@@ -145,12 +154,15 @@ class BandPowerResult:
             channel_names = self.channel_names or [str(c) for c in range(n_channels)]
         if len(channel_names) != n_channels:
             raise ValueError(f"expected {n_channels} channel names, got {len(channel_names)}")
+        # Categorical columns: a 24 h x 19 channel x 5 band table has 8 million rows. Repeated
+        # labels (EDF allows them) cannot be categories, so they stay plain strings.
+        channel_codes = np.tile(np.repeat(np.arange(n_channels), n_bands), n_windows)
+        band_codes = np.tile(np.arange(n_bands), n_windows * n_channels)
         return pd.DataFrame(
             {
                 "time": np.repeat(self.times, n_channels * n_bands),
-                "channel": np.tile(np.repeat(np.asarray(channel_names, dtype=object), n_bands),
-                                   n_windows),
-                "band": np.tile(np.asarray(self.band_names, dtype=object), n_windows * n_channels),
+                "channel": _labels(list(channel_names), channel_codes),
+                "band": _labels(self.band_names, band_codes),
                 "power": self.power.reshape(-1),
             }
         )
@@ -209,7 +221,9 @@ def band_power(
         Return band power divided by the power over ``total_range`` (a fraction; NaN when that
         power is 0).
     total_range : (float, float), optional
-        ``(low_hz, high_hz)`` of the relative-power denominator; default the span of the bands.
+        ``(low_hz, high_hz)`` of the relative-power denominator (low inclusive, high exclusive).
+        Default: 0.5-70 Hz widened to cover every band,
+        ``(min(0.5, lowest edge), max(70, highest edge))``.
     n_threads : int
         Worker threads (parallel over channels; the result does not depend on it). 0 = all cores.
 
@@ -254,7 +268,9 @@ class BandPowerStream:
 
     Windows that straddle chunk boundaries are completed from an internal buffer of fewer than one
     window of samples per channel, so memory does not grow with the recording. Feeding a signal in
-    any chunking gives exactly the result of :func:`band_power` on the whole signal.
+    any chunking gives exactly the result of :func:`band_power` on the whole signal. One stream
+    serves one sequence of chunks: do not push to the same stream from several threads at once
+    (the GIL is released during a push).
 
     Parameters
     ----------

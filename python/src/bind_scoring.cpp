@@ -83,9 +83,8 @@ py::dict score(const EventArray& reference, const EventArray& hypothesis, double
 
 void register_scoring(py::module_& m) {
   const EventScoringParameters defaults;
-  m.def("score_events", &score, py::arg("reference"), py::arg("hypothesis"),
-        py::arg("duration_s"), py::kw_only(),
-        py::arg("tolerance_start_s") = defaults.tolerance_start_s,
+  m.def("score_events", &score, py::arg("reference"), py::arg("hypothesis"), py::arg("duration_s"),
+        py::kw_only(), py::arg("tolerance_start_s") = defaults.tolerance_start_s,
         py::arg("tolerance_end_s") = defaults.tolerance_end_s,
         py::arg("min_overlap") = defaults.min_overlap,
         py::arg("max_event_duration_s") = defaults.max_event_duration_s,

@@ -69,9 +69,9 @@ py::array_t<T> to_numpy(std::vector<T>&& values, std::vector<py::ssize_t> shape)
 
 py::tuple result_to_python(BandPowerResult&& result) {
   const auto n_windows = static_cast<py::ssize_t>(result.n_windows);
-  auto power = to_numpy(std::move(result.power),
-                        {n_windows, static_cast<py::ssize_t>(result.n_channels),
-                         static_cast<py::ssize_t>(result.n_bands)});
+  auto power =
+      to_numpy(std::move(result.power), {n_windows, static_cast<py::ssize_t>(result.n_channels),
+                                         static_cast<py::ssize_t>(result.n_bands)});
   auto starts = to_numpy(std::move(result.window_start), {n_windows});
   auto times = to_numpy(std::move(result.times_s), {n_windows});
   return py::make_tuple(power, starts, times);
@@ -143,49 +143,52 @@ SosSections sections_from_numpy(const py::handle& object) {
 }
 
 void register_filters(py::module_& m) {
-  m.def("butterworth_lowpass",
-        [](int order, double cutoff_hz, double sfreq) {
-          return sections_to_numpy(butterworth_lowpass(order, cutoff_hz, sfreq));
-        },
-        py::arg("order"), py::arg("cutoff_hz"), py::arg("sfreq"));
-  m.def("butterworth_highpass",
-        [](int order, double cutoff_hz, double sfreq) {
-          return sections_to_numpy(butterworth_highpass(order, cutoff_hz, sfreq));
-        },
-        py::arg("order"), py::arg("cutoff_hz"), py::arg("sfreq"));
-  m.def("notch_filter",
-        [](double notch_hz, double quality, double sfreq) {
-          return sections_to_numpy(notch_filter(notch_hz, quality, sfreq));
-        },
-        py::arg("notch_hz"), py::arg("quality"), py::arg("sfreq"));
+  m.def(
+      "butterworth_lowpass",
+      [](int order, double cutoff_hz, double sfreq) {
+        return sections_to_numpy(butterworth_lowpass(order, cutoff_hz, sfreq));
+      },
+      py::arg("order"), py::arg("cutoff_hz"), py::arg("sfreq"));
+  m.def(
+      "butterworth_highpass",
+      [](int order, double cutoff_hz, double sfreq) {
+        return sections_to_numpy(butterworth_highpass(order, cutoff_hz, sfreq));
+      },
+      py::arg("order"), py::arg("cutoff_hz"), py::arg("sfreq"));
+  m.def(
+      "notch_filter",
+      [](double notch_hz, double quality, double sfreq) {
+        return sections_to_numpy(notch_filter(notch_hz, quality, sfreq));
+      },
+      py::arg("notch_hz"), py::arg("quality"), py::arg("sfreq"));
 
   py::class_<SosFilter>(m, "SosFilter")
       .def(py::init([](const py::handle& sos, std::size_t n_channels) {
              return SosFilter(sections_from_numpy(sos), n_channels);
            }),
            py::arg("sos"), py::arg("n_channels"))
-      .def("process",
-           [](SosFilter& filter, const py::handle& data) {
-             const RowView view = row_view(data);
-             if (view.n_rows != filter.n_channels())
-               throw py::value_error("data has " + std::to_string(view.n_rows) +
-                                     " channels, the filter " +
-                                     std::to_string(filter.n_channels()));
-             py::array_t<double> out(
-                 {static_cast<py::ssize_t>(view.n_rows), static_cast<py::ssize_t>(view.n_cols)});
-             double* target = out.mutable_data();
-             {
-               py::gil_scoped_release release;
-               if (view.is_float32)
-                 filter.process(static_cast<const float*>(view.data), view.row_stride, target,
-                                view.n_cols, view.n_cols);
-               else
-                 filter.process(static_cast<const double*>(view.data), view.row_stride, target,
-                                view.n_cols, view.n_cols);
-             }
-             return out;
-           },
-           py::arg("data"))
+      .def(
+          "process",
+          [](SosFilter& filter, const py::handle& data) {
+            const RowView view = row_view(data);
+            if (view.n_rows != filter.n_channels())
+              throw py::value_error("data has " + std::to_string(view.n_rows) +
+                                    " channels, the filter " + std::to_string(filter.n_channels()));
+            py::array_t<double> out(
+                {static_cast<py::ssize_t>(view.n_rows), static_cast<py::ssize_t>(view.n_cols)});
+            double* target = out.mutable_data();
+            {
+              py::gil_scoped_release release;
+              if (view.is_float32)
+                filter.process(static_cast<const float*>(view.data), view.row_stride, target,
+                               view.n_cols, view.n_cols);
+              else
+                filter.process(static_cast<const double*>(view.data), view.row_stride, target,
+                               view.n_cols, view.n_cols);
+            }
+            return out;
+          },
+          py::arg("data"))
       .def("reset", &SosFilter::reset)
       .def_property(
           "state",
@@ -207,10 +210,8 @@ void register_filters(py::module_& m) {
               throw py::value_error("state must have shape (n_channels, n_sections, 2)");
             filter.set_state({array.data(), static_cast<std::size_t>(array.size())});
           })
-      .def_property_readonly("sos",
-                             [](const SosFilter& filter) {
-                               return sections_to_numpy(filter.sections());
-                             })
+      .def_property_readonly(
+          "sos", [](const SosFilter& filter) { return sections_to_numpy(filter.sections()); })
       .def_property_readonly("n_channels", &SosFilter::n_channels)
       .def_property_readonly("n_sections", &SosFilter::n_sections);
 }
@@ -220,57 +221,56 @@ void register_filters(py::module_& m) {
 void register_spectral(py::module_& m) {
   m.def("default_bands", [] { return bands_to_python(default_bands()); });
 
-  m.def("band_power",
-        [](const py::handle& data, double sfreq, const std::optional<std::vector<BandTuple>>& bands,
-           double window_s, double step_s, const std::string& window, const std::string& detrend,
-           bool relative, const std::optional<std::pair<double, double>>& total_range,
-           int n_threads, const std::string& planning, const std::string& wisdom_path) {
-          const BandPowerOptions options = make_options(bands, window_s, step_s, window, detrend,
-                                                        relative, total_range, n_threads,
-                                                        planning, wisdom_path);
-          const RowView view = row_view(data);
-          BandPowerEngine engine(sfreq, view.n_rows, options);
-          BandPowerResult result;
-          push_view(engine, view, result);
-          result.n_channels = view.n_rows;
-          result.n_bands = engine.bands().size();
-          py::tuple arrays = result_to_python(std::move(result));
-          return py::make_tuple(arrays[0], arrays[1], arrays[2], engine.warnings(),
-                                bands_to_python(engine.bands()), engine.total_range());
-        },
-        py::arg("data"), py::arg("sfreq"), py::arg("bands") = py::none(),
-        py::arg("window_s") = 2.0, py::arg("step_s") = 1.0, py::arg("window") = "hann",
-        py::arg("detrend") = "constant", py::arg("relative") = false,
-        py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
-        py::arg("planning") = "estimate", py::arg("wisdom_path") = "");
+  m.def(
+      "band_power",
+      [](const py::handle& data, double sfreq, const std::optional<std::vector<BandTuple>>& bands,
+         double window_s, double step_s, const std::string& window, const std::string& detrend,
+         bool relative, const std::optional<std::pair<double, double>>& total_range, int n_threads,
+         const std::string& planning, const std::string& wisdom_path) {
+        const BandPowerOptions options =
+            make_options(bands, window_s, step_s, window, detrend, relative, total_range, n_threads,
+                         planning, wisdom_path);
+        const RowView view = row_view(data);
+        BandPowerEngine engine(sfreq, view.n_rows, options);
+        BandPowerResult result;
+        push_view(engine, view, result);
+        result.n_channels = view.n_rows;
+        result.n_bands = engine.bands().size();
+        py::tuple arrays = result_to_python(std::move(result));
+        return py::make_tuple(arrays[0], arrays[1], arrays[2], engine.warnings(),
+                              bands_to_python(engine.bands()), engine.total_range());
+      },
+      py::arg("data"), py::arg("sfreq"), py::arg("bands") = py::none(), py::arg("window_s") = 2.0,
+      py::arg("step_s") = 1.0, py::arg("window") = "hann", py::arg("detrend") = "constant",
+      py::arg("relative") = false, py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
+      py::arg("planning") = "estimate", py::arg("wisdom_path") = "");
 
   py::class_<BandPowerEngine>(m, "BandPowerEngine")
       .def(py::init([](double sfreq, std::size_t n_channels,
                        const std::optional<std::vector<BandTuple>>& bands, double window_s,
                        double step_s, const std::string& window, const std::string& detrend,
                        bool relative, const std::optional<std::pair<double, double>>& total_range,
-                       int n_threads, const std::string& planning,
-                       const std::string& wisdom_path) {
+                       int n_threads, const std::string& planning, const std::string& wisdom_path) {
              return BandPowerEngine(sfreq, n_channels,
-                                    make_options(bands, window_s, step_s, window, detrend,
-                                                 relative, total_range, n_threads, planning,
-                                                 wisdom_path));
+                                    make_options(bands, window_s, step_s, window, detrend, relative,
+                                                 total_range, n_threads, planning, wisdom_path));
            }),
            py::arg("sfreq"), py::arg("n_channels"), py::arg("bands") = py::none(),
            py::arg("window_s") = 2.0, py::arg("step_s") = 1.0, py::arg("window") = "hann",
            py::arg("detrend") = "constant", py::arg("relative") = false,
            py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
            py::arg("planning") = "estimate", py::arg("wisdom_path") = "")
-      .def("push",
-           [](BandPowerEngine& engine, const py::handle& chunk) {
-             const RowView view = row_view(chunk);
-             BandPowerResult result;
-             result.n_channels = engine.n_channels();
-             result.n_bands = engine.bands().size();
-             push_view(engine, view, result);
-             return result_to_python(std::move(result));
-           },
-           py::arg("chunk"))
+      .def(
+          "push",
+          [](BandPowerEngine& engine, const py::handle& chunk) {
+            const RowView view = row_view(chunk);
+            BandPowerResult result;
+            result.n_channels = engine.n_channels();
+            result.n_bands = engine.bands().size();
+            push_view(engine, view, result);
+            return result_to_python(std::move(result));
+          },
+          py::arg("chunk"))
       .def("begin_segment", &BandPowerEngine::begin_segment, py::arg("start_sample"))
       .def_property_readonly("sfreq", &BandPowerEngine::sfreq)
       .def_property_readonly("n_channels", &BandPowerEngine::n_channels)

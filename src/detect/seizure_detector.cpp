@@ -3,8 +3,6 @@
 // docs/detection.md describes the method and every parameter.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <numbers>
@@ -97,6 +95,9 @@ struct SeizureDetector::Impl {
     int rhythm_band = 0;  // 1 Hz band of the event's strongest channel, last time one was on
     std::int64_t longest_run = 0;     // longest run of consecutive windows on, any channel
     std::int64_t first_recruit = -1;  // window where the earliest recruited channel's run began
+    /// Events running with a similar rhythm when this one opened: if one of them started on
+    /// the same side, this event is its spread, not a new seizure.
+    std::vector<int> parents;
     detail::EventHistory history;
   };
 
@@ -139,6 +140,9 @@ struct SeizureDetector::Impl {
   std::vector<char> good, on;
   std::vector<int> owner, last_owner;
   std::vector<std::int64_t> last_on_window, run_start, run_length;
+  std::vector<int> reference_band;            // slowly drifting rhythm of a channel that is on
+  std::vector<std::int64_t> rhythm_changes;   // consecutive windows away from it
+  std::int64_t rhythm_change_windows = 3;
   std::int64_t recruit_windows = 1, sustained_windows = 1;
   std::vector<int> peak_band;
   std::vector<float> gain_db, excess;  // current window
@@ -151,10 +155,11 @@ struct SeizureDetector::Impl {
   std::int64_t window_index = 0;  // windows scored so far
 
   std::vector<Event> open_events;
+  std::vector<std::pair<int, Hemisphere>> closed_sides;  // onset side of recent seizures
   int next_event_id = 0;
   std::vector<StreamSeizure> finished;
   detail::ChannelGeometry geometry;
-  std::vector<char> near;  // (n, n): same channel, neighbours, or neighbours of a neighbour
+  std::vector<char> near;  // (n, n): the same channel or a neighbour
   std::size_t n_good = 0;
 
   std::int64_t pushed = 0;
@@ -188,7 +193,6 @@ struct SeizureDetector::Impl {
       near[a * n + a] = 1;
       for (const auto b : geometry.neighbours[a]) {
         near[a * n + b] = 1;
-        for (const auto c : geometry.neighbours[b]) near[a * n + c] = 1;
       }
     }
     if (n == 0) {
@@ -261,6 +265,8 @@ struct SeizureDetector::Impl {
     last_on_window.assign(n, std::numeric_limits<std::int64_t>::min() / 2);
     run_start.assign(n, 0);
     run_length.assign(n, 0);
+    reference_band.assign(n, 0);
+    rhythm_changes.assign(n, 0);
     recruit_windows = std::max<std::int64_t>(
         1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
     sustained_windows = std::max<std::int64_t>(
@@ -457,14 +463,6 @@ struct SeizureDetector::Impl {
                             high_excess <= p.max_high_frequency_ratio * span_excess;
       double ratio = rhythmic ? best_ratio : 1.0;
       peak_band[c] = static_cast<int>(best);
-      if (const char* want = std::getenv("ICTALTRACK_DEBUG_CH");
-          want && geometry.labels[c].label == want) {
-        std::fprintf(stderr, "w=%lld span=%zu ratio=%.1f conc=%.2f hf=%.1f tot=%.1f |", static_cast<long long>(window_index), best,
-                     10 * std::log10(best_ratio), total_excess > 0 ? span_excess / total_excess : 0.0,
-                     high_excess, total_excess);
-        for (std::size_t b = 0; b < n_bands; ++b) std::fprintf(stderr, " %.0f/%.0f", pw[b], base[b]);
-        std::fprintf(stderr, "\n");
-      }
       gain_db[c] = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
       // Signed excess over the rhythm range (movement lives below it): fluctuations cancel,
       // so sums over windows and channels measure the rhythm that was added.
@@ -525,6 +523,26 @@ struct SeizureDetector::Impl {
         owner[c] = last_owner[c];
       }
     }
+    // A channel of a running event whose rhythm jumps to another frequency and stays there
+    // carries a new seizure (overlapping seizures): it leaves its event and is placed again.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!on[c]) {
+        rhythm_changes[c] = 0;
+        reference_band[c] = peak_band[c];
+        continue;
+      }
+      if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
+        reference_band[c] = peak_band[c];
+        rhythm_changes[c] = 0;
+      } else if (++rhythm_changes[c] >= rhythm_change_windows && owner[c] >= 0) {
+        owner[c] = -1;
+        last_owner[c] = -1;
+        run_start[c] = t - rhythm_changes[c] + 1;
+        last_on_window[c] = t - 1;  // the run continues from its new start
+        reference_band[c] = peak_band[c];
+        rhythm_changes[c] = 0;
+      }
+    }
     // 2. Unowned channels that are on: groups of adjacent channels with the same rhythm join the
     // event of an adjacent owned channel with the same rhythm, or open a new event.
     std::vector<char> seen(n, 0);
@@ -546,13 +564,7 @@ struct SeizureDetector::Impl {
         int votes = 0;
         for (const auto c : group) {
           for (std::size_t m = 0; m < n; ++m) {
-            if (!near[c * n + m] || t - last_on_window[m] > gap) continue;
-            const bool member = owner[m] == event.id || (owner[m] < 0 && last_owner[m] == event.id);
-            if (!member) continue;
-            const bool rhythm = on[m] ? same_rhythm(c, m)
-                                      : std::abs(peak_band[c] - event.rhythm_band) <=
-                                            p.max_frequency_difference_hz + 1e-9;
-            if (rhythm) ++votes;
+            if (near[c * n + m] && on[m] && owner[m] == event.id && same_rhythm(c, m)) ++votes;
           }
         }
         if (votes > best_votes) {
@@ -561,14 +573,6 @@ struct SeizureDetector::Impl {
         }
       }
       if (best_id < 0) best_id = open_event(group);
-      if (std::getenv("ICTALTRACK_DEBUG")) {
-        std::fprintf(stderr, "t=%lld event %d <-", static_cast<long long>(t), best_id);
-        for (const auto c : group) {
-          std::fprintf(stderr, " %s(%.1fdB,%dHz)", geometry.labels[c].label.c_str(), gain_db[c],
-                       peak_band[c] + 1);
-        }
-        std::fprintf(stderr, "\n");
-      }
       for (const auto c : group) owner[c] = best_id;
     }
     // 3. Record the window in every open event; close the quiet ones.
@@ -631,8 +635,6 @@ struct SeizureDetector::Impl {
     event.last_on = window_index;
     event.global_onset =
         static_cast<double>(group.size()) > p.max_onset_fraction * static_cast<double>(n_good);
-    event.history.n_channels = n;
-    event.history.first_on.assign(n, -1);
     float strongest = -1.0f;
     for (const auto c : group) {
       if (gain_db[c] > strongest) {
@@ -640,6 +642,11 @@ struct SeizureDetector::Impl {
         event.rhythm_band = peak_band[c];
       }
     }
+    for (const auto& other : open_events) {
+      if (std::abs(other.rhythm_band - event.rhythm_band) <= 2) event.parents.push_back(other.id);
+    }
+    event.history.n_channels = n;
+    event.history.first_on.assign(n, -1);
     // History starts with the lookback ring (oldest first), excluding the current window, which
     // append_history adds.
     const std::int64_t available = std::min<std::int64_t>(window_index,
@@ -675,6 +682,29 @@ struct SeizureDetector::Impl {
     std::vector<bool> good_flags(good.begin(), good.end());
     auto located = detail::localise(event.history, geometry, good_flags, p, event.peak_gain_db);
     if (located.seizure.channel_onsets.empty()) return;
+    const Hemisphere hemisphere = located.seizure.hemisphere;
+    const bool lateral = hemisphere == Hemisphere::left || hemisphere == Hemisphere::right;
+    for (const int parent : event.parents) {
+      Hemisphere parent_side = Hemisphere::unknown;
+      bool known = false;
+      for (const auto& [id, side] : closed_sides) {
+        if (id == parent) {
+          parent_side = side;
+          known = true;
+        }
+      }
+      if (!known) {
+        if (Event* running = find_event(parent); running && running != &event) {
+          parent_side =
+              detail::localise(running->history, geometry, good_flags, p, running->peak_gain_db)
+                  .seizure.hemisphere;
+          known = true;
+        }
+      }
+      if (known && lateral && parent_side == hemisphere) return;  // spread of the parent
+    }
+    closed_sides.emplace_back(event.id, hemisphere);
+    if (closed_sides.size() > 64) closed_sides.erase(closed_sides.begin());
     StreamSeizure out;
     out.seizure = std::move(located.seizure);
     // Onset: centre of the earliest channel's change-point window; offset: end of the hop

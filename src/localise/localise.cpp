@@ -136,13 +136,26 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
     return std::max(0.0, during - std::max(0.0, prior));
   };
   // The focus channel: among the channels recruited within onset_search_s of the earliest, the
-  // one whose power rose most at its own onset (an early chance fluctuation rises little).
+  // one whose power rose most over one common interval (from the earliest onset to the end of
+  // the search plus the onset window): the focus starts first and carries the strongest field,
+  // while a chance fluctuation, or a neighbour recruited later, rises less.
   const auto search = static_cast<std::size_t>(std::lround(params.onset_search_s / step));
+  const std::size_t earliest = onsets.front().window;
+  auto common_rise = [&](std::size_t c) {
+    const std::size_t stop = std::min(windows, earliest + search + span);
+    const std::size_t before = earliest >= span ? earliest - span : 0;
+    double during = 0.0, prior = 0.0;
+    for (std::size_t w = earliest; w < stop; ++w) during += history.excess[w * n + c];
+    for (std::size_t w = before; w < earliest; ++w) prior += history.excess[w * n + c];
+    during /= static_cast<double>(std::max<std::size_t>(1, stop - earliest));
+    prior = earliest > before ? prior / static_cast<double>(earliest - before) : 0.0;
+    return during - std::max(0.0, prior);
+  };
   std::size_t seed = onsets.front().channel, seed_window = onsets.front().window;
-  double seed_rise = -1.0;
+  double seed_rise = -std::numeric_limits<double>::infinity();
   for (const auto& onset : onsets) {
-    if (onset.window > onsets.front().window + search) break;
-    const double rise = rise_at(onset.channel, onset.window);
+    if (onset.window > earliest + search) break;
+    const double rise = common_rise(onset.channel);
     if (rise > seed_rise) {
       seed_rise = rise;
       seed = onset.channel;
@@ -159,9 +172,11 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
     result.seizure.channel_onsets.push_back(item);
     result.channel_onset_windows.push_back(onset.window);
   }
+  // Only the channels this event recruited count: a channel carrying another (overlapping)
+  // seizure belongs to that seizure's event.
   std::vector<double> excess(n, 0.0);
   for (std::size_t c = 0; c < n; ++c) {
-    if (good[c]) excess[c] = rise_at(c, first);
+    if (good[c] && history.first_on[c] >= 0) excess[c] = rise_at(c, first);
   }
 
   // Onset channels: the cluster of adjacent channels around the focus channel whose onsets lie

@@ -51,8 +51,8 @@ std::vector<ScoredEvent> checked_sorted(const std::vector<ScoredEvent>& events, 
     if (e.end_s < e.start_s) throw std::invalid_argument(where + ": ends before it starts");
     if (e.start_s > duration_s) {
       throw std::invalid_argument(where + ": starts after the end of the recording (" +
-                                  std::to_string(e.start_s) + " s > " +
-                                  std::to_string(duration_s) + " s)");
+                                  std::to_string(e.start_s) + " s > " + std::to_string(duration_s) +
+                                  " s)");
     }
     out.push_back({e.start_s, std::min(e.end_s, duration_s)});
   }
@@ -142,6 +142,10 @@ EventScores score_events(const std::vector<ScoredEvent>& reference,
     throw std::invalid_argument("event scoring: duration_s must be finite and > 0");
   }
   const double fs = parameters.resolution_hz;
+  // Sample indices must fit in int64 (1e15 samples at 10 Hz is over 3 million years).
+  if (duration_s * fs > 1e15) {
+    throw std::invalid_argument("event scoring: duration_s * resolution_hz is too large");
+  }
   EventScores scores;
   scores.num_samples = sample_index(duration_s, fs);
   if (scores.num_samples <= 0) {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
@@ -17,6 +18,8 @@
 namespace ictaltrack {
 namespace {
 
+constexpr double kDefaultTotalLowHz = 0.5;
+constexpr double kDefaultTotalHighHz = 70.0;
 // Below this many windows in one push, starting worker threads costs more than it saves.
 constexpr std::size_t kMinWindowsForThreads = 4;
 
@@ -33,9 +36,22 @@ std::string format_hz(double value) {
   return out.str();
 }
 
+// FFTW documents only fftw_execute* as thread safe, so its allocator is used under the planner
+// lock as well (other engines may be planning in other threads).
 struct FftwFree {
-  void operator()(void* pointer) const noexcept { fftw_free(pointer); }
+  void operator()(void* pointer) const noexcept {
+    const std::lock_guard lock(detail::fftw_planner_mutex());
+    fftw_free(pointer);
+  }
 };
+
+template <typename T>
+T* fftw_allocate(std::size_t count) {
+  const std::lock_guard lock(detail::fftw_planner_mutex());
+  void* pointer = fftw_malloc(count * sizeof(T));
+  if (pointer == nullptr) throw std::bad_alloc();
+  return static_cast<T*>(pointer);
+}
 
 // Buffers one thread needs to turn windows into band powers. FFTW's new-array execute interface
 // lets every workspace share the engine's single plan: fftw_malloc gives them the alignment the
@@ -69,10 +85,14 @@ WindowFunction parse_window_function(std::string_view name) {
 
 const char* to_string(WindowFunction window) noexcept {
   switch (window) {
-    case WindowFunction::Hann: return "hann";
-    case WindowFunction::Hamming: return "hamming";
-    case WindowFunction::Boxcar: return "boxcar";
-    case WindowFunction::Blackman: return "blackman";
+    case WindowFunction::Hann:
+      return "hann";
+    case WindowFunction::Hamming:
+      return "hamming";
+    case WindowFunction::Boxcar:
+      return "boxcar";
+    case WindowFunction::Blackman:
+      return "blackman";
   }
   return "?";
 }
@@ -85,9 +105,15 @@ std::vector<double> window_coefficients(WindowFunction window, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
     const double phase = step * static_cast<double>(k);
     switch (window) {
-      case WindowFunction::Hann: w[k] = 0.5 - 0.5 * std::cos(phase); break;
-      case WindowFunction::Hamming: w[k] = 0.54 - 0.46 * std::cos(phase); break;
-      case WindowFunction::Boxcar: w[k] = 1.0; break;
+      case WindowFunction::Hann:
+        w[k] = 0.5 - 0.5 * std::cos(phase);
+        break;
+      case WindowFunction::Hamming:
+        w[k] = 0.54 - 0.46 * std::cos(phase);
+        break;
+      case WindowFunction::Boxcar:
+        w[k] = 1.0;
+        break;
       case WindowFunction::Blackman:
         w[k] = 0.42 - 0.5 * std::cos(phase) + 0.08 * std::cos(2.0 * phase);
         break;
@@ -107,9 +133,12 @@ Detrend parse_detrend(std::string_view name) {
 
 const char* to_string(Detrend detrend) noexcept {
   switch (detrend) {
-    case Detrend::None: return "none";
-    case Detrend::Constant: return "constant";
-    case Detrend::Linear: return "linear";
+    case Detrend::None:
+      return "none";
+    case Detrend::Constant:
+      return "constant";
+    case Detrend::Linear:
+      return "linear";
   }
   return "?";
 }
@@ -130,8 +159,8 @@ struct BandPowerEngine::Impl {
   std::pair<double, double> total_range;
   std::vector<std::string> warnings;
 
-  Eigen::ArrayXd taper;           // window function
-  Eigen::ArrayXd centred_index;   // k - (N-1)/2, for linear detrending
+  Eigen::ArrayXd taper;          // window function
+  Eigen::ArrayXd centred_index;  // k - (N-1)/2, for linear detrending
   double centred_index_sq_sum = 0;
   // Column c (band c, then the relative-power total) sums bins [first, last) of
   // bin_weight[k] * |X_k|^2, where bin_weight = density scaling * one-sided factor * df.
@@ -164,7 +193,7 @@ struct BandPowerEngine::Impl {
   void prepare_window(double* fft_in) const;
   template <typename T>
   void process_channel(Workspace& ws, std::size_t channel, const T* row, std::size_t n_samples,
-                       std::size_t n_windows, double* out_power) ;
+                       std::size_t n_windows, double* out_power);
   template <typename T>
   std::size_t push(const T* data, std::size_t n_samples, std::size_t row_stride,
                    BandPowerResult& out);
@@ -173,8 +202,8 @@ struct BandPowerEngine::Impl {
 BandPowerEngine::Impl::Impl(double sfreq_in, std::size_t channels, BandPowerOptions opts)
     : sfreq(sfreq_in), n_channels(channels), options(std::move(opts)) {
   validate_and_warn();
-  taper = Eigen::Map<const Eigen::ArrayXd>(window_coefficients(options.window, window).data(),
-                                           static_cast<Eigen::Index>(window));
+  const std::vector<double> coefficients = window_coefficients(options.window, window);
+  taper = Eigen::Map<const Eigen::ArrayXd>(coefficients.data(), static_cast<Eigen::Index>(window));
   centred_index.resize(static_cast<Eigen::Index>(window));
   for (std::size_t k = 0; k < window; ++k)
     centred_index[static_cast<Eigen::Index>(k)] =
@@ -210,7 +239,8 @@ void BandPowerEngine::Impl::validate_and_warn() {
   const double step_samples = std::round(options.step_s * sfreq);
   if (window_samples < 2)
     throw std::invalid_argument("window_s * sfreq must round to at least 2 samples");
-  if (step_samples < 1) throw std::invalid_argument("step_s * sfreq must round to at least 1 sample");
+  if (step_samples < 1)
+    throw std::invalid_argument("step_s * sfreq must round to at least 1 sample");
   if (window_samples > 1e9) throw std::invalid_argument("window_s * sfreq is unreasonably large");
   window = static_cast<std::size_t>(window_samples);
   step = static_cast<std::size_t>(std::min(step_samples, 1e15));
@@ -232,7 +262,10 @@ void BandPowerEngine::Impl::validate_and_warn() {
     if (band.low_hz > 0 && (lowest_positive_edge == 0 || band.low_hz < lowest_positive_edge))
       lowest_positive_edge = band.low_hz;
   }
-  total_range = options.total_range.value_or(std::make_pair(span_low, span_high));
+  // 0.5-70 Hz, widened to cover every band, so a lone band never has a relative power of 1 by
+  // construction and a band beyond 70 Hz still lies inside its denominator.
+  total_range = options.total_range.value_or(std::make_pair(
+      std::min(kDefaultTotalLowHz, span_low), std::max(kDefaultTotalHighHz, span_high)));
   if (!std::isfinite(total_range.first) || !std::isfinite(total_range.second) ||
       total_range.first < 0 || total_range.second <= total_range.first)
     throw std::invalid_argument("total_range must satisfy 0 <= low < high");
@@ -289,29 +322,26 @@ void BandPowerEngine::Impl::build_band_columns() {
   for (std::size_t b = 0; b < n_bands; ++b) {
     if (columns[b].first == columns[b].last) {
       const Band& band = options.bands[b];
-      warnings.push_back("band '" + band.name + "' (" + format_hz(band.low_hz) + "-" +
-                         format_hz(band.high_hz) + " Hz) contains no frequency bin (df = " +
-                         format_hz(df) + " Hz); its power is 0");
+      warnings.push_back(
+          "band '" + band.name + "' (" + format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
+          " Hz) contains no frequency bin (df = " + format_hz(df) + " Hz); its power is 0");
     }
   }
 }
 
 Workspace BandPowerEngine::Impl::make_workspace() const {
   Workspace ws;
-  ws.fft_in.reset(fftw_alloc_real(window));
-  ws.fft_out.reset(fftw_alloc_complex(window / 2 + 1));
-  if (!ws.fft_in || !ws.fft_out) throw std::bad_alloc();
+  ws.fft_in.reset(fftw_allocate<double>(window));
+  ws.fft_out.reset(fftw_allocate<fftw_complex>(window / 2 + 1));
   ws.column_sums.assign(columns.size(), 0.0);
   return ws;
 }
 
 void BandPowerEngine::Impl::make_plan() {
   // Planning may overwrite the arrays, so plan on scratch buffers.
-  std::unique_ptr<double, FftwFree> in(fftw_alloc_real(window));
-  std::unique_ptr<fftw_complex, FftwFree> out(fftw_alloc_complex(window / 2 + 1));
-  if (!in || !out) throw std::bad_alloc();
-  const unsigned flags =
-      options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+  std::unique_ptr<double, FftwFree> in(fftw_allocate<double>(window));
+  std::unique_ptr<fftw_complex, FftwFree> out(fftw_allocate<fftw_complex>(window / 2 + 1));
+  const unsigned flags = options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
   const std::lock_guard lock(detail::fftw_planner_mutex());
   if (!options.wisdom_path.empty())
     (void)fftw_import_wisdom_from_filename(options.wisdom_path.c_str());  // absent file: fine
@@ -328,7 +358,9 @@ void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   const auto n = static_cast<Eigen::Index>(window);
   Eigen::Map<Eigen::ArrayXd> x(fft_in, n);
   switch (options.detrend) {
-    case Detrend::None: x *= taper; break;
+    case Detrend::None:
+      x *= taper;
+      break;
     case Detrend::Constant: {
       const double mean = x.sum() / static_cast<double>(window);
       x = (x - mean) * taper;
@@ -416,15 +448,15 @@ std::size_t BandPowerEngine::Impl::push(const T* data, std::size_t n_samples,
   std::size_t n_windows = 0;
   if (next_start + static_cast<std::int64_t>(window) <= end)
     n_windows = static_cast<std::size_t>((end - static_cast<std::int64_t>(window) - next_start) /
-                                         static_cast<std::int64_t>(step)) + 1;
+                                         static_cast<std::int64_t>(step)) +
+                1;
 
   const std::size_t first = out.n_windows;
   out.power.resize((first + n_windows) * n_channels * n_bands);
   out.window_start.resize(first + n_windows);
   out.times_s.resize(first + n_windows);
   for (std::size_t w = 0; w < n_windows; ++w) {
-    const std::int64_t start =
-        segment_start + next_start + static_cast<std::int64_t>(w * step);
+    const std::int64_t start = segment_start + next_start + static_cast<std::int64_t>(w * step);
     out.window_start[first + w] = start;
     out.times_s[first + w] =
         (static_cast<double>(start) + static_cast<double>(window) * 0.5) / sfreq;
@@ -466,8 +498,8 @@ BandPowerEngine::~BandPowerEngine() = default;
 BandPowerEngine::BandPowerEngine(BandPowerEngine&&) noexcept = default;
 BandPowerEngine& BandPowerEngine::operator=(BandPowerEngine&&) noexcept = default;
 
-std::size_t BandPowerEngine::push(const double* data, std::size_t n_samples,
-                                  std::size_t row_stride, BandPowerResult& out) {
+std::size_t BandPowerEngine::push(const double* data, std::size_t n_samples, std::size_t row_stride,
+                                  BandPowerResult& out) {
   return impl_->push(data, n_samples, row_stride, out);
 }
 std::size_t BandPowerEngine::push(const float* data, std::size_t n_samples, std::size_t row_stride,

@@ -8,9 +8,11 @@
 #include <numbers>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "ictaltrack/spectral/band_power.hpp"
+#include "test_support.hpp"
 
 namespace ictaltrack {
 namespace {
@@ -120,8 +122,8 @@ TEST(BandPower, MatchesPlainDftForEveryWindowAndDetrend) {
       ASSERT_EQ(result.n_windows, (n_times - 127) / 50 + 1);
       for (std::size_t w = 0; w < result.n_windows; w += 3) {
         for (std::size_t c = 0; c < n_channels; ++c) {
-          const auto expected = reference_window(data.data() + c * n_times + w * 50, 127, sfreq,
-                                                 options);
+          const auto expected =
+              reference_window(data.data() + c * n_times + w * 50, 127, sfreq, options);
           for (std::size_t b = 0; b < 3; ++b)
             EXPECT_NEAR(result.at(w, c, b), expected[b], 1e-9 * expected[b] + 1e-12)
                 << to_string(window) << " " << to_string(detrend) << " w" << w << " c" << c;
@@ -155,8 +157,9 @@ TEST(BandPower, SineOnABinCentreHasPowerHalfAmplitudeSquared) {
   const std::size_t n = 256 * 8;
   std::vector<double> data(n);
   for (std::size_t i = 0; i < n; ++i)
-    data[i] = 7.0 + amplitude * std::sin(2 * std::numbers::pi * frequency * static_cast<double>(i) /
-                                         sfreq + 0.3);
+    data[i] =
+        7.0 + amplitude *
+                  std::sin(2 * std::numbers::pi * frequency * static_cast<double>(i) / sfreq + 0.3);
   for (auto window : {WindowFunction::Hann, WindowFunction::Boxcar, WindowFunction::Hamming}) {
     BandPowerOptions options;
     options.window = window;
@@ -193,6 +196,18 @@ TEST(BandPower, RelativePowersOfAPartitionSumToOne) {
       EXPECT_NEAR(result.at(w, c, 1), absolute_result.at(w, c, 1) / absolute_sum, 1e-12);
     }
   }
+  // A lone band is a fraction of 0.5-70 Hz (the default bands tile exactly that range).
+  BandPowerOptions alpha_only = options;
+  alpha_only.bands = {{"alpha", 8.0, 13.0}};
+  const auto alpha = band_power(data.data(), 2, 256 * 20, 256.0, alpha_only);
+  for (std::size_t w = 0; w < alpha.n_windows; ++w) {
+    double absolute_sum = 0;
+    for (std::size_t b = 0; b < 5; ++b) absolute_sum += absolute_result.at(w, 0, b);
+    EXPECT_NEAR(alpha.at(w, 0, 0), absolute_result.at(w, 0, 2) / absolute_sum, 1e-12);
+  }
+  EXPECT_EQ(BandPowerEngine(256.0, 1, alpha_only).total_range(), std::make_pair(0.5, 70.0));
+  alpha_only.bands = {{"high", 60.0, 100.0}};
+  EXPECT_EQ(BandPowerEngine(256.0, 1, alpha_only).total_range(), std::make_pair(0.5, 100.0));
 }
 
 TEST(BandPower, TimesAreWindowCentres) {
@@ -248,7 +263,8 @@ TEST(BandPowerEngine, Float32InputEqualsTheSameValuesInFloat64) {
   const auto data = random_signal(3, 5000, 17);
   std::vector<float> narrow(data.begin(), data.end());
   std::vector<double> widened(narrow.begin(), narrow.end());
-  expect_same(band_power(narrow.data(), 3, 5000, 200.0), band_power(widened.data(), 3, 5000, 200.0));
+  expect_same(band_power(narrow.data(), 3, 5000, 200.0),
+              band_power(widened.data(), 3, 5000, 200.0));
   // Chunked float input too.
   BandPowerEngine engine(200.0, 3);
   BandPowerResult streamed;
@@ -295,7 +311,8 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
   const auto a = band_power(first.data(), n_channels, first_length, sfreq);
   const auto b = band_power(second.data(), n_channels, second_length, sfreq);
   ASSERT_EQ(streamed.n_windows, a.n_windows + b.n_windows);
-  for (std::size_t w = 0; w < a.n_windows; ++w) EXPECT_EQ(streamed.window_start[w], a.window_start[w]);
+  for (std::size_t w = 0; w < a.n_windows; ++w)
+    EXPECT_EQ(streamed.window_start[w], a.window_start[w]);
   for (std::size_t w = 0; w < b.n_windows; ++w) {
     EXPECT_EQ(streamed.window_start[a.n_windows + w], gap_start + b.window_start[w]);
     EXPECT_DOUBLE_EQ(streamed.times_s[a.n_windows + w],
@@ -343,6 +360,49 @@ TEST(BandPowerEngine, RejectsBadConfiguration) {
   BandPowerResult out;
   std::vector<double> data(100);
   EXPECT_THROW(engine.push(data.data(), 100, 50, out), std::invalid_argument);  // stride < n
+}
+
+TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
+  const auto data = random_signal(3, 256 * 12, 31);
+  const auto estimated = band_power(data.data(), 3, 256 * 12, 256.0);
+  const testing::ScratchDir scratch;
+  BandPowerOptions options;
+  options.planning = FftPlanning::Measure;
+  options.wisdom_path = (scratch / "fftw.wisdom").string();
+  for (int run = 0; run < 2; ++run) {  // the second run imports the wisdom the first wrote
+    const auto measured = band_power(data.data(), 3, 256 * 12, 256.0, options);
+    ASSERT_EQ(measured.power.size(), estimated.power.size());
+    for (std::size_t i = 0; i < measured.power.size(); ++i)
+      EXPECT_NEAR(measured.power[i], estimated.power[i], 1e-12 * estimated.power[i]);
+    EXPECT_TRUE(std::filesystem::exists(options.wisdom_path));
+  }
+  options.wisdom_path = (scratch / "missing-dir" / "fftw.wisdom").string();
+  const BandPowerEngine engine(256.0, 1, options);
+  EXPECT_NE(engine.warnings().back().find("could not write FFTW wisdom"), std::string::npos);
+}
+
+TEST(BandPowerEngine, EnginesPlannedConcurrentlyInManyThreadsAgree) {
+  // Plan creation and destruction go through the global FFTW planner lock; engines of different
+  // window lengths made and dropped in parallel must still compute exactly the serial results.
+  const auto data = random_signal(2, 3000, 37);
+  std::vector<BandPowerOptions> settings(4);
+  for (std::size_t i = 0; i < settings.size(); ++i) settings[i].window_s = 1.0 + 0.37 * i;
+  std::vector<BandPowerResult> serial;
+  for (const auto& options : settings)
+    serial.push_back(band_power(data.data(), 2, 3000, 256.0, options));
+  std::vector<int> mismatches(settings.size(), 0);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 0; t < settings.size(); ++t) {
+      threads.emplace_back([&, t] {
+        for (int repeat = 0; repeat < 20; ++repeat) {
+          const auto result = band_power(data.data(), 2, 3000, 256.0, settings[t]);
+          if (result.power != serial[t].power) ++mismatches[t];
+        }
+      });
+    }
+  }
+  for (int count : mismatches) EXPECT_EQ(count, 0);
 }
 
 TEST(BandPowerEngine, ShortInputGivesNoWindow) {

@@ -191,6 +191,7 @@ TEST(EventScoring, BadInputIsRejected) {
   EXPECT_THROW(score_events({}, {{NAN, 160}}, 100.0), std::invalid_argument);
   EXPECT_THROW(score_events({}, {}, 0.0), std::invalid_argument);
   EXPECT_THROW(score_events({}, {}, 0.01), std::invalid_argument);  // < one 10 Hz sample
+  EXPECT_THROW(score_events({}, {}, 1e300), std::invalid_argument);
   EventScoringParameters bad;
   bad.max_event_duration_s = 0;
   EXPECT_THROW(score_events({}, {}, 100.0, bad), std::invalid_argument);

@@ -3,6 +3,7 @@
 // (Coefficients and outputs are compared with scipy in tests/python/test_filters.py.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -99,19 +100,25 @@ std::vector<double> direct_form_one(const SosSections& sos, std::vector<double> 
 }
 
 TEST(SosFilter, MatchesTheDifferenceEquation) {
+  // Five channels: four go through the interleaved path, one through the single-channel path.
   const auto sos = butterworth_highpass(5, 1.0, 256.0);
-  const std::size_t n = 4000;
-  std::vector<double> x(2 * n);
+  const std::size_t n = 4000, n_channels = 5;
+  std::vector<double> x(n_channels * n);
   std::mt19937_64 rng(3);
   std::normal_distribution<double> normal(0.0, 50.0);
   for (double& v : x) v = normal(rng) + 300.0;
-  SosFilter filter(sos, 2);
-  std::vector<double> y(2 * n);
+  SosFilter filter(sos, n_channels);
+  std::vector<double> y(n_channels * n);
   filter.process(x.data(), n, y.data(), n, n);
-  for (std::size_t c = 0; c < 2; ++c) {
+  for (std::size_t c = 0; c < n_channels; ++c) {
     const auto expected =
         direct_form_one(sos, std::vector<double>(x.begin() + c * n, x.begin() + (c + 1) * n));
     for (std::size_t i = 0; i < n; ++i) EXPECT_NEAR(y[c * n + i], expected[i], 1e-9);
+    // Each channel alone gives the same bits as inside the group.
+    SosFilter alone(sos, 1);
+    std::vector<double> single(n);
+    alone.process(x.data() + c * n, n, single.data(), n, n);
+    EXPECT_TRUE(std::equal(single.begin(), single.end(), y.begin() + c * n)) << c;
   }
 }
 
@@ -120,7 +127,7 @@ TEST(SosFilter, ChunkedEqualsOnePieceBitForBit) {
   const auto low = butterworth_lowpass(6, 70.0, 256.0);
   sos.insert(sos.end(), low.begin(), low.end());
   sos.push_back(notch_filter(50.0, 30.0, 256.0)[0]);
-  const std::size_t n_channels = 3, n = 10000;
+  const std::size_t n_channels = 6, n = 10000;  // one interleaved group of 4, two singles
   std::vector<float> x(n_channels * n);
   std::mt19937_64 rng(9);
   std::normal_distribution<float> normal(0.0f, 20.0f);

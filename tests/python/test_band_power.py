@@ -41,8 +41,8 @@ def scipy_band_power(data, sfreq, *, bands=ictaltrack.DEFAULT_BANDS, window_s=2.
 
     power = np.stack([integrate(low, high) for _, low, high in bands], axis=-1)
     if relative:
-        if total_range is None:
-            total_range = (min(b[1] for b in bands), max(b[2] for b in bands))
+        if total_range is None:  # documented default: 0.5-70 Hz widened to cover every band
+            total_range = (min([0.5] + [b[1] for b in bands]), max([70.0] + [b[2] for b in bands]))
         with np.errstate(invalid="ignore", divide="ignore"):
             power = power / integrate(*total_range)[..., None]
     return power.transpose(1, 0, 2), times
@@ -69,6 +69,7 @@ SETTINGS = [
     dict(window_s=2.0, step_s=2.5, window="boxcar", detrend=False),
     dict(window="blackman", bands=[("a", 1.0, 7.3), ("b", 7.3, 40.0), ("c", 40.0, 200.0)]),
     dict(window_s=4.0, relative=True),
+    dict(window_s=4.0, relative=True, bands=[("alpha", 8.0, 13.0), ("high", 60.0, 100.0)]),
     dict(window_s=3.0, relative=True, total_range=(1.0, 45.0), detrend="linear"),
 ]
 
@@ -203,6 +204,9 @@ def test_bands_as_mapping_and_to_frame():
     assert row.time == result.times[3]
     with pytest.raises(ValueError):
         result.to_frame(["only one"])
+    repeated = result.to_frame(["EEG", "EEG"])  # EDF allows repeated labels
+    assert list(repeated["channel"][:4]) == ["EEG", "EEG", "EEG", "EEG"]
+    assert repeated["power"].iloc[2] == result.power[0, 1, 0]
 
 
 def corpus_files():
@@ -252,3 +256,67 @@ def test_corpus_signals_match_scipy(path):
                     assert_power_close(result.power, expected)
                 checked += 1
     assert checked > 0
+
+
+@pytest.mark.filterwarnings("ignore:window of:UserWarning")
+def test_gil_is_released_during_the_computation():
+    """While one thread computes band power, another runs Python code.
+
+    With a huge switch interval the interpreter never preempts a thread holding the GIL, so the
+    main thread can observe the worker unfinished only if the binding released the GIL around
+    the C++ work (the same construction as the reader's GIL test). Retries only absorb a main
+    thread that the OS scheduled late; they cannot hide a held GIL.
+    """
+    import sys
+    import threading
+
+    data = random_eeg(19, 256 * 900, seed=12)
+    seen_during_computation = []
+    previous_interval = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(100.0)
+        for _ in range(3):
+            started = threading.Event()
+            finished = []
+
+            def compute() -> None:
+                started.set()
+                band_power(data, 256.0)
+                finished.append(True)
+
+            thread = threading.Thread(target=compute)
+            thread.start()
+            started.wait()
+            seen_during_computation.append(not finished)
+            thread.join()
+            if seen_during_computation[-1]:
+                break
+    finally:
+        sys.setswitchinterval(previous_interval)
+    assert any(seen_during_computation), "main thread never ran during band_power: GIL held?"
+
+
+@pytest.mark.filterwarnings("ignore:window of:UserWarning")
+def test_contiguous_input_is_not_copied():
+    """numpy reports its allocations to tracemalloc; the results are C++ buffers handed over
+    without copying. So a C-contiguous float64/float32 input (or a column slice of one) leaves the
+    traced peak far below the input size, while an input that needs converting shows its copy."""
+    import tracemalloc
+
+    data = random_eeg(19, 256 * 600, seed=13)  # 23 MB
+    inputs = {"float64": data, "float32": data.astype(np.float32), "slice": data[:, 1000:-1000]}
+    for name, array in inputs.items():
+        tracemalloc.start()
+        try:
+            band_power(array, 256.0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < array.nbytes / 20, f"{name}: traced peak {peak} bytes"
+    tracemalloc.start()
+    try:
+        band_power(np.asfortranarray(data), 256.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak >= data.nbytes  # the converted copy is visible, so the check above can fail

@@ -196,6 +196,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys, monkeypatch) -> None:
     junk.write_bytes(b"0       not an edf header" * 20)
     assert run_cli(str(junk)) == cli.EXIT_BAD_INPUT
     assert run_cli(str(DEMO), "--param", "no_such_parameter=1") == cli.EXIT_BAD_INPUT
+    assert run_cli(str(DEMO), "--param", "n_threads=1.5") == cli.EXIT_BAD_INPUT
+    assert "n_threads" in capsys.readouterr().err
 
     def unsupported(*args, **kwargs):
         raise ictaltrack.UnsupportedError("not in this version")

@@ -5,7 +5,6 @@ Every expected value is worked out by hand in the comments (definitions: docs/sc
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 
@@ -13,7 +12,6 @@ import pytest
 
 import ictaltrack
 from ictaltrack import cli
-from ictaltrack.commands import evaluate as evaluate_command
 from ictaltrack.errors import FormatError, IoError
 from ictaltrack.scoring import evaluate, match_seizures, migration_summary
 
@@ -169,6 +167,18 @@ def test_loader_tolerates_variants(tmp_path):
     assert result.localisation.region_accuracy == 1.0
 
 
+def test_region_spellings_of_simulator_and_electrodes_stage_agree():
+    truth = {"duration_s": 3600, "seizures": [
+        _seizure(100, 160, "left", "frontal polar"),
+        _seizure(1000, 1060, "right", "centroparietal"),
+        _seizure(2000, 2060, "right", "temporal")]}
+    detections = {"seizures": [
+        _seizure(100, 160, "left", "frontopolar"), _seizure(1000, 1060, "right", "parietal"),
+        _seizure(2000, 2060, "right", "frontotemporal")]}
+    loc = evaluate(truth, detections).localisation
+    assert (loc.region_correct, loc.region_known) == (2, 3)
+
+
 def test_bad_files_raise_typed_errors(tmp_path):
     with pytest.raises(IoError):
         evaluate(tmp_path / "missing.json", DETECTIONS)
@@ -181,25 +191,18 @@ def test_bad_files_raise_typed_errors(tmp_path):
         evaluate({"duration_s": 100, "seizures": [{"offset_s": 10}]}, {"seizures": []})
 
 
-def _run_cli(argv):
-    parser = argparse.ArgumentParser(prog="ictaltrack")
-    evaluate_command.add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
 def test_cli_prints_table_and_json(tmp_path, capsys):
     assert "evaluate" in cli.COMMANDS
     (tmp_path / "t.json").write_text(json.dumps(TRUTH))
     (tmp_path / "d.json").write_text(json.dumps(DETECTIONS))
     argv = ["evaluate", "--truth", str(tmp_path / "t.json"), "--detections",
             str(tmp_path / "d.json")]
-    assert _run_cli(argv) == 0
+    assert cli.main(argv) == 0
     table = capsys.readouterr().out
     assert "SzCORE" in table
     assert "True positives                    2" in table
     assert "Onset latency median              8.000 s" in table
-    assert _run_cli(argv + ["--json"]) == 0
+    assert cli.main(argv + ["--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["events"]["tp"] == 2 and data["events"]["fp"] == 1
     assert data["localisation"]["migration_agreement"] == 0.5
@@ -207,9 +210,11 @@ def test_cli_prints_table_and_json(tmp_path, capsys):
     assert data["localisation"]["migration_pairs"] == 2
 
 
-def test_cli_reports_detections_outside_the_recording(tmp_path):
+def test_cli_reports_bad_input_with_exit_code_2(tmp_path, capsys):
     (tmp_path / "t.json").write_text(json.dumps({"duration_s": 100, "seizures": []}))
     (tmp_path / "d.json").write_text(json.dumps({"seizures": [_seizure(200, 210, "left", "x")]}))
-    with pytest.raises(FormatError, match="after the end"):
-        _run_cli(["evaluate", "--truth", str(tmp_path / "t.json"), "--detections",
-                  str(tmp_path / "d.json")])
+    argv = ["evaluate", "--truth", str(tmp_path / "t.json"), "--detections"]
+    assert cli.main(argv + [str(tmp_path / "d.json")]) == cli.EXIT_BAD_INPUT
+    assert "starts after the end of the recording" in capsys.readouterr().err
+    assert cli.main(argv + [str(tmp_path / "missing.json")]) == cli.EXIT_BAD_INPUT
+    assert "IoError" in capsys.readouterr().err

@@ -51,10 +51,10 @@ struct DetectorParams {
   double min_concentration = 0.4;
   /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm span's excess.
   double max_high_frequency_ratio = 0.5;
-  /// Channels switching on join a running event when they lie within two neighbour steps of
-  /// one of its channels (on within close_gap_s) and carry a rhythm within this many Hz of it;
-  /// otherwise they start a new event (two overlapping seizures).
-  double max_frequency_difference_hz = 2.0;
+  /// Channels switching on join a running event when a neighbour of theirs is on in it and
+  /// carries a rhythm within this many Hz; otherwise they start a new event (two overlapping
+  /// seizures). A channel whose rhythm moves by more than 1 Hz for 3 windows leaves its event.
+  double max_frequency_difference_hz = 1.0;
 
   // Events.
   double min_duration_s = 10.0;  ///< shorter events are dropped

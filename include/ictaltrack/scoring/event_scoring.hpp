@@ -19,9 +19,9 @@ struct ScoredEvent {
 
 /// The SzCORE defaults. All durations in seconds.
 struct EventScoringParameters {
-  double tolerance_start_s = 30.0;   ///< reference events are widened this much before their start
-  double tolerance_end_s = 60.0;     ///< ... and this much after their end
-  double min_overlap = 0.0;          ///< relative overlap of a widened window needed for a hit
+  double tolerance_start_s = 30.0;  ///< reference events are widened this much before their start
+  double tolerance_end_s = 60.0;    ///< ... and this much after their end
+  double min_overlap = 0.0;         ///< relative overlap of a widened window needed for a hit
   double max_event_duration_s = 300.0;          ///< longer events are cut into pieces this long
   double min_duration_between_events_s = 90.0;  ///< events closer than this are merged
   /// Time resolution of the overlap tests in Hz (timescoring works at a fixed 10 Hz).

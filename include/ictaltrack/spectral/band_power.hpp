@@ -1,18 +1,19 @@
 // Band power per channel over sliding windows, computed in a streaming pass.
 //
 // Definitions (docs/band_power.md gives them in full, with the scipy equivalents):
-// - Windows: `window_s` seconds long (rounded to whole samples, N), started every `step_s` seconds
-//   (rounded, H). Only whole windows are computed (scipy.signal.spectrogram with padded=False).
+// - Windows: `window_s` seconds long (N samples), started every `step_s` seconds (H samples),
+//   both rounded to the nearest sample with halves away from zero. Only whole windows are
+//   computed (scipy.signal.spectrogram with padded=False).
 // - Window functions are the periodic ones of scipy.signal.get_window(name, N, fftbins=True).
 // - PSD: one-sided, density scaling exactly as scipy.signal.spectrogram(..., scaling="density",
-//   mode="psd"): |rfft(w * detrend(x))|^2 / (sfreq * sum(w^2)), every bin except DC and (for even N)
-//   Nyquist doubled. Units: input^2 / Hz (uV^2/Hz for input in uV).
+//   mode="psd"): |rfft(w * detrend(x))|^2 / (sfreq * sum(w^2)), every bin except DC and (for even
+//   N) Nyquist doubled. Units: input^2 / Hz (uV^2/Hz for input in uV).
 // - Band power (rectangle rule): sum of PSD bins with low_hz <= f < high_hz, times the frequency
 //   resolution df = sfreq / N. Units: input^2 (uV^2). Bin frequencies are computed like
 //   numpy.fft.rfftfreq, so the bins chosen here are the bins numpy chooses.
 // - Relative power: band power / power over `total_range` (same rule); the default total range is
-//   the span of the bands (min low to max high; 0.5-70 Hz for the default bands). Bins above Nyquist
-//   do not exist, so every range is clipped at Nyquist by construction.
+//   0.5-70 Hz widened to cover every band (min(0.5, lowest edge) to max(70, highest edge)). Bins
+//   above Nyquist do not exist, so every range is clipped at Nyquist by construction.
 // - Time: the window that starts at stream sample s is reported with `window_start = s` and centre
 //   time (s + N / 2) / sfreq seconds, which is scipy's time axis.
 // - Gaps (EDF+D): `begin_segment(start_sample)` drops the samples not yet used, so no window spans
@@ -66,7 +67,8 @@ struct BandPowerOptions {
   Detrend detrend = Detrend::Constant;
   std::vector<Band> bands = default_bands();
   bool relative = false;  ///< report band power / total-range power instead of uV^2
-  /// [low, high) Hz for the relative-power denominator; nullopt = span of the bands.
+  /// [low, high) Hz for the relative-power denominator; nullopt = 0.5-70 Hz widened to cover
+  /// every band: [min(0.5, lowest band edge), max(70, highest band edge)).
   std::optional<std::pair<double, double>> total_range;
   /// Threads used per push (parallel over channels; results do not depend on it). 0 = all cores.
   int n_threads = 1;
@@ -90,10 +92,10 @@ struct BandPowerResult {
 };
 
 /// Streaming band-power computation. Feed chunks of any length with push(); windows that straddle
-/// chunk boundaries are assembled from an internal carry buffer of fewer than N samples per channel,
-/// so memory is bounded by (window x channels), never by the recording length. One FFTW plan per
-/// engine (made under the global FFTW planner lock) is reused for every window. Not thread safe:
-/// use one engine per thread (the engine itself may use `n_threads` workers inside push()).
+/// chunk boundaries are assembled from an internal carry buffer of fewer than N samples per
+/// channel, so memory is bounded by (window x channels), never by the recording length. One FFTW
+/// plan per engine (made under the global FFTW planner lock) is reused for every window. Not thread
+/// safe: use one engine per thread (the engine itself may use `n_threads` workers inside push()).
 class BandPowerEngine {
  public:
   /// Validates the options (std::invalid_argument on bad values) and collects warnings: window

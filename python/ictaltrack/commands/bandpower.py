@@ -65,7 +65,7 @@ def add_parser(subparsers: Any) -> None:
                         choices=["hann", "hamming", "boxcar", "rectangular", "blackman"])
     parser.add_argument("--detrend", default="constant", choices=["constant", "linear", "none"])
     parser.add_argument("--relative", action="store_true",
-                        help="fraction of the power over the span of the bands")
+                        help="fraction of the power over 0.5-70 Hz (widened to cover the bands)")
     parser.add_argument("--threads", type=int, default=1, help="worker threads (0 = all cores)")
     parser.add_argument("--chunk", type=float, default=60.0, metavar="S",
                         help="seconds read from disk per chunk (default 60)")

@@ -67,7 +67,8 @@ def add_parser(subparsers: Any) -> None:
                         help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here")
     parser.add_argument("--param", type=_parameter, action="append", default=[],
                         metavar="NAME=VALUE",
-                        help="detector parameter (repeatable; names: ictaltrack.detector_defaults())")
+                        help="detector parameter, repeatable (names and defaults: "
+                             "ictaltrack.detector_defaults())")
     parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
                         help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -87,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
             # during a long run instead of at its end.
             result = detect(args.file, progress=bar if bar is not None else _keep_going,
                             criteria=criteria or None, **dict(args.param))
-        except ValueError as error:
-            # Unknown or out-of-range detector parameters are bad input, not an internal error.
+        except (ValueError, TypeError) as error:
+            # Unknown, mistyped or out-of-range detector parameters are bad input, not a bug.
             print(f"ictaltrack detect: {error}", file=sys.stderr)
             return 2
     finally:
