@@ -8,7 +8,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
 
-.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval samples clean
+.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval samples clean \
+        test-sanitize fuzz-build fuzz test-fuzz
 
 all: cpp python
 
@@ -40,7 +41,34 @@ test-cpp: cpp
 test-python: python
 	$(VENV_PYTHON) -m pytest -q
 
-test: test-cpp test-python
+test: test-cpp test-python test-sanitize test-fuzz
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the library and the C++ tests (no benches,
+# -O1), run with zero reports allowed. The installed-package check is left to the normal build.
+ASAN_BUILD := build/asan
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DICTALTRACK_SANITIZE=ON -DICTALTRACK_BUILD_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
+	  -E cmake_package_consumer
+
+# libFuzzer targets (clang, own build in build/fuzz): `make fuzz FUZZ_SECONDS=600` fuzzes each
+# target that long; `make test` runs a short smoke run and replays tests/fuzz/reproducers/.
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S tests/fuzz -B $(FUZZ_BUILD)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	tests/fuzz/run_fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 # The demo file's header, its seizures with the migration summary, and the plots: a timeline
 # and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).

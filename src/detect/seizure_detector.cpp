@@ -20,6 +20,7 @@ namespace ictaltrack {
 namespace {
 
 constexpr std::size_t kMaxBlock = 4096;          // samples per channel conditioned at a time
+constexpr std::size_t kFilterGroup = 4;          // channels per filter object
 constexpr std::size_t kMaxEventHistory = 400;    // windows kept per open event (after lookback)
 constexpr double kTinyPower = 1e-12;             // uV^2; keeps ratios finite on flat channels
 constexpr double kHighFrequencyLow = 30.0, kHighFrequencyHigh = 70.0;
@@ -109,7 +110,9 @@ struct SeizureDetector::Impl {
   std::size_t n = 0;                  // analysed channels
   int threads = 1;
 
-  // Conditioning: one high-pass and one notch filter per analysed channel (threads split them).
+  // Conditioning: one high-pass and one notch filter per group of kFilterGroup analysed channels
+  // (the filter interleaves the recursions of a group; threads split the groups, and the grouping
+  // does not depend on the thread count, so neither do the results).
   std::vector<SosFilter> highpass, notch;
   double line_hz = 0.0;
   std::vector<double> block;  // (n, kMaxBlock) conditioned samples
@@ -203,11 +206,12 @@ struct SeizureDetector::Impl {
     line_hz = p.line_frequency_hz > 0 ? p.line_frequency_hz
                                       : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
     if (line_hz >= nyquist) line_hz = 0.0;  // nothing to notch below Nyquist
-    for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t first = 0; first < n; first += kFilterGroup) {
+      const std::size_t size = std::min(kFilterGroup, n - first);
       if (p.highpass_hz > 0 && p.highpass_hz < nyquist) {
-        highpass.emplace_back(butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq), 1);
+        highpass.emplace_back(butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq), size);
       }
-      if (line_hz > 0) notch.emplace_back(notch_filter(line_hz, p.notch_quality, sfreq), 1);
+      if (line_hz > 0) notch.emplace_back(notch_filter(line_hz, p.notch_quality, sfreq), size);
     }
 
     // Bands: 1 Hz bands up to the rhythm search limit, then the high-frequency (muscle) band.
@@ -309,46 +313,55 @@ struct SeizureDetector::Impl {
     const bool in_warmup = pushed < warmup_sample_limit;
     const double omega = 2.0 * std::numbers::pi * (line_hz > 0 ? line_hz : 50.0) / sfreq;
     const double coefficient = 2.0 * std::cos(omega);
-    for_each_channel(n, threads, [&](std::size_t c) {
-      const T* in = data + analysed[c] * row_stride + offset;
-      double* out = block.data() + c * kMaxBlock;
-      bool bad_value = false;
-      for (std::size_t i = 0; i < count; ++i) {
-        const double x = static_cast<double>(in[i]);
-        if (std::isfinite(x)) {
-          out[i] = x;
-        } else {
-          out[i] = 0.0;  // keeps the filter state finite; the channel is flagged
-          bad_value = true;
+    const std::size_t groups = (n + kFilterGroup - 1) / kFilterGroup;
+    for_each_channel(groups, threads, [&](std::size_t g) {
+      const std::size_t first = g * kFilterGroup;
+      const std::size_t last = std::min(n, first + kFilterGroup);
+      double* rows = block.data() + first * kMaxBlock;
+      for (std::size_t c = first; c < last; ++c) {
+        const T* in = data + analysed[c] * row_stride + offset;
+        double* out = block.data() + c * kMaxBlock;
+        bool bad_value = false;
+        for (std::size_t i = 0; i < count; ++i) {
+          const double x = static_cast<double>(in[i]);
+          if (std::isfinite(x)) {
+            out[i] = x;
+          } else {
+            out[i] = 0.0;  // keeps the filter state finite; the channel is flagged
+            bad_value = true;
+          }
         }
+        if (bad_value) non_finite[c] = 1;
       }
-      if (bad_value) non_finite[c] = 1;
-      if (!highpass.empty()) highpass[c].process(out, kMaxBlock, out, kMaxBlock, count);
+      if (!highpass.empty()) highpass[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
       if (in_warmup) {
         // Statistics for the bad-channel rules: RMS after the high-pass, and the amplitude at the
         // mains frequency before the notch (Goertzel over 1 s blocks).
-        double squares = 0.0;
-        double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
-        std::size_t filled = goertzel_count[c];
-        for (std::size_t i = 0; i < count; ++i) {
-          squares += out[i] * out[i];
-          const double s0 = out[i] + coefficient * s1 - s2;
-          s2 = s1;
-          s1 = s0;
-          if (++filled == line_block) {
-            line_power_sum[c] += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-            ++line_blocks[c];
-            s1 = s2 = 0.0;
-            filled = 0;
+        for (std::size_t c = first; c < last; ++c) {
+          const double* out = block.data() + c * kMaxBlock;
+          double squares = 0.0;
+          double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
+          std::size_t filled = goertzel_count[c];
+          for (std::size_t i = 0; i < count; ++i) {
+            squares += out[i] * out[i];
+            const double s0 = out[i] + coefficient * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            if (++filled == line_block) {
+              line_power_sum[c] += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+              ++line_blocks[c];
+              s1 = s2 = 0.0;
+              filled = 0;
+            }
           }
+          goertzel_s1[c] = s1;
+          goertzel_s2[c] = s2;
+          goertzel_count[c] = filled;
+          sum_squares[c] += squares;
+          counted_samples[c] += static_cast<std::int64_t>(count);
         }
-        goertzel_s1[c] = s1;
-        goertzel_s2[c] = s2;
-        goertzel_count[c] = filled;
-        sum_squares[c] += squares;
-        counted_samples[c] += static_cast<std::int64_t>(count);
       }
-      if (!notch.empty()) notch[c].process(out, kMaxBlock, out, kMaxBlock, count);
+      if (!notch.empty()) notch[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
     });
   }
 

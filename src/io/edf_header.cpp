@@ -362,7 +362,18 @@ class HeaderParser {
         channel.gain = (channel.physical_max - channel.physical_min) /
                        (static_cast<double>(channel.digital_max) - channel.digital_min);
         channel.offset = channel.physical_min - channel.gain * channel.digital_min;
-      } else {
+        // Finite limits can still overflow: 1e308 and -1e308 give an infinite gain and NaN
+        // physical values for half of the digital range.
+        if (!std::isfinite(channel.gain) || !std::isfinite(channel.offset)) {
+          channel.calibrated = false;
+          warn("calibration_not_finite",
+               "physical range " + decode_header_text(signal_field(104, 8, s)) + " .. " +
+                   decode_header_text(signal_field(112, 8, s)) +
+                   " overflows the calibration; physical values unavailable",
+               s);
+        }
+      }
+      if (!channel.calibrated) {
         channel.gain = std::numeric_limits<double>::quiet_NaN();
         channel.offset = std::numeric_limits<double>::quiet_NaN();
       }

@@ -309,6 +309,28 @@ struct EdfReader::Impl {
                  "record index x record duration; the file is read as continuous");
       }
     }
+    // EDF+ writers store each annotation signal's TALs in time order; a later TAL with an earlier
+    // onset points at a damaged or hand-edited file. The annotations are kept as written.
+    std::int64_t backwards_annotations = 0;
+    int backwards_signal = -1;
+    std::vector<Ticks> last_onset(rec.annotation_signals.size(),
+                                  std::numeric_limits<Ticks>::min());
+    for (const RawAnnotation& entry : raw) {
+      const auto a = static_cast<std::size_t>(
+          std::find(rec.annotation_signals.begin(), rec.annotation_signals.end(), entry.signal) -
+          rec.annotation_signals.begin());
+      if (entry.onset < last_onset[a]) {
+        if (backwards_annotations++ == 0) backwards_signal = entry.signal;
+      }
+      last_onset[a] = std::max(last_onset[a], entry.onset);
+    }
+    if (backwards_annotations > 0) {
+      warn("annotation_onset_backwards",
+           std::to_string(backwards_annotations) +
+               " annotations have an onset before an earlier annotation of the same signal; "
+               "kept in file order",
+           backwards_signal);
+    }
     annotations.reserve(raw.size());
     for (RawAnnotation& entry : raw) {
       annotations.push_back({entry.onset - first_offset, entry.duration, std::move(entry.text),

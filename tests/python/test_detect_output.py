@@ -264,3 +264,20 @@ def test_cli_plots(tmp_path: Path, capsys) -> None:
     for name in names:
         image = plt.imread(tmp_path / "plots" / name)
         assert image.shape[0] > 200 and image[..., :3].std() > 0.05
+
+
+@pytest.mark.parametrize("edf", SAMPLES, ids=lambda p: p.stem)
+def test_detected_migration_agrees_with_truth(edf: Path) -> None:
+    """End to end: the detector's transitions and verdict against the truth's (the same tracker
+    on both sides; pairs of consecutive true seizures whose members are both matched)."""
+    from ictaltrack.scoring import match_seizures
+
+    truth = ictaltrack.DetectionResult.from_dict(truth_to_detection(edf.with_suffix(".json")))
+    detected = ictaltrack.detect(edf)
+    assert detected.summary["migrating"] == truth.summary["migrating"]
+    match = match_seizures(truth._seizures, detected._seizures, truth.duration_s)
+    assert all(j is not None for j in match)  # every true seizure found
+    for k, transition in enumerate(truth._transitions):
+        pair = [detected._seizures[match[k]], detected._seizures[match[k + 1]]]
+        shift = ictaltrack._core.track_migration(pair)["transitions"][0]["shift"]
+        assert shift == transition["shift"], (k, pair)

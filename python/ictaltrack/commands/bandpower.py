@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ictaltrack._atomic import atomic_output
 from ictaltrack.io import Recording, read_edf
 from ictaltrack.spectral import DEFAULT_BANDS, BandPowerResult
 
@@ -88,15 +89,16 @@ def default_picks(recording: Recording) -> list[int]:
 
 def write_csv(result: BandPowerResult, path: str, wide: bool) -> None:
     if not wide:
-        result.to_frame().to_csv(path, index=False)
-        return
-    import pandas as pd
+        frame = result.to_frame()
+    else:
+        import pandas as pd
 
-    names = result.channel_names or tuple(str(c) for c in range(result.power.shape[1]))
-    columns = [f"{channel}:{band.name}" for channel in names for band in result.bands]
-    frame = pd.DataFrame(result.power.reshape(result.n_windows, -1), columns=columns)
-    frame.insert(0, "time", result.times)
-    frame.to_csv(path, index=False)
+        names = result.channel_names or tuple(str(c) for c in range(result.power.shape[1]))
+        columns = [f"{channel}:{band.name}" for channel in names for band in result.bands]
+        frame = pd.DataFrame(result.power.reshape(result.n_windows, -1), columns=columns)
+        frame.insert(0, "time", result.times)
+    with atomic_output(path) as temporary:  # never a half-written CSV
+        frame.to_csv(temporary, index=False)
 
 
 def print_summary(result: BandPowerResult, path: str) -> None:
