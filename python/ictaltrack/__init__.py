@@ -9,6 +9,7 @@ Units and time bases (everywhere in the package):
 """
 
 from ictaltrack._core import __version__
+from ictaltrack import batch  # Dask is imported only when a batch runs
 from ictaltrack.detection import DetectionResult, detect, detector_defaults
 from ictaltrack.electrodes import (
     average_reference,

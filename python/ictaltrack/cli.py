@@ -17,7 +17,7 @@ from ictaltrack import __version__
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 
 #: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
-COMMANDS = ("info", "channels", "bandpower", "detect", "simulate", "evaluate")
+COMMANDS = ("info", "channels", "bandpower", "detect", "batch", "simulate", "evaluate")
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
