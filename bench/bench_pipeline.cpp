@@ -3,10 +3,12 @@
 // reference job's layout, docs/performance.md), written once per process to the temp directory.
 // Counters from wall-clock time (UseRealTime, so threaded runs are measured fairly): samples
 // decoded and processed per second, channel-hours per second, and the projected seconds of the
-// 24 h reference job. Arg = n_threads (0 = all cores).
+// 24 h reference job. Arg = n_threads (0 = all cores). ICTALTRACK_BENCH_FILE=PATH runs on an
+// existing recording instead (the counters then assume one hour: scale them by its length).
 //   build/cpp/bench/bench_pipeline
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -20,7 +22,8 @@ constexpr int kChannels = 19;
 constexpr int kRate = 256;
 
 const std::string& hour_file() {
-  static const std::string path = [] {
+  static const std::string path = []() -> std::string {
+    if (const char* given = std::getenv("ICTALTRACK_BENCH_FILE")) return given;
     const auto file = std::filesystem::temp_directory_path() / "ictaltrack_bench_pipeline.edf";
     ictaltrack::SimulationConfig config;
     config.duration_s = kSeconds;
