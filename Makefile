@@ -8,8 +8,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
 
-.PHONY: all deps venv cpp python test test-cpp test-python demo bench eval samples clean \
-        test-sanitize test-tsan fuzz-build fuzz test-fuzz
+.PHONY: all deps venv cpp python test test-cpp test-python demo bench bench-peers eval samples \
+        clean test-sanitize test-tsan fuzz-build fuzz test-fuzz
 
 all: cpp python
 
@@ -102,6 +102,13 @@ samples: python
 
 bench: cpp python
 	@for b in $(CPP_BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
+
+# ictaltrack against MNE+scipy, pyedflib+scipy and a plain C++ floor loop on the 24 h reference
+# job (docs/performance.md); BENCH_PEERS_ARGS="--hours 2" for a quick run. The recording is cached
+# in $ICTALTRACK_BENCH_DIR (or ~/.cache/ictaltrack/bench). Needs several GB of free memory.
+BENCH_PEERS_ARGS ?=
+bench-peers: cpp python
+	$(VENV_PYTHON) bench/compare_peers.py $(BENCH_PEERS_ARGS)
 
 # Simulated evaluation suite: one table of SzCORE event, localisation and migration scores, also
 # written to docs/evaluation.md. Recordings are cached in $ICTALTRACK_EVAL_DIR (or ~/.cache).

@@ -9,6 +9,7 @@ PACKAGES=(
   python3 python3-venv python3-dev
   libedf-dev libfftw3-dev libeigen3-dev libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  time
 )
 
 missing=()

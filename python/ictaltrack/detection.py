@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ictaltrack import _core
 from ictaltrack.errors import UnsupportedError
@@ -33,6 +32,7 @@ from ictaltrack.errors import UnsupportedError
 if TYPE_CHECKING:
     import matplotlib.figure
     import mne
+    import pandas as pd
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -337,6 +337,8 @@ class DetectionResult:
             row = {key: s[key] for key in SEIZURE_COLUMNS if key in s}
             row["duration_s"] = s["offset_s"] - s["onset_s"]
             rows.append(row)
+        import pandas as pd  # not at module level: keeps `import ictaltrack` quick
+
         table = pd.DataFrame(rows, columns=SEIZURE_COLUMNS)
         numeric = ["onset_s", "offset_s", "duration_s", "lateralization_index", "confidence"]
         return table.astype({column: float for column in numeric})
@@ -344,6 +346,8 @@ class DetectionResult:
     @property
     def transitions(self) -> pd.DataFrame:
         """One row per consecutive pair of seizures (columns: see the class docstring)."""
+        import pandas as pd
+
         table = pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
         return table.astype({"from": int, "to": int, "interval_s": float, "overlap": bool,
                              "distance_deg": float})
@@ -351,6 +355,8 @@ class DetectionResult:
     @property
     def channels(self) -> pd.DataFrame:
         """One row per data channel of the file, in file order."""
+        import pandas as pd
+
         return pd.DataFrame(self._channels, columns=CHANNEL_COLUMNS)
 
     @property

@@ -13,12 +13,15 @@ the Fpz-T7-Oz-T8 circumference at radius 1. Montages are linear and keep the uni
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from ictaltrack import _core
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import; only the table functions need it
+    import pandas as pd
 
 __all__ = [
     "active_clusters",
@@ -113,6 +116,8 @@ def channel_table(labels: Sequence[str]) -> pd.DataFrame:
     ['temporal', 'frontotemporal', 'unknown']
     """
     rows = _core.parse_labels(_labels(labels))
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=_TABLE_COLUMNS)
 
 
@@ -159,6 +164,8 @@ def electrode_positions() -> pd.DataFrame:
         Columns ``name, hemisphere, region, x, y, z, x2d, y2d``: the 10-10 grid (front to back)
         then A1/A2/M1/M2 and extra sites (T1/T2, SP1/SP2, PG1/PG2, ...), whose positions are NaN.
     """
+    import pandas as pd
+
     return pd.DataFrame(
         _core.electrode_sites(),
         columns=["name", "hemisphere", "region", "x", "y", "z", "x2d", "y2d"],

@@ -24,13 +24,13 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-import pandas as pd
 
 from ictaltrack import _core
 from ictaltrack.errors import UnsupportedError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import mne
+    import pandas as pd
 
     from ictaltrack.spectral import BandPowerResult
 
@@ -301,6 +301,8 @@ class Recording:
     def __init__(self, reader: _core.EdfReader) -> None:
         self._reader = reader
         self.info = _make_info(reader.info(), reader.segments())
+        import pandas as pd  # here, not at module level: `import ictaltrack` stays quick
+
         raw = reader.annotations()
         durations = np.asarray(raw["duration_ticks"], dtype=np.int64)
         self.annotations = pd.DataFrame(

@@ -282,42 +282,73 @@ void SosFilter::set_state(std::span<const double> values) {
 
 namespace {
 
-// Filters `Group` channels together: the recursion of one channel is a chain of dependent
-// multiply-adds, so interleaving independent channels keeps the FPU busy. Every channel sees
-// exactly the operations of the one-channel recursion (scipy's sosfilt), in the same order.
-// The state lives in a local buffer laid out [section][2][channel] while the block runs.
-template <std::size_t Group, typename T>
-void filter_group(const SosSections& sections, const T* const* inputs, double* const* outputs,
-                  double* state, std::size_t n_samples, std::vector<double>& scratch) {
-  const std::size_t n_sections = sections.size();
-  scratch.resize(n_sections * 2 * Group);
-  double* z = scratch.data();
-  for (std::size_t g = 0; g < Group; ++g)
-    for (std::size_t s = 0; s < n_sections; ++s)
-      for (std::size_t j = 0; j < 2; ++j)
-        z[(s * 2 + j) * Group + g] = state[(g * n_sections + s) * 2 + j];
+// The recursion of one section, Direct Form II transposed, written exactly as scipy's sosfilt
+// evaluates it; every path below calls this, so all give the same bits.
+struct SectionCoefficients {
+  double b0, b1, b2, a1, a2;
+};
 
-  for (std::size_t i = 0; i < n_samples; ++i) {
-    double x[Group];
-    for (std::size_t g = 0; g < Group; ++g) x[g] = static_cast<double>(inputs[g][i]);
-    for (std::size_t s = 0; s < n_sections; ++s) {
-      const auto& q = sections[s];
-      double* z0 = z + s * 2 * Group;
-      double* z1 = z0 + Group;
-      for (std::size_t g = 0; g < Group; ++g) {
-        const double y = q[0] * x[g] + z0[g];
-        z0[g] = q[1] * x[g] - q[4] * y + z1[g];
-        z1[g] = q[2] * x[g] - q[5] * y;
-        x[g] = y;
-      }
+inline double step_section(const SectionCoefficients& q, double x, double& z0, double& z1) {
+  const double y = q.b0 * x + z0;
+  z0 = q.b1 * x - q.a1 * y + z1;
+  z1 = q.b2 * x - q.a2 * y;
+  return y;
+}
+
+// Why this shape: the per-sample recursion is a chain of dependent multiply-adds, so one channel
+// cannot go faster than that chain's latency. Keeping the state in locals (not in memory that the
+// output may alias, which forced a store and reload per sample) and running `Lanes` channels side
+// by side, whose chains are independent, lets the CPU overlap them. kSections > 0 fixes the
+// section count at compile time so the whole cascade stays in registers. Each channel's
+// arithmetic is unchanged, so the output is bit-identical to the one-channel-at-a-time loop.
+template <std::size_t Lanes, std::size_t kSections, typename T>
+void filter_lanes(const SectionCoefficients* sections, std::size_t n_sections, const T* input,
+                  std::size_t input_stride, double* output, std::size_t output_stride,
+                  double* state, std::size_t n_samples) {
+  constexpr std::size_t kMaxSections = kSections > 0 ? kSections : 8;
+  const std::size_t ns = kSections > 0 ? kSections : n_sections;
+  double z0[kMaxSections][Lanes], z1[kMaxSections][Lanes];
+  for (std::size_t l = 0; l < Lanes; ++l) {
+    for (std::size_t s = 0; s < ns; ++s) {
+      z0[s][l] = state[(l * ns + s) * 2];
+      z1[s][l] = state[(l * ns + s) * 2 + 1];
     }
-    for (std::size_t g = 0; g < Group; ++g) outputs[g][i] = x[g];
   }
+  for (std::size_t i = 0; i < n_samples; ++i) {
+    double x[Lanes];
+    for (std::size_t l = 0; l < Lanes; ++l) x[l] = static_cast<double>(input[l * input_stride + i]);
+    for (std::size_t s = 0; s < ns; ++s) {
+      for (std::size_t l = 0; l < Lanes; ++l) x[l] = step_section(sections[s], x[l], z0[s][l],
+                                                                  z1[s][l]);
+    }
+    for (std::size_t l = 0; l < Lanes; ++l) output[l * output_stride + i] = x[l];
+  }
+  for (std::size_t l = 0; l < Lanes; ++l) {
+    for (std::size_t s = 0; s < ns; ++s) {
+      state[(l * ns + s) * 2] = z0[s][l];
+      state[(l * ns + s) * 2 + 1] = z1[s][l];
+    }
+  }
+}
 
-  for (std::size_t g = 0; g < Group; ++g)
-    for (std::size_t s = 0; s < n_sections; ++s)
-      for (std::size_t j = 0; j < 2; ++j)
-        state[(g * n_sections + s) * 2 + j] = z[(s * 2 + j) * Group + g];
+template <std::size_t Lanes, typename T>
+void filter_lanes_any_sections(const SectionCoefficients* sections, std::size_t n_sections,
+                               const T* input, std::size_t input_stride, double* output,
+                               std::size_t output_stride, double* state, std::size_t n_samples) {
+  switch (n_sections) {
+    case 1:
+      return filter_lanes<Lanes, 1>(sections, 1, input, input_stride, output, output_stride,
+                                    state, n_samples);
+    case 2:
+      return filter_lanes<Lanes, 2>(sections, 2, input, input_stride, output, output_stride,
+                                    state, n_samples);
+    case 3:
+      return filter_lanes<Lanes, 3>(sections, 3, input, input_stride, output, output_stride,
+                                    state, n_samples);
+    default:
+      return filter_lanes<Lanes, 0>(sections, n_sections, input, input_stride, output,
+                                    output_stride, state, n_samples);
+  }
 }
 
 }  // namespace
@@ -329,25 +360,36 @@ void SosFilter::process_impl(const T* input, std::size_t input_stride, double* o
   if (input == nullptr || output == nullptr) throw std::invalid_argument("SosFilter: null data");
   if (n_channels_ > 1 && (input_stride < n_samples || output_stride < n_samples))
     throw std::invalid_argument("SosFilter: strides must be >= n_samples");
-  constexpr std::size_t kGroup = 4;
-  const std::size_t state_per_channel = sections_.size() * 2;
-  std::vector<double> scratch;
-  std::size_t c = 0;
-  for (; c + kGroup <= n_channels_; c += kGroup) {
-    const T* inputs[kGroup];
-    double* outputs[kGroup];
-    for (std::size_t g = 0; g < kGroup; ++g) {
-      inputs[g] = input + (c + g) * input_stride;
-      outputs[g] = output + (c + g) * output_stride;
+  const std::size_t n_sections = sections_.size();
+  std::vector<SectionCoefficients> coefficients;
+  coefficients.reserve(n_sections);
+  for (const auto& q : sections_) coefficients.push_back({q[0], q[1], q[2], q[4], q[5]});
+  constexpr std::size_t kMaxLocalSections = 8;  // longer cascades: the plain loop below
+  if (n_sections <= kMaxLocalSections) {
+    constexpr std::size_t kLanes = 4;
+    std::size_t c = 0;
+    for (; c + kLanes <= n_channels_; c += kLanes) {
+      filter_lanes_any_sections<kLanes>(coefficients.data(), n_sections, input + c * input_stride,
+                                        input_stride, output + c * output_stride, output_stride,
+                                        state_.data() + c * n_sections * 2, n_samples);
     }
-    filter_group<kGroup>(sections_, inputs, outputs, state_.data() + c * state_per_channel,
-                         n_samples, scratch);
+    for (; c < n_channels_; ++c) {
+      filter_lanes_any_sections<1>(coefficients.data(), n_sections, input + c * input_stride,
+                                   input_stride, output + c * output_stride, output_stride,
+                                   state_.data() + c * n_sections * 2, n_samples);
+    }
+    return;
   }
-  for (; c < n_channels_; ++c) {
-    const T* inputs[1] = {input + c * input_stride};
-    double* outputs[1] = {output + c * output_stride};
-    filter_group<1>(sections_, inputs, outputs, state_.data() + c * state_per_channel, n_samples,
-                    scratch);
+  for (std::size_t c = 0; c < n_channels_; ++c) {
+    const T* in = input + c * input_stride;
+    double* out = output + c * output_stride;
+    double* state = state_.data() + c * n_sections * 2;
+    for (std::size_t i = 0; i < n_samples; ++i) {
+      double x = static_cast<double>(in[i]);
+      for (std::size_t s = 0; s < n_sections; ++s)
+        x = step_section(coefficients[s], x, state[2 * s], state[2 * s + 1]);
+      out[i] = x;
+    }
   }
 }
 
