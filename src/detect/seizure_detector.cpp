@@ -24,6 +24,9 @@ constexpr std::size_t kFilterGroup = 4;          // channels per filter object
 constexpr std::size_t kMaxEventHistory = 400;    // windows kept per open event (after lookback)
 constexpr double kTinyPower = 1e-12;             // uV^2; keeps ratios finite on flat channels
 constexpr double kHighFrequencyLow = 30.0, kHighFrequencyHigh = 70.0;
+// Windows after an event opens during which a new group next to it counts as its spread
+// whatever its rhythm (1 s hop: 10 s).
+constexpr std::int64_t kSpreadWindows = 10;
 
 void check_params(const DetectorParams& p, double sfreq) {
   auto require = [](bool ok, const char* what) {
@@ -656,7 +659,21 @@ struct SeizureDetector::Impl {
       }
     }
     for (const auto& other : open_events) {
-      if (std::abs(other.rhythm_band - event.rhythm_band) <= 2) event.parents.push_back(other.id);
+      // A running event is a possible parent when its rhythm is similar, or when it opened
+      // moments ago and already owns a channel next to this group: a seizure that spreads while
+      // slowing into delta reaches its neighbours with another rhythm. close_event keeps the
+      // child only when it lies on the other side.
+      bool adjacent = false;
+      const bool recent = window_index - other.opened <= kSpreadWindows;
+      for (const auto c : group) {
+        if (!recent) break;
+        for (std::size_t m = 0; m < n && !adjacent; ++m) {
+          adjacent = near[c * n + m] && owner[m] == other.id;
+        }
+      }
+      if (adjacent || std::abs(other.rhythm_band - event.rhythm_band) <= 2) {
+        event.parents.push_back(other.id);
+      }
     }
     event.history.n_channels = n;
     event.history.first_on.assign(n, -1);
