@@ -43,7 +43,14 @@ import numpy as np
 import pandas as pd
 
 from ictaltrack import __version__
-from ictaltrack.detection import SCHEMA_VERSION, DetectionResult, detect, write_atomically
+from ictaltrack.detection import (
+    CSV_COLUMNS,
+    SCHEMA_VERSION,
+    TRANSITION_COLUMNS,
+    DetectionResult,
+    detect,
+    write_atomically,
+)
 from ictaltrack.errors import IoError
 
 __all__ = [
@@ -67,30 +74,12 @@ FINAL_ERRORS = ("FormatError", "IoError", "UnsupportedError")
 STATUS_SUFFIX = ".status.json"
 RESULT_SUFFIX = ".json"
 
-SEIZURE_TABLE_COLUMNS = [
-    "file",
-    "seizure",
-    "onset_s",
-    "offset_s",
-    "duration_s",
-    "hemisphere",
-    "region",
-    "lateralization_index",
-    "confidence",
-    "onset_channels",
-    "shift_from_previous",
-    "interval_from_previous_s",
-    "overlaps_previous",
-    "distance_from_previous_deg",
-]
+# The combined tables are the per-recording tables of `ictaltrack detect --csv` with the file in
+# front (and, for transitions, the sides and regions of both seizures behind).
+SEIZURE_TABLE_COLUMNS = ["file", *CSV_COLUMNS]
 TRANSITION_TABLE_COLUMNS = [
     "file",
-    "from",
-    "to",
-    "shift",
-    "interval_s",
-    "overlap",
-    "distance_deg",
+    *TRANSITION_COLUMNS,
     "from_hemisphere",
     "to_hemisphere",
     "from_region",
