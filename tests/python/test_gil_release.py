@@ -1,6 +1,6 @@
 """The long C++ calls release the GIL: another Python thread runs while they work.
 
-The method is the one of test_io_api.test_gil_is_released_during_a_read: with a huge switch
+The method (gil_probe.overlapped, shared with test_io_api and test_band_power): with a huge switch
 interval the interpreter never takes the GIL away from a running thread, so the main thread can
 run while the worker thread is inside the C++ call only if the binding released the GIL there.
 If it did not, the main thread would wake up only after the call and always see ``finished`` set.
@@ -11,46 +11,17 @@ binding that returned early without working could not pass either.
 
 from __future__ import annotations
 
-import sys
-import threading
-
 import numpy as np
 import pytest
 import scipy.signal
 
 import ictaltrack
+from gil_probe import overlapped
 from ictaltrack import BandPowerStream, band_power
 
 SFREQ = 256.0
 # The reference job's 2 s window holds one cycle of 0.5 Hz: the engine says so, by design.
 pytestmark = pytest.mark.filterwarnings("ignore:window of:UserWarning")
-
-
-def overlapped(call) -> bool:
-    """True when the main thread ran while `call` was still running in another thread."""
-    previous_interval = sys.getswitchinterval()
-    seen = []
-    try:
-        sys.setswitchinterval(100.0)
-        for _ in range(3):
-            started = threading.Event()
-            finished = []
-
-            def work() -> None:
-                started.set()
-                call()
-                finished.append(True)
-
-            thread = threading.Thread(target=work)
-            thread.start()
-            started.wait()
-            seen.append(not finished)
-            thread.join()
-            if seen[-1]:
-                break
-    finally:
-        sys.setswitchinterval(previous_interval)
-    return any(seen)
 
 
 @pytest.fixture(scope="module")
