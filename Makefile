@@ -55,22 +55,15 @@ test-sanitize: deps
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
 	  -E cmake_package_consumer
 
-# ThreadSanitizer run of the concurrency test (reader + band power from 8 threads; its detect_file
-# part is left out). Only the sources it needs are compiled, so it stays cheap; FFTW itself is not
-# instrumented.
-TSAN_TEST := build/tsan/test_concurrency
-TSAN_SOURCES := src/io/edf_header.cpp src/io/edf_reader.cpp src/io/tal.cpp src/core/errors.cpp \
-                $(wildcard src/spectral/*.cpp) tests/cpp/test_concurrency.cpp \
-                tests/cpp/edf_builder.cpp tests/cpp/test_support.cpp
-$(TSAN_TEST): $(TSAN_SOURCES) $(wildcard include/ictaltrack/*.hpp include/ictaltrack/*/*.hpp \
-                src/io/*.hpp src/spectral/*.hpp tests/cpp/*.hpp)
-	@mkdir -p $(dir $@)
-	$(CXX) -std=c++20 -O1 -g -fsanitize=thread -DICTALTRACK_TSAN_READER_ONLY -Iinclude -Isrc -Itests/cpp -I/usr/include/eigen3 \
-	  -DICTALTRACK_CORPUS_DIR='"$(abspath ../shared/corpus)"' -DICTALTRACK_SOURCE_DIR='"$(CURDIR)"' \
-	  $(TSAN_SOURCES) -lgtest_main -lgtest -lfftw3 -pthread -o $@
-
-test-tsan: deps $(TSAN_TEST)
-	TSAN_OPTIONS=halt_on_error=1 $(TSAN_TEST)
+# ThreadSanitizer run of the concurrency test: readers, band power and detect_file from 8
+# threads, and detect_file's own worker pool and read-ahead thread. The library is built with
+# -fsanitize=thread (own build dir, only this test target); FFTW and EDFlib are not instrumented.
+TSAN_BUILD := build/tsan
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DICTALTRACK_SANITIZE_THREAD=ON -DICTALTRACK_BUILD_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_concurrency
+	TSAN_OPTIONS=halt_on_error=1 $(TSAN_BUILD)/tests/cpp/test_concurrency
 
 # libFuzzer targets (clang, own build in build/fuzz): `make fuzz FUZZ_SECONDS=600` fuzzes each
 # target that long; `make test` runs a short smoke run and replays tests/fuzz/reproducers/.

@@ -37,10 +37,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: `import ictaltrack` stays fast
+    import pandas as pd
 
 from ictaltrack import __version__
 from ictaltrack.detection import (
@@ -409,6 +411,8 @@ def cohort_summary(recordings: pd.DataFrame) -> pd.DataFrame:
         switch rate over recordings where it is defined (count, mean, min, quartiles, max) and
         the migrating recordings (count, fraction of the recordings analysed).
     """
+    import pandas as pd
+
     ok = recordings[recordings["status"] == "ok"]
     hours = float(pd.to_numeric(ok["duration_s"]).sum()) / 3600.0
     seizures = float(pd.to_numeric(ok["n_seizures"]).sum())
@@ -745,6 +749,8 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
             seizure_rows += seizures
             transition_rows += transitions
 
+    import pandas as pd
+
     recordings = pd.DataFrame(recording_rows, columns=RECORDING_TABLE_COLUMNS)
     seizures = pd.DataFrame(seizure_rows, columns=SEIZURE_TABLE_COLUMNS)
     transitions = pd.DataFrame(transition_rows, columns=TRANSITION_TABLE_COLUMNS)
@@ -778,6 +784,8 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
 
 def _typed(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
     """Stable column types, also for empty tables and all-missing columns (Parquet keeps them)."""
+    import pandas as pd
+
     for column, dtype in dtypes.items():
         values = frame[column]
         if dtype is float:

@@ -1,9 +1,13 @@
 // detect_file: a thin wrapper that reads a recording in chunks and feeds SeizureDetector.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <numbers>
+#include <semaphore>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ictaltrack/detect/detector.hpp"
@@ -54,6 +58,79 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
   }
   return p60 > 4.0 * p50 ? 60.0 : 50.0;
 }
+
+// Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row).
+// With read_ahead, a thread of its own reads the next chunk while the caller works on the
+// current one: reading (pread + decoding) is otherwise the largest serial part of a
+// multi-threaded run. A read error is rethrown by next() for the chunk it concerns, as the
+// plain loop would. Destruction stops the reading thread (also when the caller throws).
+class ChunkSource {
+ public:
+  ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
+              std::int64_t chunk, bool read_ahead)
+      : reader_(reader), channels_(channels), n_samples_(n_samples), chunk_(chunk) {
+    for (auto& buffer : buffers_) {
+      buffer.resize(channels.size() * static_cast<std::size_t>(chunk));
+    }
+    if (read_ahead) thread_ = std::thread([this] { read_all(); });
+  }
+  ~ChunkSource() {
+    if (!thread_.joinable()) return;
+    stop_ = true;
+    free_.release();  // wakes the reader if it waits for a slot
+    thread_.join();
+  }
+  ChunkSource(const ChunkSource&) = delete;
+  ChunkSource& operator=(const ChunkSource&) = delete;
+
+  /// The next chunk's samples; valid until release().
+  const float* next() {
+    auto& buffer = buffers_[taken_ % 2];
+    if (!thread_.joinable()) {
+      read(taken_, buffer);
+    } else {
+      filled_.acquire();
+      if (errors_[taken_ % 2]) std::rethrow_exception(errors_[taken_ % 2]);
+    }
+    ++taken_;
+    return buffer.data();
+  }
+  void release() {
+    if (thread_.joinable()) free_.release();
+  }
+
+ private:
+  void read(std::int64_t index, std::vector<float>& buffer) const {
+    const std::int64_t start = index * chunk_;
+    reader_.read_physical(channels_, start, std::min(chunk_, n_samples_ - start), buffer.data(),
+                          chunk_);
+  }
+  void read_all() {
+    const std::int64_t n_chunks = (n_samples_ + chunk_ - 1) / chunk_;
+    for (std::int64_t k = 0; k < n_chunks; ++k) {
+      free_.acquire();
+      if (stop_) return;
+      try {
+        read(k, buffers_[k % 2]);
+      } catch (...) {
+        errors_[k % 2] = std::current_exception();
+        filled_.release();
+        return;
+      }
+      filled_.release();
+    }
+  }
+
+  const EdfReader& reader_;
+  const std::vector<int>& channels_;
+  std::int64_t n_samples_, chunk_;
+  std::vector<float> buffers_[2];
+  std::exception_ptr errors_[2];
+  std::int64_t taken_ = 0;
+  std::counting_semaphore<> free_{2}, filled_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -136,12 +213,16 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
 
   SeizureDetector detector(sfreq, selected_labels, used);
   const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
-  std::vector<float> buffer(selected.size() * static_cast<std::size_t>(chunk));
+  const unsigned threads = params.n_threads > 0
+                               ? static_cast<unsigned>(params.n_threads)
+                               : std::max(1u, std::thread::hardware_concurrency());
+  ChunkSource source(reader, selected, n_samples, chunk, /*read_ahead=*/threads > 1);
   std::vector<StreamSeizure> found;
   for (std::int64_t start = 0; start < n_samples; start += chunk) {
     const std::int64_t count = std::min(chunk, n_samples - start);
-    reader.read_physical(selected, start, count, buffer.data(), chunk);
-    detector.push(buffer.data(), static_cast<std::size_t>(count), static_cast<std::size_t>(chunk));
+    const float* samples = source.next();
+    detector.push(samples, static_cast<std::size_t>(count), static_cast<std::size_t>(chunk));
+    source.release();
     auto done = detector.take_seizures();
     found.insert(found.end(), done.begin(), done.end());
     if (progress && !progress(static_cast<double>(start + count) / static_cast<double>(n_samples))) {

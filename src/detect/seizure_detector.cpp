@@ -3,14 +3,17 @@
 // docs/detection.md describes the method and every parameter.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "core/worker_pool.hpp"
 #include "ictaltrack/conditioning/filters.hpp"
 #include "ictaltrack/detect/detector.hpp"
 #include "ictaltrack/spectral/band_power.hpp"
@@ -66,24 +69,25 @@ std::size_t windows_for(double seconds, double step_s) {
   return static_cast<std::size_t>(std::max(0L, std::lround(seconds / step_s)));
 }
 
-// Runs fn(channel) for every channel on up to n_threads threads; each channel's work is
-// independent, so the result does not depend on the thread count.
-template <typename Fn>
-void for_each_channel(std::size_t n, int n_threads, Fn&& fn) {
-  const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(n_threads), n);
-  if (threads <= 1) {
-    for (std::size_t c = 0; c < n; ++c) fn(c);
-    return;
+// True when any value is NaN or infinite. Integer tests on the exponent bits, so the loop
+// vectorises (a floating-point reduction would not without -ffast-math).
+bool any_non_finite(const float* x, std::size_t count) {
+  std::uint32_t found = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &x[i], sizeof bits);
+    found |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
   }
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (std::size_t c = t; c < n; c += threads) fn(c);
-    });
+  return found != 0;
+}
+bool any_non_finite(const double* x, std::size_t count) {
+  std::uint64_t found = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &x[i], sizeof bits);
+    found |= static_cast<std::uint64_t>((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull);
   }
-  for (std::size_t c = 0; c < n; c += threads) fn(c);
-  for (auto& thread : pool) thread.join();
+  return found != 0;
 }
 
 }  // namespace
@@ -113,16 +117,41 @@ struct SeizureDetector::Impl {
   std::size_t n = 0;                  // analysed channels
   int threads = 1;
 
-  // Conditioning: one high-pass and one notch filter per group of kFilterGroup analysed channels
-  // (the filter interleaves the recursions of a group; threads split the groups, and the grouping
+  // Parallel work: the analysed channels are split into contiguous lanes, one per thread; a lane
+  // conditions its channels and runs its own band-power engine, so each block needs a single
+  // parallel step on the persistent pool. A channel's arithmetic is the same whatever lane or
+  // filter group it falls in (SosFilter's lane paths are bit-identical, band power is per
+  // channel), so results do not depend on n_threads.
+  //
+  // Conditioning per filter group of up to kFilterGroup channels of a lane (the filter
+  // interleaves the recursions of a group): during the warm-up a high-pass and a notch filter run
+  // one after the other, with the bad-channel statistics taken between them; from the sample
+  // where the warm-up ends (an exact sample index, so chunking does not matter) one cascade of
+  // both, continuing their states, runs in one pass, straight from the caller's samples when the
+  // group's rows are adjacent and finite.
+  struct FilterGroup {
+    std::size_t first = 0, last = 0;  // analysed channels [first, last)
+    bool adjacent_rows = false;       // analysed[first..last) are consecutive caller rows
+    std::vector<SosFilter> warmup_filters;  // high-pass and/or notch (warm-up)
+    std::vector<SosFilter> cascade;         // both in one (after the warm-up); empty = none
+    bool cascade_started = false;
+  };
+  struct Lane {
+    std::size_t first = 0, last = 0;  // analysed channels [first, last)
+    std::vector<FilterGroup> groups;
+    std::unique_ptr<BandPowerEngine> engine;
+    BandPowerResult powers;
+    std::vector<float> scratch;  // one group's rows, non-finite values replaced (float input)
+  };
+  std::vector<Lane> lanes;
+  std::unique_ptr<detail::WorkerPool> pool;
+  bool has_highpass = false;
+  std::vector<double> window_powers;  // (n, n_bands) of one window, gathered from the lanes
   // does not depend on the thread count, so neither do the results).
-  std::vector<SosFilter> highpass, notch;
   double line_hz = 0.0;
   std::vector<double> block;  // (n, kMaxBlock) conditioned samples
 
   // Features.
-  std::unique_ptr<BandPowerEngine> engine;
-  BandPowerResult powers;
   std::size_t n_fine = 0;        // 1 Hz bands [0.5 + b, 1.5 + b)
   bool has_high_band = false;    // band index n_fine: kHighFrequencyLow .. min(70, Nyquist)
   std::size_t n_bands = 0;
@@ -209,13 +238,7 @@ struct SeizureDetector::Impl {
     line_hz = p.line_frequency_hz > 0 ? p.line_frequency_hz
                                       : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
     if (line_hz >= nyquist) line_hz = 0.0;  // nothing to notch below Nyquist
-    for (std::size_t first = 0; first < n; first += kFilterGroup) {
-      const std::size_t size = std::min(kFilterGroup, n - first);
-      if (p.highpass_hz > 0 && p.highpass_hz < nyquist) {
-        highpass.emplace_back(butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq), size);
-      }
-      if (line_hz > 0) notch.emplace_back(notch_filter(line_hz, p.notch_quality, sfreq), size);
-    }
+    has_highpass = p.highpass_hz > 0 && p.highpass_hz < nyquist;
 
     // Bands: 1 Hz bands up to the rhythm search limit, then the high-frequency (muscle) band.
     const double fine_top = std::min(p.rhythm_high_hz, nyquist);
@@ -223,7 +246,7 @@ struct SeizureDetector::Impl {
     BandPowerOptions options;
     options.window_s = p.window_s;
     options.step_s = p.step_s;
-    options.n_threads = threads;
+    options.n_threads = 1;  // the detector's lanes are its threads
     options.bands.clear();  // replaces the default delta..gamma bands
     for (std::size_t b = 0; b < n_fine; ++b) {
       const double low = 0.5 + static_cast<double>(b);
@@ -246,15 +269,18 @@ struct SeizureDetector::Impl {
       analysed.clear();
     }
     if (n > 0) {
-      engine = std::make_unique<BandPowerEngine>(sfreq, n, options);
-      window_samples = engine->window_samples();
-      step_samples = engine->step_samples();
+      make_lanes(options);
+      window_samples = lanes.front().engine->window_samples();
+      step_samples = lanes.front().engine->step_samples();
       block.assign(n * kMaxBlock, 0.0);
+      window_powers.assign(n * n_bands, 0.0);
     }
     warmup_windows = std::max<std::size_t>(1, windows_for(p.baseline_warmup_s, p.step_s));
     lookback = windows_for(p.lookback_s, p.step_s) + 1;
-    warmup_sample_limit = static_cast<std::int64_t>(std::llround(p.baseline_warmup_s * sfreq)) +
-                          static_cast<std::int64_t>(window_samples);
+    // The bad-channel statistics cover exactly the samples of the warm-up windows, so they do
+    // not depend on where the caller's chunks end.
+    warmup_sample_limit = static_cast<std::int64_t>((warmup_windows - 1) * step_samples +
+                                                    window_samples);
     line_block = static_cast<std::size_t>(std::max(1L, std::lround(sfreq)));
     sum_squares.assign(n, 0.0);
     line_power_sum.assign(n, 0.0);
@@ -290,6 +316,41 @@ struct SeizureDetector::Impl {
   // Samples
   // ---------------------------------------------------------------------------------------------
 
+  void make_lanes(const BandPowerOptions& options) {
+    const std::size_t n_lanes = std::min<std::size_t>(static_cast<std::size_t>(threads), n);
+    SosSections highpass_sections, notch_sections;
+    if (has_highpass) {
+      highpass_sections = butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq);
+    }
+    if (line_hz > 0) notch_sections = notch_filter(line_hz, p.notch_quality, sfreq);
+    SosSections both = highpass_sections;
+    both.insert(both.end(), notch_sections.begin(), notch_sections.end());
+    lanes.resize(n_lanes);
+    for (std::size_t l = 0; l < n_lanes; ++l) {
+      Lane& lane = lanes[l];
+      lane.first = n * l / n_lanes;
+      lane.last = n * (l + 1) / n_lanes;
+      for (std::size_t first = lane.first; first < lane.last; first += kFilterGroup) {
+        FilterGroup group;
+        group.first = first;
+        group.last = std::min(lane.last, first + kFilterGroup);
+        const std::size_t size = group.last - group.first;
+        group.adjacent_rows = analysed[group.last - 1] - analysed[group.first] == size - 1;
+        if (has_highpass) group.warmup_filters.emplace_back(highpass_sections, size);
+        if (line_hz > 0) group.warmup_filters.emplace_back(notch_sections, size);
+        if (!both.empty()) group.cascade.emplace_back(both, size);
+        lane.groups.push_back(std::move(group));
+      }
+      lane.engine = std::make_unique<BandPowerEngine>(sfreq, lane.last - lane.first, options);
+      lane.scratch.assign(kFilterGroup * kMaxBlock, 0.0f);
+    }
+    pool = std::make_unique<detail::WorkerPool>(n_lanes);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Samples
+  // ---------------------------------------------------------------------------------------------
+
   template <typename T>
   void push(const T* data, std::size_t n_samples, std::size_t row_stride) {
     if (n_samples == 0) return;
@@ -300,72 +361,146 @@ struct SeizureDetector::Impl {
     }
     for (std::size_t done = 0; done < n_samples;) {
       const std::size_t count = std::min(kMaxBlock, n_samples - done);
-      condition(data, row_stride, done, count);
-      powers.clear();
-      engine->push(block.data(), count, kMaxBlock, powers);
+      pool->run([&](std::size_t l) {
+        Lane& lane = lanes[l];
+        for (auto& group : lane.groups) condition(group, lane, data, row_stride, done, count);
+        lane.powers.clear();
+        lane.engine->push(block.data() + lane.first * kMaxBlock, count, kMaxBlock, lane.powers);
+      });
       pushed += static_cast<std::int64_t>(count);
-      for (std::size_t w = 0; w < powers.n_windows; ++w) {
-        on_window(&powers.power[w * n * n_bands], powers.window_start[w]);
+      const std::size_t n_windows = lanes.front().powers.n_windows;
+      for (std::size_t w = 0; w < n_windows; ++w) {
+        for (const auto& lane : lanes) {
+          const std::size_t size = (lane.last - lane.first) * n_bands;
+          std::copy_n(lane.powers.power.data() + w * size, size,
+                      window_powers.data() + lane.first * n_bands);
+        }
+        on_window(window_powers.data(), lanes.front().powers.window_start[w]);
       }
       done += count;
     }
   }
 
+  // Conditions samples [offset, offset + count) of one filter group into `block`.
   template <typename T>
-  void condition(const T* data, std::size_t row_stride, std::size_t offset, std::size_t count) {
-    const bool in_warmup = pushed < warmup_sample_limit;
+  void condition(FilterGroup& group, Lane& lane, const T* data, std::size_t row_stride,
+                 std::size_t offset, std::size_t count) {
+    std::size_t warmup_count = 0;
+    if (pushed < warmup_sample_limit) {
+      warmup_count = static_cast<std::size_t>(
+          std::min<std::int64_t>(static_cast<std::int64_t>(count), warmup_sample_limit - pushed));
+    }
+    if (warmup_count > 0) condition_warmup(group, data, row_stride, offset, 0, warmup_count);
+    if (warmup_count == count) return;
+    if (!group.cascade_started) start_cascade(group);
+    const std::size_t from = warmup_count, rest = count - warmup_count;
+    double* rows = block.data() + group.first * kMaxBlock + from;
+    const T* in = data + analysed[group.first] * row_stride + offset + from;
+    const std::size_t size = group.last - group.first;
+    bool finite = group.adjacent_rows;
+    for (std::size_t c = 0; finite && c < size; ++c) {
+      finite = !any_non_finite(in + c * row_stride, rest);
+    }
+    if (group.cascade.empty()) {
+      copy_finite(group, data, row_stride, offset + from, rest, rows, kMaxBlock);
+      return;
+    }
+    if (finite) {
+      // The usual case: filter straight from the caller's samples, no copy.
+      group.cascade.front().process(in, row_stride, rows, kMaxBlock, rest);
+      return;
+    }
+    // Rows not adjacent, or a non-finite value: copy (zeros for non-finite values, the channel
+    // is flagged) into a buffer of the caller's type first, so the same filter path runs.
+    if constexpr (std::is_same_v<T, float>) {
+      copy_finite(group, data, row_stride, offset + from, rest, lane.scratch.data(), kMaxBlock);
+      group.cascade.front().process(lane.scratch.data(), kMaxBlock, rows, kMaxBlock, rest);
+    } else {
+      copy_finite(group, data, row_stride, offset + from, rest, rows, kMaxBlock);
+      group.cascade.front().process(rows, kMaxBlock, rows, kMaxBlock, rest);
+    }
+  }
+
+  // Copies `count` samples from `offset` of each channel of the group into out[c * out_stride],
+  // replacing non-finite values by 0 (keeps the filter state finite) and flagging the channel.
+  template <typename T, typename Out>
+  void copy_finite(const FilterGroup& group, const T* data, std::size_t row_stride,
+                   std::size_t offset, std::size_t count, Out* out, std::size_t out_stride) {
+    for (std::size_t c = group.first; c < group.last; ++c) {
+      const T* in = data + analysed[c] * row_stride + offset;
+      Out* row = out + (c - group.first) * out_stride;
+      bool bad_value = false;
+      for (std::size_t i = 0; i < count; ++i) {
+        const T x = in[i];
+        if (std::isfinite(x)) {
+          row[i] = static_cast<Out>(x);
+        } else {
+          row[i] = Out{0};
+          bad_value = true;
+        }
+      }
+      if (bad_value) non_finite[c] = 1;
+    }
+  }
+
+  // The cascade continues the warm-up filters: per channel, the high-pass sections' state, then
+  // the notch's (SosFilter::state() is (channel, section, 2)).
+  void start_cascade(FilterGroup& group) {
+    group.cascade_started = true;
+    if (group.cascade.empty()) return;
+    const std::size_t size = group.last - group.first;
+    std::vector<double> state;
+    state.reserve(group.cascade.front().state().size());
+    for (std::size_t c = 0; c < size; ++c) {
+      for (const auto& filter : group.warmup_filters) {
+        const std::size_t per_channel = filter.n_sections() * 2;
+        const auto values = filter.state().subspan(c * per_channel, per_channel);
+        state.insert(state.end(), values.begin(), values.end());
+      }
+    }
+    group.cascade.front().set_state(state);
+  }
+
+  // Warm-up conditioning of samples [from, from + count) of the block: high-pass, statistics for
+  // the bad-channel rules (RMS after the high-pass, mains amplitude before the notch by Goertzel
+  // over 1 s blocks), then the notch.
+  template <typename T>
+  void condition_warmup(FilterGroup& group, const T* data, std::size_t row_stride,
+                        std::size_t offset, std::size_t from, std::size_t count) {
     const double omega = 2.0 * std::numbers::pi * (line_hz > 0 ? line_hz : 50.0) / sfreq;
     const double coefficient = 2.0 * std::cos(omega);
-    const std::size_t groups = (n + kFilterGroup - 1) / kFilterGroup;
-    for_each_channel(groups, threads, [&](std::size_t g) {
-      const std::size_t first = g * kFilterGroup;
-      const std::size_t last = std::min(n, first + kFilterGroup);
-      double* rows = block.data() + first * kMaxBlock;
-      for (std::size_t c = first; c < last; ++c) {
-        const T* in = data + analysed[c] * row_stride + offset;
-        double* out = block.data() + c * kMaxBlock;
-        bool bad_value = false;
-        for (std::size_t i = 0; i < count; ++i) {
-          const double x = static_cast<double>(in[i]);
-          if (std::isfinite(x)) {
-            out[i] = x;
-          } else {
-            out[i] = 0.0;  // keeps the filter state finite; the channel is flagged
-            bad_value = true;
-          }
-        }
-        if (bad_value) non_finite[c] = 1;
-      }
-      if (!highpass.empty()) highpass[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
-      if (in_warmup) {
-        // Statistics for the bad-channel rules: RMS after the high-pass, and the amplitude at the
-        // mains frequency before the notch (Goertzel over 1 s blocks).
-        for (std::size_t c = first; c < last; ++c) {
-          const double* out = block.data() + c * kMaxBlock;
-          double squares = 0.0;
-          double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
-          std::size_t filled = goertzel_count[c];
-          for (std::size_t i = 0; i < count; ++i) {
-            squares += out[i] * out[i];
-            const double s0 = out[i] + coefficient * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-            if (++filled == line_block) {
-              line_power_sum[c] += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-              ++line_blocks[c];
-              s1 = s2 = 0.0;
-              filled = 0;
-            }
-          }
-          goertzel_s1[c] = s1;
-          goertzel_s2[c] = s2;
-          goertzel_count[c] = filled;
-          sum_squares[c] += squares;
-          counted_samples[c] += static_cast<std::int64_t>(count);
+    double* rows = block.data() + group.first * kMaxBlock + from;
+    copy_finite(group, data, row_stride, offset + from, count, rows, kMaxBlock);
+    std::size_t next_filter = 0;
+    if (has_highpass) {
+      group.warmup_filters[next_filter++].process(rows, kMaxBlock, rows, kMaxBlock, count);
+    }
+    for (std::size_t c = group.first; c < group.last; ++c) {
+      const double* out = rows + (c - group.first) * kMaxBlock;
+      double squares = 0.0;
+      double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
+      std::size_t filled = goertzel_count[c];
+      for (std::size_t i = 0; i < count; ++i) {
+        squares += out[i] * out[i];
+        const double s0 = out[i] + coefficient * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+        if (++filled == line_block) {
+          line_power_sum[c] += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+          ++line_blocks[c];
+          s1 = s2 = 0.0;
+          filled = 0;
         }
       }
-      if (!notch.empty()) notch[g].process(rows, kMaxBlock, rows, kMaxBlock, count);
-    });
+      goertzel_s1[c] = s1;
+      goertzel_s2[c] = s2;
+      goertzel_count[c] = filled;
+      sum_squares[c] += squares;
+      counted_samples[c] += static_cast<std::int64_t>(count);
+    }
+    if (line_hz > 0) {
+      group.warmup_filters[next_filter].process(rows, kMaxBlock, rows, kMaxBlock, count);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -798,13 +933,16 @@ struct SeizureDetector::Impl {
     std::size_t total = block.size() * sizeof(double) + baseline.size() * sizeof(double) +
                         (ring_gain.size() + ring_excess.size()) * sizeof(float) +
                         warmup_powers.capacity() * sizeof(double) +
-                        powers.power.capacity() * sizeof(double);
+                        window_powers.capacity() * sizeof(double);
     for (const auto& event : open_events) {
       total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
                    sizeof(float) +
                event.history.window_start.capacity() * sizeof(std::int64_t);
     }
-    if (engine) total += engine->buffer_bytes();
+    for (const auto& lane : lanes) {
+      total += lane.engine->buffer_bytes() + lane.powers.power.capacity() * sizeof(double) +
+               lane.scratch.capacity() * sizeof(float);
+    }
     return total;
   }
 };

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -40,12 +41,14 @@ Stream simulate(const SimulationConfig& config) {
 
 // Feeds the stream in chunks of `chunk` samples (copied into a buffer of that width, so the
 // detector cannot see past the chunk) and collects every seizure.
+template <typename Sample = double>
 std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, DetectorParams params = {},
-                               std::size_t* max_bytes = nullptr) {
+                               std::size_t* max_bytes = nullptr,
+                               std::vector<DetectedChannel>* channels = nullptr) {
   params.line_frequency_hz = 50;
   SeizureDetector detector(stream.sfreq, stream.labels, params);
   const std::size_t n = stream.labels.size();
-  std::vector<double> buffer(n * chunk);
+  std::vector<Sample> buffer(n * chunk);
   std::vector<StreamSeizure> out;
   for (std::size_t start = 0; start < stream.n_samples; start += chunk) {
     const std::size_t count = std::min(chunk, stream.n_samples - start);
@@ -61,6 +64,7 @@ std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, Detector
   detector.finish();
   auto done = detector.take_seizures();
   out.insert(out.end(), done.begin(), done.end());
+  if (channels != nullptr) *channels = detector.channels();
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.onset_sample < b.onset_sample;
   });
@@ -115,6 +119,41 @@ TEST(SeizureDetector, ChunkSizeAndThreadsDoNotChangeTheResult) {
   DetectorParams three_threads;
   three_threads.n_threads = 3;
   expect_identical(whole, run(stream, stream.n_samples, three_threads));
+}
+
+// float32 input, a non-EEG channel between EEG rows (its filter group cannot read the caller's
+// rows in place) and non-finite samples during and after the warm-up take the detector's other
+// conditioning paths; chunking and threads must still not change a bit of the result.
+TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvariant) {
+  auto config = base_config(11, 600);
+  config.n_seizures = 3;
+  config.overlap_probability = 0.5;
+  Stream stream = simulate(config);
+  const std::size_t ns = stream.n_samples;
+  // An ECG row inserted after the fifth channel.
+  stream.labels.insert(stream.labels.begin() + 5, "ECG");
+  stream.data.insert(stream.data.begin() + static_cast<std::ptrdiff_t>(5 * ns), ns, 100.0);
+  // Channel 2: NaNs in the warm-up (flagged); channel 8: a burst of NaN and inf at 300 s.
+  for (std::size_t i = 1000; i < 1010; ++i) stream.data[2 * ns + i] = std::nan("");
+  for (std::size_t i = 300 * 256; i < 300 * 256 + 20; ++i) {
+    stream.data[8 * ns + i] = i % 2 ? std::numeric_limits<double>::infinity() : std::nan("");
+  }
+  DetectorParams one_thread;
+  one_thread.n_threads = 1;
+  std::vector<DetectedChannel> channels;
+  const auto whole = run<float>(stream, ns, one_thread, nullptr, &channels);
+  ASSERT_GE(whole.size(), 2u);
+  EXPECT_TRUE(channels[2].bad);
+  EXPECT_EQ(channels[2].bad_reason, "not calibrated (non-finite samples)");
+  EXPECT_FALSE(channels[8].bad);  // judged on the warm-up only
+  expect_identical(whole, run<float>(stream, 4096, one_thread));
+  expect_identical(whole, run<float>(stream, 37, one_thread));
+  DetectorParams two_threads;
+  two_threads.n_threads = 2;
+  expect_identical(whole, run<float>(stream, 777, two_threads));
+  DetectorParams three_threads;
+  three_threads.n_threads = 3;
+  expect_identical(whole, run<float>(stream, 4096, three_threads));
 }
 
 TEST(SeizureDetector, MemoryDoesNotGrowWithTheRecording) {
