@@ -147,6 +147,13 @@ struct SeizureDetector::Impl {
   std::unique_ptr<detail::WorkerPool> pool;
   bool has_highpass = false;
   std::vector<double> window_powers;  // (n, n_bands) of one window, gathered from the lanes
+  // Per-channel scores of every window of a block, computed by the lanes once the warm-up is
+  // over: (window, channel) of gain_db, excess, peak_band and on.
+  std::vector<float> block_gain, block_excess;
+  std::vector<int> block_peak;
+  std::vector<char> block_on;
+  double step_up = 1.0, step_down = 1.0;  // baseline tracker factors (multiplies, not divisions)
+  double on_ratio = 1.0, off_ratio = 1.0;  // hysteresis thresholds as power ratios
   // does not depend on the thread count, so neither do the results).
   double line_hz = 0.0;
   std::vector<double> block;  // (n, kMaxBlock) conditioned samples
@@ -239,6 +246,10 @@ struct SeizureDetector::Impl {
                                       : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
     if (line_hz >= nyquist) line_hz = 0.0;  // nothing to notch below Nyquist
     has_highpass = p.highpass_hz > 0 && p.highpass_hz < nyquist;
+    step_up = 1.0 + p.baseline_step;
+    step_down = 1.0 / step_up;
+    on_ratio = std::pow(10.0, p.on_threshold_db / 10.0);
+    off_ratio = std::pow(10.0, p.off_threshold_db / 10.0);
 
     // Bands: 1 Hz bands up to the rhythm search limit, then the high-frequency (muscle) band.
     const double fine_top = std::min(p.rhythm_high_hz, nyquist);
@@ -274,6 +285,11 @@ struct SeizureDetector::Impl {
       step_samples = lanes.front().engine->step_samples();
       block.assign(n * kMaxBlock, 0.0);
       window_powers.assign(n * n_bands, 0.0);
+      const std::size_t max_windows = kMaxBlock / step_samples + 2;
+      block_gain.assign(max_windows * n, 0.0f);
+      block_excess.assign(max_windows * n, 0.0f);
+      block_peak.assign(max_windows * n, 0);
+      block_on.assign(max_windows * n, 0);
     }
     warmup_windows = std::max<std::size_t>(1, windows_for(p.baseline_warmup_s, p.step_s));
     lookback = windows_for(p.lookback_s, p.step_s) + 1;
@@ -361,14 +377,29 @@ struct SeizureDetector::Impl {
     }
     for (std::size_t done = 0; done < n_samples;) {
       const std::size_t count = std::min(kMaxBlock, n_samples - done);
+      // After the warm-up, the lanes also score their channels for every window of the block
+      // (per-channel state only); the cross-channel part then runs window by window below.
+      const bool lanes_score = warmed_up;
       pool->run([&](std::size_t l) {
         Lane& lane = lanes[l];
         for (auto& group : lane.groups) condition(group, lane, data, row_stride, done, count);
         lane.powers.clear();
         lane.engine->push(block.data() + lane.first * kMaxBlock, count, kMaxBlock, lane.powers);
+        if (lanes_score) score_lane(lane);
       });
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
+      if (lanes_score) {
+        for (std::size_t w = 0; w < n_windows; ++w) {
+          std::copy_n(block_gain.data() + w * n, n, gain_db.data());
+          std::copy_n(block_excess.data() + w * n, n, excess.data());
+          std::copy_n(block_peak.data() + w * n, n, peak_band.data());
+          std::copy_n(block_on.data() + w * n, n, on.data());
+          finish_window(lanes.front().powers.window_start[w]);
+        }
+        done += count;
+        continue;
+      }
       for (std::size_t w = 0; w < n_windows; ++w) {
         for (const auto& lane : lanes) {
           const std::size_t size = (lane.last - lane.first) * n_bands;
@@ -378,6 +409,22 @@ struct SeizureDetector::Impl {
         on_window(window_powers.data(), lanes.front().powers.window_start[w]);
       }
       done += count;
+    }
+  }
+
+  // Scores the lane's channels for each window it just computed, keeping each window's
+  // per-channel results for the cross-channel step (which reads gain_db, excess, peak_band, on).
+  void score_lane(Lane& lane) {
+    const std::size_t n_windows = lane.powers.n_windows;
+    const std::size_t size = lane.last - lane.first;
+    for (std::size_t w = 0; w < n_windows; ++w) {
+      for (std::size_t c = lane.first; c < lane.last; ++c) {
+        score_channel(c, lane.powers.power.data() + (w * size + c - lane.first) * n_bands);
+        block_gain[w * n + c] = gain_db[c];
+        block_excess[w * n + c] = excess[c];
+        block_peak[w * n + c] = peak_band[c];
+        block_on[w * n + c] = on[c];
+      }
     }
   }
 
@@ -585,16 +632,20 @@ struct SeizureDetector::Impl {
   }
 
   void score_window(const double* power, std::int64_t start) {
-    const double step_up = 1.0 + p.baseline_step;
-    const double step_down = 1.0 / step_up;  // a multiply per band, not a division (hot loop)
-    const double on_ratio = std::pow(10.0, p.on_threshold_db / 10.0);
-    const double off_ratio = std::pow(10.0, p.off_threshold_db / 10.0);
-    for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t c = 0; c < n; ++c) score_channel(c, power + c * n_bands);
+    finish_window(start);
+  }
+
+  // The per-channel part of scoring a window: rhythm gain over the baseline, excess power,
+  // hysteresis and the baseline update of channel c, from its band powers `channel_power`. It
+  // reads and writes only channel c's state, so lanes run it for their channels in parallel.
+  void score_channel(std::size_t c, const double* channel_power) {
+    {
       gain_db[c] = 0.0f;
       excess[c] = 0.0f;
-      if (!good[c]) continue;
+      if (!good[c]) return;
       // Distinct arrays (restrict lets the band loops vectorise).
-      const double* __restrict pw = power + c * n_bands;
+      const double* __restrict pw = channel_power;
       double* __restrict base = &baseline[c * n_bands];
       double total_excess = 0.0;
       for (std::size_t b = 0; b < n_fine; ++b) total_excess += std::max(0.0, pw[b] - base[b]);
@@ -647,6 +698,10 @@ struct SeizureDetector::Impl {
         }
       }
     }
+  }
+
+  // The cross-channel part of a window, once every channel is scored: lookback ring, events.
+  void finish_window(std::int64_t start) {
     const std::size_t slot = static_cast<std::size_t>(window_index) % lookback;
     std::copy(gain_db.begin(), gain_db.end(), ring_gain.begin() + slot * n);
     std::copy(excess.begin(), excess.end(), ring_excess.begin() + slot * n);
@@ -945,7 +1000,9 @@ struct SeizureDetector::Impl {
     std::size_t total = block.size() * sizeof(double) + baseline.size() * sizeof(double) +
                         (ring_gain.size() + ring_excess.size()) * sizeof(float) +
                         warmup_powers.capacity() * sizeof(double) +
-                        window_powers.capacity() * sizeof(double);
+                        window_powers.capacity() * sizeof(double) +
+                        (block_gain.capacity() + block_excess.capacity()) * sizeof(float) +
+                        block_peak.capacity() * sizeof(int) + block_on.capacity();
     for (const auto& event : open_events) {
       total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
                    sizeof(float) +
