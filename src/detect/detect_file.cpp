@@ -16,7 +16,9 @@
 namespace ictaltrack {
 namespace {
 
-constexpr double kChunkSeconds = 16.0;     // samples read per channel per step
+// Samples read per channel per step: 64 s at 256 Hz fills the detector's parallel step (8 blocks
+// of 4096) and keeps the two read buffers small (19 channels: 2 x 1.2 MB of float32).
+constexpr double kChunkSeconds = 64.0;
 constexpr double kLineProbeSeconds = 30.0;  // data used to decide between 50 and 60 Hz mains
 
 // Mean Goertzel power at `hz` over 1 s blocks of one channel.

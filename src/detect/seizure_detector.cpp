@@ -23,6 +23,9 @@ namespace ictaltrack {
 namespace {
 
 constexpr std::size_t kMaxBlock = 4096;          // samples per channel conditioned at a time
+// Blocks a lane processes between two meetings of the threads (after the warm-up): fewer
+// meetings, less waiting for a worker to wake up, while each block stays cache-sized.
+constexpr std::size_t kBlocksPerStep = 8;
 constexpr std::size_t kFilterGroup = 4;          // channels per filter object
 constexpr std::size_t kMaxEventHistory = 400;    // windows kept per open event (after lookback)
 constexpr double kTinyPower = 1e-12;             // uV^2; keeps ratios finite on flat channels
@@ -285,7 +288,7 @@ struct SeizureDetector::Impl {
       step_samples = lanes.front().engine->step_samples();
       block.assign(n * kMaxBlock, 0.0);
       window_powers.assign(n * n_bands, 0.0);
-      const std::size_t max_windows = kMaxBlock / step_samples + 2;
+      const std::size_t max_windows = kMaxBlock * kBlocksPerStep / step_samples + 2;
       block_gain.assign(max_windows * n, 0.0f);
       block_excess.assign(max_windows * n, 0.0f);
       block_peak.assign(max_windows * n, 0);
@@ -376,15 +379,24 @@ struct SeizureDetector::Impl {
       return;
     }
     for (std::size_t done = 0; done < n_samples;) {
-      const std::size_t count = std::min(kMaxBlock, n_samples - done);
-      // After the warm-up, the lanes also score their channels for every window of the block
-      // (per-channel state only); the cross-channel part then runs window by window below.
+      // After the warm-up, each lane runs up to kBlocksPerStep blocks on its own (condition,
+      // band power, and scoring of its channels, whose state is per channel) before the threads
+      // meet; the cross-channel part then runs window by window below. During the warm-up it is
+      // one block per step, scored in order by on_window.
       const bool lanes_score = warmed_up;
+      const std::size_t count =
+          std::min(kMaxBlock * (lanes_score ? kBlocksPerStep : 1), n_samples - done);
       pool->run([&](std::size_t l) {
         Lane& lane = lanes[l];
-        for (auto& group : lane.groups) condition(group, lane, data, row_stride, done, count);
         lane.powers.clear();
-        lane.engine->push(block.data() + lane.first * kMaxBlock, count, kMaxBlock, lane.powers);
+        for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
+          const std::size_t part = std::min(kMaxBlock, count - offset);
+          const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
+          for (auto& group : lane.groups) {
+            condition(group, lane, data, row_stride, done + offset, part, position);
+          }
+          lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock, lane.powers);
+        }
         if (lanes_score) score_lane(lane);
       });
       pushed += static_cast<std::int64_t>(count);
@@ -430,12 +442,13 @@ struct SeizureDetector::Impl {
 
   // Conditions samples [offset, offset + count) of one filter group into `block`.
   template <typename T>
+  // `position`: stream index of the first of these samples.
   void condition(FilterGroup& group, Lane& lane, const T* data, std::size_t row_stride,
-                 std::size_t offset, std::size_t count) {
+                 std::size_t offset, std::size_t count, std::int64_t position) {
     std::size_t warmup_count = 0;
-    if (pushed < warmup_sample_limit) {
-      warmup_count = static_cast<std::size_t>(
-          std::min<std::int64_t>(static_cast<std::int64_t>(count), warmup_sample_limit - pushed));
+    if (position < warmup_sample_limit) {
+      warmup_count = static_cast<std::size_t>(std::min<std::int64_t>(
+          static_cast<std::int64_t>(count), warmup_sample_limit - position));
     }
     if (warmup_count > 0) condition_warmup(group, data, row_stride, offset, 0, warmup_count);
     if (warmup_count == count) return;
