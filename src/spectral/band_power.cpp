@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/worker_pool.hpp"
 #include "spectral/fftw_planner.hpp"
 
 namespace ictaltrack {
@@ -174,6 +175,7 @@ struct BandPowerEngine::Impl {
   fftw_plan plan = nullptr;
   std::vector<Workspace> workspaces;  // one per thread
   std::size_t n_threads = 1;
+  std::unique_ptr<detail::WorkerPool> pool;  // started at the first threaded push
 
   // Streaming state. Positions are sample indices inside the current segment.
   std::vector<double> carry;  // n_channels x window; row c holds samples [next_start, consumed)
@@ -473,16 +475,14 @@ std::size_t BandPowerEngine::Impl::push(const T* data, std::size_t n_samples,
   if (threads <= 1) {
     run_channels(0, 0, n_channels);
   } else {
-    // Contiguous channel groups; each channel is computed exactly as in the serial path.
-    std::vector<std::jthread> workers;
-    workers.reserve(threads - 1);
-    const std::size_t per_thread = (n_channels + threads - 1) / threads;
-    for (std::size_t t = 1; t < threads; ++t) {
+    // Contiguous channel groups on the engine's persistent workers; each channel is computed
+    // exactly as in the serial path.
+    if (!pool) pool = std::make_unique<detail::WorkerPool>(n_threads);
+    const std::size_t per_thread = (n_channels + n_threads - 1) / n_threads;
+    pool->run([&](std::size_t t) {
       const std::size_t begin = std::min(n_channels, t * per_thread);
-      const std::size_t finish = std::min(n_channels, begin + per_thread);
-      workers.emplace_back(run_channels, t, begin, finish);
-    }
-    run_channels(0, 0, std::min(n_channels, per_thread));
+      run_channels(t, begin, std::min(n_channels, begin + per_thread));
+    });
   }
 
   const std::int64_t new_next = next_start + static_cast<std::int64_t>(n_windows * step);
