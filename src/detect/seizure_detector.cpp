@@ -332,7 +332,7 @@ struct SeizureDetector::Impl {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Samples
+  // Lanes (one per thread)
   // ---------------------------------------------------------------------------------------------
 
   void make_lanes(const BandPowerOptions& options) {
@@ -440,9 +440,9 @@ struct SeizureDetector::Impl {
     }
   }
 
-  // Conditions samples [offset, offset + count) of one filter group into `block`.
+  // Conditions samples [offset, offset + count) of one filter group into `block`; `position` is
+  // the stream index of the first of them.
   template <typename T>
-  // `position`: stream index of the first of these samples.
   void condition(FilterGroup& group, Lane& lane, const T* data, std::size_t row_stride,
                  std::size_t offset, std::size_t count, std::int64_t position) {
     std::size_t warmup_count = 0;
@@ -450,7 +450,7 @@ struct SeizureDetector::Impl {
       warmup_count = static_cast<std::size_t>(std::min<std::int64_t>(
           static_cast<std::int64_t>(count), warmup_sample_limit - position));
     }
-    if (warmup_count > 0) condition_warmup(group, data, row_stride, offset, 0, warmup_count);
+    if (warmup_count > 0) condition_warmup(group, data, row_stride, offset, warmup_count);
     if (warmup_count == count) return;
     if (!group.cascade_started) start_cascade(group);
     const std::size_t from = warmup_count, rest = count - warmup_count;
@@ -521,16 +521,16 @@ struct SeizureDetector::Impl {
     group.cascade.front().set_state(state);
   }
 
-  // Warm-up conditioning of samples [from, from + count) of the block: high-pass, statistics for
-  // the bad-channel rules (RMS after the high-pass, mains amplitude before the notch by Goertzel
+  // Warm-up conditioning of the first `count` samples of the block: high-pass, statistics for the
+  // bad-channel rules (RMS after the high-pass, mains amplitude before the notch by Goertzel
   // over 1 s blocks), then the notch.
   template <typename T>
   void condition_warmup(FilterGroup& group, const T* data, std::size_t row_stride,
-                        std::size_t offset, std::size_t from, std::size_t count) {
+                        std::size_t offset, std::size_t count) {
     const double omega = 2.0 * std::numbers::pi * (line_hz > 0 ? line_hz : 50.0) / sfreq;
     const double coefficient = 2.0 * std::cos(omega);
-    double* rows = block.data() + group.first * kMaxBlock + from;
-    copy_finite(group, data, row_stride, offset + from, count, rows, kMaxBlock);
+    double* rows = block.data() + group.first * kMaxBlock;
+    copy_finite(group, data, row_stride, offset, count, rows, kMaxBlock);
     std::size_t next_filter = 0;
     if (has_highpass) {
       group.warmup_filters[next_filter++].process(rows, kMaxBlock, rows, kMaxBlock, count);
