@@ -74,21 +74,17 @@ std::size_t windows_for(double seconds, double step_s) {
 
 // True when any value is NaN or infinite. Integer tests on the exponent bits, so the loop
 // vectorises (a floating-point reduction would not without -ffast-math).
-bool any_non_finite(const float* x, std::size_t count) {
-  std::uint32_t found = 0;
+template <typename T>
+bool any_non_finite(const T* x, std::size_t count) {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+  using Bits = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
+  constexpr Bits kExponent = static_cast<Bits>(std::is_same_v<T, float> ? 0x7f800000ull
+                                                                         : 0x7ff0000000000000ull);
+  Bits found = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    std::uint32_t bits;
+    Bits bits;
     std::memcpy(&bits, &x[i], sizeof bits);
-    found |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-  }
-  return found != 0;
-}
-bool any_non_finite(const double* x, std::size_t count) {
-  std::uint64_t found = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &x[i], sizeof bits);
-    found |= static_cast<std::uint64_t>((bits & 0x7ff0000000000000ull) == 0x7ff0000000000000ull);
+    found |= static_cast<Bits>((bits & kExponent) == kExponent);
   }
   return found != 0;
 }
