@@ -27,6 +27,13 @@ constexpr double kHighFrequencyLow = 30.0, kHighFrequencyHigh = 70.0;
 // Windows after an event opens during which a new group next to it counts as its spread
 // whatever its rhythm (1 s hop: 10 s).
 constexpr std::int64_t kSpreadWindows = 10;
+// A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
+// joining, its gain stays above that of every neighbouring channel of the event by at least
+// kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
+// away from its focus, so its newly reached edge is never the strongest place around it.
+constexpr std::int64_t kNewFocusWindows = 20;
+constexpr std::int64_t kNewFocusLeadWindows = 5;
+constexpr float kNewFocusMarginDb = 1.0f;
 
 void check_params(const DetectorParams& p, double sfreq) {
   auto require = [](bool ok, const char* what) {
@@ -149,6 +156,8 @@ struct SeizureDetector::Impl {
   std::vector<int> reference_band;            // slowly drifting rhythm of a channel that is on
   std::vector<std::int64_t> rhythm_changes;   // consecutive windows away from it
   std::int64_t rhythm_change_windows = 3;
+  std::vector<std::int64_t> joined_window;  // when the channel joined a running event, else -1
+  std::vector<std::int64_t> focus_lead;     // consecutive windows it led its event neighbours
   std::int64_t recruit_windows = 1, sustained_windows = 1;
   std::vector<int> peak_band;
   std::vector<float> gain_db, excess;  // current window
@@ -274,6 +283,8 @@ struct SeizureDetector::Impl {
     run_length.assign(n, 0);
     reference_band.assign(n, 0);
     rhythm_changes.assign(n, 0);
+    joined_window.assign(n, -1);
+    focus_lead.assign(n, 0);
     recruit_windows = std::max<std::int64_t>(
         1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
     sustained_windows = std::max<std::int64_t>(
@@ -447,6 +458,14 @@ struct SeizureDetector::Impl {
       }
     }
     n_good = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
+    // A bad channel is a hole in the map, not a gap in the cortex: the channels around it count
+    // as neighbours of each other, so a seizure spreading across it stays one.
+    for (std::size_t b = 0; b < n; ++b) {
+      if (good[b]) continue;
+      for (const auto x : geometry.neighbours[b]) {
+        for (const auto y : geometry.neighbours[b]) near[x * n + y] = 1;
+      }
+    }
   }
 
   void score_window(const double* power, std::int64_t start) {
@@ -536,7 +555,12 @@ struct SeizureDetector::Impl {
       if (owner[c] >= 0 && find_event(owner[c]) == nullptr) owner[c] = -1;
       if (owner[c] < 0 && last_owner[c] >= 0 && t - last_on_window[c] <= gap &&
           find_event(last_owner[c]) != nullptr) {
-        owner[c] = last_owner[c];
+        if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
+          owner[c] = last_owner[c];
+        } else {
+          last_owner[c] = -1;  // back with another rhythm: placed again below
+          reference_band[c] = peak_band[c];
+        }
       }
     }
     // A channel of a running event whose rhythm jumps to another frequency and stays there
@@ -544,7 +568,10 @@ struct SeizureDetector::Impl {
     for (std::size_t c = 0; c < n; ++c) {
       if (!on[c]) {
         rhythm_changes[c] = 0;
-        reference_band[c] = peak_band[c];
+        // A channel that drops out for a moment keeps its rhythm: when it comes back with
+        // another one, that is a new discharge (e.g. a second seizure reaching it while the
+        // first's field there fades), not the event it left.
+        if (last_owner[c] < 0 || t - last_on_window[c] > gap) reference_band[c] = peak_band[c];
         continue;
       }
       if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
@@ -588,8 +615,42 @@ struct SeizureDetector::Impl {
           best_id = event.id;
         }
       }
-      if (best_id < 0) best_id = open_event(group);
-      for (const auto c : group) owner[c] = best_id;
+      const bool joined = best_id >= 0;
+      if (!joined) best_id = open_event(group);
+      for (const auto c : group) {
+        owner[c] = best_id;
+        joined_window[c] = joined ? t : -1;
+        focus_lead[c] = 0;
+      }
+    }
+    // A channel that joined a running event and then outshines the event's channels around it
+    // is a new focus (a second seizure starting with a rhythm like the first's next to it): it
+    // opens an event of its own, and channels reached later choose between the two.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!on[c] || owner[c] < 0 || joined_window[c] < 0) continue;
+      // Only for lateral referential channels: a bipolar derivation measures the field's
+      // gradient, which can peak at the edge of a spreading discharge, and a midline electrode
+      // sums both hemispheres.
+      const auto& label = geometry.labels[c];
+      if (t - joined_window[c] >= kNewFocusWindows || label.is_bipolar ||
+          (label.hemisphere != Hemisphere::left && label.hemisphere != Hemisphere::right)) {
+        joined_window[c] = -1;
+        continue;
+      }
+      bool bordered = false, leads = true;
+      for (const auto m : geometry.neighbours[c]) {
+        if (!on[m] || owner[m] != owner[c]) continue;
+        bordered = true;
+        leads = leads && gain_db[c] >= gain_db[m] + kNewFocusMarginDb;
+      }
+      focus_lead[c] = bordered && leads ? focus_lead[c] + 1 : 0;
+      if (focus_lead[c] >= kNewFocusLeadWindows) {
+        const std::vector<std::size_t> seed{c};
+        owner[c] = -1;  // open_event looks at the other channels' owners only
+        owner[c] = open_event(seed);
+        last_owner[c] = -1;
+        joined_window[c] = -1;
+      }
     }
     // 3. Record the window in every open event; close the quiet ones.
     for (std::size_t c = 0; c < n; ++c) {
@@ -668,10 +729,20 @@ struct SeizureDetector::Impl {
       for (const auto c : group) {
         if (!recent) break;
         for (std::size_t m = 0; m < n && !adjacent; ++m) {
-          adjacent = near[c * n + m] && owner[m] == other.id;
+          adjacent = near[c * n + m] && (owner[m] == other.id || last_owner[m] == other.id);
         }
       }
-      if (adjacent || std::abs(other.rhythm_band - event.rhythm_band) <= 2) {
+      // Spread is contiguous: a group with a similar rhythm is the other event's spread only
+      // when it borders a channel that event holds or has recruited; a group arising apart
+      // from it is a focus of its own.
+      bool touching = adjacent;
+      for (const auto c : group) {
+        for (std::size_t m = 0; m < n && !touching; ++m) {
+          touching = near[c * n + m] && (owner[m] == other.id || last_owner[m] == other.id ||
+                                         other.history.first_on[m] >= 0);
+        }
+      }
+      if (adjacent || (touching && std::abs(other.rhythm_band - event.rhythm_band) <= 2)) {
         event.parents.push_back(other.id);
       }
     }
