@@ -104,6 +104,7 @@ struct SeizureDetector::Impl {
     bool global_onset = false;
     double peak_gain_db = 0.0;
     int rhythm_band = 0;  // 1 Hz band of the event's strongest channel, last time one was on
+    Hemisphere side = Hemisphere::unknown;  // side of the strongest channel it opened with
     std::int64_t longest_run = 0;     // longest run of consecutive windows on, any channel
     std::int64_t first_recruit = -1;  // window where the earliest recruited channel's run began
     /// Events running with a similar rhythm when this one opened: if one of them started on
@@ -557,6 +558,8 @@ struct SeizureDetector::Impl {
           find_event(last_owner[c]) != nullptr) {
         if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
           owner[c] = last_owner[c];
+          joined_window[c] = t;  // back in: judged again like a channel that just joined
+          focus_lead[c] = 0;
         } else {
           last_owner[c] = -1;  // back with another rhythm: placed again below
           reference_band[c] = peak_band[c];
@@ -636,6 +639,9 @@ struct SeizureDetector::Impl {
           (label.hemisphere != Hemisphere::left && label.hemisphere != Hemisphere::right)) {
         joined_window[c] = -1;
         continue;
+      }
+      if (const Event* event = find_event(owner[c]); event && event->side == label.hemisphere) {
+        continue;  // a focus on the event's own side would be kept as its spread anyway
       }
       bool bordered = false, leads = true;
       for (const auto m : geometry.neighbours[c]) {
@@ -717,6 +723,7 @@ struct SeizureDetector::Impl {
       if (gain_db[c] > strongest) {
         strongest = gain_db[c];
         event.rhythm_band = peak_band[c];
+        event.side = geometry.labels[c].hemisphere;
       }
     }
     for (const auto& other : open_events) {
