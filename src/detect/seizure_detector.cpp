@@ -31,9 +31,13 @@ constexpr std::int64_t kSpreadWindows = 10;
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
 // away from its focus, so its newly reached edge is never the strongest place around it.
-constexpr std::int64_t kNewFocusWindows = 20;
+constexpr std::int64_t kNewFocusWindows = 30;
 constexpr std::int64_t kNewFocusLeadWindows = 5;
 constexpr float kNewFocusMarginDb = 1.0f;
+// Channels of an event across the midline from where it opened that hold another rhythm than the
+// event's strongest channel on its own side, for kRhythmSplitWindows windows in a row, carry a
+// second seizure: one seizure drives its whole field at one rhythm.
+constexpr std::int64_t kRhythmSplitWindows = 5;
 
 void check_params(const DetectorParams& p, double sfreq) {
   auto require = [](bool ok, const char* what) {
@@ -159,6 +163,7 @@ struct SeizureDetector::Impl {
   std::int64_t rhythm_change_windows = 3;
   std::vector<std::int64_t> joined_window;  // when the channel joined a running event, else -1
   std::vector<std::int64_t> focus_lead;     // consecutive windows it led its event neighbours
+  std::vector<std::int64_t> diverged;       // consecutive windows off its event's rhythm
   std::int64_t recruit_windows = 1, sustained_windows = 1;
   std::vector<int> peak_band;
   std::vector<float> gain_db, excess;  // current window
@@ -286,6 +291,7 @@ struct SeizureDetector::Impl {
     rhythm_changes.assign(n, 0);
     joined_window.assign(n, -1);
     focus_lead.assign(n, 0);
+    diverged.assign(n, 0);
     recruit_windows = std::max<std::int64_t>(
         1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
     sustained_windows = std::max<std::int64_t>(
@@ -658,6 +664,7 @@ struct SeizureDetector::Impl {
         joined_window[c] = -1;
       }
     }
+    split_by_rhythm();
     // 3. Record the window in every open event; close the quiet ones.
     for (std::size_t c = 0; c < n; ++c) {
       if (on[c]) {
@@ -707,6 +714,60 @@ struct SeizureDetector::Impl {
         open_events.erase(open_events.begin() + static_cast<std::ptrdiff_t>(i));
       } else {
         ++i;
+      }
+    }
+  }
+
+  // Two rhythms in one event, one on each side: the channels across the midline from where the
+  // event opened that keep another rhythm than its strongest channel on its own side leave it
+  // together (with their adjacent channels of the same rhythm) as a new event.
+  void split_by_rhythm() {
+    auto lateral = [](Hemisphere h) { return h == Hemisphere::left || h == Hemisphere::right; };
+    std::vector<int> home(open_events.size(), -1);
+    for (std::size_t e = 0; e < open_events.size(); ++e) {
+      const Event& event = open_events[e];
+      if (!lateral(event.side)) continue;
+      float strongest = -1.0f;
+      for (std::size_t c = 0; c < n; ++c) {
+        if (on[c] && owner[c] == event.id && geometry.labels[c].hemisphere == event.side &&
+            gain_db[c] > strongest) {
+          strongest = gain_db[c];
+          home[e] = peak_band[c];
+        }
+      }
+    }
+    for (std::size_t c = 0; c < n; ++c) {
+      bool off_rhythm = false;
+      for (std::size_t e = 0; e < open_events.size() && on[c]; ++e) {
+        const Event& event = open_events[e];
+        if (owner[c] != event.id || home[e] < 0) continue;
+        const Hemisphere side = geometry.labels[c].hemisphere;
+        off_rhythm = lateral(side) && side != event.side &&
+                     std::abs(peak_band[c] - home[e]) > p.max_frequency_difference_hz + 1e-9;
+      }
+      diverged[c] = off_rhythm ? diverged[c] + 1 : 0;
+    }
+    for (std::size_t c0 = 0; c0 < n; ++c0) {
+      if (diverged[c0] < kRhythmSplitWindows) continue;
+      const int from = owner[c0];
+      std::vector<std::size_t> group{c0};
+      std::vector<char> taken(n, 0);
+      taken[c0] = 1;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        for (const auto m : geometry.neighbours[group[i]]) {
+          if (!taken[m] && owner[m] == from && diverged[m] > 0 && same_rhythm(group[i], m)) {
+            taken[m] = 1;
+            group.push_back(m);
+          }
+        }
+      }
+      for (const auto c : group) owner[c] = -1;  // open_event looks at the other channels only
+      const int id = open_event(group);
+      for (const auto c : group) {
+        owner[c] = id;
+        last_owner[c] = -1;
+        joined_window[c] = -1;
+        diverged[c] = 0;
       }
     }
   }
