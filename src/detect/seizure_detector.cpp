@@ -33,6 +33,17 @@ constexpr double kHighFrequencyLow = 30.0, kHighFrequencyHigh = 70.0;
 // Windows after an event opens during which a new group next to it counts as its spread
 // whatever its rhythm (1 s hop: 10 s).
 constexpr std::int64_t kSpreadWindows = 10;
+// A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
+// joining, its gain stays above that of every neighbouring channel of the event by at least
+// kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
+// away from its focus, so its newly reached edge is never the strongest place around it.
+constexpr std::int64_t kNewFocusWindows = 30;
+constexpr std::int64_t kNewFocusLeadWindows = 5;
+constexpr float kNewFocusMarginDb = 1.0f;
+// Channels of an event across the midline from where it opened that hold another rhythm than the
+// event's strongest channel on its own side, for kRhythmSplitWindows windows in a row, carry a
+// second seizure: one seizure drives its whole field at one rhythm.
+constexpr std::int64_t kRhythmSplitWindows = 5;
 
 void check_params(const DetectorParams& p, double sfreq) {
   auto require = [](bool ok, const char* what) {
@@ -100,6 +111,7 @@ struct SeizureDetector::Impl {
     bool global_onset = false;
     double peak_gain_db = 0.0;
     int rhythm_band = 0;  // 1 Hz band of the event's strongest channel, last time one was on
+    Hemisphere side = Hemisphere::unknown;  // side of the strongest channel it opened with
     std::int64_t longest_run = 0;     // longest run of consecutive windows on, any channel
     std::int64_t first_recruit = -1;  // window where the earliest recruited channel's run began
     /// Events running with a similar rhythm when this one opened: if one of them started on
@@ -184,6 +196,9 @@ struct SeizureDetector::Impl {
   std::vector<int> reference_band;            // slowly drifting rhythm of a channel that is on
   std::vector<std::int64_t> rhythm_changes;   // consecutive windows away from it
   std::int64_t rhythm_change_windows = 3;
+  std::vector<std::int64_t> joined_window;  // when the channel joined a running event, else -1
+  std::vector<std::int64_t> focus_lead;     // consecutive windows it led its event neighbours
+  std::vector<std::int64_t> diverged;       // consecutive windows off its event's rhythm
   std::int64_t recruit_windows = 1, sustained_windows = 1;
   std::vector<int> peak_band;
   std::vector<float> gain_db, excess;  // current window
@@ -315,6 +330,9 @@ struct SeizureDetector::Impl {
     run_length.assign(n, 0);
     reference_band.assign(n, 0);
     rhythm_changes.assign(n, 0);
+    joined_window.assign(n, -1);
+    focus_lead.assign(n, 0);
+    diverged.assign(n, 0);
     recruit_windows = std::max<std::int64_t>(
         1, static_cast<std::int64_t>(windows_for(p.recruit_s, p.step_s)));
     sustained_windows = std::max<std::int64_t>(
@@ -638,6 +656,14 @@ struct SeizureDetector::Impl {
       }
     }
     n_good = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
+    // A bad channel is a hole in the map, not a gap in the cortex: the channels around it count
+    // as neighbours of each other, so a seizure spreading across it stays one.
+    for (std::size_t b = 0; b < n; ++b) {
+      if (good[b]) continue;
+      for (const auto x : geometry.neighbours[b]) {
+        for (const auto y : geometry.neighbours[b]) near[x * n + y] = 1;
+      }
+    }
   }
 
   void score_window(const double* power, std::int64_t start) {
@@ -747,7 +773,14 @@ struct SeizureDetector::Impl {
       if (owner[c] >= 0 && find_event(owner[c]) == nullptr) owner[c] = -1;
       if (owner[c] < 0 && last_owner[c] >= 0 && t - last_on_window[c] <= gap &&
           find_event(last_owner[c]) != nullptr) {
-        owner[c] = last_owner[c];
+        if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
+          owner[c] = last_owner[c];
+          joined_window[c] = t;  // back in: judged again like a channel that just joined
+          focus_lead[c] = 0;
+        } else {
+          last_owner[c] = -1;  // back with another rhythm: placed again below
+          reference_band[c] = peak_band[c];
+        }
       }
     }
     // A channel of a running event whose rhythm jumps to another frequency and stays there
@@ -755,7 +788,10 @@ struct SeizureDetector::Impl {
     for (std::size_t c = 0; c < n; ++c) {
       if (!on[c]) {
         rhythm_changes[c] = 0;
-        reference_band[c] = peak_band[c];
+        // A channel that drops out for a moment keeps its rhythm: when it comes back with
+        // another one, that is a new discharge (e.g. a second seizure reaching it while the
+        // first's field there fades), not the event it left.
+        if (last_owner[c] < 0 || t - last_on_window[c] > gap) reference_band[c] = peak_band[c];
         continue;
       }
       if (std::abs(peak_band[c] - reference_band[c]) <= 1) {
@@ -799,9 +835,47 @@ struct SeizureDetector::Impl {
           best_id = event.id;
         }
       }
-      if (best_id < 0) best_id = open_event(group);
-      for (const auto c : group) owner[c] = best_id;
+      const bool joined = best_id >= 0;
+      if (!joined) best_id = open_event(group);
+      for (const auto c : group) {
+        owner[c] = best_id;
+        joined_window[c] = joined ? t : -1;
+        focus_lead[c] = 0;
+      }
     }
+    // A channel that joined a running event and then outshines the event's channels around it
+    // is a new focus (a second seizure starting with a rhythm like the first's next to it): it
+    // opens an event of its own, and channels reached later choose between the two.
+    for (std::size_t c = 0; c < n; ++c) {
+      if (!on[c] || owner[c] < 0 || joined_window[c] < 0) continue;
+      // Only for lateral referential channels: a bipolar derivation measures the field's
+      // gradient, which can peak at the edge of a spreading discharge, and a midline electrode
+      // sums both hemispheres.
+      const auto& label = geometry.labels[c];
+      if (t - joined_window[c] >= kNewFocusWindows || label.is_bipolar ||
+          (label.hemisphere != Hemisphere::left && label.hemisphere != Hemisphere::right)) {
+        joined_window[c] = -1;
+        continue;
+      }
+      if (const Event* event = find_event(owner[c]); event && event->side == label.hemisphere) {
+        continue;  // a focus on the event's own side would be kept as its spread anyway
+      }
+      bool bordered = false, leads = true;
+      for (const auto m : geometry.neighbours[c]) {
+        if (!on[m] || owner[m] != owner[c]) continue;
+        bordered = true;
+        leads = leads && gain_db[c] >= gain_db[m] + kNewFocusMarginDb;
+      }
+      focus_lead[c] = bordered && leads ? focus_lead[c] + 1 : 0;
+      if (focus_lead[c] >= kNewFocusLeadWindows) {
+        const std::vector<std::size_t> seed{c};
+        owner[c] = -1;  // open_event looks at the other channels' owners only
+        owner[c] = open_event(seed);
+        last_owner[c] = -1;
+        joined_window[c] = -1;
+      }
+    }
+    split_by_rhythm();
     // 3. Record the window in every open event; close the quiet ones.
     for (std::size_t c = 0; c < n; ++c) {
       if (on[c]) {
@@ -855,6 +929,60 @@ struct SeizureDetector::Impl {
     }
   }
 
+  // Two rhythms in one event, one on each side: the channels across the midline from where the
+  // event opened that keep another rhythm than its strongest channel on its own side leave it
+  // together (with their adjacent channels of the same rhythm) as a new event.
+  void split_by_rhythm() {
+    auto lateral = [](Hemisphere h) { return h == Hemisphere::left || h == Hemisphere::right; };
+    std::vector<int> home(open_events.size(), -1);
+    for (std::size_t e = 0; e < open_events.size(); ++e) {
+      const Event& event = open_events[e];
+      if (!lateral(event.side)) continue;
+      float strongest = -1.0f;
+      for (std::size_t c = 0; c < n; ++c) {
+        if (on[c] && owner[c] == event.id && geometry.labels[c].hemisphere == event.side &&
+            gain_db[c] > strongest) {
+          strongest = gain_db[c];
+          home[e] = peak_band[c];
+        }
+      }
+    }
+    for (std::size_t c = 0; c < n; ++c) {
+      bool off_rhythm = false;
+      for (std::size_t e = 0; e < open_events.size() && on[c]; ++e) {
+        const Event& event = open_events[e];
+        if (owner[c] != event.id || home[e] < 0) continue;
+        const Hemisphere side = geometry.labels[c].hemisphere;
+        off_rhythm = lateral(side) && side != event.side &&
+                     std::abs(peak_band[c] - home[e]) > p.max_frequency_difference_hz + 1e-9;
+      }
+      diverged[c] = off_rhythm ? diverged[c] + 1 : 0;
+    }
+    for (std::size_t c0 = 0; c0 < n; ++c0) {
+      if (diverged[c0] < kRhythmSplitWindows) continue;
+      const int from = owner[c0];
+      std::vector<std::size_t> group{c0};
+      std::vector<char> taken(n, 0);
+      taken[c0] = 1;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        for (const auto m : geometry.neighbours[group[i]]) {
+          if (!taken[m] && owner[m] == from && diverged[m] > 0 && same_rhythm(group[i], m)) {
+            taken[m] = 1;
+            group.push_back(m);
+          }
+        }
+      }
+      for (const auto c : group) owner[c] = -1;  // open_event looks at the other channels only
+      const int id = open_event(group);
+      for (const auto c : group) {
+        owner[c] = id;
+        last_owner[c] = -1;
+        joined_window[c] = -1;
+        diverged[c] = 0;
+      }
+    }
+  }
+
   int open_event(const std::vector<std::size_t>& group) {
     Event event;
     event.id = next_event_id++;
@@ -867,6 +995,7 @@ struct SeizureDetector::Impl {
       if (gain_db[c] > strongest) {
         strongest = gain_db[c];
         event.rhythm_band = peak_band[c];
+        event.side = geometry.labels[c].hemisphere;
       }
     }
     for (const auto& other : open_events) {
@@ -879,10 +1008,20 @@ struct SeizureDetector::Impl {
       for (const auto c : group) {
         if (!recent) break;
         for (std::size_t m = 0; m < n && !adjacent; ++m) {
-          adjacent = near[c * n + m] && owner[m] == other.id;
+          adjacent = near[c * n + m] && (owner[m] == other.id || last_owner[m] == other.id);
         }
       }
-      if (adjacent || std::abs(other.rhythm_band - event.rhythm_band) <= 2) {
+      // Spread is contiguous: a group with a similar rhythm is the other event's spread only
+      // when it borders a channel that event holds or has recruited; a group arising apart
+      // from it is a focus of its own.
+      bool touching = adjacent;
+      for (const auto c : group) {
+        for (std::size_t m = 0; m < n && !touching; ++m) {
+          touching = near[c * n + m] && (owner[m] == other.id || last_owner[m] == other.id ||
+                                         other.history.first_on[m] >= 0);
+        }
+      }
+      if (adjacent || (touching && std::abs(other.rhythm_band - event.rhythm_band) <= 2)) {
         event.parents.push_back(other.id);
       }
     }

@@ -242,9 +242,71 @@ TEST(SeizureDetector, OverlappingSeizuresInBothHemispheresAreTwoSeizures) {
     };
     if (near_onset(a) && near_onset(b)) ++separated;
   }
-  // Measured over the evaluation suite: 68 of 95 overlapping pairs separated (docs/detection.md;
-  // the target of 90 % is not reached yet). Here at least half must be.
-  EXPECT_GE(2 * separated, cases);
+  // Measured over the evaluation suite: 90 of 95 overlapping pairs separated (docs/detection.md).
+  EXPECT_GE(4 * separated, 3 * cases);
+}
+
+// The documented frequency law of a simulated seizure (docs/simulator.md): from the onset to the
+// end frequency, geometric in progress^1.5.
+double simulated_frequency(const SimulatedSeizure& s, double t) {
+  const double progress = std::clamp((t - s.onset_s) / (s.offset_s - s.onset_s), 0.0, 1.0);
+  return s.onset_frequency_hz *
+         std::pow(s.end_frequency_hz / s.onset_frequency_hz, std::pow(progress, 1.5));
+}
+
+// The hard overlapping case: the second seizure starts with the rhythm the first has slowed to
+// (within 1 Hz), next to or under the first's field, so rhythm and adjacency alone cannot tell
+// them apart. The cases are every such plan among seeds 1..60 (picked from the simulator's
+// truth, not from the detector's output: 12 cases).
+TEST(SeizureDetector, SecondSeizureWithTheFirstsRhythmIsASeizureOfItsOwn) {
+  int cases = 0, separated = 0;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    auto config = base_config(seed, 400);
+    config.n_seizures = 2;
+    config.overlap_probability = 1.0;
+    config.seizure_duration_min_s = 80;
+    const SimulationTruth plan = SimulationGenerator(config).truth();
+    ASSERT_EQ(plan.seizures.size(), 2u);
+    const auto& a = plan.seizures[0];
+    const auto& b = plan.seizures[1];
+    ASSERT_TRUE(b.overlaps_previous);
+    if (std::abs(simulated_frequency(a, b.onset_s) - b.onset_frequency_hz) > 1.0) continue;
+    ++cases;
+    const auto found = run(simulate(config), 4096);
+    // Two seizures, neither split: the first starting within 5 s of the first true onset, the
+    // second within -5..+15 s of the second (the second rises under the first's field, so its
+    // onset is found later).
+    if (found.size() != 2) continue;
+    const double first = ticks_to_seconds(found[0].seizure.onset);
+    const double second = ticks_to_seconds(found[1].seizure.onset);
+    if (std::abs(first - a.onset_s) <= 5.0 && second - b.onset_s >= -5.0 &&
+        second - b.onset_s <= 15.0) {
+      ++separated;
+    }
+  }
+  ASSERT_EQ(cases, 12);
+  // Before the new-focus and two-rhythm rules (docs/detection.md) 5 of these 12 came out as
+  // one seizure.
+  EXPECT_GE(separated, 11);
+}
+
+// One seizure that spreads over most of a hemisphere and across the midline, slowing from
+// alpha/theta into delta, stays one seizure, in both montages.
+TEST(SeizureDetector, OneSpreadingSeizureStaysOne) {
+  for (const auto montage : {SimulatedMontage::Referential, SimulatedMontage::BipolarChbMit}) {
+    for (const std::uint64_t seed : {1u, 3u, 5u, 8u, 11u}) {
+      auto config = base_config(seed, 300);
+      config.montage = montage;
+      config.n_seizures = 1;
+      config.seizure_duration_min_s = 100;
+      config.seizure_duration_max_s = 150;
+      const Stream stream = simulate(config);
+      ASSERT_EQ(stream.truth.seizures.size(), 1u);
+      const auto found = run(stream, 4096);
+      ASSERT_EQ(found.size(), 1u) << "seed " << seed;
+      EXPECT_NEAR(ticks_to_seconds(found[0].seizure.onset), stream.truth.seizures[0].onset_s, 5.0);
+    }
+  }
 }
 
 TEST(DetectFile, ReadsASimulatedFileAndReportsChannels) {
