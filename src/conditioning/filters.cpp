@@ -398,7 +398,10 @@ bool filter_up_to_four(const SectionCoefficients* sections, std::size_t n_sectio
                        double* output, std::size_t output_stride, double* state,
                        std::size_t n_samples) {
   if (n_sections < 1 || n_sections > 3) return false;
-  std::vector<double> scratch_out(lanes < 4 ? n_samples : 0);
+  // Where the missing lanes write: one buffer per thread, kept between calls (a fresh zeroed
+  // vector per call cost a measurable share of the filter's time in the detector).
+  thread_local std::vector<double> scratch_out;
+  if (lanes < 4 && scratch_out.size() < n_samples) scratch_out.resize(n_samples);
   double scratch_state[4][6] = {};
   const T* in[4];
   double* out[4];

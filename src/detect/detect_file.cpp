@@ -17,7 +17,7 @@ namespace ictaltrack {
 namespace {
 
 // Samples read per channel per step: 64 s at 256 Hz fills the detector's parallel step (8 blocks
-// of 4096) and keeps the two read buffers small (19 channels: 2 x 1.2 MB of float32).
+// of 4096) and keeps the read buffers small (19 channels: 1.2 MB of float32 each).
 constexpr double kChunkSeconds = 64.0;
 constexpr double kLineProbeSeconds = 30.0;  // data used to decide between 50 and 60 Hz mains
 
@@ -62,16 +62,17 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
 }
 
 // Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row).
-// With read_ahead, a thread of its own reads the next chunk while the caller works on the
-// current one: reading (pread + decoding) is otherwise the largest serial part of a
-// multi-threaded run. A read error is rethrown by next() for the chunk it concerns, as the
+// With read_ahead, a thread of its own reads up to kReadAhead chunks ahead while the caller works
+// on the current one: reading (pread + decoding) is otherwise the largest serial part of a
+// multi-threaded run. Several chunks, not one: with as many busy threads as cores, the reading
+// thread mostly gets a core when the detector's threads wait, so it must be able to bank work. A read error is rethrown by next() for the chunk it concerns, as the
 // plain loop would. Destruction stops the reading thread (also when the caller throws).
 class ChunkSource {
  public:
   ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
               std::int64_t chunk, bool read_ahead)
       : reader_(reader), channels_(channels), n_samples_(n_samples), chunk_(chunk) {
-    for (auto& buffer : buffers_) {
+    for (auto& buffer : buffers_) {  // kReadAhead x 19 channels x 64 s x 256 Hz x 4 B = 5 MB
       buffer.resize(channels.size() * static_cast<std::size_t>(chunk));
     }
     if (read_ahead) thread_ = std::thread([this] { read_all(); });
@@ -87,12 +88,12 @@ class ChunkSource {
 
   /// The next chunk's samples; valid until release().
   const float* next() {
-    auto& buffer = buffers_[taken_ % 2];
+    auto& buffer = buffers_[taken_ % kReadAhead];
     if (!thread_.joinable()) {
       read(taken_, buffer);
     } else {
       filled_.acquire();
-      if (errors_[taken_ % 2]) std::rethrow_exception(errors_[taken_ % 2]);
+      if (errors_[taken_ % kReadAhead]) std::rethrow_exception(errors_[taken_ % kReadAhead]);
     }
     ++taken_;
     return buffer.data();
@@ -113,9 +114,9 @@ class ChunkSource {
       free_.acquire();
       if (stop_) return;
       try {
-        read(k, buffers_[k % 2]);
+        read(k, buffers_[k % kReadAhead]);
       } catch (...) {
-        errors_[k % 2] = std::current_exception();
+        errors_[k % kReadAhead] = std::current_exception();
         filled_.release();
         return;
       }
@@ -126,10 +127,11 @@ class ChunkSource {
   const EdfReader& reader_;
   const std::vector<int>& channels_;
   std::int64_t n_samples_, chunk_;
-  std::vector<float> buffers_[2];
-  std::exception_ptr errors_[2];
+  static constexpr std::int64_t kReadAhead = 4;
+  std::vector<float> buffers_[kReadAhead];
+  std::exception_ptr errors_[kReadAhead];
   std::int64_t taken_ = 0;
-  std::counting_semaphore<> free_{2}, filled_{0};
+  std::counting_semaphore<> free_{kReadAhead}, filled_{0};
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
