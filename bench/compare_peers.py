@@ -437,7 +437,8 @@ def speedup_lines(tools: list[Tool], machine) -> str:
                 parts.append(f"{walls[peer] / walls[key]:.1f}x faster than {name}")
         if "floor" in walls:
             parts.append(f"{walls[key] / walls['floor']:.2f}x the floor loop's time")
-        out.append(f"- `ictaltrack detect` ({label}): " + "; ".join(parts) + ".")
+        if parts:
+            out.append(f"- `ictaltrack detect` ({label}): " + "; ".join(parts) + ".")
     if "cli_t1" in walls and "cli_t2" in walls:
         out.append(f"- n_threads 2 vs 1: {walls['cli_t1'] / walls['cli_t2']:.2f}x.")
     return "\n".join(out) + "\n"
