@@ -65,8 +65,9 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
 // With read_ahead, a thread of its own reads up to kReadAhead chunks ahead while the caller works
 // on the current one: reading (pread + decoding) is otherwise the largest serial part of a
 // multi-threaded run. Several chunks, not one: with as many busy threads as cores, the reading
-// thread mostly gets a core when the detector's threads wait, so it must be able to bank work. A read error is rethrown by next() for the chunk it concerns, as the
-// plain loop would. Destruction stops the reading thread (also when the caller throws).
+// thread mostly gets a core when the detector's threads wait, so it must be able to bank work.
+// A read error is rethrown by next() for the chunk it concerns, as the plain loop would.
+// Destruction stops the reading thread (also when the caller throws).
 class ChunkSource {
  public:
   ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
