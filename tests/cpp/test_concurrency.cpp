@@ -273,7 +273,10 @@ TEST(ConcurrentDetection, DetectorThreadsGiveTheOneThreadResult) {
   DetectorParams params;
   params.n_threads = 1;
   const auto one = describe(detect_file(path, params));
-  ASSERT_GE(one.size(), 20u);
+  // Something to compare: the simulated seizures are found (both, or at least one of the pair).
+  ASSERT_GE(std::count_if(one.begin(), one.end(),
+                          [](const std::string& line) { return line.rfind("seizure ", 0) == 0; }),
+            1);
   for (int threads : {2, 3}) {
     params.n_threads = threads;
     EXPECT_EQ(describe(detect_file(path, params)), one) << threads << " threads";
