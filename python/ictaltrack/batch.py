@@ -358,24 +358,18 @@ def _seizure_rows(file: str, result: DetectionResult) -> tuple[list[dict[str, An
                                                              list[dict[str, Any]]]:
     seizures, transitions = [], []
     ordered = result._seizures
-    for k, s in enumerate(ordered):
-        previous = result._transitions[k - 1] if k > 0 else None
+    # The detect CSV rows, with table-friendly missing values: the CSV writes "" where the first
+    # seizure has no previous one; the tables hold None (text, boolean) or NaN (numbers).
+    for row in result.csv_rows():
+        first = row["seizure"] == 0
         seizures.append({
             "file": file,
-            "seizure": k,
-            "onset_s": s["onset_s"],
-            "offset_s": s["offset_s"],
-            "duration_s": s["offset_s"] - s["onset_s"],
-            "hemisphere": s["hemisphere"],
-            "region": s["region"],
-            "lateralization_index": s["lateralization_index"],
-            "confidence": s["confidence"],
-            "onset_channels": " ".join(s["onset_channels"]),
-            "shift_from_previous": previous["shift"] if previous else None,
-            "interval_from_previous_s": previous["interval_s"] if previous else math.nan,
-            "overlaps_previous": bool(previous["overlap"]) if previous else None,
-            "distance_from_previous_deg": (_nan(previous["distance_deg"]) if previous
-                                           else math.nan),
+            **row,
+            "shift_from_previous": None if first else row["shift_from_previous"],
+            "interval_from_previous_s": math.nan if first else row["interval_from_previous_s"],
+            "overlaps_previous": None if first else bool(row["overlaps_previous"]),
+            "distance_from_previous_deg": (math.nan if first
+                                           else _nan(row["distance_from_previous_deg"])),
         })
     for t in result._transitions:
         a, b = ordered[t["from"]], ordered[t["to"]]
