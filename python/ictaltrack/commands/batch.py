@@ -18,7 +18,7 @@ import argparse
 import sys
 from typing import Any
 
-from ictaltrack.commands.detect import _parameter
+from ictaltrack.commands.detect import add_detector_options
 
 
 def add_parser(subparsers: Any) -> None:
@@ -33,12 +33,7 @@ def add_parser(subparsers: Any) -> None:
                         help="EDF/BDF file, folder (searched recursively) or glob pattern")
     parser.add_argument("--out", required=True, metavar="RESULTS_DIR",
                         help="results folder (created if needed)")
-    parser.add_argument("--param", type=_parameter, action="append", default=[],
-                        metavar="NAME=VALUE",
-                        help="detector parameter (repeatable; names: "
-                             "ictaltrack.detector_defaults())")
-    parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
-                        help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
+    add_detector_options(parser)
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on this existing Dask cluster (e.g. tcp://host:8786) instead of "
                              "a local one")
@@ -46,8 +41,6 @@ def add_parser(subparsers: Any) -> None:
                         help="workers of the local cluster (default: one per CPU core)")
     parser.add_argument("--retry-failed", action="store_true",
                         help="also retry recordings that failed on their input last time")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: on when stderr is a terminal)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     parser.set_defaults(func=run)
 

@@ -47,6 +47,18 @@ def _write_plots(result: Any, folder: Path, stem: str) -> None:
         plt.close(figure)
 
 
+def add_detector_options(parser: argparse.ArgumentParser) -> None:
+    """``--param``, ``--min-switch-rate`` and ``--progress``, shared by ``detect`` and ``batch``."""
+    parser.add_argument("--param", type=_parameter, action="append", default=[],
+                        metavar="NAME=VALUE",
+                        help="detector parameter, repeatable (names and defaults: "
+                             "ictaltrack.detector_defaults())")
+    parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
+                        help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: on when stderr is a terminal)")
+
+
 def _keep_going(fraction: float) -> bool:
     return True
 
@@ -65,14 +77,7 @@ def add_parser(subparsers: Any) -> None:
                         help="write the seizures as an annotation-only EDF+ file")
     parser.add_argument("--plots", metavar="DIR",
                         help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here")
-    parser.add_argument("--param", type=_parameter, action="append", default=[],
-                        metavar="NAME=VALUE",
-                        help="detector parameter, repeatable (names and defaults: "
-                             "ictaltrack.detector_defaults())")
-    parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
-                        help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: on when stderr is a terminal)")
+    add_detector_options(parser)
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="print nothing but errors")
     parser.set_defaults(func=run)
