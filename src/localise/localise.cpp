@@ -125,15 +125,19 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
   // Rise of a channel's excess power at a window: mean over [window, window + span) minus mean
   // over the span before it, so an earlier seizure still running elsewhere (overlapping
   // seizures) does not count.
-  auto rise_at = [&](std::size_t c, std::size_t window) {
-    const std::size_t stop = std::min(windows, window + span);
-    const std::size_t before = window >= span ? window - span : 0;
+  // Mean excess of channel c over [from, stop) minus its mean (clipped at 0) over the span
+  // before `from`.
+  auto rise_over = [&](std::size_t c, std::size_t from, std::size_t stop) {
+    const std::size_t before = from >= span ? from - span : 0;
     double during = 0.0, prior = 0.0;
-    for (std::size_t w = window; w < stop; ++w) during += history.excess[w * n + c];
-    for (std::size_t w = before; w < window; ++w) prior += history.excess[w * n + c];
-    during /= static_cast<double>(std::max<std::size_t>(1, stop - window));
-    prior = window > before ? prior / static_cast<double>(window - before) : 0.0;
-    return std::max(0.0, during - std::max(0.0, prior));
+    for (std::size_t w = from; w < stop; ++w) during += history.excess[w * n + c];
+    for (std::size_t w = before; w < from; ++w) prior += history.excess[w * n + c];
+    during /= static_cast<double>(std::max<std::size_t>(1, stop - from));
+    prior = from > before ? prior / static_cast<double>(from - before) : 0.0;
+    return during - std::max(0.0, prior);
+  };
+  auto rise_at = [&](std::size_t c, std::size_t window) {
+    return std::max(0.0, rise_over(c, window, std::min(windows, window + span)));
   };
   // The focus channel: among the channels recruited within onset_search_s of the earliest, the
   // one whose power rose most over one common interval (from the earliest onset to the end of
@@ -142,14 +146,7 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
   const auto search = static_cast<std::size_t>(std::lround(params.onset_search_s / step));
   const std::size_t earliest = onsets.front().window;
   auto common_rise = [&](std::size_t c) {
-    const std::size_t stop = std::min(windows, earliest + search + span);
-    const std::size_t before = earliest >= span ? earliest - span : 0;
-    double during = 0.0, prior = 0.0;
-    for (std::size_t w = earliest; w < stop; ++w) during += history.excess[w * n + c];
-    for (std::size_t w = before; w < earliest; ++w) prior += history.excess[w * n + c];
-    during /= static_cast<double>(std::max<std::size_t>(1, stop - earliest));
-    prior = earliest > before ? prior / static_cast<double>(earliest - before) : 0.0;
-    return during - std::max(0.0, prior);
+    return rise_over(c, earliest, std::min(windows, earliest + search + span));
   };
   std::size_t seed = onsets.front().channel, seed_window = onsets.front().window;
   double seed_rise = -std::numeric_limits<double>::infinity();
