@@ -13,10 +13,12 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "ictaltrack/errors.hpp"
 #include "io/edf_detail.hpp"
+#include "io/sample_decode.hpp"
 
 namespace ictaltrack {
 namespace {
@@ -369,10 +371,11 @@ struct EdfReader::Impl {
   }
 
   /// Decodes samples of `channels` in [start, start + count) into out[i * stride + k] through
-  /// `store(out_pointer, digital_value, channel_position)`.
-  template <typename Out, typename Store>
+  /// `decode(bytes, n, out_pointer, channel_position)`, which converts a run of n samples of
+  /// one channel (detail::decode_digital / decode_physical).
+  template <typename Out, typename Decode>
   void read(std::span<const int> channels, std::int64_t start, std::int64_t count, Out* out,
-            std::int64_t stride, Store store) const {
+            std::int64_t stride, Decode decode) const {
     check_range(channels, start, count, stride);
     if (count == 0) return;
     const RecordingInfo& rec = header.info;
@@ -388,23 +391,6 @@ struct EdfReader::Impl {
       span_begin = std::min(span_begin, channel_offsets[channel]);
       span_end = std::max(span_end, channel_offsets[channel] + spr * bps);
     }
-    // Decodes n samples at p into destination (one channel, position i of the request).
-    auto decode = [&](const unsigned char* p, std::int64_t n, Out* destination, std::size_t i) {
-      const std::int32_t low = clip_low[channels[i]];
-      const std::int32_t high = clip_high[channels[i]];
-      if (bps == 2) {
-        for (std::int64_t k = 0; k < n; ++k, p += 2) {
-          const auto value = static_cast<std::int16_t>(p[0] | (p[1] << 8));
-          store(destination + k, std::clamp<std::int32_t>(value, low, high), i);
-        }
-      } else {
-        for (std::int64_t k = 0; k < n; ++k, p += 3) {
-          const std::int32_t unsigned_value = p[0] | (p[1] << 8) | (p[2] << 16);
-          const std::int32_t value = (unsigned_value ^ 0x800000) - 0x800000;
-          store(destination + k, std::clamp(value, low, high), i);
-        }
-      }
-    };
     const bool sparse = (span_end - span_begin) * kSparseFactor <= record_bytes;
     const std::int64_t slot_bytes = sparse ? span_end - span_begin : record_bytes;
     if (slot_bytes > kChunkBytes) {
@@ -432,19 +418,20 @@ struct EdfReader::Impl {
     }
     const std::int64_t base = sparse ? span_begin : 0;
     const std::int64_t chunk_records = std::max<std::int64_t>(1, kChunkBytes / slot_bytes);
-    std::vector<unsigned char> buffer(static_cast<std::size_t>(
+    // Not zero-filled: pread_exact fills every byte that is decoded, or throws.
+    const auto buffer = std::make_unique_for_overwrite<unsigned char[]>(static_cast<std::size_t>(
         std::min(chunk_records, last_record - first_record + 1) * slot_bytes));
     for (std::int64_t chunk_start = first_record; chunk_start <= last_record;
          chunk_start += chunk_records) {
       const std::int64_t n_chunk = std::min(chunk_records, last_record - chunk_start + 1);
       if (sparse) {
         for (std::int64_t r = chunk_start; r < chunk_start + n_chunk; ++r) {
-          detail::pread_exact(file.get(), buffer.data() + (r - chunk_start) * slot_bytes,
+          detail::pread_exact(file.get(), buffer.get() + (r - chunk_start) * slot_bytes,
                               static_cast<std::size_t>(slot_bytes),
                               rec.header_bytes + r * record_bytes + base, rec.path);
         }
       } else {
-        detail::pread_exact(file.get(), buffer.data(),
+        detail::pread_exact(file.get(), buffer.get(),
                             static_cast<std::size_t>(n_chunk * record_bytes),
                             rec.header_bytes + chunk_start * record_bytes, rec.path);
       }
@@ -452,7 +439,7 @@ struct EdfReader::Impl {
         const std::int64_t record_first_sample = r * spr;
         const std::int64_t from = std::max(start, record_first_sample);
         const std::int64_t to = std::min(start + count, record_first_sample + spr);
-        const unsigned char* record = buffer.data() + (r - chunk_start) * slot_bytes;
+        const unsigned char* record = buffer.get() + (r - chunk_start) * slot_bytes;
         for (std::size_t i = 0; i < channels.size(); ++i) {
           decode(
               record + (channel_offsets[channels[i]] - base) + (from - record_first_sample) * bps,
@@ -471,9 +458,11 @@ struct EdfReader::Impl {
       gains.push_back(header.info.channels[channel].gain);
       offsets.push_back(header.info.channels[channel].offset);
     }
+    const int bps = header.bytes_per_sample;
     read(channels, start, count, out, stride,
-         [&](Real* destination, std::int32_t digital, std::size_t i) {
-           *destination = static_cast<Real>(gains[i] * digital + offsets[i]);
+         [&](const unsigned char* p, std::int64_t n, Real* destination, std::size_t i) {
+           detail::decode_physical(p, static_cast<std::size_t>(n), bps, clip_low[channels[i]],
+                                   clip_high[channels[i]], gains[i], offsets[i], destination);
          });
   }
 };
@@ -556,9 +545,14 @@ void EdfReader::read_physical(std::span<const int> channels, std::int64_t start,
 }
 void EdfReader::read_digital(std::span<const int> channels, std::int64_t start, std::int64_t count,
                              std::int32_t* out, std::int64_t stride) const {
-  impl_->read(
-      channels, start, count, out, stride,
-      [](std::int32_t* destination, std::int32_t digital, std::size_t) { *destination = digital; });
+  const Impl& impl = *impl_;
+  const int bps = impl.header.bytes_per_sample;
+  impl.read(channels, start, count, out, stride,
+            [&](const unsigned char* p, std::int64_t n, std::int32_t* destination, std::size_t i) {
+              detail::decode_digital(p, static_cast<std::size_t>(n), bps,
+                                     impl.clip_low[channels[i]], impl.clip_high[channels[i]],
+                                     destination);
+            });
 }
 
 }  // namespace ictaltrack
