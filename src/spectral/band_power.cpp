@@ -171,6 +171,15 @@ struct BandPowerEngine::Impl {
   std::vector<BinRange> columns;
   std::vector<double> bin_weight;
   std::size_t n_bands = 0;
+  // Constant detrending is done in the frequency domain: the spectrum of (x - mean) * w is that of
+  // x * w minus mean * W, where W, the spectrum of the window function, is non-zero at only a few
+  // bins (k = 0 and 1 for Hann). This turns copy + sum + subtract-and-multiply (three passes over
+  // every window) into one fused pass (docs/performance.md).
+  struct TaperBin {
+    std::size_t k = 0;
+    double re = 0, im = 0;
+  };
+  std::vector<TaperBin> taper_spectrum;
 
   fftw_plan plan = nullptr;
   std::vector<Workspace> workspaces;  // one per thread
@@ -193,6 +202,7 @@ struct BandPowerEngine::Impl {
   Workspace make_workspace() const;
 
   void prepare_window(double* fft_in) const;
+  void make_taper_spectrum();
   template <typename T>
   void process_channel(Workspace& ws, std::size_t channel, const T* row, std::size_t n_samples,
                        std::size_t n_windows, double* out_power);
@@ -219,6 +229,7 @@ BandPowerEngine::Impl::Impl(double sfreq_in, std::size_t channels, BandPowerOpti
   make_plan();
   workspaces.reserve(n_threads);
   for (std::size_t t = 0; t < n_threads; ++t) workspaces.push_back(make_workspace());
+  make_taper_spectrum();
   carry.assign(n_channels * window, 0.0);
 }
 
@@ -354,6 +365,45 @@ void BandPowerEngine::Impl::make_plan() {
     warnings.push_back("could not write FFTW wisdom to '" + options.wisdom_path + "'");
 }
 
+void BandPowerEngine::Impl::make_taper_spectrum() {
+  Workspace& ws = workspaces.front();
+  std::copy_n(taper.data(), window, ws.fft_in.get());
+  fftw_execute_dft_r2c(plan, ws.fft_in.get(), ws.fft_out.get());
+  // Bins where W is zero in exact arithmetic come out of the transform at ~1e-16 * W[0]; they
+  // are left out (their share of the correction is far below the transform's own rounding).
+  const double scale = std::abs(ws.fft_out.get()[0][0]);
+  for (std::size_t k = 0; k < window / 2 + 1; ++k) {
+    const double re = ws.fft_out.get()[k][0], im = ws.fft_out.get()[k][1];
+    if (std::hypot(re, im) > 1e-9 * scale) taper_spectrum.push_back({k, re, im});
+  }
+}
+
+namespace {
+// out[k] = x[k] * taper[k] for k < n, and returns the sum of x. The sum runs in four partial sums
+// by position in the window (k mod 4), so its rounding depends only on the window's values, never
+// on where they came from; x may equal out.
+template <typename T>
+double taper_and_sum(const T* x, const double* taper, double* out, std::size_t n) {
+  double partial[4] = {0.0, 0.0, 0.0, 0.0};
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      const auto value = static_cast<double>(x[k + j]);
+      partial[j] += value;
+      out[k + j] = value * taper[k + j];
+    }
+  }
+  for (; k < n; ++k) {
+    const auto value = static_cast<double>(x[k]);
+    partial[k % 4] += value;
+    out[k] = value * taper[k];
+  }
+  return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+}
+}  // namespace
+
+// Detrend::None and Detrend::Linear, in place (Detrend::Constant is done by taper_and_sum and a
+// correction of the spectrum, see taper_spectrum).
 void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   // Always on the same aligned buffer: Eigen's vectorised sums peel according to the address, so
   // working in place keeps every window's result independent of how the stream was chunked.
@@ -361,13 +411,9 @@ void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   Eigen::Map<Eigen::ArrayXd> x(fft_in, n);
   switch (options.detrend) {
     case Detrend::None:
+    case Detrend::Constant:  // not reached: see process_channel
       x *= taper;
       break;
-    case Detrend::Constant: {
-      const double mean = x.sum() / static_cast<double>(window);
-      x = (x - mean) * taper;
-      break;
-    }
     case Detrend::Linear: {
       // Least-squares line through the window; the centred abscissa makes the two normal
       // equations independent (intercept = mean, slope = sum(t x) / sum(t^2)).
@@ -391,15 +437,28 @@ void BandPowerEngine::Impl::process_channel(Workspace& ws, std::size_t channel, 
   for (std::size_t w = 0; w < n_windows; ++w) {
     const std::int64_t start = next_start + static_cast<std::int64_t>(w * step);
     double* fft_in = ws.fft_in.get();
-    if (start >= consumed) {
-      std::copy_n(row + (start - consumed), window, fft_in);
-    } else {  // the window straddles the previous chunk: its head is in the carry buffer
+    fftw_complex* spectrum_out = ws.fft_out.get();
+    const bool straddles = start < consumed;  // the window's head is in the carry buffer
+    if (straddles) {
       const auto from_carry = static_cast<std::size_t>(consumed - start);
       std::copy_n(carried + (start - carry_begin), from_carry, fft_in);
       std::copy_n(row, window - from_carry, fft_in + from_carry);
     }
-    prepare_window(fft_in);
-    fftw_execute_dft_r2c(plan, fft_in, ws.fft_out.get());
+    if (options.detrend == Detrend::Constant) {
+      const double total = straddles ? taper_and_sum(fft_in, taper.data(), fft_in, window)
+                                     : taper_and_sum(row + (start - consumed), taper.data(),
+                                                     fft_in, window);
+      fftw_execute_dft_r2c(plan, fft_in, spectrum_out);
+      const double mean = total / static_cast<double>(window);
+      for (const TaperBin& bin : taper_spectrum) {
+        spectrum_out[bin.k][0] -= mean * bin.re;
+        spectrum_out[bin.k][1] -= mean * bin.im;
+      }
+    } else {
+      if (!straddles) std::copy_n(row + (start - consumed), window, fft_in);
+      prepare_window(fft_in);
+      fftw_execute_dft_r2c(plan, fft_in, spectrum_out);
+    }
 
     // Plain sequential sums (not a BLAS-style product) so that a window's result never depends
     // on which other windows share its push: chunked and one-piece runs agree bit for bit.
