@@ -1,13 +1,12 @@
 // detect_file: a thin wrapper that reads a recording in chunks and feeds SeizureDetector.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <exception>
+#include <functional>
 #include <map>
 #include <numbers>
-#include <semaphore>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "ictaltrack/detect/detector.hpp"
@@ -61,46 +60,46 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
   return p60 > 4.0 * p50 ? 60.0 : 50.0;
 }
 
-// Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row).
-// With read_ahead, a thread of its own reads up to kReadAhead chunks ahead while the caller works
-// on the current one: reading (pread + decoding) is otherwise the largest serial part of a
-// multi-threaded run. Several chunks, not one: with as many busy threads as cores, the reading
-// thread mostly gets a core when the detector's threads wait, so it must be able to bank work.
-// A read error is rethrown by next() for the chunk it concerns, as the plain loop would.
-// Destruction stops the reading thread (also when the caller throws).
+// Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row),
+// two buffers: the detector works on one while the next is read into the other. The read runs on
+// the calling thread inside the detector's parallel step (SeizureDetector::push's `alongside`),
+// after the caller's own share of the channels, while the other threads finish theirs, so no
+// extra thread competes for the cores (docs/performance.md). A read error is rethrown by next()
+// for the chunk it concerns, as a plain read-then-detect loop would.
 class ChunkSource {
  public:
   ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
-              std::int64_t chunk, bool read_ahead)
+              std::int64_t chunk)
       : reader_(reader), channels_(channels), n_samples_(n_samples), chunk_(chunk) {
-    for (auto& buffer : buffers_) {  // kReadAhead x 19 channels x 64 s x 256 Hz x 4 B = 5 MB
+    for (auto& buffer : buffers_) {  // 2 x 19 channels x 64 s x 256 Hz x 4 B = 2.5 MB
       buffer.resize(channels.size() * static_cast<std::size_t>(chunk));
     }
-    if (read_ahead) thread_ = std::thread([this] { read_all(); });
   }
-  ~ChunkSource() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    free_.release();  // wakes the reader if it waits for a slot
-    thread_.join();
-  }
-  ChunkSource(const ChunkSource&) = delete;
-  ChunkSource& operator=(const ChunkSource&) = delete;
 
-  /// The next chunk's samples; valid until release().
+  /// The next chunk's samples (read now unless read_ahead() already did); valid until the
+  /// following next().
   const float* next() {
-    auto& buffer = buffers_[taken_ % kReadAhead];
-    if (!thread_.joinable()) {
-      read(taken_, buffer);
+    const std::int64_t index = taken_++;
+    auto& buffer = buffers_[index % 2];
+    if (ahead_ == index) {
+      ahead_ = -1;
+      if (ahead_error_) std::rethrow_exception(std::exchange(ahead_error_, nullptr));
     } else {
-      filled_.acquire();
-      if (errors_[taken_ % kReadAhead]) std::rethrow_exception(errors_[taken_ % kReadAhead]);
+      read(index, buffer);
     }
-    ++taken_;
     return buffer.data();
   }
-  void release() {
-    if (thread_.joinable()) free_.release();
+  /// Reads the chunk after the one next() returned last into the other buffer; an error is kept
+  /// for next().
+  void read_ahead() {
+    const std::int64_t index = taken_;
+    if (index * chunk_ >= n_samples_) return;
+    ahead_ = index;
+    try {
+      read(index, buffers_[index % 2]);
+    } catch (...) {
+      ahead_error_ = std::current_exception();
+    }
   }
 
  private:
@@ -109,32 +108,14 @@ class ChunkSource {
     reader_.read_physical(channels_, start, std::min(chunk_, n_samples_ - start), buffer.data(),
                           chunk_);
   }
-  void read_all() {
-    const std::int64_t n_chunks = (n_samples_ + chunk_ - 1) / chunk_;
-    for (std::int64_t k = 0; k < n_chunks; ++k) {
-      free_.acquire();
-      if (stop_) return;
-      try {
-        read(k, buffers_[k % kReadAhead]);
-      } catch (...) {
-        errors_[k % kReadAhead] = std::current_exception();
-        filled_.release();
-        return;
-      }
-      filled_.release();
-    }
-  }
 
   const EdfReader& reader_;
   const std::vector<int>& channels_;
   std::int64_t n_samples_, chunk_;
-  static constexpr std::int64_t kReadAhead = 4;
-  std::vector<float> buffers_[kReadAhead];
-  std::exception_ptr errors_[kReadAhead];
+  std::vector<float> buffers_[2];
   std::int64_t taken_ = 0;
-  std::counting_semaphore<> free_{kReadAhead}, filled_{0};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  std::int64_t ahead_ = -1;  // index of the chunk read ahead, if any
+  std::exception_ptr ahead_error_;
 };
 
 }  // namespace
@@ -218,16 +199,14 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
 
   SeizureDetector detector(sfreq, selected_labels, used);
   const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
-  const unsigned threads = params.n_threads > 0
-                               ? static_cast<unsigned>(params.n_threads)
-                               : std::max(1u, std::thread::hardware_concurrency());
-  ChunkSource source(reader, selected, n_samples, chunk, /*read_ahead=*/threads > 1);
+  ChunkSource source(reader, selected, n_samples, chunk);
+  const std::function<void()> read_ahead = [&source] { source.read_ahead(); };
   std::vector<StreamSeizure> found;
   for (std::int64_t start = 0; start < n_samples; start += chunk) {
     const std::int64_t count = std::min(chunk, n_samples - start);
     const float* samples = source.next();
-    detector.push(samples, static_cast<std::size_t>(count), static_cast<std::size_t>(chunk));
-    source.release();
+    detector.push(samples, static_cast<std::size_t>(count), static_cast<std::size_t>(chunk),
+                  read_ahead);
     auto done = detector.take_seizures();
     found.insert(found.end(), done.begin(), done.end());
     if (progress && !progress(static_cast<double>(start + count) / static_cast<double>(n_samples))) {

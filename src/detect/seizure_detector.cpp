@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -385,9 +387,32 @@ struct SeizureDetector::Impl {
   // ---------------------------------------------------------------------------------------------
 
   template <typename T>
-  void push(const T* data, std::size_t n_samples, std::size_t row_stride) {
+  void push(const T* data, std::size_t n_samples, std::size_t row_stride,
+            const std::function<void()>& alongside = {}) {
+    if (n_samples > 0 && row_stride < n_samples)
+      throw std::invalid_argument("row_stride < n_samples");
+    // `alongside` runs once, on the calling thread after its own lane in the first step (see
+    // WorkerPool::run); what it throws waits until these samples are processed.
+    std::exception_ptr alongside_error;
+    bool alongside_done = !alongside;
+    const std::function<void()> run_alongside = [&] {
+      if (alongside_done) return;
+      alongside_done = true;
+      try {
+        alongside();
+      } catch (...) {
+        alongside_error = std::current_exception();
+      }
+    };
+    push_samples(data, n_samples, row_stride, run_alongside);
+    run_alongside();  // no step ran (no samples, or nothing to analyse)
+    if (alongside_error) std::rethrow_exception(alongside_error);
+  }
+
+  template <typename T>
+  void push_samples(const T* data, std::size_t n_samples, std::size_t row_stride,
+                    const std::function<void()>& alongside) {
     if (n_samples == 0) return;
-    if (row_stride < n_samples) throw std::invalid_argument("row_stride < n_samples");
     if (n == 0) {
       pushed += static_cast<std::int64_t>(n_samples);
       return;
@@ -412,7 +437,7 @@ struct SeizureDetector::Impl {
           lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock, lane.powers);
         }
         if (lanes_score) score_lane(lane);
-      });
+      }, alongside);
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
       if (lanes_score) {
@@ -1176,6 +1201,10 @@ void SeizureDetector::push(const double* data, std::size_t n_samples, std::size_
 }
 void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride) {
   impl_->push(data, n_samples, row_stride);
+}
+void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride,
+                           const std::function<void()>& alongside) {
+  impl_->push(data, n_samples, row_stride, alongside);
 }
 void SeizureDetector::finish() { impl_->finish(); }
 std::vector<StreamSeizure> SeizureDetector::take_seizures() { return impl_->take(); }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,58 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   DetectorParams three_threads;
   three_threads.n_threads = 3;
   expect_identical(whole, run<float>(stream, 4096, three_threads));
+}
+
+// push(..., alongside) is how detect_file overlaps reading with detection: the callback runs once
+// per push (also for an empty push and for a detector with nothing to analyse), and an exception
+// from it is rethrown only after the push's samples were processed, so the result is unchanged.
+TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchanged) {
+  auto config = base_config(11, 300);
+  config.n_seizures = 2;
+  const Stream stream = simulate(config);
+  const std::size_t n = stream.labels.size(), chunk = 16384;
+  DetectorParams params;
+  params.n_threads = 2;
+  const auto plain = run<float>(stream, chunk, params);
+  ASSERT_GE(plain.size(), 1u);
+
+  params.line_frequency_hz = 50;
+  SeizureDetector detector(stream.sfreq, stream.labels, params);
+  std::vector<float> buffer(n * chunk);
+  std::vector<StreamSeizure> out;
+  int pushes = 0, calls = 0, thrown = 0;
+  for (std::size_t start = 0; start < stream.n_samples; start += chunk) {
+    const std::size_t count = std::min(chunk, stream.n_samples - start);
+    for (std::size_t c = 0; c < n; ++c) {
+      std::copy_n(stream.data.begin() + static_cast<std::ptrdiff_t>(c * stream.n_samples + start),
+                  count, buffer.begin() + static_cast<std::ptrdiff_t>(c * chunk));
+    }
+    ++pushes;
+    try {
+      detector.push(buffer.data(), count, chunk, [&] {
+        if (++calls == 2) throw std::runtime_error("read failed");
+      });
+    } catch (const std::runtime_error&) {
+      ++thrown;
+    }
+    EXPECT_EQ(detector.samples_pushed(), static_cast<std::int64_t>(start + count));
+    auto done = detector.take_seizures();
+    out.insert(out.end(), done.begin(), done.end());
+  }
+  detector.finish();
+  auto done = detector.take_seizures();
+  out.insert(out.end(), done.begin(), done.end());
+  EXPECT_EQ(calls, pushes);
+  EXPECT_EQ(thrown, 1);
+  expect_identical(plain, out);
+
+  int empty_calls = 0;
+  detector.push(buffer.data(), 0, chunk, [&] { ++empty_calls; });
+  EXPECT_EQ(empty_calls, 1);
+  SeizureDetector nothing_to_analyse(256.0, {"ECG"}, params);
+  std::vector<float> ecg(4096, 1.0f);
+  nothing_to_analyse.push(ecg.data(), ecg.size(), ecg.size(), [&] { ++empty_calls; });
+  EXPECT_EQ(empty_calls, 2);
 }
 
 TEST(SeizureDetector, MemoryDoesNotGrowWithTheRecording) {

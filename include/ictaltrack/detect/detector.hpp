@@ -172,6 +172,13 @@ class SeizureDetector {
   /// Channel c's samples are data[c * row_stride + i], i < n_samples, in microvolts.
   void push(const double* data, std::size_t n_samples, std::size_t row_stride);
   void push(const float* data, std::size_t n_samples, std::size_t row_stride);
+  /// As push(), and calls `alongside()` once, on the calling thread, while the detector's other
+  /// threads finish their share of these samples (with one thread: after the samples). Made for
+  /// overlapping input with detection (detect_file reads the next chunk there) without a thread
+  /// of its own competing for the cores. `alongside` must not use the detector or `data`; if it
+  /// throws, the samples are still processed in full and the exception is rethrown afterwards.
+  void push(const float* data, std::size_t n_samples, std::size_t row_stride,
+            const std::function<void()>& alongside);
   /// Ends the stream: scores windows still in the warm-up and closes open events.
   void finish();
 
