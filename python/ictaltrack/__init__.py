@@ -8,7 +8,30 @@ Units and time bases (everywhere in the package):
 - Data arrays are ``(n_channels, n_times)``, like MNE.
 """
 
-from ictaltrack._core import __version__
+import os as _os
+import sys as _sys
+
+
+def _single_threaded_blas_for_the_command() -> None:
+    """Run as the ``ictaltrack`` command, start NumPy's BLAS with one thread.
+
+    The command does no linear algebra, but OpenBLAS starts one thread per core when NumPy is
+    imported and those threads poll for work for a while: on a 2-core machine that took 0.1-0.3 s
+    of CPU from the detector's own threads (docs/performance.md). Only for the command (never
+    when imported as a library), only before NumPy is loaded, and never over a user's setting.
+    """
+    if "numpy" in _sys.modules or not _sys.argv:
+        return
+    if _os.path.basename(_sys.argv[0]) not in ("ictaltrack", "ictaltrack.exe"):
+        return
+    if any(name in _os.environ for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")):
+        return
+    _os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+_single_threaded_blas_for_the_command()
+
+from ictaltrack._core import __version__  # noqa: E402  (after the BLAS setting above)
 from ictaltrack import batch  # Dask is imported only when a batch runs
 from ictaltrack.detection import DetectionResult, detect, detector_defaults
 from ictaltrack.electrodes import (
