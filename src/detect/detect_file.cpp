@@ -61,13 +61,16 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
 }
 
 // Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row),
-// two buffers: the detector works on one while the next is read into the other. The read runs on
-// the calling thread inside the detector's parallel step (SeizureDetector::push's `alongside`),
-// after the caller's own share of the channels, while the other threads finish theirs, so no
-// extra thread competes for the cores (docs/performance.md). A read error is rethrown by next()
-// for the chunk it concerns, as a plain read-then-detect loop would.
+// in two buffers: the detector works on one while the next is read into the other. The next chunk
+// is read in kParts pieces of time inside the detector's parallel step (SeizureDetector::push's
+// `alongside`), each taken by whichever thread has finished its share of the channels, so the
+// reading fills idle time and no reading thread competes for the cores (docs/performance.md).
+// A read error is rethrown by next() for the chunk it concerns, as a plain read-then-detect loop
+// would.
 class ChunkSource {
  public:
+  static constexpr std::size_t kParts = 8;
+
   ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
               std::int64_t chunk)
       : reader_(reader), channels_(channels), n_samples_(n_samples), chunk_(chunk) {
@@ -76,37 +79,50 @@ class ChunkSource {
     }
   }
 
-  /// The next chunk's samples (read now unless read_ahead() already did); valid until the
-  /// following next().
+  /// The next chunk's samples (read now unless it was read ahead); valid until the following
+  /// next().
   const float* next() {
     const std::int64_t index = taken_++;
     auto& buffer = buffers_[index % 2];
     if (ahead_ == index) {
       ahead_ = -1;
-      if (ahead_error_) std::rethrow_exception(std::exchange(ahead_error_, nullptr));
+      for (auto& error : part_errors_) {
+        if (error) std::rethrow_exception(std::exchange(error, nullptr));
+      }
     } else {
-      read(index, buffer);
+      read(index, 0, length(index), buffer);
     }
     return buffer.data();
   }
-  /// Reads the chunk after the one next() returned last into the other buffer; an error is kept
+  /// Parts in which to read the chunk after the one next() returned last (0: there is none).
+  std::size_t begin_read_ahead() {
+    if (taken_ * chunk_ >= n_samples_) return 0;
+    ahead_ = taken_;
+    return kParts;
+  }
+  /// Reads part `part` of that chunk; may run concurrently with other parts. Errors are kept
   /// for next().
-  void read_ahead() {
-    const std::int64_t index = taken_;
-    if (index * chunk_ >= n_samples_) return;
-    ahead_ = index;
+  void read_ahead(std::size_t part) {
+    const std::int64_t count = length(ahead_);
+    const auto parts = static_cast<std::int64_t>(kParts);
+    const std::int64_t from = count * static_cast<std::int64_t>(part) / parts;
+    const std::int64_t to = count * static_cast<std::int64_t>(part + 1) / parts;
     try {
-      read(index, buffers_[index % 2]);
+      read(ahead_, from, to - from, buffers_[ahead_ % 2]);
     } catch (...) {
-      ahead_error_ = std::current_exception();
+      part_errors_[part] = std::current_exception();
     }
   }
 
  private:
-  void read(std::int64_t index, std::vector<float>& buffer) const {
-    const std::int64_t start = index * chunk_;
-    reader_.read_physical(channels_, start, std::min(chunk_, n_samples_ - start), buffer.data(),
-                          chunk_);
+  std::int64_t length(std::int64_t index) const {
+    return std::min(chunk_, n_samples_ - index * chunk_);
+  }
+  // Samples [from, from + count) of chunk `index` into the same columns of `buffer`.
+  void read(std::int64_t index, std::int64_t from, std::int64_t count,
+            std::vector<float>& buffer) const {
+    if (count <= 0) return;
+    reader_.read_physical(channels_, index * chunk_ + from, count, buffer.data() + from, chunk_);
   }
 
   const EdfReader& reader_;
@@ -114,8 +130,8 @@ class ChunkSource {
   std::int64_t n_samples_, chunk_;
   std::vector<float> buffers_[2];
   std::int64_t taken_ = 0;
-  std::int64_t ahead_ = -1;  // index of the chunk read ahead, if any
-  std::exception_ptr ahead_error_;
+  std::int64_t ahead_ = -1;  // index of the chunk being read ahead, if any
+  std::exception_ptr part_errors_[kParts];
 };
 
 }  // namespace
@@ -200,13 +216,15 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   SeizureDetector detector(sfreq, selected_labels, used);
   const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
   ChunkSource source(reader, selected, n_samples, chunk);
-  const std::function<void()> read_ahead = [&source] { source.read_ahead(); };
+  const std::function<void(std::size_t)> read_ahead = [&source](std::size_t part) {
+    source.read_ahead(part);
+  };
   std::vector<StreamSeizure> found;
   for (std::int64_t start = 0; start < n_samples; start += chunk) {
     const std::int64_t count = std::min(chunk, n_samples - start);
     const float* samples = source.next();
     detector.push(samples, static_cast<std::size_t>(count), static_cast<std::size_t>(chunk),
-                  read_ahead);
+                  read_ahead, source.begin_read_ahead());
     auto done = detector.take_seizures();
     found.insert(found.end(), done.begin(), done.end());
     if (progress && !progress(static_cast<double>(start + count) / static_cast<double>(n_samples))) {

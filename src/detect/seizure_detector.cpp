@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -388,30 +389,39 @@ struct SeizureDetector::Impl {
 
   template <typename T>
   void push(const T* data, std::size_t n_samples, std::size_t row_stride,
-            const std::function<void()>& alongside = {}) {
+            const std::function<void(std::size_t)>& alongside = {}, std::size_t parts = 0) {
     if (n_samples > 0 && row_stride < n_samples)
       throw std::invalid_argument("row_stride < n_samples");
-    // `alongside` runs once, on the calling thread after its own lane in the first step (see
-    // WorkerPool::run); what it throws waits until these samples are processed.
+    if (!alongside) parts = 0;
+    // The parts of `alongside` go to the first parallel step (WorkerPool::run's side pieces);
+    // what they throw waits until these samples are processed.
+    std::mutex error_mutex;
     std::exception_ptr alongside_error;
-    bool alongside_done = !alongside;
-    const std::function<void()> run_alongside = [&] {
-      if (alongside_done) return;
-      alongside_done = true;
+    bool handed_out = parts == 0;
+    const std::function<void(std::size_t)> run_part = [&](std::size_t part) {
       try {
-        alongside();
+        alongside(part);
       } catch (...) {
-        alongside_error = std::current_exception();
+        const std::lock_guard lock(error_mutex);
+        if (!alongside_error) alongside_error = std::current_exception();
       }
     };
-    push_samples(data, n_samples, row_stride, run_alongside);
-    run_alongside();  // no step ran (no samples, or nothing to analyse)
+    push_samples(data, n_samples, row_stride, [&]() -> std::size_t {
+      if (handed_out) return 0;
+      handed_out = true;
+      return parts;
+    }, run_part);
+    if (!handed_out) {  // no step ran (no samples, or nothing to analyse)
+      for (std::size_t part = 0; part < parts; ++part) run_part(part);
+    }
     if (alongside_error) std::rethrow_exception(alongside_error);
   }
 
-  template <typename T>
+  // `side_parts()` tells a parallel step how many pieces of `side` it carries (the first step
+  // of a push takes them all).
+  template <typename T, typename SideParts>
   void push_samples(const T* data, std::size_t n_samples, std::size_t row_stride,
-                    const std::function<void()>& alongside) {
+                    SideParts side_parts, const std::function<void(std::size_t)>& side) {
     if (n_samples == 0) return;
     if (n == 0) {
       pushed += static_cast<std::int64_t>(n_samples);
@@ -437,7 +447,7 @@ struct SeizureDetector::Impl {
           lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock, lane.powers);
         }
         if (lanes_score) score_lane(lane);
-      }, alongside);
+      }, side, side_parts());
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
       if (lanes_score) {
@@ -1203,8 +1213,9 @@ void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t
   impl_->push(data, n_samples, row_stride);
 }
 void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride,
-                           const std::function<void()>& alongside) {
-  impl_->push(data, n_samples, row_stride, alongside);
+                           const std::function<void(std::size_t)>& alongside,
+                           std::size_t parts) {
+  impl_->push(data, n_samples, row_stride, alongside, parts);
 }
 void SeizureDetector::finish() { impl_->finish(); }
 std::vector<StreamSeizure> SeizureDetector::take_seizures() { return impl_->take(); }

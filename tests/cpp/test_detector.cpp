@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -157,9 +158,10 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   expect_identical(whole, run<float>(stream, 4096, three_threads));
 }
 
-// push(..., alongside) is how detect_file overlaps reading with detection: the callback runs once
-// per push (also for an empty push and for a detector with nothing to analyse), and an exception
-// from it is rethrown only after the push's samples were processed, so the result is unchanged.
+// push(..., alongside, parts) is how detect_file overlaps reading with detection: every part runs
+// once per push (also for an empty push and for a detector with nothing to analyse), and an
+// exception from one is rethrown only after the push's samples and the other parts were
+// processed, so the result is unchanged.
 TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchanged) {
   auto config = base_config(11, 300);
   config.n_seizures = 2;
@@ -174,7 +176,9 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   SeizureDetector detector(stream.sfreq, stream.labels, params);
   std::vector<float> buffer(n * chunk);
   std::vector<StreamSeizure> out;
-  int pushes = 0, calls = 0, thrown = 0;
+  int pushes = 0, thrown = 0;
+  std::atomic<int> calls{0};
+  std::vector<std::atomic<int>> part_calls(5);
   for (std::size_t start = 0; start < stream.n_samples; start += chunk) {
     const std::size_t count = std::min(chunk, stream.n_samples - start);
     for (std::size_t c = 0; c < n; ++c) {
@@ -183,9 +187,13 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
     }
     ++pushes;
     try {
-      detector.push(buffer.data(), count, chunk, [&] {
-        if (++calls == 2) throw std::runtime_error("read failed");
-      });
+      detector.push(
+          buffer.data(), count, chunk,
+          [&](std::size_t part) {
+            ++part_calls[part];
+            if (++calls == 7) throw std::runtime_error("read failed");
+          },
+          5);
     } catch (const std::runtime_error&) {
       ++thrown;
     }
@@ -196,17 +204,19 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   detector.finish();
   auto done = detector.take_seizures();
   out.insert(out.end(), done.begin(), done.end());
-  EXPECT_EQ(calls, pushes);
+  EXPECT_EQ(calls, 5 * pushes);
+  for (const auto& count : part_calls) EXPECT_EQ(count, pushes);
   EXPECT_EQ(thrown, 1);
   expect_identical(plain, out);
 
   int empty_calls = 0;
-  detector.push(buffer.data(), 0, chunk, [&] { ++empty_calls; });
-  EXPECT_EQ(empty_calls, 1);
+  detector.push(buffer.data(), 0, chunk, [&](std::size_t) { ++empty_calls; }, 2);
+  EXPECT_EQ(empty_calls, 2);
   SeizureDetector nothing_to_analyse(256.0, {"ECG"}, params);
   std::vector<float> ecg(4096, 1.0f);
-  nothing_to_analyse.push(ecg.data(), ecg.size(), ecg.size(), [&] { ++empty_calls; });
-  EXPECT_EQ(empty_calls, 2);
+  nothing_to_analyse.push(ecg.data(), ecg.size(), ecg.size(), [&](std::size_t) { ++empty_calls; },
+                          1);
+  EXPECT_EQ(empty_calls, 3);
 }
 
 TEST(SeizureDetector, MemoryDoesNotGrowWithTheRecording) {

@@ -172,13 +172,16 @@ class SeizureDetector {
   /// Channel c's samples are data[c * row_stride + i], i < n_samples, in microvolts.
   void push(const double* data, std::size_t n_samples, std::size_t row_stride);
   void push(const float* data, std::size_t n_samples, std::size_t row_stride);
-  /// As push(), and calls `alongside()` once, on the calling thread, while the detector's other
-  /// threads finish their share of these samples (with one thread: after the samples). Made for
-  /// overlapping input with detection (detect_file reads the next chunk there) without a thread
-  /// of its own competing for the cores. `alongside` must not use the detector or `data`; if it
-  /// throws, the samples are still processed in full and the exception is rethrown afterwards.
+  /// As push(), and calls `alongside(part)` once for every part in [0, parts) while the samples
+  /// are processed: each of the detector's threads, once done with its share of the samples,
+  /// takes the next part not yet taken (with one thread: all parts after the samples). Made for
+  /// overlapping input with detection: detect_file reads the next chunk here, in parts, so the
+  /// reading fills whichever thread is free and no reading thread competes for the cores. Parts
+  /// may run concurrently with each other and must not use the detector or `data`; if one
+  /// throws, the samples and the other parts are still processed and the first exception is
+  /// rethrown afterwards.
   void push(const float* data, std::size_t n_samples, std::size_t row_stride,
-            const std::function<void()>& alongside);
+            const std::function<void(std::size_t part)>& alongside, std::size_t parts);
   /// Ends the stream: scores windows still in the warm-up and closes open events.
   void finish();
 
