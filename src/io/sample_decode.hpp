@@ -41,8 +41,8 @@ inline void decode_digital(const unsigned char* p, std::size_t n, int bytes_per_
   }
 }
 
-/// The 16-bit loop of decode_physical, compiled for AVX2 as well as for the baseline and picked
-/// at load time (sample_decode.cpp): the same operations (no FMA), so the same results.
+/// The 16-bit loop of decode_physical (sample_decode.cpp; out of line so that it is compiled and
+/// vectorised once per output type).
 void decode_int16(const unsigned char* p, std::size_t n, std::int16_t low, std::int16_t high,
                   double gain, double offset, float* out) noexcept;
 void decode_int16(const unsigned char* p, std::size_t n, std::int16_t low, std::int16_t high,
