@@ -138,7 +138,12 @@ class ChunkSource {
 
 DetectionOutput detect_file(const std::string& path, const DetectorParams& params,
                             const ProgressCallback& progress) {
-  EdfReader reader(path);
+  // Annotations are not needed for detection: without them, opening a continuous file reads
+  // only the first record's time-keeping TAL instead of every record's (85 ms of a 24 h file,
+  // all of it before the threads start). EDF+D record onsets are still read.
+  ReaderOptions reader_options;
+  reader_options.read_annotations = false;
+  EdfReader reader(path, reader_options);
   const auto& info = reader.info();
   DetectionOutput output;
   output.file = path;

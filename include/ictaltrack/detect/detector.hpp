@@ -139,7 +139,9 @@ struct DetectionOutput {
 using ProgressCallback = std::function<bool(double fraction_done)>;
 
 /// Reads `path`, detects and localises every seizure. Throws FormatError / IoError /
-/// UnsupportedError for unreadable input; std::invalid_argument for bad parameters.
+/// UnsupportedError for unreadable input; std::invalid_argument for bad parameters. The file's
+/// annotations are not read (record onsets of EDF+D files are): problems in the annotation
+/// signal beyond the first record are reported by EdfReader (`ictaltrack info`), not here.
 DetectionOutput detect_file(const std::string& path, const DetectorParams& params = {},
                             const ProgressCallback& progress = {});
 
