@@ -8,8 +8,11 @@ Units and time bases (everywhere in the package):
 - Data arrays are ``(n_channels, n_times)``, like MNE.
 """
 
+import importlib as _importlib
 import os as _os
 import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 
 def _single_threaded_blas_for_the_command() -> None:
@@ -32,30 +35,106 @@ def _single_threaded_blas_for_the_command() -> None:
 _single_threaded_blas_for_the_command()
 
 from ictaltrack._core import __version__  # noqa: E402  (after the BLAS setting above)
-from ictaltrack import batch  # Dask is imported only when a batch runs
-from ictaltrack.detection import DetectionResult, detect, detector_defaults
-from ictaltrack.electrodes import (
-    average_reference,
-    bipolar,
-    channel_table,
-    electrode_positions,
-    montage_names,
-    neighbours,
-    parse_label,
-)
-from ictaltrack.edf_writer import write_edf
-from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
-from ictaltrack.filters import SosFilter, butterworth_highpass, butterworth_lowpass, notch_filter
-from ictaltrack.io import Recording, read_edf
-from ictaltrack.scoring import evaluate
-from ictaltrack.simulate import simulate, simulate_array, simulation_defaults
-from ictaltrack.spectral import (
-    DEFAULT_BANDS,
-    Band,
-    BandPowerResult,
-    BandPowerStream,
-    band_power,
-)
+
+# The public names below are imported on first use (PEP 562), not with the package: the
+# command line and a notebook that needs one function then load only the modules behind it
+# (NumPy alone takes ~50 ms to import). `import ictaltrack` plus attribute access behaves as if
+# everything had been imported eagerly.
+_LAZY = {
+    "batch": None,  # a module
+    "DetectionResult": "detection",
+    "detect": "detection",
+    "detector_defaults": "detection",
+    "average_reference": "electrodes",
+    "bipolar": "electrodes",
+    "channel_table": "electrodes",
+    "electrode_positions": "electrodes",
+    "montage_names": "electrodes",
+    "neighbours": "electrodes",
+    "parse_label": "electrodes",
+    "write_edf": "edf_writer",
+    "Error": "errors",
+    "FormatError": "errors",
+    "IoError": "errors",
+    "UnsupportedError": "errors",
+    "SosFilter": "filters",
+    "butterworth_highpass": "filters",
+    "butterworth_lowpass": "filters",
+    "notch_filter": "filters",
+    "Recording": "io",
+    "read_edf": "io",
+    "evaluate": "scoring",
+    "simulate": "simulate",
+    "simulate_array": "simulate",
+    "simulation_defaults": "simulate",
+    "DEFAULT_BANDS": "spectral",
+    "Band": "spectral",
+    "BandPowerResult": "spectral",
+    "BandPowerStream": "spectral",
+    "band_power": "spectral",
+}
+
+if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
+    from ictaltrack import batch
+    from ictaltrack.detection import DetectionResult, detect, detector_defaults
+    from ictaltrack.edf_writer import write_edf
+    from ictaltrack.electrodes import (
+        average_reference,
+        bipolar,
+        channel_table,
+        electrode_positions,
+        montage_names,
+        neighbours,
+        parse_label,
+    )
+    from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+    from ictaltrack.filters import (
+        SosFilter,
+        butterworth_highpass,
+        butterworth_lowpass,
+        notch_filter,
+    )
+    from ictaltrack.io import Recording, read_edf
+    from ictaltrack.scoring import evaluate
+    from ictaltrack.simulate import simulate, simulate_array, simulation_defaults
+    from ictaltrack.spectral import (
+        DEFAULT_BANDS,
+        Band,
+        BandPowerResult,
+        BandPowerStream,
+        band_power,
+    )
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'ictaltrack' has no attribute {name!r}")
+    module = _importlib.import_module(f"ictaltrack.{_LAZY[name] or name}")
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(_types.ModuleType):
+    """Keeps the public function ``ictaltrack.simulate`` when its module is imported.
+
+    Importing the submodule ``ictaltrack.simulate`` makes Python set the package attribute of
+    that name to the module; with eager imports the function was bound afterwards and won. Here
+    the submodule may be imported first (by other modules), so the function is kept explicitly.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FUNCTIONS_NAMED_LIKE_THEIR_MODULE and isinstance(value, _types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+_FUNCTIONS_NAMED_LIKE_THEIR_MODULE = frozenset({"simulate"})
+_sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "__version__",

@@ -26,21 +26,32 @@ EXIT_UNSUPPORTED = 3
 EXIT_INTERRUPTED = 130
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with ``only`` the parser of that one sub-command (what ``main`` uses
+    when the command line names it first: the other commands' modules, and the libraries they
+    import, are then not loaded; ``ictaltrack detect`` runs without importing NumPy)."""
     parser = argparse.ArgumentParser(
         prog="ictaltrack",
         description="Find seizures in long EEG recordings, localise their onsets, track migration.",
     )
     parser.add_argument("--version", action="version", version=f"ictaltrack {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"ictaltrack.commands.{name}").add_parser(subparsers)
     return parser
 
 
+def _named_command(argv: list[str]) -> str | None:
+    """The sub-command when it is the first argument (else None: e.g. ``--help``)."""
+    if argv and argv[0] in COMMANDS:
+        return argv[0]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_named_command(arguments))
+    args = parser.parse_args(arguments)
     try:
         return int(args.func(args) or 0)
     except (FormatError, IoError) as error:

@@ -24,8 +24,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ictaltrack import _core
 from ictaltrack.errors import UnsupportedError
 
@@ -136,11 +134,14 @@ def save_figure(figure: Any, path: str | os.PathLike[str], *, dpi: int = 100) ->
 
 def _json_value(value: Any) -> Any:
     """NaN and infinities become None (JSON has no NaN); numpy scalars become Python ones."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
+    numpy = sys.modules.get("numpy")  # NumPy scalars exist only once NumPy is loaded
+    if numpy is not None and isinstance(value, numpy.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
         return int(value)
-    if isinstance(value, (float, np.floating)):
+    if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, Mapping):
         return {str(k): _json_value(v) for k, v in value.items()}
@@ -478,6 +479,8 @@ class DetectionResult:
         (all zeros, no unit): ignore it. EDF viewers overlay the annotations on the source
         (EDFbrowser: File > Import annotations); MNE reads them with ``mne.read_annotations``.
         """
+        import numpy as np  # not at module level: `ictaltrack detect` runs without NumPy
+
         from ictaltrack.edf_writer import write_edf
 
         start = self.start_datetime or datetime(1985, 1, 1, tzinfo=timezone.utc)
