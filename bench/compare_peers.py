@@ -4,7 +4,8 @@ The reference recording (19 referential channels, 256 Hz, EDF+C, 1 s records, ``
 24 h by default) is made once with ``ictaltrack simulate`` and cached outside the repository in
 ``$ICTALTRACK_BENCH_DIR`` (default ``~/.cache/ictaltrack/bench``). Every tool then runs in its own
 subprocess, all tools interleaved within each repetition, so that a change in the machine's load
-hits them alike. Wall time is taken around the subprocess; peak resident memory is the child's
+hits them alike, each starting with the file in the page cache (it is read once, untimed, before
+every run). Wall time is taken around the subprocess; peak resident memory is the child's
 ``ru_maxrss`` from ``os.wait4``. Medians over the repetitions are reported, with time ratios
 against the ictaltrack CLI (or, while the CLI has no ``detect`` command, against ictaltrack's
 read + band power), and the table goes to docs/performance.md between markers.
@@ -321,6 +322,17 @@ def make_tools(args: argparse.Namespace, path: Path, scratch: Path) -> list[Tool
     return [tool for tool in tools if wanted is None or tool.key in wanted]
 
 
+def warm_page_cache(path: Path) -> None:
+    """Reads the recording once, untimed, so that every tool starts with it in the page cache.
+
+    Without this, the tools run after the whole-array MNE run (16 GB) read part of the file from
+    disk again and their times depend on their place in the order.
+    """
+    with open(path, "rb", buffering=0) as file:
+        while file.read(16 << 20):
+            pass
+
+
 def run_measured(tool: Tool) -> dict:
     """Runs one tool; wall seconds around the process, peak RSS and CPU time of the tool alone.
 
@@ -493,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
                                 f"{available / 1e9:.1f} GB available")
                 print(f"skip {tool.key}: {tool.skipped}", flush=True)
                 continue
+            warm_page_cache(path)
             report = run_measured(tool)
             tool.runs.append(report)
             print(f"[{repetition + 1}/{args.repeats}] {tool.key:15s} {report['wall_s']:8.2f} s "

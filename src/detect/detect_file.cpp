@@ -78,6 +78,8 @@ class ChunkSource {
       buffer.resize(channels.size() * static_cast<std::size_t>(chunk));
     }
   }
+  ChunkSource(const ChunkSource&) = delete;
+  ChunkSource& operator=(const ChunkSource&) = delete;
 
   /// The next chunk's samples (read now unless it was read ahead); valid until the following
   /// next().

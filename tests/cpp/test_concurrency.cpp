@@ -257,10 +257,11 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
   for (int i = 0; i < kFiles; ++i) EXPECT_EQ(parallel[i], serial[i]) << "file " << i;
 }
 
-// detect_file's own threads: the worker pool (one lane of channels per thread) and the thread
-// that reads the next chunk ahead. Under ThreadSanitizer (make test-tsan) this is the race check
-// of that machinery; everywhere it checks that 1, 2 and 3 threads give the same output, including
-// when the progress callback cancels the run while a chunk is being read ahead.
+// detect_file's own threads: the worker pool (one lane of channels per thread), whose threads
+// also read the next chunk ahead in parts while they finish their lanes. Under ThreadSanitizer
+// (make test-tsan) this is the race check of that machinery; everywhere it checks that 1, 2 and 3
+// threads give the same output, including when the progress callback cancels the run after a
+// chunk was read ahead.
 TEST(ConcurrentDetection, DetectorThreadsGiveTheOneThreadResult) {
   ScratchDir scratch;
   SimulationConfig config;
