@@ -2,6 +2,7 @@
 // running baseline -> per-channel hysteresis -> events per spatial cluster -> localisation.
 // docs/detection.md describes the method and every parameter.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -131,18 +132,20 @@ struct SeizureDetector::Impl {
   std::size_t n = 0;                  // analysed channels
   int threads = 1;
 
-  // Parallel work: the analysed channels are split into contiguous lanes, one per thread; a lane
-  // conditions its channels and runs its own band-power engine, so each block needs a single
-  // parallel step on the persistent pool. A channel's arithmetic is the same whatever lane or
-  // filter group it falls in (SosFilter's lane paths are bit-identical, band power is per
-  // channel), so results do not depend on n_threads.
+  // Parallel work: the analysed channels are split into lanes of up to kFilterGroup channels (the
+  // filter interleaves the recursions of a lane's channels); a lane conditions its channels, runs
+  // its own band-power engine and scores its channels, so each block needs a single parallel step
+  // on the persistent pool. In a step the threads take lanes in order as they become free, then
+  // the pieces of the step's side work (detect_file's reading): a thread that runs slower (a busy
+  // core) simply takes fewer lanes, and no thread waits on a fixed share. The lanes do not depend
+  // on n_threads, and a channel's arithmetic does not depend on its lane (SosFilter's lane paths
+  // are bit-identical, band power is per channel), so results do not depend on n_threads.
   //
-  // Conditioning per filter group of up to kFilterGroup channels of a lane (the filter
-  // interleaves the recursions of a group): during the warm-up a high-pass and a notch filter run
-  // one after the other, with the bad-channel statistics taken between them; from the sample
-  // where the warm-up ends (an exact sample index, so chunking does not matter) one cascade of
-  // both, continuing their states, runs in one pass, straight from the caller's samples when the
-  // group's rows are adjacent and finite.
+  // Conditioning per filter group (one per lane): during the warm-up a high-pass and a notch
+  // filter run one after the other, with the bad-channel statistics taken between them; from the
+  // sample where the warm-up ends (an exact sample index, so chunking does not matter) one cascade
+  // of both, continuing their states, runs in one pass, straight from the caller's samples when
+  // the group's rows are adjacent and finite.
   struct FilterGroup {
     std::size_t first = 0, last = 0;  // analysed channels [first, last)
     bool adjacent_rows = false;       // analysed[first..last) are consecutive caller rows
@@ -274,7 +277,7 @@ struct SeizureDetector::Impl {
     BandPowerOptions options;
     options.window_s = p.window_s;
     options.step_s = p.step_s;
-    options.n_threads = 1;  // the detector's lanes are its threads
+    options.n_threads = 1;  // the detector's threads share out its lanes
     options.bands.clear();  // replaces the default delta..gamma bands
     for (std::size_t b = 0; b < n_fine; ++b) {
       const double low = 0.5 + static_cast<double>(b);
@@ -349,11 +352,14 @@ struct SeizureDetector::Impl {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Lanes (one per thread)
+  // Lanes (shared out among the threads step by step)
   // ---------------------------------------------------------------------------------------------
 
   void make_lanes(const BandPowerOptions& options) {
-    const std::size_t n_lanes = std::min<std::size_t>(static_cast<std::size_t>(threads), n);
+    // Up to kFilterGroup channels per lane: fewer would leave filter lanes idle (4 channels cost
+    // what 1 costs), more would leave the threads fewer pieces to share. The last lane is the
+    // smallest, so the end of a step is the cheapest part to balance.
+    const std::size_t n_lanes = (n + kFilterGroup - 1) / kFilterGroup;
     SosSections highpass_sections, notch_sections;
     if (has_highpass) {
       highpass_sections = butterworth_highpass(p.highpass_order, p.highpass_hz, sfreq);
@@ -364,23 +370,22 @@ struct SeizureDetector::Impl {
     lanes.resize(n_lanes);
     for (std::size_t l = 0; l < n_lanes; ++l) {
       Lane& lane = lanes[l];
-      lane.first = n * l / n_lanes;
-      lane.last = n * (l + 1) / n_lanes;
-      for (std::size_t first = lane.first; first < lane.last; first += kFilterGroup) {
-        FilterGroup group;
-        group.first = first;
-        group.last = std::min(lane.last, first + kFilterGroup);
-        const std::size_t size = group.last - group.first;
-        group.adjacent_rows = analysed[group.last - 1] - analysed[group.first] == size - 1;
-        if (has_highpass) group.warmup_filters.emplace_back(highpass_sections, size);
-        if (line_hz > 0) group.warmup_filters.emplace_back(notch_sections, size);
-        if (!both.empty()) group.cascade.emplace_back(both, size);
-        lane.groups.push_back(std::move(group));
-      }
+      lane.first = l * kFilterGroup;
+      lane.last = std::min(n, lane.first + kFilterGroup);
+      FilterGroup group;
+      group.first = lane.first;
+      group.last = lane.last;
+      const std::size_t size = group.last - group.first;
+      group.adjacent_rows = analysed[group.last - 1] - analysed[group.first] == size - 1;
+      if (has_highpass) group.warmup_filters.emplace_back(highpass_sections, size);
+      if (line_hz > 0) group.warmup_filters.emplace_back(notch_sections, size);
+      if (!both.empty()) group.cascade.emplace_back(both, size);
+      lane.groups.push_back(std::move(group));
       lane.engine = std::make_unique<BandPowerEngine>(sfreq, lane.last - lane.first, options);
       lane.scratch.assign(kFilterGroup * kMaxBlock, 0.0f);
     }
-    pool = std::make_unique<detail::WorkerPool>(n_lanes);
+    pool = std::make_unique<detail::WorkerPool>(
+        std::min<std::size_t>(static_cast<std::size_t>(threads), n_lanes));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -435,18 +440,23 @@ struct SeizureDetector::Impl {
       const bool lanes_score = warmed_up;
       const std::size_t count =
           std::min(kMaxBlock * (lanes_score ? kBlocksPerStep : 1), n_samples - done);
-      pool->run([&](std::size_t l) {
-        Lane& lane = lanes[l];
-        lane.powers.clear();
-        for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
-          const std::size_t part = std::min(kMaxBlock, count - offset);
-          const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
-          for (auto& group : lane.groups) {
-            condition(group, lane, data, row_stride, done + offset, part, position);
+      std::atomic<std::size_t> next_lane{0};
+      pool->run([&](std::size_t) {
+        for (std::size_t l = next_lane.fetch_add(1, std::memory_order_relaxed); l < lanes.size();
+             l = next_lane.fetch_add(1, std::memory_order_relaxed)) {
+          Lane& lane = lanes[l];
+          lane.powers.clear();
+          for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
+            const std::size_t part = std::min(kMaxBlock, count - offset);
+            const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
+            for (auto& group : lane.groups) {
+              condition(group, lane, data, row_stride, done + offset, part, position);
+            }
+            lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock,
+                              lane.powers);
           }
-          lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock, lane.powers);
+          if (lanes_score) score_lane(lane);
         }
-        if (lanes_score) score_lane(lane);
       }, side, side_parts());
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
