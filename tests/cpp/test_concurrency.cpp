@@ -257,8 +257,8 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
   for (int i = 0; i < kFiles; ++i) EXPECT_EQ(parallel[i], serial[i]) << "file " << i;
 }
 
-// detect_file's own threads: the worker pool (one lane of channels per thread), whose threads
-// also read the next chunk ahead in parts while they finish their lanes. Under ThreadSanitizer
+// detect_file's own threads: the worker pool, whose threads take lanes of four channels as they
+// become free and then read the next chunk ahead in parts. Under ThreadSanitizer
 // (make test-tsan) this is the race check of that machinery; everywhere it checks that 1, 2 and 3
 // threads give the same output, including when the progress callback cancels the run after a
 // chunk was read ahead.
