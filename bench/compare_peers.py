@@ -5,7 +5,7 @@ The reference recording (19 referential channels, 256 Hz, EDF+C, 1 s records, ``
 ``$ICTALTRACK_BENCH_DIR`` (default ``~/.cache/ictaltrack/bench``). Every tool then runs in its own
 subprocess, all tools interleaved within each repetition, so that a change in the machine's load
 hits them alike, each starting with the file in the page cache (it is read once, untimed, before
-every run). Wall time is taken around the subprocess; peak resident memory is the child's
+every run) and, after a tool that used over 1 GB, after a 5 s pause. Wall time is taken around the subprocess; peak resident memory is the child's
 ``ru_maxrss`` from ``os.wait4``. Medians over the repetitions are reported, with time ratios
 against the ictaltrack CLI (or, while the CLI has no ``detect`` command, against ictaltrack's
 read + band power), and the table goes to docs/performance.md between markers.
@@ -322,6 +322,13 @@ def make_tools(args: argparse.Namespace, path: Path, scratch: Path) -> list[Tool
     return [tool for tool in tools if wanted is None or tool.key in wanted]
 
 
+#: After a tool that peaked above SETTLE_AFTER_MB, the next run waits SETTLE_S (untimed): on the
+#: project's VM the runs right after the 16 GB whole-array run or the 3.4 GB in-memory rows were
+#: the slowest of their tool (memory being handed back to the host), whichever tool came next.
+SETTLE_AFTER_MB = 1024
+SETTLE_S = 5.0
+
+
 def warm_page_cache(path: Path) -> None:
     """Reads the recording once, untimed, so that every tool starts with it in the page cache.
 
@@ -508,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
             warm_page_cache(path)
             report = run_measured(tool)
             tool.runs.append(report)
+            if report["peak_rss_mb"] >= SETTLE_AFTER_MB:
+                time.sleep(SETTLE_S)
             print(f"[{repetition + 1}/{args.repeats}] {tool.key:15s} {report['wall_s']:8.2f} s "
                   f"{report['peak_rss_mb']:8.0f} MB", flush=True)
     table = write_table(args, machine, tools, path, os.getloadavg())
