@@ -2,10 +2,11 @@
 // bytes, clipped to the channel's digital range, optionally calibrated to physical units.
 //
 // Why a run at a time and not a per-sample callback: the bulk read path spends most of its CPU
-// here (docs/performance.md). Written as plain loops over a run with loop-invariant gain, offset
-// and bounds, the 16-bit case compiles to vector code (int16 -> int32 -> double, multiply, add,
-// narrow); the per-sample callback it replaces ran at about a third of that speed. The arithmetic
-// is unchanged: physical = gain * digital + offset in double, then converted to the output type.
+// here, after the kernel's copies (docs/performance.md). Written as plain loops over a run with
+// loop-invariant gain, offset and bounds, the 16-bit case compiles to vector code (int16 ->
+// int32 -> double, multiply, add, narrow); with the per-sample callback it replaces, the whole
+// float32 read path ran at 0.91 instead of 1.1 G samples/s (bench_reader). The arithmetic is
+// unchanged: physical = gain * digital + offset in double, then converted to the output type.
 #pragma once
 
 #include <algorithm>
