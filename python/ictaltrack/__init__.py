@@ -9,6 +9,7 @@ Units and time bases (everywhere in the package):
 """
 
 import importlib as _importlib
+import importlib.util as _importlib_util
 import os as _os
 import sys as _sys
 import types as _types
@@ -108,6 +109,10 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
 
 def __getattr__(name: str):
     if name not in _LAZY:
+        # A submodule used as an attribute (`ictaltrack.scoring.match_seizures` after a plain
+        # `import ictaltrack`), as the eager imports used to allow.
+        if not name.startswith("_") and _importlib_util.find_spec(f"ictaltrack.{name}"):
+            return _importlib.import_module(f"ictaltrack.{name}")
         raise AttributeError(f"module 'ictaltrack' has no attribute {name!r}")
     module = _importlib.import_module(f"ictaltrack.{_LAZY[name] or name}")
     value = module if _LAZY[name] is None else getattr(module, name)

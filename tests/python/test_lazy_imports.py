@@ -50,6 +50,13 @@ def test_simulate_is_the_function_whichever_is_imported_first(first: str):
     assert run_python(code).split() == ["True", "function"]
 
 
+def test_submodules_are_attributes_after_a_plain_import():
+    out = run_python("import ictaltrack\n"
+                     "print(callable(ictaltrack.scoring.match_seizures),\n"
+                     "      ictaltrack.evaluation.__name__, ictaltrack.io.__name__)\n")
+    assert out.split() == ["True", "ictaltrack.evaluation", "ictaltrack.io"]
+
+
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
         import ictaltrack
