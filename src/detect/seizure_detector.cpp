@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/worker_pool.hpp"
@@ -141,24 +142,20 @@ struct SeizureDetector::Impl {
   // on n_threads, and a channel's arithmetic does not depend on its lane (SosFilter's lane paths
   // are bit-identical, band power is per channel), so results do not depend on n_threads.
   //
-  // Conditioning per filter group (one per lane): during the warm-up a high-pass and a notch
-  // filter run one after the other, with the bad-channel statistics taken between them; from the
+  // Conditioning per lane (one SosFilter object for its channels): during the warm-up a
+  // high-pass and a notch filter run one after the other, with the bad-channel statistics taken between them; from the
   // sample where the warm-up ends (an exact sample index, so chunking does not matter) one cascade
   // of both, continuing their states, runs in one pass, straight from the caller's samples when
-  // the group's rows are adjacent and finite.
-  struct FilterGroup {
+  // the lane's rows are adjacent and finite.
+  struct Lane {
     std::size_t first = 0, last = 0;  // analysed channels [first, last)
     bool adjacent_rows = false;       // analysed[first..last) are consecutive caller rows
     std::vector<SosFilter> warmup_filters;  // high-pass and/or notch (warm-up)
     std::vector<SosFilter> cascade;         // both in one (after the warm-up); empty = none
     bool cascade_started = false;
-  };
-  struct Lane {
-    std::size_t first = 0, last = 0;  // analysed channels [first, last)
-    std::vector<FilterGroup> groups;
     std::unique_ptr<BandPowerEngine> engine;
     BandPowerResult powers;
-    std::vector<float> scratch;  // one group's rows, non-finite values replaced (float input)
+    std::vector<float> scratch;  // the lane's rows, non-finite values replaced (float input)
   };
   std::vector<Lane> lanes;
   std::unique_ptr<detail::WorkerPool> pool;
@@ -372,16 +369,12 @@ struct SeizureDetector::Impl {
       Lane& lane = lanes[l];
       lane.first = l * kFilterGroup;
       lane.last = std::min(n, lane.first + kFilterGroup);
-      FilterGroup group;
-      group.first = lane.first;
-      group.last = lane.last;
-      const std::size_t size = group.last - group.first;
-      group.adjacent_rows = analysed[group.last - 1] - analysed[group.first] == size - 1;
-      if (has_highpass) group.warmup_filters.emplace_back(highpass_sections, size);
-      if (line_hz > 0) group.warmup_filters.emplace_back(notch_sections, size);
-      if (!both.empty()) group.cascade.emplace_back(both, size);
-      lane.groups.push_back(std::move(group));
-      lane.engine = std::make_unique<BandPowerEngine>(sfreq, lane.last - lane.first, options);
+      const std::size_t size = lane.last - lane.first;
+      lane.adjacent_rows = analysed[lane.last - 1] - analysed[lane.first] == size - 1;
+      if (has_highpass) lane.warmup_filters.emplace_back(highpass_sections, size);
+      if (line_hz > 0) lane.warmup_filters.emplace_back(notch_sections, size);
+      if (!both.empty()) lane.cascade.emplace_back(both, size);
+      lane.engine = std::make_unique<BandPowerEngine>(sfreq, size, options);
       lane.scratch.assign(kFilterGroup * kMaxBlock, 0.0f);
     }
     pool = std::make_unique<detail::WorkerPool>(
@@ -398,11 +391,11 @@ struct SeizureDetector::Impl {
     if (n_samples > 0 && row_stride < n_samples)
       throw std::invalid_argument("row_stride < n_samples");
     if (!alongside) parts = 0;
-    // The parts of `alongside` go to the first parallel step (WorkerPool::run's side pieces);
-    // what they throw waits until these samples are processed.
+    // The parts of `alongside` go to the first parallel step of these samples (WorkerPool::run's
+    // side pieces), or run here when there is no step; what they throw waits until the samples
+    // are processed.
     std::mutex error_mutex;
     std::exception_ptr alongside_error;
-    bool handed_out = parts == 0;
     const std::function<void(std::size_t)> run_part = [&](std::size_t part) {
       try {
         alongside(part);
@@ -411,22 +404,18 @@ struct SeizureDetector::Impl {
         if (!alongside_error) alongside_error = std::current_exception();
       }
     };
-    push_samples(data, n_samples, row_stride, [&]() -> std::size_t {
-      if (handed_out) return 0;
-      handed_out = true;
-      return parts;
-    }, run_part);
-    if (!handed_out) {  // no step ran (no samples, or nothing to analyse)
+    const bool has_step = n_samples > 0 && n > 0;
+    push_samples(data, n_samples, row_stride, run_part, has_step ? parts : 0);
+    if (!has_step) {
       for (std::size_t part = 0; part < parts; ++part) run_part(part);
     }
     if (alongside_error) std::rethrow_exception(alongside_error);
   }
 
-  // `side_parts()` tells a parallel step how many pieces of `side` it carries (the first step
-  // of a push takes them all).
-  template <typename T, typename SideParts>
+  // `side(k)` for k < side_parts runs in the first parallel step, on whichever thread is free.
+  template <typename T>
   void push_samples(const T* data, std::size_t n_samples, std::size_t row_stride,
-                    SideParts side_parts, const std::function<void(std::size_t)>& side) {
+                    const std::function<void(std::size_t)>& side, std::size_t side_parts) {
     if (n_samples == 0) return;
     if (n == 0) {
       pushed += static_cast<std::int64_t>(n_samples);
@@ -449,15 +438,13 @@ struct SeizureDetector::Impl {
           for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
             const std::size_t part = std::min(kMaxBlock, count - offset);
             const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
-            for (auto& group : lane.groups) {
-              condition(group, lane, data, row_stride, done + offset, part, position);
-            }
+            condition(lane, data, row_stride, done + offset, part, position);
             lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock,
                               lane.powers);
           }
           if (lanes_score) score_lane(lane);
         }
-      }, side, side_parts());
+      }, side, std::exchange(side_parts, 0));
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
       if (lanes_score) {
@@ -499,55 +486,55 @@ struct SeizureDetector::Impl {
     }
   }
 
-  // Conditions samples [offset, offset + count) of one filter group into `block`; `position` is
+  // Conditions samples [offset, offset + count) of one lane into `block`; `position` is
   // the stream index of the first of them.
   template <typename T>
-  void condition(FilterGroup& group, Lane& lane, const T* data, std::size_t row_stride,
-                 std::size_t offset, std::size_t count, std::int64_t position) {
+  void condition(Lane& lane, const T* data, std::size_t row_stride, std::size_t offset,
+                 std::size_t count, std::int64_t position) {
     std::size_t warmup_count = 0;
     if (position < warmup_sample_limit) {
       warmup_count = static_cast<std::size_t>(std::min<std::int64_t>(
           static_cast<std::int64_t>(count), warmup_sample_limit - position));
     }
-    if (warmup_count > 0) condition_warmup(group, data, row_stride, offset, warmup_count);
+    if (warmup_count > 0) condition_warmup(lane, data, row_stride, offset, warmup_count);
     if (warmup_count == count) return;
-    if (!group.cascade_started) start_cascade(group);
+    if (!lane.cascade_started) start_cascade(lane);
     const std::size_t from = warmup_count, rest = count - warmup_count;
-    double* rows = block.data() + group.first * kMaxBlock + from;
-    const T* in = data + analysed[group.first] * row_stride + offset + from;
-    const std::size_t size = group.last - group.first;
-    bool finite = group.adjacent_rows;
+    double* rows = block.data() + lane.first * kMaxBlock + from;
+    const T* in = data + analysed[lane.first] * row_stride + offset + from;
+    const std::size_t size = lane.last - lane.first;
+    bool finite = lane.adjacent_rows;
     for (std::size_t c = 0; finite && c < size; ++c) {
       finite = !any_non_finite(in + c * row_stride, rest);
     }
-    if (group.cascade.empty()) {
-      copy_finite(group, data, row_stride, offset + from, rest, rows, kMaxBlock);
+    if (lane.cascade.empty()) {
+      copy_finite(lane, data, row_stride, offset + from, rest, rows, kMaxBlock);
       return;
     }
     if (finite) {
       // The usual case: filter straight from the caller's samples, no copy.
-      group.cascade.front().process(in, row_stride, rows, kMaxBlock, rest);
+      lane.cascade.front().process(in, row_stride, rows, kMaxBlock, rest);
       return;
     }
     // Rows not adjacent, or a non-finite value: copy (zeros for non-finite values, the channel
     // is flagged) into a buffer of the caller's type first, so the same filter path runs.
     if constexpr (std::is_same_v<T, float>) {
-      copy_finite(group, data, row_stride, offset + from, rest, lane.scratch.data(), kMaxBlock);
-      group.cascade.front().process(lane.scratch.data(), kMaxBlock, rows, kMaxBlock, rest);
+      copy_finite(lane, data, row_stride, offset + from, rest, lane.scratch.data(), kMaxBlock);
+      lane.cascade.front().process(lane.scratch.data(), kMaxBlock, rows, kMaxBlock, rest);
     } else {
-      copy_finite(group, data, row_stride, offset + from, rest, rows, kMaxBlock);
-      group.cascade.front().process(rows, kMaxBlock, rows, kMaxBlock, rest);
+      copy_finite(lane, data, row_stride, offset + from, rest, rows, kMaxBlock);
+      lane.cascade.front().process(rows, kMaxBlock, rows, kMaxBlock, rest);
     }
   }
 
-  // Copies `count` samples from `offset` of each channel of the group into out[c * out_stride],
+  // Copies `count` samples from `offset` of each channel of the lane into out[c * out_stride],
   // replacing non-finite values by 0 (keeps the filter state finite) and flagging the channel.
   template <typename T, typename Out>
-  void copy_finite(const FilterGroup& group, const T* data, std::size_t row_stride,
+  void copy_finite(const Lane& lane, const T* data, std::size_t row_stride,
                    std::size_t offset, std::size_t count, Out* out, std::size_t out_stride) {
-    for (std::size_t c = group.first; c < group.last; ++c) {
+    for (std::size_t c = lane.first; c < lane.last; ++c) {
       const T* in = data + analysed[c] * row_stride + offset;
-      Out* row = out + (c - group.first) * out_stride;
+      Out* row = out + (c - lane.first) * out_stride;
       bool bad_value = false;
       for (std::size_t i = 0; i < count; ++i) {
         const T x = in[i];
@@ -564,38 +551,38 @@ struct SeizureDetector::Impl {
 
   // The cascade continues the warm-up filters: per channel, the high-pass sections' state, then
   // the notch's (SosFilter::state() is (channel, section, 2)).
-  void start_cascade(FilterGroup& group) {
-    group.cascade_started = true;
-    if (group.cascade.empty()) return;
-    const std::size_t size = group.last - group.first;
+  void start_cascade(Lane& lane) {
+    lane.cascade_started = true;
+    if (lane.cascade.empty()) return;
+    const std::size_t size = lane.last - lane.first;
     std::vector<double> state;
-    state.reserve(group.cascade.front().state().size());
+    state.reserve(lane.cascade.front().state().size());
     for (std::size_t c = 0; c < size; ++c) {
-      for (const auto& filter : group.warmup_filters) {
+      for (const auto& filter : lane.warmup_filters) {
         const std::size_t per_channel = filter.n_sections() * 2;
         const auto values = filter.state().subspan(c * per_channel, per_channel);
         state.insert(state.end(), values.begin(), values.end());
       }
     }
-    group.cascade.front().set_state(state);
+    lane.cascade.front().set_state(state);
   }
 
   // Warm-up conditioning of the first `count` samples of the block: high-pass, statistics for the
   // bad-channel rules (RMS after the high-pass, mains amplitude before the notch by Goertzel
   // over 1 s blocks), then the notch.
   template <typename T>
-  void condition_warmup(FilterGroup& group, const T* data, std::size_t row_stride,
+  void condition_warmup(Lane& lane, const T* data, std::size_t row_stride,
                         std::size_t offset, std::size_t count) {
     const double omega = 2.0 * std::numbers::pi * (line_hz > 0 ? line_hz : 50.0) / sfreq;
     const double coefficient = 2.0 * std::cos(omega);
-    double* rows = block.data() + group.first * kMaxBlock;
-    copy_finite(group, data, row_stride, offset, count, rows, kMaxBlock);
+    double* rows = block.data() + lane.first * kMaxBlock;
+    copy_finite(lane, data, row_stride, offset, count, rows, kMaxBlock);
     std::size_t next_filter = 0;
     if (has_highpass) {
-      group.warmup_filters[next_filter++].process(rows, kMaxBlock, rows, kMaxBlock, count);
+      lane.warmup_filters[next_filter++].process(rows, kMaxBlock, rows, kMaxBlock, count);
     }
-    for (std::size_t c = group.first; c < group.last; ++c) {
-      const double* out = rows + (c - group.first) * kMaxBlock;
+    for (std::size_t c = lane.first; c < lane.last; ++c) {
+      const double* out = rows + (c - lane.first) * kMaxBlock;
       double squares = 0.0;
       double s1 = goertzel_s1[c], s2 = goertzel_s2[c];
       std::size_t filled = goertzel_count[c];
@@ -618,7 +605,7 @@ struct SeizureDetector::Impl {
       counted_samples[c] += static_cast<std::int64_t>(count);
     }
     if (line_hz > 0) {
-      group.warmup_filters[next_filter].process(rows, kMaxBlock, rows, kMaxBlock, count);
+      lane.warmup_filters[next_filter].process(rows, kMaxBlock, rows, kMaxBlock, count);
     }
   }
 
