@@ -9,7 +9,7 @@
 // the VM this was measured on (the idle vCPU has to be woken), on both sides of every step,
 // which was ~15 % of a two-thread run. So a waiting thread (a worker between steps, the caller
 // waiting for the workers) first polls for up to kSpin, then parks. The spin only pays when
-// nothing else wants the core, which is why detect_file reads inside the step (run's `side`
+// nothing else wants the core, which is why detect_file reads inside the step (share's `side`
 // pieces, taken by whichever thread is free), instead of on a reading thread of its own.
 #pragma once
 
@@ -46,24 +46,16 @@ class WorkerPool {
   std::size_t size() const noexcept { return size_; }
 
   /// Runs task(t) for every t in [0, size()) at once (t = 0 on the calling thread) and returns
-  /// when all are done. Then `side(k)` for every k in [0, n_side): each participant, once its own
-  /// task is done, takes the next piece not yet taken, so side work (detect_file's reading of the
-  /// next chunk) fills whichever thread is free first. The first exception thrown by any task or
-  /// piece is rethrown here (after all of them have finished).
-  void run(const std::function<void(std::size_t)>& task,
-           const std::function<void(std::size_t)>& side = {}, std::size_t n_side = 0) {
-    if (!side) n_side = 0;
+  /// when all are done. The first exception thrown by any task is rethrown here (after all of
+  /// them have finished).
+  void run(const std::function<void(std::size_t)>& task) {
     if (size_ == 1) {
       task(0);
-      for (std::size_t k = 0; k < n_side; ++k) side(k);
       return;
     }
     {
       std::lock_guard lock(mutex_);
       task_ = &task;
-      side_ = &side;
-      n_side_ = n_side;
-      next_side_.store(0, std::memory_order_relaxed);
       pending_ = size_ - 1;
       error_ = nullptr;
       ++generation_;
@@ -72,7 +64,6 @@ class WorkerPool {
     std::exception_ptr own_error;
     try {
       task(0);
-      run_side(side, n_side);
     } catch (...) {
       own_error = std::current_exception();
     }
@@ -80,9 +71,29 @@ class WorkerPool {
     std::unique_lock lock(mutex_);
     done_.wait(lock, [this] { return pending_ == 0; });
     task_ = nullptr;
-    side_ = nullptr;
     if (own_error) std::rethrow_exception(own_error);
     if (error_) std::rethrow_exception(error_);
+  }
+
+  /// item(k) for every k in [0, n_items), then side(k) for every k in [0, n_side), shared out:
+  /// each participant takes the next piece not yet taken, so a thread on a busier core simply
+  /// takes fewer, and the side work (detect_file's reading of the next chunk) fills whichever
+  /// thread is free first. Exceptions as in run().
+  void share(std::size_t n_items, const std::function<void(std::size_t)>& item,
+             std::size_t n_side = 0, const std::function<void(std::size_t)>& side = {}) {
+    if (!side) n_side = 0;
+    const std::size_t total = n_items + n_side;
+    std::atomic<std::size_t> next{0};
+    run([&](std::size_t) {
+      for (std::size_t k = next.fetch_add(1, std::memory_order_relaxed); k < total;
+           k = next.fetch_add(1, std::memory_order_relaxed)) {
+        if (k < n_items) {
+          item(k);
+        } else {
+          side(k - n_items);
+        }
+      }
+    });
   }
 
  private:
@@ -102,19 +113,10 @@ class WorkerPool {
     }
   }
 
-  void run_side(const std::function<void(std::size_t)>& side, std::size_t n_side) {
-    for (std::size_t k = next_side_.fetch_add(1, std::memory_order_relaxed); k < n_side;
-         k = next_side_.fetch_add(1, std::memory_order_relaxed)) {
-      side(k);
-    }
-  }
-
   void work(std::size_t index) {
     std::size_t seen = 0;
     for (;;) {
       const std::function<void(std::size_t)>* task = nullptr;
-      const std::function<void(std::size_t)>* side = nullptr;
-      std::size_t n_side = 0;
       spin_until([&] {
         return stopping_.load(std::memory_order_acquire) ||
                generation_.load(std::memory_order_acquire) != seen;
@@ -125,13 +127,10 @@ class WorkerPool {
         if (stopping_) return;
         seen = generation_;
         task = task_;
-        side = side_;
-        n_side = n_side_;
       }
       std::exception_ptr error;
       try {
         (*task)(index);
-        run_side(*side, n_side);
       } catch (...) {
         error = std::current_exception();
       }
@@ -148,9 +147,6 @@ class WorkerPool {
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(std::size_t)>* task_ = nullptr;
-  const std::function<void(std::size_t)>* side_ = nullptr;
-  std::size_t n_side_ = 0;
-  std::atomic<std::size_t> next_side_{0};  // next side piece to take
   // Written under mutex_; atomic so that spin_until may read them without it.
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::size_t> generation_{0};

@@ -2,7 +2,6 @@
 // running baseline -> per-channel hysteresis -> events per spatial cluster -> localisation.
 // docs/detection.md describes the method and every parameter.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -391,7 +390,7 @@ struct SeizureDetector::Impl {
     if (n_samples > 0 && row_stride < n_samples)
       throw std::invalid_argument("row_stride < n_samples");
     if (!alongside) parts = 0;
-    // The parts of `alongside` go to the first parallel step of these samples (WorkerPool::run's
+    // The parts of `alongside` go to the first parallel step of these samples (WorkerPool::share's
     // side pieces), or run here when there is no step; what they throw waits until the samples
     // are processed.
     std::mutex error_mutex;
@@ -429,22 +428,17 @@ struct SeizureDetector::Impl {
       const bool lanes_score = warmed_up;
       const std::size_t count =
           std::min(kMaxBlock * (lanes_score ? kBlocksPerStep : 1), n_samples - done);
-      std::atomic<std::size_t> next_lane{0};
-      pool->run([&](std::size_t) {
-        for (std::size_t l = next_lane.fetch_add(1, std::memory_order_relaxed); l < lanes.size();
-             l = next_lane.fetch_add(1, std::memory_order_relaxed)) {
-          Lane& lane = lanes[l];
-          lane.powers.clear();
-          for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
-            const std::size_t part = std::min(kMaxBlock, count - offset);
-            const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
-            condition(lane, data, row_stride, done + offset, part, position);
-            lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock,
-                              lane.powers);
-          }
-          if (lanes_score) score_lane(lane);
+      pool->share(lanes.size(), [&](std::size_t l) {
+        Lane& lane = lanes[l];
+        lane.powers.clear();
+        for (std::size_t offset = 0; offset < count; offset += kMaxBlock) {
+          const std::size_t part = std::min(kMaxBlock, count - offset);
+          const std::int64_t position = pushed + static_cast<std::int64_t>(offset);
+          condition(lane, data, row_stride, done + offset, part, position);
+          lane.engine->push(block.data() + lane.first * kMaxBlock, part, kMaxBlock, lane.powers);
         }
-      }, side, std::exchange(side_parts, 0));
+        if (lanes_score) score_lane(lane);
+      }, std::exchange(side_parts, 0), side);
       pushed += static_cast<std::int64_t>(count);
       const std::size_t n_windows = lanes.front().powers.n_windows;
       if (lanes_score) {
