@@ -42,7 +42,6 @@ from ictaltrack._core import __version__  # noqa: E402  (after the BLAS setting 
 # (NumPy alone takes ~50 ms to import). `import ictaltrack` plus attribute access behaves as if
 # everything had been imported eagerly.
 _LAZY = {
-    "batch": None,  # a module
     "DetectionResult": "detection",
     "detect": "detection",
     "detector_defaults": "detection",
@@ -108,16 +107,16 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
 
 
 def __getattr__(name: str):
-    if name not in _LAZY:
-        # A submodule used as an attribute (`ictaltrack.scoring.match_seizures` after a plain
-        # `import ictaltrack`), as the eager imports used to allow.
-        if not name.startswith("_") and _importlib_util.find_spec(f"ictaltrack.{name}"):
-            return _importlib.import_module(f"ictaltrack.{name}")
-        raise AttributeError(f"module 'ictaltrack' has no attribute {name!r}")
-    module = _importlib.import_module(f"ictaltrack.{_LAZY[name] or name}")
-    value = module if _LAZY[name] is None else getattr(module, name)
-    globals()[name] = value
-    return value
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(f"ictaltrack.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    # A submodule used as an attribute (`ictaltrack.batch`, `ictaltrack.scoring.match_seizures`
+    # after a plain `import ictaltrack`), as the eager imports used to allow; importing it binds
+    # the attribute.
+    if not name.startswith("_") and _importlib_util.find_spec(f"ictaltrack.{name}"):
+        return _importlib.import_module(f"ictaltrack.{name}")
+    raise AttributeError(f"module 'ictaltrack' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
