@@ -5,8 +5,8 @@ The reference recording (19 referential channels, 256 Hz, EDF+C, 1 s records, ``
 ``$ICTALTRACK_BENCH_DIR`` (default ``~/.cache/ictaltrack/bench``). Every tool then runs in its own
 subprocess, all tools interleaved within each repetition, so that a change in the machine's load
 hits them alike, each starting with the file in the page cache (it is read once, untimed, before
-every run) and, after a tool that used over 1 GB, after a 5 s pause. Wall time is taken around the subprocess; peak resident memory is the child's
-``ru_maxrss`` from ``os.wait4``. Medians over the repetitions are reported, with time ratios
+every run) and, after a tool that used over 1 GB, after a 5 s pause. Wall time is taken around
+the subprocess; peak resident memory is the child's ``ru_maxrss`` from ``os.wait4``. Medians over the repetitions are reported, with time ratios
 against the ictaltrack CLI (or, while the CLI has no ``detect`` command, against ictaltrack's
 read + band power), and the table goes to docs/performance.md between markers.
 

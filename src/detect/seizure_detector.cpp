@@ -142,10 +142,10 @@ struct SeizureDetector::Impl {
   // are bit-identical, band power is per channel), so results do not depend on n_threads.
   //
   // Conditioning per lane (one SosFilter object for its channels): during the warm-up a
-  // high-pass and a notch filter run one after the other, with the bad-channel statistics taken between them; from the
-  // sample where the warm-up ends (an exact sample index, so chunking does not matter) one cascade
-  // of both, continuing their states, runs in one pass, straight from the caller's samples when
-  // the lane's rows are adjacent and finite.
+  // high-pass and a notch filter run one after the other, with the bad-channel statistics taken
+  // between them; from the sample where the warm-up ends (an exact sample index, so chunking does
+  // not matter) one cascade of both, continuing their states, runs in one pass, straight from the
+  // caller's samples when the lane's rows are adjacent and finite.
   struct Lane {
     std::size_t first = 0, last = 0;  // analysed channels [first, last)
     bool adjacent_rows = false;       // analysed[first..last) are consecutive caller rows
