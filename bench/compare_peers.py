@@ -6,9 +6,10 @@ The reference recording (19 referential channels, 256 Hz, EDF+C, 1 s records, ``
 subprocess, all tools interleaved within each repetition, so that a change in the machine's load
 hits them alike, each starting with the file in the page cache (it is read once, untimed, before
 every run) and, after a tool that used over 1 GB, after a 5 s pause. Wall time is taken around
-the subprocess; peak resident memory is the child's ``ru_maxrss`` from ``os.wait4``. Medians over the repetitions are reported, with time ratios
-against the ictaltrack CLI (or, while the CLI has no ``detect`` command, against ictaltrack's
-read + band power), and the table goes to docs/performance.md between markers.
+the subprocess; peak resident memory is the child's ``ru_maxrss`` from ``os.wait4``. Medians
+over the repetitions are reported, with time ratios against the ictaltrack CLI (or, while the
+CLI has no ``detect`` command, against ictaltrack's read + band power), and the table goes to
+docs/performance.md between markers.
 
 Every tool computes the same numbers (2 s Hann windows, 1 s hop, constant detrend, density PSD,
 rectangle-rule sums over delta 0.5-4, theta 4-8, alpha 8-13, beta 13-30, gamma 30-70 Hz, in uV^2);
