@@ -4,11 +4,11 @@
 #include <exception>
 #include <functional>
 #include <map>
-#include <numbers>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "detect/goertzel.hpp"
 #include "ictaltrack/detect/detector.hpp"
 #include "ictaltrack/errors.hpp"
 
@@ -20,25 +20,16 @@ namespace {
 constexpr double kChunkSeconds = 64.0;
 constexpr double kLineProbeSeconds = 30.0;  // data used to decide between 50 and 60 Hz mains
 
-// Mean Goertzel power at `hz` over 1 s blocks of one channel.
+// Mean Goertzel power at `hz` over the whole 1 s blocks of one channel (non-finite samples
+// count as 0).
 double tone_power(const std::vector<double>& x, std::size_t offset, std::size_t count,
                   double hz, double sfreq) {
-  const double coefficient = 2.0 * std::cos(2.0 * std::numbers::pi * hz / sfreq);
-  const auto block = static_cast<std::size_t>(std::max(1.0, std::round(sfreq)));
-  double total = 0.0;
-  int blocks = 0;
-  for (std::size_t begin = 0; begin + block <= count; begin += block) {
-    double s1 = 0.0, s2 = 0.0;
-    for (std::size_t i = 0; i < block; ++i) {
-      const double v = x[offset + begin + i];
-      const double s0 = (std::isfinite(v) ? v : 0.0) + coefficient * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
-    total += s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-    ++blocks;
+  detail::BlockGoertzel tone(hz, sfreq);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double v = x[offset + i];
+    tone.push(std::isfinite(v) ? v : 0.0);
   }
-  return blocks > 0 ? total / blocks : 0.0;
+  return tone.mean_power();
 }
 
 // 60 Hz when the mains tone at 60 Hz clearly dominates the one at 50 Hz in the first seconds,

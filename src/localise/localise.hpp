@@ -1,13 +1,16 @@
 // Onset localisation of one detected event: per-channel onset times (Page-Hinkley change point),
 // onset channels, onset region and hemisphere, lateralization index, confidence.
 // Internal to the detector; the method is described in docs/detection.md.
+//
+// Dependency direction: detect -> localise. This stage knows nothing of the detector: it takes
+// its own parameters (LocaliseParams, filled from DetectorParams by src/detect/handoff.cpp) and
+// the history the detector kept of one event.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "ictaltrack/detect/detector.hpp"
 #include "ictaltrack/detect/seizure.hpp"
 #include "ictaltrack/electrodes/electrodes.hpp"
 
@@ -37,6 +40,18 @@ struct ChannelGeometry {
 
 ChannelGeometry make_geometry(const std::vector<LabelInfo>& labels);
 
+/// The localisation tunables (the fields of the same names in DetectorParams, documented there).
+struct LocaliseParams {
+  double step_s = 1.0;  ///< hop between the history's windows
+  double page_hinkley_bias_db = 1.0;
+  double page_hinkley_threshold_db = 12.0;
+  double onset_search_s = 8.0;
+  double onset_tolerance_s = 2.0;
+  double onset_window_s = 4.0;
+  double lateralization_threshold = 0.15;
+  double on_threshold_db = 9.0;  ///< confidence is the peak gain's margin over it
+};
+
 struct LocalisedEvent {
   std::size_t onset_window = 0;  ///< history index of the earliest channel onset
   Seizure seizure;               ///< everything but onset/offset ticks (set by the caller)
@@ -46,7 +61,7 @@ struct LocalisedEvent {
 
 /// `good[c]`: channel c is analysed and not bad. `peak_gain_db`: highest gain of the event.
 LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geometry,
-                        const std::vector<bool>& good, const DetectorParams& params,
+                        const std::vector<bool>& good, const LocaliseParams& params,
                         double peak_gain_db);
 
 }  // namespace ictaltrack::detail

@@ -1,0 +1,439 @@
+#include "detect/event_tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace ictaltrack::detail {
+namespace {
+
+constexpr std::size_t kMaxEventHistory = 400;  // windows kept per open event (after lookback)
+// Windows after an event opens during which a new group next to it counts as its spread
+// whatever its rhythm (1 s hop: 10 s).
+constexpr std::int64_t kSpreadWindows = 10;
+// A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
+// joining, its gain stays above that of every neighbouring channel of the event by at least
+// kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
+// away from its focus, so its newly reached edge is never the strongest place around it.
+constexpr std::int64_t kNewFocusWindows = 30;
+constexpr std::int64_t kNewFocusLeadWindows = 5;
+constexpr float kNewFocusMarginDb = 1.0f;
+// Channels of an event across the midline from where it opened that hold another rhythm than the
+// event's strongest channel on its own side, for kRhythmSplitWindows windows in a row, carry a
+// second seizure: one seizure drives its whole field at one rhythm.
+constexpr std::int64_t kRhythmSplitWindows = 5;
+
+std::int64_t windows_for(double seconds, double step_s) {
+  return std::max<std::int64_t>(0, std::lround(seconds / step_s));
+}
+
+}  // namespace
+
+EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorParams& params,
+                           EventLocaliser localiser)
+    : geometry_(geometry),
+      n_(geometry.labels.size()),
+      localiser_(std::move(localiser)),
+      max_frequency_difference_hz_(params.max_frequency_difference_hz),
+      max_onset_fraction_(params.max_onset_fraction),
+      min_duration_s_(params.min_duration_s),
+      step_s_(params.step_s),
+      close_gap_windows_(windows_for(params.close_gap_s, params.step_s)),
+      recruit_windows_(std::max<std::int64_t>(1, windows_for(params.recruit_s, params.step_s))),
+      sustained_windows_(
+          std::max<std::int64_t>(1, windows_for(params.min_sustained_s, params.step_s))),
+      lookback_(static_cast<std::size_t>(windows_for(params.lookback_s, params.step_s)) + 1) {
+  near_.assign(n_ * n_, 0);
+  for (std::size_t a = 0; a < n_; ++a) {
+    near_[a * n_ + a] = 1;
+    for (const auto b : geometry_.neighbours[a]) near_[a * n_ + b] = 1;
+  }
+  owner_.assign(n_, -1);
+  last_owner_.assign(n_, -1);
+  last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
+  run_start_.assign(n_, 0);
+  run_length_.assign(n_, 0);
+  reference_band_.assign(n_, 0);
+  rhythm_changes_.assign(n_, 0);
+  joined_window_.assign(n_, -1);
+  focus_lead_.assign(n_, 0);
+  diverged_.assign(n_, 0);
+  ring_gain_.assign(lookback_ * n_, 0.0f);
+  ring_excess_.assign(lookback_ * n_, 0.0f);
+  ring_start_.assign(lookback_, 0);
+}
+
+void EventTracker::set_good(const std::vector<char>& good) {
+  n_good_ = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
+  for (std::size_t b = 0; b < n_; ++b) {
+    if (good[b]) continue;
+    for (const auto x : geometry_.neighbours[b]) {
+      for (const auto y : geometry_.neighbours[b]) near_[x * n_ + y] = 1;
+    }
+  }
+}
+
+void EventTracker::step(const WindowScores& scores, std::int64_t start,
+                        std::vector<ClosedEvent>& closed) {
+  now_ = scores;
+  const std::size_t slot = static_cast<std::size_t>(window_index_) % lookback_;
+  std::copy_n(scores.gain_db, n_, ring_gain_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
+  std::copy_n(scores.excess, n_, ring_excess_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
+  ring_start_[slot] = start;
+  track_events(start, closed);
+  ++window_index_;
+}
+
+void EventTracker::finish(std::vector<ClosedEvent>& closed) {
+  for (auto& event : open_events_) close(event, closed);
+  open_events_.clear();
+}
+
+Event* EventTracker::find_event(int id) {
+  for (auto& event : open_events_) {
+    if (event.id == id) return &event;
+  }
+  return nullptr;
+}
+
+bool EventTracker::same_rhythm(std::size_t a, std::size_t b) const {
+  return std::abs(now_.peak_band[a] - now_.peak_band[b]) <= max_frequency_difference_hz_ + 1e-9;
+}
+
+void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& closed) {
+  const std::int64_t t = window_index_;
+  const std::int64_t gap = close_gap_windows_;
+  // 1. Channels keep their event while on; a channel back on soon rejoins its last event.
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (!now_.on[c]) {
+      if (owner_[c] >= 0) last_owner_[c] = owner_[c];
+      owner_[c] = -1;
+      continue;
+    }
+    if (owner_[c] >= 0 && find_event(owner_[c]) == nullptr) owner_[c] = -1;
+    if (owner_[c] < 0 && last_owner_[c] >= 0 && t - last_on_window_[c] <= gap &&
+        find_event(last_owner_[c]) != nullptr) {
+      if (std::abs(now_.peak_band[c] - reference_band_[c]) <= 1) {
+        owner_[c] = last_owner_[c];
+        joined_window_[c] = t;  // back in: judged again like a channel that just joined
+        focus_lead_[c] = 0;
+      } else {
+        last_owner_[c] = -1;  // back with another rhythm: placed again below
+        reference_band_[c] = now_.peak_band[c];
+      }
+    }
+  }
+  // A channel of a running event whose rhythm jumps to another frequency and stays there
+  // carries a new seizure (overlapping seizures): it leaves its event and is placed again.
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (!now_.on[c]) {
+      rhythm_changes_[c] = 0;
+      // A channel that drops out for a moment keeps its rhythm: when it comes back with
+      // another one, that is a new discharge (e.g. a second seizure reaching it while the
+      // first's field there fades), not the event it left.
+      if (last_owner_[c] < 0 || t - last_on_window_[c] > gap) reference_band_[c] = now_.peak_band[c];
+      continue;
+    }
+    if (std::abs(now_.peak_band[c] - reference_band_[c]) <= 1) {
+      reference_band_[c] = now_.peak_band[c];
+      rhythm_changes_[c] = 0;
+    } else if (++rhythm_changes_[c] >= rhythm_change_windows_ && owner_[c] >= 0) {
+      owner_[c] = -1;
+      last_owner_[c] = -1;
+      run_start_[c] = t - rhythm_changes_[c] + 1;
+      last_on_window_[c] = t - 1;  // the run continues from its new start
+      reference_band_[c] = now_.peak_band[c];
+      rhythm_changes_[c] = 0;
+    }
+  }
+  // 2. Unowned channels that are on: groups of adjacent channels with the same rhythm join the
+  // event of an adjacent owned channel with the same rhythm, or open a new event.
+  std::vector<char> seen(n_, 0);
+  std::vector<std::size_t> group;
+  for (std::size_t c0 = 0; c0 < n_; ++c0) {
+    if (!now_.on[c0] || owner_[c0] >= 0 || seen[c0]) continue;
+    group.assign(1, c0);
+    seen[c0] = 1;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      for (const auto m : geometry_.neighbours[group[i]]) {
+        if (now_.on[m] && owner_[m] < 0 && !seen[m] && same_rhythm(group[i], m)) {
+          seen[m] = 1;
+          group.push_back(m);
+        }
+      }
+    }
+    int best_id = -1, best_votes = 0;
+    for (auto& event : open_events_) {
+      int votes = 0;
+      for (const auto c : group) {
+        for (std::size_t m = 0; m < n_; ++m) {
+          if (near_[c * n_ + m] && now_.on[m] && owner_[m] == event.id && same_rhythm(c, m)) ++votes;
+        }
+      }
+      if (votes > best_votes) {
+        best_votes = votes;
+        best_id = event.id;
+      }
+    }
+    const bool joined = best_id >= 0;
+    if (!joined) best_id = open_event(group);
+    for (const auto c : group) {
+      owner_[c] = best_id;
+      joined_window_[c] = joined ? t : -1;
+      focus_lead_[c] = 0;
+    }
+  }
+  // A channel that joined a running event and then outshines the event's channels around it
+  // is a new focus (a second seizure starting with a rhythm like the first's next to it): it
+  // opens an event of its own, and channels reached later choose between the two.
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (!now_.on[c] || owner_[c] < 0 || joined_window_[c] < 0) continue;
+    // Only for lateral referential channels: a bipolar derivation measures the field's
+    // gradient, which can peak at the edge of a spreading discharge, and a midline electrode
+    // sums both hemispheres.
+    const auto& label = geometry_.labels[c];
+    if (t - joined_window_[c] >= kNewFocusWindows || label.is_bipolar ||
+        (label.hemisphere != Hemisphere::left && label.hemisphere != Hemisphere::right)) {
+      joined_window_[c] = -1;
+      continue;
+    }
+    if (const Event* event = find_event(owner_[c]); event && event->side == label.hemisphere) {
+      continue;  // a focus on the event's own side would be kept as its spread anyway
+    }
+    bool bordered = false, leads = true;
+    for (const auto m : geometry_.neighbours[c]) {
+      if (!now_.on[m] || owner_[m] != owner_[c]) continue;
+      bordered = true;
+      leads = leads && now_.gain_db[c] >= now_.gain_db[m] + kNewFocusMarginDb;
+    }
+    focus_lead_[c] = bordered && leads ? focus_lead_[c] + 1 : 0;
+    if (focus_lead_[c] >= kNewFocusLeadWindows) {
+      const std::vector<std::size_t> seed{c};
+      owner_[c] = -1;  // open_event looks at the other channels' owners only
+      owner_[c] = open_event(seed);
+      last_owner_[c] = -1;
+      joined_window_[c] = -1;
+    }
+  }
+  split_by_rhythm();
+  // 3. Record the window in every open event; close the quiet ones.
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (now_.on[c]) {
+      if (last_on_window_[c] != t - 1) run_start_[c] = t;
+      last_on_window_[c] = t;
+      run_length_[c] = t - run_start_[c] + 1;
+    } else {
+      run_length_[c] = 0;
+    }
+  }
+  for (auto& event : open_events_) {
+    bool any = false;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (owner_[c] != event.id) continue;
+      any = true;
+      // A channel is recruited once it has stayed on for recruit_windows_ (isolated windows
+      // are fluctuations, blinks or pops); its run start is then its entry into the event. A
+      // channel recruited after the history cap is left out of the onset order.
+      if (event.history.first_on[c] < 0 && run_length_[c] >= recruit_windows_ &&
+          event.history.n_windows() < lookback_ + kMaxEventHistory) {
+        event.history.first_on[c] =
+            static_cast<int>(std::max<std::int64_t>(0, run_start_[c] - event.first_window));
+        if (event.first_recruit < 0 || run_start_[c] < event.first_recruit) {
+          event.first_recruit = run_start_[c];
+        }
+      }
+      event.peak_gain_db = std::max(event.peak_gain_db, static_cast<double>(now_.gain_db[c]));
+    }
+    if (any) {
+      event.last_on = t;
+      for (std::size_t c = 0; c < n_; ++c) {
+        if (owner_[c] == event.id) event.longest_run = std::max(event.longest_run, run_length_[c]);
+      }
+      float strongest = -1.0f;
+      for (std::size_t c = 0; c < n_; ++c) {
+        if (owner_[c] == event.id && now_.gain_db[c] > strongest) {
+          strongest = now_.gain_db[c];
+          event.rhythm_band = now_.peak_band[c];
+        }
+      }
+    }
+    append_history(event, start);
+  }
+  for (std::size_t i = 0; i < open_events_.size();) {
+    if (t - open_events_[i].last_on >= gap) {
+      close(open_events_[i], closed);
+      open_events_.erase(open_events_.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+}
+
+// Two rhythms in one event, one on each side: the channels across the midline from where the
+// event opened that keep another rhythm than its strongest channel on its own side leave it
+// together (with their adjacent channels of the same rhythm) as a new event.
+void EventTracker::split_by_rhythm() {
+  auto lateral = [](Hemisphere h) { return h == Hemisphere::left || h == Hemisphere::right; };
+  std::vector<int> home(open_events_.size(), -1);
+  for (std::size_t e = 0; e < open_events_.size(); ++e) {
+    const Event& event = open_events_[e];
+    if (!lateral(event.side)) continue;
+    float strongest = -1.0f;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (now_.on[c] && owner_[c] == event.id && geometry_.labels[c].hemisphere == event.side &&
+          now_.gain_db[c] > strongest) {
+        strongest = now_.gain_db[c];
+        home[e] = now_.peak_band[c];
+      }
+    }
+  }
+  for (std::size_t c = 0; c < n_; ++c) {
+    bool off_rhythm = false;
+    for (std::size_t e = 0; e < open_events_.size() && now_.on[c]; ++e) {
+      const Event& event = open_events_[e];
+      if (owner_[c] != event.id || home[e] < 0) continue;
+      const Hemisphere side = geometry_.labels[c].hemisphere;
+      off_rhythm = lateral(side) && side != event.side &&
+                   std::abs(now_.peak_band[c] - home[e]) > max_frequency_difference_hz_ + 1e-9;
+    }
+    diverged_[c] = off_rhythm ? diverged_[c] + 1 : 0;
+  }
+  for (std::size_t c0 = 0; c0 < n_; ++c0) {
+    if (diverged_[c0] < kRhythmSplitWindows) continue;
+    const int from = owner_[c0];
+    std::vector<std::size_t> group{c0};
+    std::vector<char> taken(n_, 0);
+    taken[c0] = 1;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      for (const auto m : geometry_.neighbours[group[i]]) {
+        if (!taken[m] && owner_[m] == from && diverged_[m] > 0 && same_rhythm(group[i], m)) {
+          taken[m] = 1;
+          group.push_back(m);
+        }
+      }
+    }
+    for (const auto c : group) owner_[c] = -1;  // open_event looks at the other channels only
+    const int id = open_event(group);
+    for (const auto c : group) {
+      owner_[c] = id;
+      last_owner_[c] = -1;
+      joined_window_[c] = -1;
+      diverged_[c] = 0;
+    }
+  }
+}
+
+int EventTracker::open_event(const std::vector<std::size_t>& group) {
+  Event event;
+  event.id = next_event_id_++;
+  event.opened = window_index_;
+  event.last_on = window_index_;
+  event.global_onset =
+      static_cast<double>(group.size()) > max_onset_fraction_ * static_cast<double>(n_good_);
+  float strongest = -1.0f;
+  for (const auto c : group) {
+    if (now_.gain_db[c] > strongest) {
+      strongest = now_.gain_db[c];
+      event.rhythm_band = now_.peak_band[c];
+      event.side = geometry_.labels[c].hemisphere;
+    }
+  }
+  for (const auto& other : open_events_) {
+    // A running event is a possible parent when its rhythm is similar, or when it opened
+    // moments ago and already owns a channel next to this group: a seizure that spreads while
+    // slowing into delta reaches its neighbours with another rhythm. close() keeps the
+    // child only when it lies on the other side.
+    bool adjacent = false;
+    const bool recent = window_index_ - other.opened <= kSpreadWindows;
+    for (const auto c : group) {
+      if (!recent) break;
+      for (std::size_t m = 0; m < n_ && !adjacent; ++m) {
+        adjacent = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id);
+      }
+    }
+    // Spread is contiguous: a group with a similar rhythm is the other event's spread only
+    // when it borders a channel that event holds or has recruited; a group arising apart
+    // from it is a focus of its own.
+    bool touching = adjacent;
+    for (const auto c : group) {
+      for (std::size_t m = 0; m < n_ && !touching; ++m) {
+        touching = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id ||
+                                       other.history.first_on[m] >= 0);
+      }
+    }
+    if (adjacent || (touching && std::abs(other.rhythm_band - event.rhythm_band) <= 2)) {
+      event.parents.push_back(other.id);
+    }
+  }
+  event.history.n_channels = n_;
+  event.history.first_on.assign(n_, -1);
+  // History starts with the lookback_ ring (oldest first), excluding the current window, which
+  // append_history adds.
+  const std::int64_t available = std::min<std::int64_t>(window_index_,
+                                                         static_cast<std::int64_t>(lookback_) - 1);
+  event.first_window = window_index_ - available;
+  for (std::int64_t w = event.first_window; w < window_index_; ++w) {
+    const std::size_t slot = static_cast<std::size_t>(w) % lookback_;
+    event.history.window_start.push_back(ring_start_[slot]);
+    event.history.gain_db.insert(event.history.gain_db.end(), ring_gain_.begin() + slot * n_,
+                                 ring_gain_.begin() + (slot + 1) * n_);
+    event.history.excess.insert(event.history.excess.end(), ring_excess_.begin() + slot * n_,
+                                ring_excess_.begin() + (slot + 1) * n_);
+  }
+  open_events_.push_back(std::move(event));
+  return open_events_.back().id;
+}
+
+void EventTracker::append_history(Event& event, std::int64_t start) {
+  if (event.history.n_windows() >= lookback_ + kMaxEventHistory) return;
+  event.history.window_start.push_back(start);
+  event.history.gain_db.insert(event.history.gain_db.end(), now_.gain_db, now_.gain_db + n_);
+  event.history.excess.insert(event.history.excess.end(), now_.excess, now_.excess + n_);
+}
+
+// An event that ended is kept when a channel stayed on long enough (not blinks, pops or
+// fluctuations), it lasted min_duration_s, it did not start on most channels at once (movement),
+// it localises, and it is not the spread of a parent event whose onset lies on the same side.
+void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
+  if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_) {
+    return;
+  }
+  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  if (duration_s < min_duration_s_) return;
+  auto located = localiser_(event);
+  if (located.seizure.channel_onsets.empty()) return;
+  const Hemisphere hemisphere = located.seizure.hemisphere;
+  const bool lateral = hemisphere == Hemisphere::left || hemisphere == Hemisphere::right;
+  for (const int parent : event.parents) {
+    Hemisphere parent_side = Hemisphere::unknown;
+    bool known = false;
+    for (const auto& [id, side] : closed_sides_) {
+      if (id == parent) {
+        parent_side = side;
+        known = true;
+      }
+    }
+    if (!known) {
+      if (Event* running = find_event(parent); running && running != &event) {
+        parent_side = localiser_(*running).seizure.hemisphere;
+        known = true;
+      }
+    }
+    if (known && lateral && parent_side == hemisphere) return;  // spread of the parent
+  }
+  closed_sides_.emplace_back(event.id, hemisphere);
+  if (closed_sides_.size() > 64) closed_sides_.erase(closed_sides_.begin());
+  closed.push_back({event, std::move(located)});
+}
+
+std::size_t EventTracker::buffer_bytes() const {
+  std::size_t total = (ring_gain_.size() + ring_excess_.size()) * sizeof(float);
+  for (const auto& event : open_events_) {
+    total += (event.history.gain_db.capacity() + event.history.excess.capacity()) * sizeof(float) +
+             event.history.window_start.capacity() * sizeof(std::int64_t);
+  }
+  return total;
+}
+
+}  // namespace ictaltrack::detail
