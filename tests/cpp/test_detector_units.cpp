@@ -1,0 +1,362 @@
+// The detector's units alone, fed with hand-made inputs (src/detect, namespace detail): the
+// per-channel scorer (rhythm gain, concentration and muscle vetoes, hysteresis, baseline
+// tracker), the event tracker (grouping, joining, closing), the bad-channel judge and the
+// Goertzel mains estimate. Expected values are derived here from the rules as documented in
+// docs/detection.md, not taken from a run of the detector.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "detect/bad_channels.hpp"
+#include "detect/channel_scorer.hpp"
+#include "detect/event_tracker.hpp"
+#include "detect/goertzel.hpp"
+#include "ictaltrack/detect/detector.hpp"
+#include "ictaltrack/electrodes/electrodes.hpp"
+#include "localise/localise.hpp"
+
+namespace ictaltrack::detail {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// ChannelScorer
+// ---------------------------------------------------------------------------------------------
+
+// One channel, baseline 1 uV^2 in every band; a window whose bands `k`, `k + 1` hold `ratio`
+// times the baseline is a pure rhythm of gain 10 log10(ratio).
+struct ScorerFixture {
+  DetectorParams params;
+  BandLayout layout = BandLayout::make(params, 256.0);
+  ChannelScorer scorer{1, layout, params};
+
+  ScorerFixture() {
+    const std::vector<double> warmup(layout.n_bands, 1.0);
+    scorer.start_baseline(warmup.data(), 1);
+  }
+  std::vector<double> rhythm(std::size_t k, double ratio) const {
+    std::vector<double> power(layout.n_bands, 1.0);
+    power[k] = power[k + 1] = ratio;
+    return power;
+  }
+};
+
+TEST(ChannelScorer, BandLayoutAt256Hz) {
+  const BandLayout layout = BandLayout::make(DetectorParams{}, 256.0);
+  // 1 Hz bands [0.5, 1.5) .. [24.5, 25.5), then 30-70 Hz; spans start at 1.5 Hz (band 1) and the
+  // last span is bands 23, 24.
+  EXPECT_EQ(layout.n_fine, 25u);
+  EXPECT_TRUE(layout.has_high_band);
+  EXPECT_EQ(layout.n_bands, 26u);
+  EXPECT_EQ(layout.span_first, 1u);
+  EXPECT_EQ(layout.span_last, 23u);
+  EXPECT_DOUBLE_EQ(layout.high_band_top_hz, 70.0);
+}
+
+TEST(ChannelScorer, PureRhythmGivesItsGainAndBand) {
+  ScorerFixture f;
+  const auto power = f.rhythm(6, 20.0);
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);
+  EXPECT_EQ(score.peak_band, 6);
+  // Signed excess over the rhythm range (bands span_first..n_fine-1): the two raised bands.
+  EXPECT_NEAR(score.excess, 2 * 19.0, 1e-4);
+  EXPECT_TRUE(score.on);  // 13 dB >= 9 dB
+}
+
+TEST(ChannelScorer, HysteresisFollowsTheGainSeries) {
+  ScorerFixture f;
+  // Gains in dB and the state the rules give: on at >= 9 dB, off again below 5 dB.
+  const std::vector<double> gains_db{0, 8, 10, 7, 6, 4.5, 8.5, 9.5, 5.5, 3};
+  const std::vector<bool> expected{false, false, true, true, true, false, false, true, true,
+                                   false};
+  for (std::size_t w = 0; w < gains_db.size(); ++w) {
+    const auto power = f.rhythm(4, std::pow(10.0, gains_db[w] / 10.0));
+    const ChannelScore score = f.scorer.score(0, power.data());
+    EXPECT_EQ(score.on, expected[w]) << "window " << w << " at " << gains_db[w] << " dB";
+  }
+}
+
+TEST(ChannelScorer, BroadbandPowerIsNotARhythm) {
+  ScorerFixture f;
+  // Every fine band 10x: the best span holds 2 of 25 bands' excess, below min_concentration.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  for (std::size_t b = 0; b < f.layout.n_fine; ++b) power[b] = 10.0;
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.gain_db, 0.0f);
+  EXPECT_FALSE(score.on);
+}
+
+TEST(ChannelScorer, MuscleVetoesARhythm) {
+  ScorerFixture vetoed, kept;
+  auto power = vetoed.rhythm(8, 20.0);  // span excess 38
+  power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x span excess
+  EXPECT_EQ(vetoed.scorer.score(0, power.data()).gain_db, 0.0f);
+  power[kept.layout.n_fine] = 1.0 + 0.4 * 38.0;  // below: still a rhythm
+  EXPECT_NEAR(kept.scorer.score(0, power.data()).gain_db, 10.0 * std::log10(20.0), 1e-5);
+}
+
+TEST(ChannelScorer, BaselineMovesOneStepWhileOffAndHoldsWhileOn) {
+  ScorerFixture f;
+  const double step = 1.0 + f.params.baseline_step;
+  // Off: bands above the baseline move it up one step, the others down one step.
+  auto power = f.rhythm(3, 2.0);  // 3 dB: off
+  EXPECT_FALSE(f.scorer.score(0, power.data()).on);
+  EXPECT_DOUBLE_EQ(f.scorer.baseline(0)[3], step);
+  EXPECT_DOUBLE_EQ(f.scorer.baseline(0)[0], 1.0 / step);
+  // On: the baseline does not learn the seizure.
+  std::vector<double> before(f.scorer.baseline(0), f.scorer.baseline(0) + f.layout.n_bands);
+  power = f.rhythm(3, 50.0);
+  EXPECT_TRUE(f.scorer.score(0, power.data()).on);
+  EXPECT_EQ(std::vector<double>(f.scorer.baseline(0), f.scorer.baseline(0) + f.layout.n_bands),
+            before);
+}
+
+TEST(ChannelScorer, BadChannelScoresZero) {
+  ScorerFixture f;
+  f.scorer.set_bad(0);
+  const auto power = f.rhythm(6, 100.0);
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.gain_db, 0.0f);
+  EXPECT_EQ(score.excess, 0.0f);
+  EXPECT_FALSE(score.on);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EventTracker
+// ---------------------------------------------------------------------------------------------
+
+// A left-hemisphere referential montage; the tracker's localiser is replaced by one that takes
+// the event's first recruited channel as its onset and the event's side as its hemisphere, so
+// the tracker's own rules are what is tested.
+struct TrackerFixture {
+  std::vector<std::string> labels{"Fp1", "F7", "F3", "T7", "C3", "P7", "P3", "O1"};
+  ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  DetectorParams params;
+  int localised = 0;
+  EventTracker tracker{geometry, params, [this](const Event& event) {
+                         ++localised;
+                         LocalisedEvent out;
+                         for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                           if (event.history.first_on[c] < 0) continue;
+                           out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                           out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                           out.channel_onset_windows.push_back(out.onset_window);
+                           break;
+                         }
+                         out.seizure.hemisphere = event.side;
+                         return out;
+                       }};
+  std::size_t n = labels.size();
+  std::vector<float> gain, excess;
+  std::vector<int> band;
+  std::vector<char> on;
+  std::vector<ClosedEvent> closed;
+  // The rhythm band of every channel while it is off: a channel that comes on with a band more
+  // than 1 away from it is treated as a rhythm change, which is not what these tests are about.
+  int background_band = 4;
+
+  TrackerFixture() {
+    tracker.set_good(std::vector<char>(n, 1));
+    reset_window();
+  }
+  std::size_t index(const std::string& label) const {
+    for (std::size_t c = 0; c < n; ++c) {
+      if (labels[c] == label) return c;
+    }
+    throw std::out_of_range(label);
+  }
+  bool neighbours(std::size_t a, std::size_t b) const {
+    for (const auto m : geometry.neighbours[a]) {
+      if (m == b) return true;
+    }
+    return false;
+  }
+  // The channels form one connected group of the neighbour graph.
+  bool connected(const std::vector<std::string>& channels) const {
+    std::vector<std::size_t> members, reached{index(channels.front())};
+    for (const auto& label : channels) members.push_back(index(label));
+    for (std::size_t i = 0; i < reached.size(); ++i) {
+      for (const auto m : members) {
+        if (std::find(reached.begin(), reached.end(), m) == reached.end() &&
+            neighbours(reached[i], m)) {
+          reached.push_back(m);
+        }
+      }
+    }
+    return reached.size() == members.size();
+  }
+  void reset_window() {
+    gain.assign(n, 0.0f);
+    excess.assign(n, 0.0f);
+    band.assign(n, background_band);
+    on.assign(n, 0);
+  }
+  void set_on(const std::vector<std::string>& channels, int peak_band, float gain_db) {
+    for (const auto& label : channels) {
+      const auto c = index(label);
+      on[c] = 1;
+      band[c] = peak_band;
+      gain[c] = gain_db;
+      excess[c] = 10.0f;
+    }
+  }
+  void step() {
+    const std::int64_t window = tracker.windows();
+    tracker.step({gain.data(), excess.data(), band.data(), on.data()}, window * 256, closed);
+  }
+};
+
+TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
+  TrackerFixture f;
+  const auto fp1 = f.index("Fp1"), f7 = f.index("F7"), f3 = f.index("F3");
+  const auto o1 = f.index("O1"), p7 = f.index("P7");
+  // The premise: the two groups are apart, F3 borders the first one only.
+  for (const auto a : {fp1, f7}) {
+    for (const auto b : {o1, p7}) ASSERT_FALSE(f.neighbours(a, b)) << a << " " << b;
+  }
+  ASSERT_TRUE(f.neighbours(f3, fp1) || f.neighbours(f3, f7));
+  ASSERT_FALSE(f.neighbours(f3, o1) || f.neighbours(f3, p7));
+  ASSERT_TRUE(f.connected({"Fp1", "F7"}));
+  ASSERT_TRUE(f.connected({"O1", "P7"}));
+
+  // Windows 0-29 quiet; A = {Fp1, F7} on in 30-59; B = {O1, P7} on in 35-64; F3 (next to A, same
+  // rhythm) on in 40-59. All at 5 Hz (band 4), 12 dB.
+  std::vector<std::size_t> open_count;
+  for (int t = 0; t < 90; ++t) {
+    f.reset_window();
+    if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, 4, 12.0f);
+    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, 4, 12.0f);
+    if (t >= 40 && t < 60) f.set_on({"F3"}, 4, 12.0f);
+    const std::size_t closed_before = f.closed.size();
+    f.step();
+    open_count.push_back(f.tracker.open_events().size());
+    // An event ends close_gap_s (10 windows) after its last window with a channel on: A's last
+    // is 59, so it closes at 69; B's at 74.
+    if (t == 69 || t == 74) {
+      EXPECT_EQ(f.closed.size(), closed_before + 1) << "window " << t;
+    } else {
+      EXPECT_EQ(f.closed.size(), closed_before) << "window " << t;
+    }
+  }
+  EXPECT_EQ(open_count[29], 0u);
+  EXPECT_EQ(open_count[30], 1u);
+  EXPECT_EQ(open_count[35], 2u);
+  EXPECT_EQ(open_count[45], 2u);  // F3 joined A instead of opening a third event
+  EXPECT_EQ(open_count[75], 0u);
+  ASSERT_EQ(f.closed.size(), 2u);
+  const Event& a = f.closed[0].event;
+  const Event& b = f.closed[1].event;
+  EXPECT_EQ(a.first_recruit, 30);
+  EXPECT_EQ(a.last_on, 59);
+  EXPECT_EQ(b.first_recruit, 35);
+  EXPECT_EQ(b.last_on, 64);
+  EXPECT_EQ(a.longest_run, 30);
+  EXPECT_TRUE(a.parents.empty());
+  EXPECT_TRUE(b.parents.empty());
+  // Recruited channels of A: Fp1, F7 and F3; none of B's.
+  EXPECT_GE(a.history.first_on[fp1], 0);
+  EXPECT_GE(a.history.first_on[f7], 0);
+  EXPECT_GE(a.history.first_on[f3], 0);
+  EXPECT_LT(a.history.first_on[o1], 0);
+  // The history starts lookback_s (12 windows) before the event opened: Fp1 entered at 30.
+  EXPECT_EQ(a.first_window, 30 - 12);
+  EXPECT_EQ(a.history.first_on[fp1], 12);
+  EXPECT_EQ(a.history.first_on[f3], 40 - (30 - 12));
+}
+
+TEST(EventTracker, ShortOrUnsustainedEventsAreDropped) {
+  TrackerFixture f;
+  f.background_band = 6;
+  ASSERT_TRUE(f.connected({"C3", "P3"}));
+  // On for 5 windows (less than min_sustained_s = 6), then on and off in alternation for 20:
+  // opened, never kept, and the localiser is never asked.
+  for (int t = 0; t < 80; ++t) {
+    f.reset_window();
+    if ((t >= 10 && t < 15) || (t >= 30 && t < 50 && t % 2 == 0)) f.set_on({"C3", "P3"}, 6, 11.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  EXPECT_TRUE(f.closed.empty());
+  EXPECT_EQ(f.localised, 0);
+}
+
+TEST(EventTracker, OnsetOnMostChannelsAtOnceIsMovement) {
+  TrackerFixture f;
+  f.background_band = 5;
+  ASSERT_TRUE(f.connected({"Fp1", "F7", "F3", "T7", "C3", "P3"}));
+  // 6 of 8 good channels in the first window (> max_onset_fraction 0.6): a movement artifact.
+  for (int t = 0; t < 60; ++t) {
+    f.reset_window();
+    if (t >= 10 && t < 40) f.set_on({"Fp1", "F7", "F3", "T7", "C3", "P3"}, 5, 12.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  EXPECT_TRUE(f.closed.empty());
+}
+
+TEST(EventTracker, FinishClosesAnOpenEvent) {
+  TrackerFixture f;
+  f.background_band = 3;
+  ASSERT_TRUE(f.connected({"T7", "P7"}));
+  for (int t = 0; t < 50; ++t) {
+    f.reset_window();
+    if (t >= 20) f.set_on({"T7", "P7"}, 3, 10.0f);
+    f.step();
+  }
+  EXPECT_TRUE(f.closed.empty());
+  f.tracker.finish(f.closed);
+  ASSERT_EQ(f.closed.size(), 1u);
+  EXPECT_EQ(f.closed[0].event.first_recruit, 20);
+  EXPECT_EQ(f.closed[0].event.last_on, 49);
+  EXPECT_TRUE(f.tracker.open_events().empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad-channel judge and Goertzel
+// ---------------------------------------------------------------------------------------------
+
+TEST(BlockGoertzel, MeasuresTheAmplitudeOfATone) {
+  const double sfreq = 256.0;
+  for (const double amplitude : {3.0, 40.0}) {
+    BlockGoertzel tone(50.0, sfreq);
+    for (int i = 0; i < 10 * 256 + 100; ++i) {  // 10 whole blocks and a part not counted
+      tone.push(amplitude * std::sin(2.0 * std::numbers::pi * 50.0 * i / sfreq + 0.3) +
+                5.0 * std::sin(2.0 * std::numbers::pi * 11.0 * i / sfreq));
+    }
+    EXPECT_EQ(tone.blocks(), 10);
+    EXPECT_NEAR(tone.amplitude(), amplitude, 1e-6 * amplitude);
+  }
+}
+
+TEST(BadChannels, FlatLineNoiseAndNonFinite) {
+  const double sfreq = 256.0;
+  std::vector<WarmupStatistics> channels(5, WarmupStatistics(50.0, sfreq));
+  std::vector<double> x(30 * 256);
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    const double mains = c == 2 ? 60.0 : 1.0;  // channel 2: 60 uV of mains, the others 1 uV
+    const double eeg = c == 1 ? 0.1 : 20.0;    // channel 1: flat (RMS 0.07 uV)
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double t = static_cast<double>(i) / sfreq;
+      x[i] = eeg * std::sin(2.0 * std::numbers::pi * 7.0 * t) +
+             (c == 1 ? 0.0 : mains * std::sin(2.0 * std::numbers::pi * 50.0 * t));
+    }
+    channels[c].add(x.data(), x.size());
+  }
+  channels[4].mark_non_finite();
+  BadChannelRules rules;
+  rules.line_hz = 50.0;
+  const auto reasons = judge_bad_channels(channels, rules);
+  EXPECT_EQ(reasons, (std::vector<std::string>{"", "flat", "line noise", "",
+                                               "not calibrated (non-finite samples)"}));
+  EXPECT_NEAR(channels[0].rms(), std::sqrt((20.0 * 20.0 + 1.0) / 2.0), 1e-3);
+  rules.line_hz = 0.0;  // no notch: no line-noise rule
+  EXPECT_EQ(judge_bad_channels(channels, rules)[2], "");
+}
+
+}  // namespace
+}  // namespace ictaltrack::detail
