@@ -49,8 +49,8 @@ def test_simulate_is_the_function_whichever_is_imported_first(first: str):
                else "ictaltrack.simulate\n")
             + "import ictaltrack.simulation as module\n"
             "print(callable(ictaltrack.simulate), type(ictaltrack.simulate).__name__,\n"
-            "      type(module).__name__, module.__name__, module.simulate is ictaltrack.simulate,\n"
-            "      type(ictaltrack).__name__)\n")
+            "      type(module).__name__, module.__name__,\n"
+            "      module.simulate is ictaltrack.simulate, type(ictaltrack).__name__)\n")
     assert run_python(code).split() == ["True", "function", "module", "ictaltrack.simulation",
                                         "True", "module"]
 
