@@ -94,7 +94,7 @@ def add_parser(subparsers: Any) -> None:
         epilog="Exit codes: 0 ok, 2 bad input, 3 unsupported, 130 interrupted.",
     )
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
-    add_json_option(parser, "the detect JSON")
+    add_json_option(parser, "the detections (the detect contract)")
     parser.add_argument("--csv", metavar="OUT", help="write one CSV row per seizure here")
     parser.add_argument("--annotations", metavar="OUT.edf",
                         help="write the seizures as an annotation-only EDF+ file")
