@@ -32,13 +32,17 @@ class FormatError : public Error {
 };
 
 /// The operating system refused: missing file, permission, directory, short read, disk full.
+/// `error_number` is the errno value behind it when one is known (ENOENT, EACCES, EISDIR, ...),
+/// else 0; Python maps it to the matching OSError subclass (FileNotFoundError, ...).
 class IoError : public Error {
  public:
-  IoError(std::string path, const std::string& what);
+  IoError(std::string path, const std::string& what, int error_number = 0);
   const std::string& path() const noexcept { return path_; }
+  int error_number() const noexcept { return error_number_; }
 
  private:
   std::string path_;
+  int error_number_;
 };
 
 /// Valid input that this version does not handle (e.g. mixed-rate channels in one request).

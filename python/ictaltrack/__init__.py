@@ -12,7 +12,6 @@ import importlib as _importlib
 import importlib.util as _importlib_util
 import os as _os
 import sys as _sys
-import types as _types
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 
@@ -64,9 +63,9 @@ _LAZY = {
     "Recording": "io",
     "read_edf": "io",
     "evaluate": "scoring",
-    "simulate": "simulate",
-    "simulate_array": "simulate",
-    "simulation_defaults": "simulate",
+    "simulate": "simulation",
+    "simulate_array": "simulation",
+    "simulation_defaults": "simulation",
     "DEFAULT_BANDS": "spectral",
     "Band": "spectral",
     "BandPowerResult": "spectral",
@@ -96,7 +95,7 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     )
     from ictaltrack.io import Recording, read_edf
     from ictaltrack.scoring import evaluate
-    from ictaltrack.simulate import simulate, simulate_array, simulation_defaults
+    from ictaltrack.simulation import simulate, simulate_array, simulation_defaults
     from ictaltrack.spectral import (
         DEFAULT_BANDS,
         Band,
@@ -122,23 +121,6 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
-
-class _Package(_types.ModuleType):
-    """Keeps the public function ``ictaltrack.simulate`` when its module is imported.
-
-    Importing the submodule ``ictaltrack.simulate`` makes Python set the package attribute of
-    that name to the module; with eager imports the function was bound afterwards and won. Here
-    the submodule may be imported first (by other modules), so the function is kept explicitly.
-    """
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in _FUNCTIONS_NAMED_LIKE_THEIR_MODULE and isinstance(value, _types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-_FUNCTIONS_NAMED_LIKE_THEIR_MODULE = frozenset({"simulate"})
-_sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "__version__",

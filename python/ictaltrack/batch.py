@@ -25,8 +25,6 @@ All times are seconds (``_s``) or hours (``_h``); rates are per hour of recordin
 
 from __future__ import annotations
 
-import glob
-import hashlib
 import json
 import math
 import os
@@ -34,39 +32,48 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-
-if TYPE_CHECKING:  # pandas is imported where a table is built: `import ictaltrack` stays fast
-    import pandas as pd
+from typing import Any
 
 from ictaltrack import __version__
-from ictaltrack.detection import (
-    CSV_COLUMNS,
-    SCHEMA_VERSION,
-    TRANSITION_COLUMNS,
-    DetectionResult,
-    detect,
-    write_atomically,
+from ictaltrack._atomic import write_text
+from ictaltrack.batch_tables import (
+    RECORDING_TABLE_COLUMNS,
+    SEIZURE_TABLE_COLUMNS,
+    TRANSITION_TABLE_COLUMNS,
+    BatchResult,
+    cohort_summary,
+    cohort_text,
+    combined_tables,
+    recording_row,
+    recording_tables,
+    write_table,
 )
-from ictaltrack.errors import IoError
+from ictaltrack.corpus import (
+    RECORDING_EXTENSIONS,
+    find_recordings,
+    input_fingerprint,
+    parameters_hash,
+    result_stem,
+)
+from ictaltrack.detection import detect
+from ictaltrack.errors import public_name
+from ictaltrack.progress import ProgressBar
+from ictaltrack.result import DetectionResult
 
 __all__ = [
     "BatchResult",
     "RECORDING_EXTENSIONS",
+    "RECORDING_TABLE_COLUMNS",
+    "SEIZURE_TABLE_COLUMNS",
+    "TRANSITION_TABLE_COLUMNS",
     "cohort_summary",
     "cohort_text",
     "find_recordings",
     "parameters_hash",
     "run",
 ]
-
-#: File name endings (case-insensitive) searched for in folders and glob matches.
-RECORDING_EXTENSIONS = (".edf", ".bdf")
 
 #: Error types that come from the input itself: such a failure is final while the input and the
 #: parameters are unchanged (a rerun skips it). Any other failure (a crashed worker, a lost
@@ -75,117 +82,6 @@ FINAL_ERRORS = ("FormatError", "IoError", "UnsupportedError")
 
 STATUS_SUFFIX = ".status.json"
 RESULT_SUFFIX = ".json"
-
-# The combined tables are the per-recording tables of `ictaltrack detect --csv` with the file in
-# front (and, for transitions, the sides and regions of both seizures behind).
-SEIZURE_TABLE_COLUMNS = ["file", *CSV_COLUMNS]
-TRANSITION_TABLE_COLUMNS = [
-    "file",
-    *TRANSITION_COLUMNS,
-    "from_hemisphere",
-    "to_hemisphere",
-    "from_region",
-    "to_region",
-]
-RECORDING_TABLE_COLUMNS = [
-    "file",
-    "status",
-    "error_type",
-    "error_message",
-    "computed",
-    "duration_s",
-    "start_time",
-    "n_channels",
-    "n_bad_channels",
-    "n_seizures",
-    "seizures_per_hour",
-    "n_left",
-    "n_right",
-    "n_transitions",
-    "n_sided_pairs",
-    "n_hemisphere_switches",
-    "hemisphere_switch_rate",
-    "n_overlapping_pairs",
-    "n_distinct_regions",
-    "migrating",
-    "n_warnings",
-    "elapsed_s",
-    "computed_at",
-    "size_bytes",
-    "mtime_ns",
-    "params_hash",
-    "result_json",
-]
-
-
-# ---------------------------------------------------------------------------------------------
-# Finding recordings, fingerprints
-# ---------------------------------------------------------------------------------------------
-
-
-def _is_recording(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in RECORDING_EXTENSIONS
-
-
-def find_recordings(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Every EDF/BDF recording named by ``inputs``, absolute, sorted, without duplicates.
-
-    Parameters
-    ----------
-    inputs : iterable of str or path-like
-        Files (taken whatever their extension: the user named them), folders (searched
-        recursively for ``*.edf`` / ``*.bdf``, any case) and glob patterns (``*``, ``?``,
-        ``[...]``; ``**`` matches any depth; matched folders are searched recursively too).
-
-    Raises
-    ------
-    ictaltrack.IoError
-        An input that does not exist, or a pattern that matches nothing.
-    """
-    found: set[Path] = set()
-    for item in inputs:
-        text = os.fspath(item)
-        path = Path(text).expanduser()
-        if path.exists():
-            candidates = [path]
-        elif glob.has_magic(text):
-            candidates = [Path(p) for p in glob.glob(os.path.expanduser(text), recursive=True)]
-            if not candidates:
-                raise IoError(f"{text}: the pattern matches nothing")
-        else:
-            raise IoError(f"{text}: no such file or folder")
-        for candidate in candidates:
-            if candidate.is_dir():
-                found.update(p for p in candidate.rglob("*") if _is_recording(p))
-            elif candidate.is_file() and (candidate == path or _is_recording(candidate)):
-                found.add(candidate)
-    return sorted(p.resolve() for p in found)
-
-
-def parameters_hash(params: Mapping[str, Any] | None = None,
-                    criteria: Mapping[str, Any] | None = None) -> str:
-    """A short hash of everything besides the input that decides a result: detector
-    parameters, migration criteria, the ictaltrack version and the JSON schema version."""
-    settings = {
-        "params": dict(params or {}),
-        "criteria": dict(criteria or {}),
-        "ictaltrack": __version__,
-        "schema": SCHEMA_VERSION,
-    }
-    text = json.dumps(settings, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _result_stem(path: Path) -> str:
-    """``<file name>.<8 hex of the absolute path>``: readable, and unique when two folders
-    hold recordings with the same name."""
-    digest = hashlib.sha256(os.fsencode(path)).hexdigest()[:8]
-    return f"{path.name}.{digest}"
-
-
-def _fingerprint(path: Path, params_hash: str) -> dict[str, Any]:
-    stat = path.stat()
-    return {"size_bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "params_hash": params_hash}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,10 +99,11 @@ def _detect_task(path: str, params: dict[str, Any], criteria: dict[str, Any] | N
         outcome: dict[str, Any] = {"status": "ok", "json": result.to_json(),
                                    "n_seizures": len(result)}
     except Exception as error:  # noqa: BLE001 - recorded in the failure table
-        outcome = {"status": "failed", "error_type": type(error).__name__,
+        outcome = {"status": "failed", "error_type": public_name(error),
                    "error_message": str(error)}
     outcome["elapsed_s"] = time.perf_counter() - started
     return outcome
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,18 +121,18 @@ def _duration_text(seconds: float) -> str:
 
 
 class _BatchProgress:
-    """``batch [####....]  37/120 files, 2 failed | 55 seizures | 0.8 files/s | ETA 1m44s``
-    on one terminal line (stderr), redrawn after every finished recording."""
+    """Counts finished recordings and shows them on the package's :class:`ProgressBar`:
+    ``batch [####....]  30% 37/120 files, 2 failed | 55 seizures | 0.8 files/s | ETA 1m44s``
+    (stderr), redrawn after every finished recording."""
 
-    def __init__(self, total: int, skipped: int, stream: Any, width: int = 24) -> None:
+    def __init__(self, total: int, skipped: int, stream: Any) -> None:
         self.total = total
         self.done = skipped
         self.skipped = skipped
         self.failed = 0
         self.seizures = 0
-        self.stream = stream
-        self.width = width
         self.started = time.monotonic()
+        self.bar = ProgressBar("batch", stream=stream, width=24)
         self.draw()
 
     def update(self, *, failed: bool, seizures: int) -> None:
@@ -249,245 +146,14 @@ class _BatchProgress:
         computed = self.done - self.skipped
         rate = computed / elapsed if elapsed > 0 and computed else math.nan
         remaining = (self.total - self.done) / rate if rate > 0 else math.nan
-        filled = self.width * self.done // max(1, self.total)
         rate_text = f"{rate:.2f} files/s" if math.isfinite(rate) else "- files/s"
-        self.stream.write(
-            f"\rbatch [{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} "
-            f"files, {self.failed} failed | {self.seizures} seizures | {rate_text} | "
-            f"ETA {_duration_text(remaining) if self.done < self.total else '0m00s'} ")
-        self.stream.flush()
+        self.bar.show(self.done / max(1, self.total),
+                      f"{self.done}/{self.total} files, {self.failed} failed | "
+                      f"{self.seizures} seizures | {rate_text} | "
+                      f"ETA {_duration_text(remaining) if self.done < self.total else '0m00s'}")
 
     def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class BatchResult:
-    """What a batch produced (also on disk under :attr:`out_dir`, see ``docs/batch.md``).
-
-    Attributes
-    ----------
-    out_dir : pathlib.Path
-        The results folder.
-    seizures : pandas.DataFrame
-        One row per seizure of every recording that succeeded (columns
-        :data:`SEIZURE_TABLE_COLUMNS`: ``file``, ``seizure`` (0-based, onset order),
-        ``onset_s``, ``offset_s``, ``duration_s``, ``hemisphere``, ``region``,
-        ``lateralization_index``, ``confidence``, ``onset_channels`` (space-separated), the
-        shift from the previous seizure...).
-    transitions : pandas.DataFrame
-        One row per consecutive pair of seizures in a recording (``file``, ``from``, ``to``,
-        ``shift``, ``interval_s``, ``overlap``, ``distance_deg``, hemispheres and regions).
-    recordings : pandas.DataFrame
-        One row per recording, failures included (``status`` ok/failed, ``error_type``,
-        ``error_message``), with its migration summary and whether this run computed it.
-    cohort : pandas.DataFrame
-        The cohort summary (:func:`cohort_summary`): one row per metric, column ``value``.
-    n_computed : int
-        Recordings computed by this run (the others were up to date and reused).
-    dashboard_link : str or None
-        The Dask dashboard of the cluster that ran the tasks (None when nothing ran).
-    """
-
-    out_dir: Path
-    seizures: pd.DataFrame
-    transitions: pd.DataFrame
-    recordings: pd.DataFrame
-    cohort: pd.DataFrame
-    n_computed: int = 0
-    dashboard_link: str | None = None
-    computed_files: list[str] = field(default_factory=list)
-
-    @property
-    def failures(self) -> pd.DataFrame:
-        """The failed recordings: ``file``, ``error_type``, ``error_message``."""
-        failed = self.recordings[self.recordings["status"] == "failed"]
-        return failed[["file", "error_type", "error_message"]].reset_index(drop=True)
-
-
-def _recording_rows(path: Path, status: dict[str, Any] | None, result: DetectionResult | None,
-                    result_path: Path, computed: bool) -> dict[str, Any]:
-    status = status or {}
-    fingerprint = status.get("fingerprint") or {}
-    row: dict[str, Any] = {column: None for column in RECORDING_TABLE_COLUMNS}
-    row.update({
-        "file": str(path),
-        "status": status.get("status", "failed"),
-        "error_type": status.get("error_type"),
-        "error_message": status.get("error_message"),
-        "computed": computed,
-        "elapsed_s": status.get("elapsed_s"),
-        "computed_at": status.get("computed_at"),
-        "size_bytes": fingerprint.get("size_bytes"),
-        "mtime_ns": fingerprint.get("mtime_ns"),
-        "params_hash": fingerprint.get("params_hash"),
-    })
-    if result is not None:
-        summary = result.summary
-        hours = result.duration_s / 3600.0
-        rate = summary.get("hemisphere_switch_rate")
-        row.update({
-            "duration_s": result.duration_s,
-            "start_time": result.start_time,
-            "n_channels": len(result._channels),
-            "n_bad_channels": sum(c["status"] == "bad" for c in result._channels),
-            "n_seizures": len(result),
-            "seizures_per_hour": len(result) / hours if hours > 0 else math.nan,
-            "n_left": summary.get("n_left"),
-            "n_right": summary.get("n_right"),
-            "n_transitions": summary.get("n_transitions"),
-            "n_sided_pairs": summary.get("n_sided_pairs"),
-            "n_hemisphere_switches": summary.get("n_hemisphere_switches"),
-            "hemisphere_switch_rate": math.nan if rate is None else float(rate),
-            "n_overlapping_pairs": summary.get("n_overlapping_pairs"),
-            "n_distinct_regions": summary.get("n_distinct_regions"),
-            "migrating": bool(summary.get("migrating")),
-            "n_warnings": len(result.warnings),
-            "result_json": str(result_path),
-        })
-    return row
-
-
-def _seizure_rows(file: str, result: DetectionResult) -> tuple[list[dict[str, Any]],
-                                                             list[dict[str, Any]]]:
-    seizures, transitions = [], []
-    ordered = result._seizures
-    # The detect CSV rows, with table-friendly missing values: the CSV writes "" where the first
-    # seizure has no previous one; the tables hold None (text, boolean) or NaN (numbers).
-    for row in result.csv_rows():
-        first = row["seizure"] == 0
-        seizures.append({
-            "file": file,
-            **row,
-            "shift_from_previous": None if first else row["shift_from_previous"],
-            "interval_from_previous_s": math.nan if first else row["interval_from_previous_s"],
-            "overlaps_previous": None if first else bool(row["overlaps_previous"]),
-            "distance_from_previous_deg": (math.nan if first
-                                           else _nan(row["distance_from_previous_deg"])),
-        })
-    for t in result._transitions:
-        a, b = ordered[t["from"]], ordered[t["to"]]
-        transitions.append({
-            "file": file,
-            "from": t["from"],
-            "to": t["to"],
-            "shift": t["shift"],
-            "interval_s": t["interval_s"],
-            "overlap": bool(t["overlap"]),
-            "distance_deg": _nan(t["distance_deg"]),
-            "from_hemisphere": a["hemisphere"],
-            "to_hemisphere": b["hemisphere"],
-            "from_region": a["region"],
-            "to_region": b["region"],
-        })
-    return seizures, transitions
-
-
-def _nan(value: Any) -> float:
-    return math.nan if value is None else float(value)
-
-
-def cohort_summary(recordings: pd.DataFrame) -> pd.DataFrame:
-    """The cohort in numbers, from a recordings table (:attr:`BatchResult.recordings`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``metric``, one float column ``value``: counts of recordings (ok, failed,
-        computed by this run), hours analysed, seizures, pooled seizures per hour and the
-        per-recording distribution (median, quartiles), the distribution of the hemisphere
-        switch rate over recordings where it is defined (count, mean, min, quartiles, max) and
-        the migrating recordings (count, fraction of the recordings analysed).
-    """
-    import pandas as pd
-
-    ok = recordings[recordings["status"] == "ok"]
-    hours = float(pd.to_numeric(ok["duration_s"]).sum()) / 3600.0
-    seizures = float(pd.to_numeric(ok["n_seizures"]).sum())
-    per_hour = pd.to_numeric(ok["seizures_per_hour"]).dropna()
-    rates = pd.to_numeric(ok["hemisphere_switch_rate"]).dropna()
-    migrating = float(ok["migrating"].astype(bool).sum())
-
-    def quantile(values: pd.Series, q: float) -> float:
-        return float(values.quantile(q)) if len(values) else math.nan
-
-    metrics = {
-        "recordings": len(recordings),
-        "recordings_ok": len(ok),
-        "recordings_failed": int((recordings["status"] == "failed").sum()),
-        "recordings_computed": int(recordings["computed"].astype(bool).sum()),
-        "hours_analysed": hours,
-        "seizures": seizures,
-        "seizures_per_hour": seizures / hours if hours > 0 else math.nan,
-        "seizures_per_hour_median": quantile(per_hour, 0.5),
-        "seizures_per_hour_q25": quantile(per_hour, 0.25),
-        "seizures_per_hour_q75": quantile(per_hour, 0.75),
-        "recordings_with_seizures": int((pd.to_numeric(ok["n_seizures"]) > 0).sum()),
-        "switch_rate_recordings": len(rates),
-        "switch_rate_mean": float(rates.mean()) if len(rates) else math.nan,
-        "switch_rate_min": float(rates.min()) if len(rates) else math.nan,
-        "switch_rate_q25": quantile(rates, 0.25),
-        "switch_rate_median": quantile(rates, 0.5),
-        "switch_rate_q75": quantile(rates, 0.75),
-        "switch_rate_max": float(rates.max()) if len(rates) else math.nan,
-        "migrating_recordings": migrating,
-        "migrating_fraction": migrating / len(ok) if len(ok) else math.nan,
-    }
-    frame = pd.DataFrame({"value": [float(v) for v in metrics.values()]},
-                         index=pd.Index(list(metrics), name="metric"))
-    return frame
-
-
-def cohort_text(cohort: pd.DataFrame, failures: pd.DataFrame | None = None) -> str:
-    """The cohort summary as a few readable lines (what ``ictaltrack batch`` prints)."""
-    v = cohort["value"]
-
-    def number(name: str, digits: int = 2) -> str:
-        value = v[name]
-        return "n/a" if not math.isfinite(value) else f"{value:.{digits}f}"
-
-    lines = [
-        f"recordings: {int(v['recordings'])} ({int(v['recordings_ok'])} ok, "
-        f"{int(v['recordings_failed'])} failed; {int(v['recordings_computed'])} computed now, "
-        f"the rest reused)",
-        f"analysed: {number('hours_analysed')} h, {int(v['seizures'])} seizures in "
-        f"{int(v['recordings_with_seizures'])} recordings",
-        f"seizures per hour: {number('seizures_per_hour')} pooled; per recording median "
-        f"{number('seizures_per_hour_median')} (IQR {number('seizures_per_hour_q25')}-"
-        f"{number('seizures_per_hour_q75')})",
-        f"hemisphere switch rate ({int(v['switch_rate_recordings'])} recordings with sided "
-        f"pairs): mean {number('switch_rate_mean')}, median {number('switch_rate_median')} "
-        f"(IQR {number('switch_rate_q25')}-{number('switch_rate_q75')}, range "
-        f"{number('switch_rate_min')}-{number('switch_rate_max')})",
-        f"migrating recordings: {int(v['migrating_recordings'])} "
-        f"({number('migrating_fraction', 2)} of those analysed)",
-    ]
-    if failures is not None and len(failures):
-        counts = failures["error_type"].value_counts()
-        lines.append("failures: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    return "\n".join(lines)
-
-
-def _write_table(frame: pd.DataFrame, stem: Path) -> None:
-    """``stem.parquet`` and ``stem.csv``, each through a temporary file and os.replace."""
-    for suffix in (".parquet", ".csv"):
-        target = stem.with_suffix(suffix)
-        temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            if suffix == ".parquet":
-                frame.to_parquet(temporary, index=False)
-            else:
-                frame.to_csv(temporary, index=False)
-            os.replace(temporary, target)
-        finally:
-            if temporary.exists():
-                temporary.unlink()
+        self.bar.close()
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -505,6 +171,7 @@ def _is_up_to_date(status: dict[str, Any] | None, fingerprint: dict[str, Any],
         return result_path.is_file()
     return (status.get("status") == "failed" and not retry_failed
             and status.get("error_type") in FINAL_ERRORS)
+
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,11 +276,11 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
     # Plan: which recordings are up to date (their fingerprint is checked before any work).
     plans = []
     for path in recordings:
-        stem = _result_stem(path)
+        stem = result_stem(path)
         result_path = results_dir / (stem + RESULT_SUFFIX)
         status_path = results_dir / (stem + STATUS_SUFFIX)
         try:
-            fingerprint = _fingerprint(path, params_digest)
+            fingerprint = input_fingerprint(path, params_digest)
         except OSError as error:
             fingerprint = None
             plans.append((path, result_path, status_path, None, False, str(error)))
@@ -674,7 +341,7 @@ def _compute(distributed: Any, client: Any, to_compute: list[tuple], params: dic
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the worker crashed
-                outcome = {"status": "failed", "error_type": type(error).__name__,
+                outcome = {"status": "failed", "error_type": public_name(error),
                            "error_message": str(error), "elapsed_s": None}
             future.release()
             _save(path, result_path, status_path, fingerprint, outcome)
@@ -685,7 +352,7 @@ def _compute(distributed: Any, client: Any, to_compute: list[tuple], params: dic
             if on_recording is not None:
                 result = (DetectionResult.from_json(result_path)
                           if outcome["status"] == "ok" else None)
-                on_recording(_recording_rows(path, _read_json(status_path), result,
+                on_recording(recording_row(path, _read_json(status_path), result,
                                              result_path, True))
     except BaseException:
         # Interrupted (Ctrl-C, a callback): stop the cluster's remaining work for this batch.
@@ -709,10 +376,10 @@ def _save(path: Path, result_path: Path, status_path: Path, fingerprint: dict[st
         "result": result_path.name if outcome["status"] == "ok" else None,
     }
     if outcome["status"] == "ok":
-        write_atomically(result_path, outcome["json"])
-        write_atomically(status_path, json.dumps(status, indent=2) + "\n")
+        write_text(result_path, outcome["json"])
+        write_text(status_path, json.dumps(status, indent=2) + "\n")
     else:
-        write_atomically(status_path, json.dumps(status, indent=2) + "\n")
+        write_text(status_path, json.dumps(status, indent=2) + "\n")
         result_path.unlink(missing_ok=True)  # a stale result of an older version of the file
 
 
@@ -723,7 +390,7 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
     for path, result_path, status_path, fingerprint, _, stat_error in plans:
         if stat_error is not None:
             status = {"status": "failed", "error_type": "IoError", "error_message": stat_error}
-            recording_rows.append(_recording_rows(path, status, None, result_path, False))
+            recording_rows.append(recording_row(path, status, None, result_path, False))
             continue
         status = _read_json(status_path)
         result = None
@@ -731,62 +398,26 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
             try:
                 result = DetectionResult.from_json(result_path)
             except (OSError, ValueError) as error:
-                status = dict(status, status="failed", error_type=type(error).__name__,
+                status = dict(status, status="failed", error_type=public_name(error),
                               error_message=f"result unreadable: {error}")
         elif status is None:
             status = {"status": "failed", "error_type": "Missing",
                       "error_message": "no result (the batch was interrupted before it)"}
-        recording_rows.append(_recording_rows(path, status, result, result_path,
+        recording_rows.append(recording_row(path, status, result, result_path,
                                               computed.get(path, False)))
         if result is not None:
-            seizures, transitions = _seizure_rows(str(path), result)
+            seizures, transitions = recording_tables(str(path), result)
             seizure_rows += seizures
             transition_rows += transitions
 
-    import pandas as pd
-
-    recordings = pd.DataFrame(recording_rows, columns=RECORDING_TABLE_COLUMNS)
-    seizures = pd.DataFrame(seizure_rows, columns=SEIZURE_TABLE_COLUMNS)
-    transitions = pd.DataFrame(transition_rows, columns=TRANSITION_TABLE_COLUMNS)
-    recordings = _typed(recordings, {
-        "computed": bool, "duration_s": float, "seizures_per_hour": float,
-        "hemisphere_switch_rate": float, "elapsed_s": float,
-        **{c: "Int64" for c in ("n_channels", "n_bad_channels", "n_seizures", "n_left",
-                                "n_right", "n_transitions", "n_sided_pairs",
-                                "n_hemisphere_switches", "n_overlapping_pairs",
-                                "n_distinct_regions", "n_warnings", "size_bytes",
-                                "mtime_ns")},
-        "migrating": "boolean",
-    })
-    seizures = _typed(seizures, {"seizure": "int64", "onset_s": float, "offset_s": float,
-                                 "duration_s": float, "lateralization_index": float,
-                                 "confidence": float, "interval_from_previous_s": float,
-                                 "overlaps_previous": "boolean",
-                                 "distance_from_previous_deg": float})
-    transitions = _typed(transitions, {"from": "int64", "to": "int64", "interval_s": float,
-                                       "overlap": bool, "distance_deg": float})
+    recordings, seizures, transitions = combined_tables(recording_rows, seizure_rows,
+                                                        transition_rows)
     cohort = cohort_summary(recordings)
-    _write_table(seizures, out / "seizures")
-    _write_table(transitions, out / "transitions")
-    _write_table(recordings, out / "recordings")
-    _write_table(cohort.reset_index(), out / "cohort")
+    write_table(seizures, out / "seizures")
+    write_table(transitions, out / "transitions")
+    write_table(recordings, out / "recordings")
+    write_table(cohort.reset_index(), out / "cohort")
     return BatchResult(out_dir=out, seizures=seizures, transitions=transitions,
                        recordings=recordings, cohort=cohort, n_computed=len(computed),
                        dashboard_link=dashboard_link,
                        computed_files=[str(p) for p in computed])
-
-
-def _typed(frame: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
-    """Stable column types, also for empty tables and all-missing columns (Parquet keeps them)."""
-    import pandas as pd
-
-    for column, dtype in dtypes.items():
-        values = frame[column]
-        if dtype is float:
-            frame[column] = pd.to_numeric(values, errors="coerce").astype(np.float64)
-        else:
-            frame[column] = values.astype(dtype)
-    for column in frame.columns:
-        if column not in dtypes and frame[column].dtype == object:
-            frame[column] = frame[column].astype("string")
-    return frame

@@ -3,8 +3,9 @@
 Each sub-command lives in ``ictaltrack.commands.<name>`` and provides ``add_parser(subparsers)``,
 which registers its arguments and sets ``func`` to the function that runs it and returns an exit code.
 
-Exit codes: 0 success; 1 unexpected internal error; 2 bad input (unreadable or malformed file,
-bad arguments); 3 valid input that this version does not support; 130 interrupted.
+Exit codes (the same whichever entry point runs the command, see :func:`run_command`): 0 success;
+1 unexpected internal error; 2 bad input (unreadable or malformed file, a file that cannot be
+written, bad arguments); 3 valid input that this version does not support; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 import sys
 
 from ictaltrack import __version__
-from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
+from ictaltrack.errors import Error, UnsupportedError, public_name
 
 #: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
 COMMANDS = ("info", "channels", "bandpower", "detect", "batch", "simulate", "evaluate")
@@ -48,24 +49,31 @@ def _named_command(argv: list[str]) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(_named_command(arguments))
-    args = parser.parse_args(arguments)
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed sub-command and turn what it raises into the exit code (module docstring):
+    the one mapping for every entry point (``ictaltrack``, ``python -m ictaltrack.cli``,
+    ``python -m ictaltrack.commands.simulate``). Other exceptions propagate (a traceback and
+    exit code 1: an internal error)."""
     try:
         return int(args.func(args) or 0)
-    except (FormatError, IoError) as error:
-        print(f"ictaltrack {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except UnsupportedError as error:
         print(f"ictaltrack {args.command}: UnsupportedError: {error}", file=sys.stderr)
         return EXIT_UNSUPPORTED
-    except Error as error:
-        print(f"ictaltrack {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+    except (Error, OSError) as error:
+        # ictaltrack's own errors (IoError is an OSError too) and the operating system refusing
+        # an output file: bad input either way.
+        print(f"ictaltrack {args.command}: {public_name(error)}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"ictaltrack {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_named_command(arguments))
+    args = parser.parse_args(arguments)
+    return run_command(args)
 
 
 if __name__ == "__main__":

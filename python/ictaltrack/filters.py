@@ -56,17 +56,20 @@ def butterworth_highpass(order: int, cutoff_hz: float, sfreq: float) -> np.ndarr
     return _core.butterworth_highpass(int(order), float(cutoff_hz), float(sfreq))
 
 
-def notch_filter(notch_hz: float, sfreq: float, quality: float = 30.0) -> np.ndarray:
+def notch_filter(notch_hz: float, quality: float, sfreq: float) -> np.ndarray:
     """Mains notch, ``scipy.signal.iirnotch(notch_hz, quality, fs=sfreq)`` as one section.
+
+    The arguments come in scipy's order (``iirnotch(w0, Q, fs)``), so a call can be moved
+    between the two unchanged: ``notch_filter(50, 30, 256)``.
 
     Parameters
     ----------
     notch_hz : float
         Frequency to remove in Hz: 50 (Europe, most of Asia and Africa) or 60 (the Americas).
+    quality : float
+        Quality factor ``notch_hz / bandwidth`` (-3 dB bandwidth), e.g. 30.
     sfreq : float
         Sampling frequency in Hz.
-    quality : float
-        Quality factor ``notch_hz / bandwidth`` (-3 dB bandwidth); default 30.
 
     Returns
     -------

@@ -413,10 +413,10 @@ class Recording:
     def get_data(
         self,
         picks: Picks = None,
-        start: int | None = None,
-        stop: int | None = None,
         units: str | None = "uV",
         *,
+        start: int | None = None,
+        stop: int | None = None,
         dtype: Any = np.float64,
         digital: bool = False,
     ) -> np.ndarray:
@@ -429,15 +429,16 @@ class Recording:
             picked channels must share one sample rate (:class:`ictaltrack.UnsupportedError`
             otherwise: nothing is ever resampled). A label shared by several channels must be
             picked by index.
-        start, stop : int | None
-            Sample range ``[start, stop)`` in samples of the picked channels' rate, from the first
-            stored sample. ``None``: from the first / to the last sample. In EDF+D/BDF+D files the
-            samples of consecutive records are adjacent even across gaps (see :meth:`times`).
         units : "uV" | "µV" | "mV" | "V" | "nV" | None
             Output unit (default microvolts), converted from each channel's physical dimension
             (``V``, ``mV``, ``uV``/``µV``, ``nV``). A channel whose dimension is not a voltage
             (e.g. ``""``, ``"degC"``, BDF ``Status``) raises ``ValueError`` naming it; pick it
             separately with ``units=None`` to get values in its own dimension.
+        start, stop : int | None, keyword-only
+            Sample range ``[start, stop)`` in samples of the picked channels' rate, from the first
+            stored sample. ``None``: from the first / to the last sample. In EDF+D/BDF+D files the
+            samples of consecutive records are adjacent even across gaps (see :meth:`times`).
+            Keyword-only, as in :meth:`iter_chunks`.
         dtype : numpy.float64 | numpy.float32
             Output type for physical values.
         digital : bool

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ictaltrack import _core
-from ictaltrack.errors import FormatError, IoError
+from ictaltrack.errors import FormatError, io_error
 
 __all__ = [
     "EventScoringParameters",
@@ -197,9 +197,8 @@ def _read_json(source: str | os.PathLike | Mapping[str, Any], what: str) -> dict
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        io_error = IoError(f"cannot read the {what} file {path}: {error.strerror or error}")
-        io_error.path = str(path)
-        raise io_error from error
+        raise io_error(f"cannot read the {what} file {path}: {error.strerror or error}",
+                       str(path), error.errno) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -216,28 +215,11 @@ def _first(item: Mapping[str, Any], names: Sequence[str]) -> Any:
     return None
 
 
-def _normalise_hemisphere(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    text = str(value).strip().lower()
-    aliases = {"l": "left", "lh": "left", "r": "right", "rh": "right", "z": "midline",
-               "mid": "midline", "centre": "midline", "center": "midline",
-               "bilat": "bilateral", "both": "bilateral", "": "unknown", "none": "unknown"}
-    return aliases.get(text, text)
-
-
-#: Spellings of the same region used by different parts of the project and by users.
-_REGION_ALIASES = {"frontal polar": "frontopolar", "fronto polar": "frontopolar",
-                   "prefrontal": "frontopolar", "fronto temporal": "frontotemporal",
-                   "centroparietal": "parietal", "centro parietal": "parietal",
-                   "ear": "auricular", "none": "unknown"}
-
-
-def _normalise_region(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    text = " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
-    return _REGION_ALIASES.get(text, text) or "unknown"
+# Hemisphere and region names are read once, by the migration tracker's bindings: the truth,
+# the detections and the tracker share one vocabulary ("frontal polar" is frontopolar, "L" is
+# left, anything unrecognised is unknown).
+_normalise_hemisphere = _core.hemisphere_name
+_normalise_region = _core.region_name
 
 
 def _seizures(data: Mapping[str, Any], what: str) -> list[dict[str, Any]]:
@@ -360,47 +342,53 @@ def match_seizures(
 
 
 def _shift_class(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
-    a, b = first["hemisphere"], second["hemisphere"]
-    if a in SIDES and b in SIDES and a != b:
-        return "contralateral"
-    if a == b and a != "unknown":
-        return "same_region" if first["region"] == second["region"] else "same_hemisphere"
-    return "undetermined"
+    """The migration tracker's shift class (same-region, ipsilateral, contralateral, unknown)."""
+    return _core.classify_shift(first["hemisphere"], first["region"], second["hemisphere"],
+                                second["region"])
 
 
-def migration_summary(seizures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Summary of the migration pattern of one seizure list (sorted by onset).
+def migration_summary(seizures: Sequence[Mapping[str, Any]],
+                      criteria: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Summary of the migration pattern of one seizure list, from the migration tracker.
+
+    The same computation as ``DetectionResult.summary`` (docs/migration.md): ``migrating`` is
+    the tracker's verdict under ``criteria``, so a detection's summary and its score agree.
+
+    Parameters
+    ----------
+    seizures : sequence of mapping
+        Each with ``onset_s``, ``offset_s``, ``hemisphere`` and ``region`` (any order).
+    criteria : mapping, optional
+        Overrides of the verdict criteria (``min_seizures``, ``min_regions``,
+        ``require_both_hemispheres``, ``min_switch_rate``); default: the tracker's defaults.
 
     Returns
     -------
     dict
-        ``count``; ``switch_fraction`` (consecutive pairs with both hemispheres left/right: fraction
-        on different sides, NaN without such pairs); ``bilateral`` (both hemispheres host an
-        onset); ``predominant_hemisphere`` ("left", "right", "balanced" on a tie, "none" without
-        lateralised onsets); ``migrating`` (onsets at two or more distinct (hemisphere, region)
-        sites); ``overlapping_pairs`` (consecutive pairs where the next starts before the
-        previous ends).
+        ``count``; ``switch_fraction`` (the tracker's ``hemisphere_switch_rate``: consecutive
+        pairs with both hemispheres left/right, fraction on different sides, NaN without such
+        pairs); ``bilateral`` (both hemispheres host an onset); ``predominant_hemisphere``
+        ("left", "right", "balanced" on a tie, "none" without lateralised onsets);
+        ``migrating`` (the tracker's verdict); ``overlapping_pairs`` (consecutive pairs where the
+        next starts before the previous ends).
     """
-    ordered = sorted(seizures, key=lambda s: (s["onset_s"], s["offset_s"]))
-    sided_pairs = [(a, b) for a, b in zip(ordered, ordered[1:])
-                   if a["hemisphere"] in SIDES and b["hemisphere"] in SIDES]
-    switches = sum(a["hemisphere"] != b["hemisphere"] for a, b in sided_pairs)
-    left = sum(s["hemisphere"] == "left" for s in ordered)
-    right = sum(s["hemisphere"] == "right" for s in ordered)
+    tracked = _core.track_migration(
+        [{"onset_s": s["onset_s"], "offset_s": s["offset_s"], "hemisphere": s["hemisphere"],
+          "region": s["region"]} for s in seizures],
+        dict(criteria) if criteria else None)
+    summary = tracked["summary"]
+    left, right = summary["n_left"], summary["n_right"]
     if left == right:
         predominant = "none" if left == 0 else "balanced"
     else:
         predominant = "left" if left > right else "right"
-    sites = {(s["hemisphere"], s["region"]) for s in ordered
-             if s["hemisphere"] != "unknown" or s["region"] != "unknown"}
     return {
-        "count": len(ordered),
-        "switch_fraction": switches / len(sided_pairs) if sided_pairs else math.nan,
-        "bilateral": left > 0 and right > 0,
+        "count": summary["n_seizures"],
+        "switch_fraction": summary["hemisphere_switch_rate"],
+        "bilateral": summary["bilateral_independent_onsets"],
         "predominant_hemisphere": predominant,
-        "migrating": len(sites) >= 2,
-        "overlapping_pairs": sum(b["onset_s"] < a["offset_s"]
-                                 for a, b in zip(ordered, ordered[1:])),
+        "migrating": summary["migrating"],
+        "overlapping_pairs": summary["n_overlapping_pairs"],
     }
 
 
@@ -432,11 +420,13 @@ class LocalisationScores:
         Over ``migration_pairs``: fraction where the detected transition (hemisphere switch or
         not) equals the true one; an unknown detected hemisphere counts as disagreement.
     shift_class_agreement : float
-        Over the same pairs: fraction with the same shift class (same region / same hemisphere,
-        other region / contralateral).
+        Over the same pairs: fraction with the same shift class of the migration tracker
+        (same-region / ipsilateral / contralateral / unknown, docs/migration.md).
     summary_agreement : float
         Fraction of (bilateral, predominant hemisphere, migrating) that agree between
-        :func:`migration_summary` of truth and of detections.
+        :func:`migration_summary` of truth and of detections (both under the verdict criteria
+        of the detection JSON's summary, so ``detected_summary["migrating"]`` is the
+        detection's own verdict).
     hemisphere_correct, hemisphere_known, region_correct, region_known : int
         Numerators and denominators of the two accuracies (for pooling over recordings).
     migration_agreeing, shift_class_agreeing : int
@@ -485,7 +475,8 @@ class LocalisationScores:
 
 
 def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
-                  params: EventScoringParameters) -> LocalisationScores:
+                  params: EventScoringParameters,
+                  criteria: Mapping[str, Any] | None = None) -> LocalisationScores:
     match = match_seizures(truth, detected, duration_s, params=params)
     pairs = [(truth[k], detected[j]) for k, j in enumerate(match) if j is not None]
     latencies = np.array([d["onset_s"] - t["onset_s"] for t, d in pairs], dtype=float)
@@ -510,8 +501,8 @@ def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
             migration_hits += (d0["hemisphere"] != d1["hemisphere"]) == true_switch
         shift_hits += _shift_class(t0, t1) == _shift_class(d0, d1)
 
-    truth_summary = migration_summary(truth)
-    detected_summary = migration_summary(detected)
+    truth_summary = migration_summary(truth, criteria)
+    detected_summary = migration_summary(detected, criteria)
     summary_keys = ("bilateral", "predominant_hemisphere", "migrating")
     summary_hits = sum(truth_summary[key] == detected_summary[key] for key in summary_keys)
     hemisphere_correct = sum(t["hemisphere"] == d["hemisphere"] for t, d in known_hemisphere)
@@ -606,8 +597,13 @@ def evaluate(
         duration_s,
         params=p,
     )
+    # The verdict criteria the detections were summarised with (detect JSON "summary"), so that
+    # detected_summary["migrating"] is the detection's own verdict.
+    criteria = detection_data["summary"].get("criteria")
     return Evaluation(events=events,
-                      localisation=_localisation(true_seizures, detected, duration_s, p),
+                      localisation=_localisation(true_seizures, detected, duration_s, p,
+                                                 criteria if isinstance(criteria, Mapping)
+                                                 else None),
                       duration_s=float(duration_s))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence, Union
 
 import numpy as np
 
@@ -52,21 +52,55 @@ DEFAULT_BANDS: tuple[Band, ...] = tuple(Band(*b) for b in _core.default_bands())
 BandsLike = Union[Mapping[str, Sequence[float]], Iterable[Sequence], None]
 
 
+_BAND_FORMS = (
+    "each band must be (name, low_hz, high_hz) as ictaltrack.Band, (low_hz, high_hz, name) as "
+    "YASA's bandpower(bands=...), a plain (low_hz, high_hz) pair (named 'LOW-HIGH Hz'), or the "
+    "whole set a mapping name -> (low_hz, high_hz) as MNE's"
+)
+
+
+def _edge(value: Any, item: Any) -> float:
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{_BAND_FORMS}; got {item!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{_BAND_FORMS}; got {item!r}") from None
+
+
+def _band(item: Any) -> tuple[str, float, float]:
+    """One band in any accepted form as ``(name, low_hz, high_hz)``."""
+    if isinstance(item, (str, bytes, Mapping)):
+        raise ValueError(f"{_BAND_FORMS}; got {item!r}")
+    try:
+        parts = tuple(item)
+    except TypeError:
+        raise ValueError(f"{_BAND_FORMS}; got {item!r}") from None
+    if len(parts) == 2:
+        low, high = _edge(parts[0], item), _edge(parts[1], item)
+        return f"{low:g}-{high:g} Hz", low, high
+    if len(parts) == 3:
+        if isinstance(parts[0], str) and not isinstance(parts[2], str):  # (name, low, high)
+            return parts[0], _edge(parts[1], item), _edge(parts[2], item)
+        if isinstance(parts[2], str) and not isinstance(parts[0], str):  # YASA (low, high, name)
+            return parts[2], _edge(parts[0], item), _edge(parts[1], item)
+    raise ValueError(f"{_BAND_FORMS}; got {item!r}")
+
+
 def _normalise_bands(bands: BandsLike) -> list[tuple[str, float, float]] | None:
+    """Bands in the forms users bring (ictaltrack, YASA, MNE, plain pairs) as
+    ``(name, low_hz, high_hz)`` tuples; the edges themselves are checked by the C++ core."""
     if bands is None:
         return None
     if isinstance(bands, Mapping):
-        items = [(str(name), *edges) for name, edges in bands.items()]
-    else:
-        items = [tuple(b) for b in bands]
-    out = []
-    for item in items:
-        if len(item) != 3:
-            raise ValueError(
-                "each band must be (name, low_hz, high_hz) or a mapping name -> (low_hz, high_hz)"
-            )
-        out.append((str(item[0]), float(item[1]), float(item[2])))
-    return out
+        out = []
+        for name, edges in bands.items():
+            low, high = _band(edges)[1:]
+            out.append((str(name), low, high))
+        return out
+    if isinstance(bands, (str, bytes)):
+        raise ValueError(f"{_BAND_FORMS}; got {bands!r}")
+    return [_band(item) for item in bands]
 
 
 def _normalise_detrend(detrend: str | bool | None) -> str:
@@ -209,8 +243,11 @@ def band_power(
     sfreq : float
         Sampling frequency in Hz.
     bands : mapping or sequence, optional
-        ``{"alpha": (8, 13), ...}`` or ``[("alpha", 8, 13), ...]``; edges in Hz, low edge
-        inclusive, high edge exclusive. Default :data:`DEFAULT_BANDS`.
+        Edges in Hz, low edge inclusive, high edge exclusive; default :data:`DEFAULT_BANDS`.
+        Accepted forms: ``[("alpha", 8, 13), ...]`` (:class:`Band`), YASA's
+        ``[(8, 13, "alpha"), ...]``, MNE's ``{"alpha": (8, 13), ...}`` and plain
+        ``[(8, 13), ...]`` pairs, which are named ``"8-13 Hz"``. Anything else raises
+        ``ValueError`` naming these forms.
     window_s, step_s : float
         Window length and hop in seconds (rounded to whole samples). Defaults 2 s and 1 s.
     window : {"hann", "hamming", "boxcar", "rectangular", "blackman"}

@@ -28,6 +28,9 @@ std::string normalised(std::string text) {
   return out;
 }
 
+// The one reading of hemisphere and region names given as text (detect JSON, the simulator's
+// truth, users' tables), used by the tracker, ictaltrack.detection and ictaltrack.scoring alike.
+// Case, spaces, '-' and '_' are ignored; anything not recognised is unknown.
 Hemisphere hemisphere_from(const py::handle& value) {
   if (value.is_none()) return Hemisphere::unknown;
   const std::string text = normalised(py::str(value));
@@ -35,15 +38,23 @@ Hemisphere hemisphere_from(const py::handle& value) {
                        Hemisphere::bilateral}) {
     if (text == to_string(h)) return h;
   }
+  if (text == "l" || text == "lh") return Hemisphere::left;
+  if (text == "r" || text == "rh") return Hemisphere::right;
+  if (text == "z" || text == "mid" || text == "centre" || text == "center") {
+    return Hemisphere::midline;
+  }
+  if (text == "bilat" || text == "both") return Hemisphere::bilateral;
   return Hemisphere::unknown;
 }
 
-// "frontal polar" (the simulator's truth) and "frontopolar" (the library) are the same region.
+// "frontal polar" (older truth files) and "prefrontal" are frontopolar; the centroparietal row
+// belongs to parietal and the ear electrodes to auricular (as in ictaltrack::Region).
 Region region_from(const py::handle& value) {
   if (value.is_none()) return Region::unknown;
   const std::string text = normalised(py::str(value));
-  if (text == "frontalpolar") return Region::frontopolar;
+  if (text == "frontalpolar" || text == "prefrontal") return Region::frontopolar;
   if (text == "centroparietal") return Region::parietal;
+  if (text == "ear" || text == "ears" || text == "mastoid") return Region::auricular;
   for (std::size_t r = 0; r + 1 < kRegionCount; ++r) {
     const auto region = static_cast<Region>(r);
     if (text == to_string(region)) return region;
@@ -247,6 +258,31 @@ void register_migrate(py::module_& m) {
       py::arg("seizures"), py::arg("criteria") = py::none(),
       "Track a list of seizure dicts: {'order', 'transitions', 'summary'}.");
   m.def("migration_criteria_defaults", [] { return criteria_dict(MigrationCriteria{}); });
+  m.def(
+      "hemisphere_name",
+      [](const py::handle& value) { return std::string(to_string(hemisphere_from(value))); },
+      py::arg("value"),
+      "The hemisphere named by `value` (case, spaces, '-' and '_' ignored; aliases such as "
+      "'L', 'rh', 'both'): left, right, midline, bilateral or unknown.");
+  m.def(
+      "region_name",
+      [](const py::handle& value) { return std::string(to_string(region_from(value))); },
+      py::arg("value"),
+      "The region named by `value` (case, spaces, '-' and '_' ignored; 'frontal polar' and "
+      "'prefrontal' are frontopolar): one of the tracker's regions or unknown.");
+  m.def(
+      "classify_shift",
+      [](const py::handle& from_hemisphere, const py::handle& from_region,
+         const py::handle& to_hemisphere, const py::handle& to_region) {
+        return std::string(to_string(classify_shift(hemisphere_from(from_hemisphere),
+                                                    region_from(from_region),
+                                                    hemisphere_from(to_hemisphere),
+                                                    region_from(to_region))));
+      },
+      py::arg("from_hemisphere"), py::arg("from_region"), py::arg("to_hemisphere"),
+      py::arg("to_region"),
+      "The tracker's shift class between two onsets: same-region, ipsilateral, contralateral "
+      "or unknown.");
   m.def(
       "mean_scalp_position",
       [](const std::vector<std::string>& names) -> std::optional<std::vector<double>> {

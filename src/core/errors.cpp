@@ -20,7 +20,9 @@ FormatError::FormatError(std::string field, int signal, std::int64_t byte_offset
       signal_(signal),
       byte_offset_(byte_offset) {}
 
-IoError::IoError(std::string path, const std::string& what)
-    : Error(path.empty() ? what : what + ": " + path), path_(std::move(path)) {}
+IoError::IoError(std::string path, const std::string& what, int error_number)
+    : Error(path.empty() ? what : what + ": " + path),
+      path_(std::move(path)),
+      error_number_(error_number) {}
 
 }  // namespace ictaltrack

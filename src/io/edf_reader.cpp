@@ -132,14 +132,20 @@ struct EdfReader::Impl {
     // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-      throw IoError(path, std::string("cannot open (") + std::strerror(errno) + ")");
+      const int error_number = errno;
+      throw IoError(path, std::string("cannot open (") + std::strerror(error_number) + ")",
+                    error_number);
     }
     file = FileHandle(fd);
     struct stat status {};
     if (::fstat(fd, &status) != 0) {
-      throw IoError(path, std::string("cannot stat (") + std::strerror(errno) + ")");
+      const int error_number = errno;
+      throw IoError(path, std::string("cannot stat (") + std::strerror(error_number) + ")",
+                    error_number);
     }
-    if (S_ISDIR(status.st_mode)) throw IoError(path, "is a directory, not an EDF/BDF file");
+    if (S_ISDIR(status.st_mode)) {
+      throw IoError(path, "is a directory, not an EDF/BDF file", EISDIR);
+    }
     if (!S_ISREG(status.st_mode)) throw IoError(path, "is not a regular file");
     header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size));
     for (const ChannelInfo& channel : header.info.channels) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -186,10 +187,10 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
   const auto folder =
       w.target.parent_path().empty() ? std::filesystem::path(".") : w.target.parent_path();
   if (!std::filesystem::is_directory(folder)) {
-    throw IoError(w.target.string(), "cannot write EDF file: folder does not exist");
+    throw IoError(w.target.string(), "cannot write EDF file: folder does not exist", ENOENT);
   }
   if (std::filesystem::is_directory(w.target)) {
-    throw IoError(w.target.string(), "cannot write EDF file: the path is a folder");
+    throw IoError(w.target.string(), "cannot write EDF file: the path is a folder", EISDIR);
   }
   w.temporary = temporary_path_for(w.target);
 

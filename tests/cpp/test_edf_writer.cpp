@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -250,6 +251,7 @@ TEST(EdfWriter, MissingFolderIsAnIoError) {
   } catch (const IoError& error) {
     EXPECT_EQ(error.path(), path.string());
     EXPECT_NE(std::string(error.what()).find("folder does not exist"), std::string::npos);
+    EXPECT_EQ(error.error_number(), ENOENT);
   }
 }
 

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include "ictaltrack/errors.hpp"
+#include "ictaltrack/io/edf_reader.hpp"
 
 using namespace ictaltrack;
 
@@ -30,5 +33,27 @@ TEST(Errors, HierarchyLetsCallersCatchTheBase) {
   } catch (const IoError& e) {
     EXPECT_EQ(e.path(), "/x");
     EXPECT_STREQ(e.what(), "cannot open: /x");
+  }
+}
+
+TEST(Errors, IoErrorCarriesTheErrnoWhenKnown) {
+  const IoError with("/x", "cannot open", ENOENT);
+  EXPECT_EQ(with.error_number(), ENOENT);
+  EXPECT_STREQ(with.what(), "cannot open: /x");
+  EXPECT_EQ(IoError("/x", "file ended early").error_number(), 0);
+}
+
+TEST(Errors, ReaderReportsTheErrnoOfAMissingFileAndOfAFolder) {
+  try {
+    EdfReader reader("/nonexistent/missing.edf");
+    FAIL() << "expected IoError";
+  } catch (const IoError& error) {
+    EXPECT_EQ(error.error_number(), ENOENT);  // Python raises it as a FileNotFoundError
+  }
+  try {
+    EdfReader reader("/");
+    FAIL() << "expected IoError";
+  } catch (const IoError& error) {
+    EXPECT_EQ(error.error_number(), EISDIR);
   }
 }

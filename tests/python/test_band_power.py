@@ -210,6 +210,40 @@ def test_bands_as_mapping_and_to_frame():
     assert repeated["power"].iloc[2] == result.power[0, 1, 0]
 
 
+YASA_BANDS = [(0.5, 4, "Delta"), (4, 8, "Theta"), (8, 12, "Alpha"), (12, 16, "Sigma"),
+              (16, 30, "Beta")]  # yasa.bandpower's default, in its (low, high, name) order
+
+
+@pytest.mark.parametrize("bands, names", [
+    (YASA_BANDS, ["Delta", "Theta", "Alpha", "Sigma", "Beta"]),
+    ({"theta": (4, 8), "alpha": [8.0, 12.0]}, ["theta", "alpha"]),  # MNE's dict
+    ([(4, 8), (8, 12.5)], ["4-8 Hz", "8-12.5 Hz"]),  # plain pairs, named LOW-HIGH Hz
+    ([Band("alpha", 8, 12), ("beta", 12, 30)], ["alpha", "beta"]),
+    ((np.array([1.0, 4.0]), (4, 8, "theta")), ["1-4 Hz", "theta"]),
+])
+def test_bands_in_the_forms_of_yasa_mne_and_plain_pairs(bands, names):
+    data = random_eeg(2, 256 * 12, seed=11)
+    result = band_power(data, 256.0, window_s=4.0, bands=bands)
+    assert [band.name for band in result.bands] == names
+    edges = [(band.low_hz, band.high_hz) for band in result.bands]
+    expected, _ = scipy_band_power(data, 256.0, window_s=4.0,
+                                   bands=[(n, lo, hi) for n, (lo, hi) in zip(names, edges)])
+    assert_power_close(result.power, expected)
+
+
+@pytest.mark.parametrize("bands", [
+    [("alpha", 8)], [(8, 12, 16)], [("a", "b", "c")], [(8, "12", "alpha")], ["alpha"],
+    [{"alpha": (8, 12)}], "delta", [(8, 12, "alpha", "extra")], {"alpha": 8},
+])
+def test_other_band_forms_are_refused_naming_the_accepted_ones(bands):
+    with pytest.raises(ValueError) as caught:
+        band_power(random_eeg(1, 256 * 4), 256.0, bands=bands)
+    message = str(caught.value)
+    for form in ("(name, low_hz, high_hz)", "(low_hz, high_hz, name)", "(low_hz, high_hz)",
+                 "mapping name -> (low_hz, high_hz)"):
+        assert form in message
+
+
 def corpus_files():
     names = [
         "mne_testing_data/test_generator_2.edf",

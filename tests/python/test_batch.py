@@ -112,7 +112,8 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
         seizures = result.seizures[result.seizures["file"] == file].reset_index(drop=True)
         table = expected.seizures
         assert len(seizures) == len(table) == row["n_seizures"]
-        np.testing.assert_array_equal(seizures["seizure"], np.arange(len(table)))
+        # Seizures are numbered from 1 (as in the detect CSV); transitions join on the numbers.
+        np.testing.assert_array_equal(seizures["seizure"], np.arange(1, len(table) + 1))
         for column in ("onset_s", "offset_s", "duration_s", "confidence",
                        "lateralization_index"):
             np.testing.assert_allclose(seizures[column].to_numpy(float),
@@ -121,6 +122,8 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
         assert list(seizures["region"]) == list(table["region"])
         assert list(seizures["onset_channels"]) == [" ".join(c) for c in table["onset_channels"]]
         transitions = result.transitions[result.transitions["file"] == file]
+        assert list(transitions["from"]) == list(range(1, len(table)))
+        assert list(transitions["to"]) == list(range(2, len(table) + 1))
         assert list(transitions["shift"]) == list(expected.transitions["shift"])
         assert list(transitions["overlap"]) == list(expected.transitions["overlap"])
         assert list(seizures["shift_from_previous"].iloc[1:]) == list(
@@ -201,7 +204,14 @@ def test_batch_matches_detect_and_rerun_computes_nothing(corpus, oracle, client,
     assert len(oracle) == N_RECORDINGS
     assert sum(isinstance(e, Exception) for e in oracle.values()) >= 2
     out = tmp_path / "results"
-    first = batch.run([corpus], out_dir=out, client=client)
+    umask = os.umask(0o027)  # the outputs get the mode this umask gives, not mkstemp's 0600
+    try:
+        first = batch.run([corpus], out_dir=out, client=client)
+    finally:
+        os.umask(umask)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) > N_RECORDINGS
+    assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(0o640)}
     assert first.n_computed == N_RECORDINGS
     assert first.recordings["computed"].all()
     _check_against_oracle(first, oracle)

@@ -22,7 +22,7 @@ def run_channels(argv, capsys):
 
 
 def test_labels_on_the_command_line_as_json(capsys):
-    out = run_channels(["Fp1,EEG T3-REF", "FT9-FT10", "EKG", "--json", "--neighbours"], capsys)
+    out = run_channels(["Fp1,EEG T3-REF", "FT9-FT10", "EKG", "--json", "-", "--neighbours"], capsys)
     rows = json.loads(out)
     assert [r["name"] for r in rows] == ["Fp1", "T7", "FT9-FT10", ""]
     assert [r["hemisphere"] for r in rows] == ["left", "left", "bilateral", "unknown"]
@@ -38,5 +38,5 @@ def test_text_table(capsys):
 def test_file_argument_uses_the_header_labels(capsys):
     pytest.importorskip("ictaltrack.io", reason="the reader stage is not in this build")
     path = CORPUS / "dataset_headers" / "chb01_01_sample.edf"
-    rows = json.loads(run_channels([str(path), "--json"], capsys))
+    rows = json.loads(run_channels([str(path), "--json", "-"], capsys))
     assert rows[0]["name"] == "Fp1-F7" and rows[0]["hemisphere"] == "left"

@@ -4,6 +4,7 @@ CLI exit codes, and the detector end to end on the sample recordings."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -119,6 +120,51 @@ def test_annotations_round_trip_mne_and_pyedflib(truth_result, tmp_path: Path) -
     in_memory = truth_result.to_mne_annotations()
     assert in_memory.orig_time == datetime(2020, 1, 1, 8, 0, 0, tzinfo=timezone.utc)
     np.testing.assert_allclose(in_memory.onset, expected["onset_s"])
+
+
+def test_seizures_are_numbered_from_one_everywhere(truth_result, tmp_path: Path) -> None:
+    # The simulator's truth numbers its seizures 1..n in onset order ("index"); the CSV, the
+    # annotation texts and the onset-map titles and file names use the same numbers.
+    import matplotlib.pyplot as plt
+
+    truth = json.loads((SAMPLE_DIR / "migrating_referential.json").read_text(encoding="utf-8"))
+    numbers = [s["index"] for s in sorted(truth["seizures"], key=lambda s: s["onset_s"])]
+    assert numbers == [1, 2, 3, 4]
+    table = pd.read_csv(io.StringIO(truth_result.to_csv()))
+    assert table["seizure"].tolist() == numbers
+    assert [text.split()[1] for _, _, text in truth_result.annotation_texts()] == [
+        str(n) for n in numbers]
+    for k, number in enumerate(numbers):
+        figure = truth_result.plot_onset_map(k)
+        assert figure.axes[0].get_title().startswith(f"seizure {number}:")
+        plt.close(figure)
+
+
+def test_outputs_get_the_mode_of_the_umask(tmp_path: Path, capsys) -> None:
+    umask = os.umask(0o027)
+    try:
+        assert run_cli(str(DEMO), "--no-progress", "-q", "--json", str(tmp_path / "d.json"),
+                       "--csv", str(tmp_path / "d.csv"), "--annotations",
+                       str(tmp_path / "d.edf"), "--plots", str(tmp_path / "plots")) == 0
+    finally:
+        os.umask(umask)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) >= 5  # JSON, CSV, annotations, timeline, one onset map per seizure
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o640)}  # 0666 & ~0027
+    assert capsys.readouterr().out == ""
+
+
+def test_threads_option_gives_the_same_result(tmp_path: Path, capsys) -> None:
+    outputs = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"t{threads}.json"
+        assert run_cli(str(DEMO), "--no-progress", "-q", "--threads", threads,
+                       "--json", str(out)) == 0
+        outputs.append(json.loads(out.read_text(encoding="utf-8")))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]["seizures"]) >= 1
+    assert run_cli(str(DEMO), "--threads", "1", "--param", "n_threads=2") == cli.EXIT_BAD_INPUT
+    assert "--threads" in capsys.readouterr().err
 
 
 def test_annotations_overlay_on_source_recording(truth_result) -> None:

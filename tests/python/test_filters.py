@@ -27,13 +27,13 @@ def test_butterworth_designs_match_scipy(order, sfreq):
 @pytest.mark.parametrize("quality", [10.0, 30.0])
 def test_notch_matches_iirnotch(mains, sfreq, quality):
     b, a = scipy.signal.iirnotch(mains, quality, fs=sfreq)
-    np.testing.assert_allclose(notch_filter(mains, sfreq, quality=quality),
+    np.testing.assert_allclose(notch_filter(mains, quality, sfreq),
                                np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15)
 
 
 def reference_chain(sfreq):
     return np.concatenate([butterworth_highpass(4, 0.5, sfreq), butterworth_lowpass(6, 70.0, sfreq),
-                           notch_filter(50.0, sfreq)])
+                           notch_filter(50.0, 30.0, sfreq)])
 
 
 def test_filtering_matches_sosfilt_in_one_piece_and_in_chunks():
@@ -97,19 +97,32 @@ def test_float32_and_strided_input():
                                rtol=1e-9, atol=1e-9)
 
 
+def test_notch_takes_scipys_argument_order():
+    # iirnotch(w0, Q, fs) positionally and with fs named: the same call works on both.
+    b, a = scipy.signal.iirnotch(60.0, 20.0, 500.0)
+    np.testing.assert_allclose(notch_filter(60.0, 20.0, 500.0), np.concatenate([b, a])[None, :],
+                               rtol=1e-12, atol=1e-15)
+    b, a = scipy.signal.iirnotch(50.0, 30.0, fs=256.0)
+    np.testing.assert_allclose(notch_filter(50.0, 30.0, sfreq=256.0),
+                               np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15)
+    # The order of old releases (notch_hz, sfreq) is refused instead of read as a quality.
+    with pytest.raises(TypeError, match="sfreq"):
+        notch_filter(50.0, 256.0)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError):
         butterworth_lowpass(4, 128.0, 256.0)
     with pytest.raises(ValueError):
         butterworth_highpass(0, 1.0, 256.0)
     with pytest.raises(ValueError):
-        notch_filter(50.0, 256.0, quality=0.0)
+        notch_filter(50.0, 0.0, 256.0)
     with pytest.raises(ValueError, match="a0 == 1"):
         SosFilter(np.array([[1.0, 0, 0, 2.0, 0, 0]]), 1)
     with pytest.raises(ValueError, match="n_sections, 6"):
         SosFilter(np.ones((2, 5)), 1)
     with pytest.raises(ValueError, match="channels"):
-        SosFilter(notch_filter(50.0, 256.0), 2).process(np.zeros((3, 10)))
+        SosFilter(notch_filter(50.0, 30.0, 256.0), 2).process(np.zeros((3, 10)))
 
 
 def test_public_names():

@@ -131,6 +131,17 @@ def test_picks_and_sample_range(voltages_file):
         recording.get_data("Fp1", stop=RATE * N_RECORDS + 1)
 
 
+def test_sample_range_is_keyword_only_like_iter_chunks(voltages_file):
+    path, _, _ = voltages_file
+    recording = ictaltrack.read_edf(path)
+    # picks and units by position, the range by name: the same layout as iter_chunks.
+    np.testing.assert_allclose(recording.get_data(["Fp1"], "V", start=5, stop=55),
+                               read_mne(path).get_data(picks=["Fp1"], start=5, stop=55),
+                               rtol=1e-9)
+    with pytest.raises(TypeError, match="positional"):
+        recording.get_data(["Fp1"], "uV", 5, 55)
+
+
 def test_iter_chunks_concatenate_to_get_data(voltages_file):
     path, _, _ = voltages_file
     recording = ictaltrack.read_edf(path)

@@ -46,7 +46,7 @@ def compare_with_pyedflib(path: Path, summary: dict) -> None:
 
 
 def test_info_json_matches_pyedflib(small_file):
-    result = run_info(str(small_file), "--json")
+    result = run_info(str(small_file), "--json", "-")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     compare_with_pyedflib(small_file, summary)
@@ -69,7 +69,7 @@ def test_info_json_on_corpus(name):
     path = next((p for p in corpus_files() if p.as_posix().endswith(name)), None)
     if path is None:
         pytest.skip(f"{name} not in ../shared/corpus")
-    result = run_info(str(path), "--json")
+    result = run_info(str(path), "--json", "-")
     assert result.returncode == 0, result.stderr
     compare_with_pyedflib(path, json.loads(result.stdout))
 
@@ -79,7 +79,7 @@ def test_info_discontinuous_reports_gaps(tmp_path):
     path = tmp_path / "gaps.edf"
     write_edf(path, specs, [np.zeros(30, dtype=int)], reserved="EDF+D",
               record_onsets=[0.0, 4.0, 5.0])
-    result = run_info(str(path), "--json")
+    result = run_info(str(path), "--json", "-")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["format"] == "EDF+D"
@@ -96,7 +96,7 @@ def test_info_missing_file_exits_2(tmp_path):
 def test_info_truncated_file_exits_2(small_file, tmp_path):
     truncated = tmp_path / "cut.edf"
     truncated.write_bytes(small_file.read_bytes()[:200])
-    result = run_info(str(truncated), "--json")
+    result = run_info(str(truncated), "--json", "-")
     assert result.returncode == 2
     assert "FormatError" in result.stderr
     assert result.stdout == ""

@@ -1,5 +1,6 @@
 """The package loads its modules on first use: `import ictaltrack` and `ictaltrack detect` do not
-import NumPy, yet every public name is there and `ictaltrack.simulate` stays the function.
+import NumPy, yet every public name is there; `ictaltrack.simulate` is the function and its
+module is `ictaltrack.simulation` (no module shadows a function of the same name).
 
 Each check runs in a fresh interpreter (this test process has long imported everything).
 """
@@ -44,10 +45,22 @@ def test_star_import_gives_the_public_api():
 @pytest.mark.parametrize("first", ["module", "attribute"])
 def test_simulate_is_the_function_whichever_is_imported_first(first: str):
     code = ("import ictaltrack\n"
-            + ("from ictaltrack.simulate import simulation_defaults\n" if first == "module" else "")
-            + "import ictaltrack.simulate\n"
-            "print(callable(ictaltrack.simulate), type(ictaltrack.simulate).__name__)\n")
-    assert run_python(code).split() == ["True", "function"]
+            + ("from ictaltrack.simulation import simulation_defaults\n" if first == "module"
+               else "ictaltrack.simulate\n")
+            + "import ictaltrack.simulation as module\n"
+            "print(callable(ictaltrack.simulate), type(ictaltrack.simulate).__name__,\n"
+            "      type(module).__name__, module.__name__,\n"
+            "      module.simulate is ictaltrack.simulate, type(ictaltrack).__name__)\n")
+    assert run_python(code).split() == ["True", "function", "module", "ictaltrack.simulation",
+                                        "True", "module"]
+
+
+def test_the_function_is_not_importable_as_a_module():
+    code = ("try:\n"
+            "    import ictaltrack.simulate\n"
+            "except ModuleNotFoundError as error:\n"
+            "    print('refused', error.name)\n")
+    assert run_python(code).split() == ["refused", "ictaltrack.simulate"]
 
 
 def test_submodules_are_attributes_after_a_plain_import():

@@ -1,8 +1,8 @@
 """Migration tracker against the simulator's truth: the transitions and the summary computed by the
 C++ tracker must agree with the truth's own sequence, derived here independently (shift classes
 from the truth's hemisphere/region labels, overlaps from ``overlaps_previous``, distances with
-numpy from the focus electrodes' positions, the summary by counting) and with the separate
-implementation in ``ictaltrack.scoring.migration_summary``."""
+numpy from the focus electrodes' positions, the summary by counting); the scorer's
+``ictaltrack.scoring.migration_summary`` reports the same tracker's summary."""
 
 from __future__ import annotations
 
@@ -86,11 +86,13 @@ def check_against_truth(truth: dict, criteria: dict | None = None) -> None:
                and bool(sided) and switches / len(sided) >= c["min_switch_rate"])
     assert summary["migrating"] is verdict
 
-    # The scoring module's independent summary of the same truth agrees where they overlap.
-    other = migration_summary(load_truth(truth)["seizures"])
+    # The scorer reads the truth's labels with the tracker's vocabulary and reports its summary,
+    # verdict included.
+    other = migration_summary(load_truth(truth)["seizures"], criteria)
     assert other["count"] == summary["n_seizures"]
     assert other["overlapping_pairs"] == summary["n_overlapping_pairs"]
     assert other["bilateral"] == summary["bilateral_independent_onsets"]
+    assert other["migrating"] is summary["migrating"] is verdict
     if sided:
         assert other["switch_fraction"] == pytest.approx(summary["hemisphere_switch_rate"])
 

@@ -154,9 +154,9 @@ def test_migration_summary_by_hand():
 
 def test_loader_tolerates_variants(tmp_path):
     truth = {"duration": 3600, "events": [{"onset": 100, "duration_s": 60, "hemisphere": "L",
-                                           "region": "Central_Temporal"}]}
+                                           "region": "Fronto_Temporal"}]}
     detections = {"seizures": [{"start_s": 90, "end_s": 150, "hemisphere": "LEFT",
-                                "region": "central-temporal"}]}
+                                "region": "fronto-temporal"}]}
     (tmp_path / "t.json").write_text(json.dumps(truth))
     (tmp_path / "d.json").write_text(json.dumps(detections))
     result = evaluate(tmp_path / "t.json", str(tmp_path / "d.json"))
@@ -165,6 +165,48 @@ def test_loader_tolerates_variants(tmp_path):
     assert result.localisation.latency_median_s == -10.0
     assert result.localisation.hemisphere_accuracy == 1.0
     assert result.localisation.region_accuracy == 1.0
+    # A name outside the tracker's regions is unknown (not scored) on either side.
+    truth["events"][0]["region"] = "central temporal"
+    (tmp_path / "t.json").write_text(json.dumps(truth))
+    loc = evaluate(tmp_path / "t.json", str(tmp_path / "d.json")).localisation
+    assert (loc.region_correct, loc.region_known) == (0, 0)
+
+
+def test_detected_migrating_is_the_detections_own_verdict(tmp_path):
+    # Two seizures at two sites, left then right: the scorer's former rule ("two or more
+    # distinct sites") called this migrating, the tracker's verdict needs at least 3 seizures
+    # (docs/migration.md), so evaluate() and DetectionResult.summary disagreed.
+    truth = {"duration_s": 3600, "seizures": [_seizure(100, 160, "left", "temporal"),
+                                              _seizure(1000, 1060, "right", "central")]}
+    detected = ictaltrack.DetectionResult.from_dict(
+        {"duration_s": 3600, "seizures": [_seizure(102, 158, "left", "temporal"),
+                                          _seizure(1003, 1061, "right", "central")]})
+    loc = evaluate(truth, detected.to_dict()).localisation
+    assert detected.summary["migrating"] is False
+    assert loc.detected_summary["migrating"] is False
+    assert loc.truth_summary["migrating"] is False
+    # With the criteria the detection was summarised under (min_seizures 2: both hemispheres,
+    # 2 regions, switch rate 1.0 hold), both say migrating, read from the detect JSON file.
+    lenient = ictaltrack.DetectionResult.from_dict(detected.to_dict(),
+                                                   criteria={"min_seizures": 2})
+    assert lenient.summary["migrating"] is True
+    lenient.to_json(tmp_path / "d.json")
+    loc = evaluate(truth, tmp_path / "d.json").localisation
+    assert loc.detected_summary["migrating"] is True
+    assert loc.summary_agreement == 1.0  # the truth is judged under the same criteria
+    # Shift classes are the tracker's: left temporal -> right central is contralateral.
+    assert [t["shift"] for t in detected.to_dict()["transitions"]] == ["contralateral"]
+
+
+@pytest.mark.parametrize("name", ["migrating_referential", "chbmit_bipolar", "artifacts_only"])
+def test_detected_migrating_agrees_with_the_result_on_the_samples(name):
+    from truth_detections import SAMPLE_DIR, truth_to_detection
+
+    truth = SAMPLE_DIR / f"{name}.json"
+    result = ictaltrack.DetectionResult.from_dict(truth_to_detection(truth))
+    loc = evaluate(truth, result.to_dict()).localisation
+    assert loc.detected_summary["migrating"] is result.summary["migrating"]
+    assert loc.detected_summary["count"] == result.summary["n_seizures"] == len(result)
 
 
 def test_region_spellings_of_simulator_and_electrodes_stage_agree():
@@ -202,12 +244,19 @@ def test_cli_prints_table_and_json(tmp_path, capsys):
     assert "SzCORE" in table
     assert "True positives                    2" in table
     assert "Onset latency median              8.000 s" in table
-    assert cli.main(argv + ["--json"]) == 0
+    assert cli.main(argv + ["--json", "-"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["events"]["tp"] == 2 and data["events"]["fp"] == 1
     assert data["localisation"]["migration_agreement"] == 0.5
     assert data["localisation"]["overlap_separation"] == 1.0
     assert data["localisation"]["migration_pairs"] == 2
+    # --json OUT writes the same JSON to a file and keeps the table on stdout; -q drops it.
+    assert cli.main(argv + ["--json", str(tmp_path / "scores.json")]) == 0
+    assert "SzCORE" in capsys.readouterr().out
+    assert json.loads((tmp_path / "scores.json").read_text()) == data
+    assert cli.main(argv + ["--json", str(tmp_path / "again.json"), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads((tmp_path / "again.json").read_text()) == data
 
 
 def test_cli_reports_bad_input_with_exit_code_2(tmp_path, capsys):

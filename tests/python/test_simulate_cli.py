@@ -56,7 +56,7 @@ def test_options_map_to_the_python_api(tmp_path):
                               "eeg-ref", "--temporal-names", "new", "--bdf",
                               "--interval", "100,200", "--blinks-per-hour", "0",
                               "--muscle-per-hour", "50", "--bad-channel", "disconnected",
-                              "--json", str(tmp_path / "t.json")])
+                              "--truth", str(tmp_path / "t.json")])
     options = command.options_from_args(args)
     assert options["duration_s"] == 3600
     assert options["label_style"] == "eeg-ref"

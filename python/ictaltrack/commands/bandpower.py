@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ictaltrack._atomic import atomic_output
+from ictaltrack.commands._options import add_quiet_option, add_threads_option
 from ictaltrack.io import Recording, read_edf
 from ictaltrack.spectral import DEFAULT_BANDS, BandPowerResult
 
@@ -67,21 +68,23 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--detrend", default="constant", choices=["constant", "linear", "none"])
     parser.add_argument("--relative", action="store_true",
                         help="fraction of the power over 0.5-70 Hz (widened to cover the bands)")
-    parser.add_argument("--threads", type=int, default=1, help="worker threads (0 = all cores)")
+    add_threads_option(parser, 1, "of the band power")
+    add_quiet_option(parser)
     parser.add_argument("--chunk", type=float, default=60.0, metavar="S",
                         help="seconds read from disk per chunk (default 60)")
     parser.set_defaults(func=run)
 
 
-def default_picks(recording: Recording) -> list[int]:
-    """Voltage channels at the most common rate among them."""
+def default_picks(recording: Recording, quiet: bool = False) -> list[int]:
+    """Voltage channels at the most common rate among them (the others are listed on stderr
+    unless ``quiet``)."""
     voltage = [c for c in recording.info.channels if c.volts_per_unit is not None]
     if not voltage:
         raise ValueError("no channel with a voltage unit (V, mV, uV, nV); use --picks")
     rate = Counter(c.sample_rate for c in voltage).most_common(1)[0][0]
     chosen = [c.index for c in voltage if c.sample_rate == rate]
     left_out = [c.label for c in recording.info.channels if c.index not in chosen]
-    if left_out:
+    if left_out and not quiet:
         print(f"bandpower: using {len(chosen)} channels at {rate:g} Hz; left out: "
               f"{', '.join(left_out)}", file=sys.stderr)
     return chosen
@@ -123,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             picks = (
                 [int(p) if p.lstrip("-").isdigit() else p for p in args.picks]
-                if args.picks else default_picks(recording)
+                if args.picks else default_picks(recording, args.quiet)
             )
             result = recording.band_power(
                 picks,
@@ -144,6 +147,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"ictaltrack bandpower: warning: {warning.message}", file=sys.stderr)
     if args.csv:
         write_csv(result, args.csv, args.wide)
-    else:
+    elif not args.quiet:
         print_summary(result, args.file)
     return 0

@@ -18,7 +18,7 @@ import argparse
 import sys
 from typing import Any
 
-from ictaltrack.commands.detect import add_detector_options
+from ictaltrack.commands.detect import add_detector_options, detector_parameters
 
 
 def add_parser(subparsers: Any) -> None:
@@ -33,7 +33,8 @@ def add_parser(subparsers: Any) -> None:
                         help="EDF/BDF file, folder (searched recursively) or glob pattern")
     parser.add_argument("--out", required=True, metavar="RESULTS_DIR",
                         help="results folder (created if needed)")
-    add_detector_options(parser)
+    add_detector_options(parser, 1, "of the detector in each task (the workers are the "
+                         "parallelism)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on this existing Dask cluster (e.g. tcp://host:8786) instead of "
                              "a local one")
@@ -41,7 +42,6 @@ def add_parser(subparsers: Any) -> None:
                         help="workers of the local cluster (default: one per CPU core)")
     parser.add_argument("--retry-failed", action="store_true",
                         help="also retry recordings that failed on their input last time")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     parser.set_defaults(func=run)
 
 
@@ -57,10 +57,11 @@ def run(args: argparse.Namespace) -> int:
         if args.scheduler:
             distributed = batch._import_dask()
             client = distributed.Client(args.scheduler)
-        result = batch.run(args.inputs, out_dir=args.out, params=dict(args.param),
+        result = batch.run(args.inputs, out_dir=args.out, params=detector_parameters(args),
                            criteria=criteria or None, client=client, n_workers=args.workers,
                            retry_failed=args.retry_failed,
-                           progress=False if args.quiet else args.progress)
+                           progress=args.progress if args.progress is not None
+                           else (False if args.quiet else None))
     except (ValueError, ImportError) as error:
         print(f"ictaltrack batch: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""``ictaltrack channels FILE_OR_LABELS... [--json] [--neighbours]``: what each channel label means.
+"""``ictaltrack channels FILE_OR_LABELS... [--json OUT|-] [--neighbours]``: what each label means.
 
 Prints, per channel, the canonical site, kind, hemisphere and region (docs/electrodes.md). The
 argument is an EDF/BDF file (its header labels are used; needs ``ictaltrack.io``) or channel
@@ -11,6 +11,12 @@ import json
 import os
 from typing import Any
 
+from ictaltrack.commands._options import (
+    add_json_option,
+    add_quiet_option,
+    text_stream,
+    write_json,
+)
 from ictaltrack.electrodes import channel_table, neighbours
 
 COLUMNS = ["label", "name", "kind", "hemisphere", "region", "is_bipolar", "reference"]
@@ -24,7 +30,8 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("items", nargs="+", metavar="FILE_OR_LABELS",
                         help="an EDF/BDF file, or channel labels (separate or comma-separated)")
-    parser.add_argument("--json", action="store_true", help="print a JSON list of channels")
+    add_json_option(parser, "the list of channels")
+    add_quiet_option(parser)
     parser.add_argument("--neighbours", action="store_true",
                         help="also list each channel's neighbours (labels)")
     parser.set_defaults(func=run)
@@ -51,7 +58,8 @@ def run(args: Any) -> int:
             neighbours=[", ".join(labels[j] for j in row.nonzero()[0]) for row in matrix]
         )
     if args.json:
-        print(json.dumps(table.to_dict(orient="records"), indent=1))
-    else:
-        print(table.to_string(index=False))
+        write_json(json.dumps(table.to_dict(orient="records"), indent=1), args.json)
+    stream = text_stream(args)
+    if stream is not None:
+        print(table.to_string(index=False), file=stream)
     return 0

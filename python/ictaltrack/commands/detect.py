@@ -19,7 +19,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ictaltrack.detection import ProgressBar, detect, save_figure, summary_text
+from ictaltrack.commands._options import (
+    add_json_option,
+    add_quiet_option,
+    add_threads_option,
+    text_stream,
+    write_json,
+)
+from ictaltrack.detection import detect
+from ictaltrack.export import seizure_table_text, summary_text
+from ictaltrack.plotting import save_figure
+from ictaltrack.progress import ProgressBar
 
 
 def _parameter(text: str) -> tuple[str, float]:
@@ -47,16 +57,29 @@ def _write_plots(result: Any, folder: Path, stem: str) -> None:
         plt.close(figure)
 
 
-def add_detector_options(parser: argparse.ArgumentParser) -> None:
-    """``--param``, ``--min-switch-rate`` and ``--progress``, shared by ``detect`` and ``batch``."""
+def add_detector_options(parser: argparse.ArgumentParser, default_threads: int,
+                         threads_help: str) -> None:
+    """``--param``, ``--threads``, ``--min-switch-rate``, ``--progress`` and ``-q/--quiet``,
+    shared by ``detect`` and ``batch``."""
     parser.add_argument("--param", type=_parameter, action="append", default=[],
                         metavar="NAME=VALUE",
                         help="detector parameter, repeatable (names and defaults: "
                              "ictaltrack.detector_defaults())")
+    add_threads_option(parser, default_threads, threads_help)
     parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
                         help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: on when stderr is a terminal)")
+    add_quiet_option(parser)
+
+
+def detector_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--param`` values plus ``--threads`` as the detector's ``n_threads``."""
+    params = dict(args.param)
+    if "n_threads" in params and params["n_threads"] != args.threads:
+        raise ValueError("give the thread count once: --threads N (not --param n_threads=N)")
+    params["n_threads"] = args.threads
+    return params
 
 
 def _keep_going(fraction: float) -> bool:
@@ -71,20 +94,20 @@ def add_parser(subparsers: Any) -> None:
         epilog="Exit codes: 0 ok, 2 bad input, 3 unsupported, 130 interrupted.",
     )
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
-    parser.add_argument("--json", metavar="OUT", help="write the detect JSON here ('-' = stdout)")
+    add_json_option(parser, "the detections (the detect contract)")
     parser.add_argument("--csv", metavar="OUT", help="write one CSV row per seizure here")
     parser.add_argument("--annotations", metavar="OUT.edf",
                         help="write the seizures as an annotation-only EDF+ file")
     parser.add_argument("--plots", metavar="DIR",
                         help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here")
-    add_detector_options(parser)
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="print nothing but errors")
+    add_detector_options(parser, 0, "of the detector")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    show_progress = sys.stderr.isatty() if args.progress is None else args.progress
+    # --progress asks for the bar even with --quiet; by default it shows on a terminal.
+    show_progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None \
+        else args.progress
     criteria = {} if args.min_switch_rate is None else {"min_switch_rate": args.min_switch_rate}
     bar = ProgressBar("detect") if show_progress else None
     try:
@@ -92,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             # A callback even without a bar: Python runs it now and then, so Ctrl-C is noticed
             # during a long run instead of at its end.
             result = detect(args.file, progress=bar if bar is not None else _keep_going,
-                            criteria=criteria or None, **dict(args.param))
+                            criteria=criteria or None, **detector_parameters(args))
         except (ValueError, TypeError) as error:
             # Unknown, mistyped or out-of-range detector parameters are bad input, not a bug.
             print(f"ictaltrack detect: {error}", file=sys.stderr)
@@ -101,23 +124,20 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
 
-    to_stdout = args.json == "-"
-    if args.json and not to_stdout:
-        result.to_json(args.json)
+    if args.json and args.json != "-":
+        write_json(result.to_json(), args.json)
     if args.csv:
         result.to_csv(args.csv)
     if args.annotations:
         result.write_annotations(args.annotations)
     if args.plots:
         _write_plots(result, Path(args.plots), Path(args.file).stem)
-    if to_stdout:
-        sys.stdout.write(result.to_json())
-    if not args.quiet:
-        from ictaltrack.detection import _seizure_table_text
-
-        stream = sys.stderr if to_stdout else sys.stdout
-        print(_seizure_table_text(result), file=stream)
+    if args.json == "-":  # stdout last: only once every file is in place
+        write_json(result.to_json(), "-")
+    stream = text_stream(args)
+    if stream is not None:
+        print(seizure_table_text(result), file=stream)
         print(summary_text(result), file=stream)
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0

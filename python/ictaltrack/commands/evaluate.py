@@ -1,7 +1,8 @@
 """``ictaltrack evaluate``: score a detection JSON against a truth sidecar.
 
 Prints SzCORE event scores (timescoring EventScoring rules) and the localisation and migration
-scores of docs/scoring.md as a table, or as JSON with ``--json``.
+scores of docs/scoring.md as a table; ``--json OUT`` writes them as JSON to OUT (``-``: stdout,
+the table then goes to stderr).
 """
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ import json
 import math
 from typing import Any
 
+from ictaltrack.commands._options import (
+    add_json_option,
+    add_quiet_option,
+    text_stream,
+    write_json,
+)
 from ictaltrack.scoring import Evaluation, evaluate
 
 
@@ -23,7 +30,8 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--truth", required=True, metavar="T.json", help="truth sidecar JSON")
     parser.add_argument("--detections", required=True, metavar="D.json", help="detection JSON")
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    add_json_option(parser, "the scores")
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -77,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
         raise FormatError(f"cannot score: {error}") from error
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print(format_report(result))
+        write_json(json.dumps(result.to_dict(), indent=2), args.json)
+    stream = text_stream(args)
+    if stream is not None:
+        print(format_report(result), file=stream)
     return 0

@@ -1,8 +1,9 @@
-"""``ictaltrack info FILE [--json]``: header summary of an EDF/BDF recording.
+"""``ictaltrack info FILE [--json OUT|-]``: header summary of an EDF/BDF recording.
 
 Prints the format, channels (label, rate, unit, samples), start time, duration, data records,
 annotation count, discontinuities (gaps of EDF+D/BDF+D files) and reader warnings. Times are
-seconds from the recording start. With ``--json`` the same content is printed as one JSON object.
+seconds from the recording start. ``--json OUT`` writes the same content as one JSON object to
+OUT (``-``: to stdout, the text then goes to stderr).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ import sys
 from collections import Counter
 from typing import Any
 
+from ictaltrack.commands._options import (
+    add_json_option,
+    add_quiet_option,
+    text_stream,
+    write_json,
+)
 from ictaltrack.io import Recording, read_edf
 
 
@@ -24,7 +31,8 @@ def add_parser(subparsers: Any) -> None:
         description=(__doc__ or "").splitlines()[0],
     )
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_option(parser, "the summary")
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -78,32 +86,33 @@ def summary(recording: Recording) -> dict[str, Any]:
     }
 
 
-def _print_text(data: dict[str, Any]) -> None:
-    print(f"file:        {data['path']}")
-    print(f"format:      {data['format']}")
-    print(f"start:       {data['start']}")
-    print(f"duration:    {data['duration_s']:g} s")
-    print(f"records:     {data['n_records']} x {data['record_duration_s']:g} s")
+def _print_text(data: dict[str, Any], stream: Any) -> None:
+    print(f"file:        {data['path']}", file=stream)
+    print(f"format:      {data['format']}", file=stream)
+    print(f"start:       {data['start']}", file=stream)
+    print(f"duration:    {data['duration_s']:g} s", file=stream)
+    print(f"records:     {data['n_records']} x {data['record_duration_s']:g} s", file=stream)
     n_annotation_signals = data["n_signals"] - data["n_channels"]
     print(f"channels:    {data['n_channels']} (+{n_annotation_signals} annotation "
-          f"signal{'' if n_annotation_signals == 1 else 's'})")
+          f"signal{'' if n_annotation_signals == 1 else 's'})", file=stream)
     width = max([len(c["label"]) for c in data["channels"]] + [5])
     if data["channels"]:
-        print(f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}")
+        print(f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}",
+              file=stream)
     for channel in data["channels"]:
         flag = "" if channel["usable"] else "  (unusable calibration)"
         print(f"  {channel['index']:>3}  {channel['label']:<{width}}  "
               f"{channel['sample_rate_hz']:>9g}  {channel['unit']:<6}  "
-              f"{channel['n_samples']:>10}{flag}")
-    print(f"annotations: {data['annotations']['count']}")
+              f"{channel['n_samples']:>10}{flag}", file=stream)
+    print(f"annotations: {data['annotations']['count']}", file=stream)
     if data["discontinuous"]:
-        print(f"gaps:        {len(data['gaps'])} (EDF+D/BDF+D)")
+        print(f"gaps:        {len(data['gaps'])} (EDF+D/BDF+D)", file=stream)
         for gap in data["gaps"]:
-            print(f"  at {gap['onset_s']:g} s for {gap['duration_s']:g} s")
-    print(f"warnings:    {len(data['warnings'])}")
+            print(f"  at {gap['onset_s']:g} s for {gap['duration_s']:g} s", file=stream)
+    print(f"warnings:    {len(data['warnings'])}", file=stream)
     for warning in data["warnings"]:
         where = f" (signal {warning['signal']})" if warning["signal"] >= 0 else ""
-        print(f"  {warning['code']}{where}: {warning['message']}")
+        print(f"  {warning['code']}{where}: {warning['message']}", file=stream)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,10 +123,11 @@ def run(args: argparse.Namespace) -> int:
         recording.close()
     try:
         if args.json:
-            print(json.dumps(data, indent=2, ensure_ascii=False))
-        else:
-            _print_text(data)
-        sys.stdout.flush()
+            write_json(json.dumps(data, indent=2, ensure_ascii=False), args.json)
+        stream = text_stream(args)
+        if stream is not None:
+            _print_text(data, stream)
+            stream.flush()
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`): not an error of this command.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -6,6 +6,8 @@ import argparse
 import re
 import sys
 
+from ictaltrack.commands._options import add_quiet_option
+
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(sec|min|s|m|h|d)")
 
@@ -83,15 +85,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="which electrode (default: drawn from the seed)")
     parser.add_argument("--line-noise", type=float, default=None, metavar="HZ",
                         help="mains frequency (default 50; 0 disables)")
-    parser.add_argument("--json", default=None, metavar="PATH",
-                        help="truth file (default: OUT with extension .json)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--truth", default=None, metavar="PATH",
+                        help="truth file to write (default: OUT with extension .json)")
+    add_quiet_option(parser)
     parser.set_defaults(func=run)
     return parser
 
 
 def options_from_args(args: argparse.Namespace) -> dict:
-    """The keyword arguments of :func:`ictaltrack.simulate.simulate` for parsed CLI arguments."""
+    """The keyword arguments of :func:`ictaltrack.simulate` for parsed CLI arguments."""
     options: dict = {
         "duration_s": args.duration,
         "seed": args.seed,
@@ -121,13 +123,13 @@ def options_from_args(args: argparse.Namespace) -> dict:
                 options[name] = False
     if args.line_noise is not None:
         options["line_noise_hz"] = args.line_noise
-    if args.json is not None:
-        options["json_path"] = args.json
+    if args.truth is not None:
+        options["json_path"] = args.truth
     return options
 
 
 def run(args: argparse.Namespace) -> int:
-    from ictaltrack.simulate import simulate
+    from ictaltrack.simulation import simulate
 
     try:
         truth = simulate(args.out, **options_from_args(args))
@@ -156,13 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ictaltrack")
     add_parser(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     args = parser.parse_args(argv)
-    from ictaltrack.errors import Error
+    from ictaltrack.cli import run_command
 
-    try:
-        return int(args.func(args) or 0)
-    except Error as error:
-        print(f"ictaltrack simulate: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+    return run_command(args)
 
 
 if __name__ == "__main__":
