@@ -4,7 +4,8 @@ Each sub-command lives in ``ictaltrack.commands.<name>`` and provides ``add_pars
 which registers its arguments and sets ``func`` to the function that runs it and returns an exit code.
 
 Exit codes: 0 success; 1 unexpected internal error; 2 bad input (unreadable or malformed file,
-bad arguments); 3 valid input that this version does not support; 130 interrupted.
+bad arguments, an option whose extra is not installed); 3 valid input that this version does not
+support; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 import sys
 
 from ictaltrack import __version__
+from ictaltrack._extras import MissingExtraError
 from ictaltrack.errors import Error, FormatError, IoError, UnsupportedError
 
 #: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
@@ -62,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNSUPPORTED
     except Error as error:
         print(f"ictaltrack {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MissingExtraError as error:
+        # An option that needs an extra this installation lacks: a bad argument here.
+        print(f"ictaltrack {args.command}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"ictaltrack {args.command}: interrupted", file=sys.stderr)

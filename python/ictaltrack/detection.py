@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ictaltrack import _core
+from ictaltrack._extras import require
 from ictaltrack.errors import UnsupportedError
 
 if TYPE_CHECKING:
@@ -462,7 +463,7 @@ class DetectionResult:
     def to_mne_annotations(self) -> mne.Annotations:
         """The seizures as :class:`mne.Annotations` (seconds from the recording start,
         ``orig_time`` = recording start taken as UTC, like ``Recording.to_mne``)."""
-        import mne
+        mne = require("mne", extra="mne")
 
         notes = self.annotation_texts()
         return mne.Annotations(onset=[n[0] for n in notes], duration=[n[1] for n in notes],
@@ -509,7 +510,7 @@ class DetectionResult:
         time_unit : {"auto", "s", "min", "h"}
             Unit of the time axis ("auto": s below 10 min, min below 10 h, else h).
         """
-        import matplotlib.pyplot as plt
+        plt = require("matplotlib.pyplot", extra="plot")
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
@@ -589,7 +590,7 @@ class DetectionResult:
         channel at the midpoint of its electrodes), Cz at the centre, the Fpz-T7-Oz-T8 circle at
         radius 1 drawn as the head outline.
         """
-        import matplotlib.pyplot as plt
+        plt = require("matplotlib.pyplot", extra="plot")
         from matplotlib.patches import Circle, Ellipse, Polygon
 
         if not -len(self) <= index < len(self):

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ictaltrack._extras import require
 from ictaltrack.detection import ProgressBar, detect, save_figure, summary_text
 
 
@@ -32,8 +33,7 @@ def _parameter(text: str) -> tuple[str, float]:
 
 
 def _write_plots(result: Any, folder: Path, stem: str) -> None:
-    import matplotlib
-
+    matplotlib = require("matplotlib", extra="plot")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -86,6 +86,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     criteria = {} if args.min_switch_rate is None else {"min_switch_rate": args.min_switch_rate}
+    if args.plots:
+        require("matplotlib", extra="plot")  # before a long run, not after it
     bar = ProgressBar("detect") if show_progress else None
     try:
         try:
