@@ -122,8 +122,9 @@ WHEEL_TOOLS := $(VENV)/.wheel-tools-installed
 WHEEL_RAW := build/wheel-raw
 CHECK_WHEEL_SAMPLE ?= sample_edf/migrating_referential.edf
 # ccache when present; nice and at most $(JOBS) compile jobs: the machine is shared.
+WHEEL_CCACHE := $(if $(shell command -v ccache),ccache)
 WHEEL_BUILD_ENV := CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
-  $(if $(shell command -v ccache),CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
+  $(if $(WHEEL_CCACHE),CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: wheel sdist check-wheel
 

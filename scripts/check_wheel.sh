@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the repaired binary wheel the way a pip user meets it (issue 17). Run by `make check-wheel`.
+# Checks the repaired binary wheel the way a pip user meets it (issue 17); `make check-wheel`.
 #
 # Usage: check_wheel.sh WHEEL DEV_ICTALTRACK SAMPLE_EDF
 #   WHEEL           dist/ictaltrack-*.whl (repaired by auditwheel)
@@ -74,7 +74,8 @@ else
 fi
 
 # `import ictaltrack` works and comes from the new environment, not from the source tree.
-if location=$("$venv_python" -c 'import ictaltrack, ictaltrack._core as c; print(ictaltrack.__version__, c.__file__)'); then
+if location=$("$venv_python" -c \
+    'import ictaltrack, ictaltrack._core as c; print(ictaltrack.__version__, c.__file__)'); then
   case "$location" in
     *" $work/venv/"*) pass "import ictaltrack from the installed wheel: $location" ;;
     *) fail "ictaltrack imported from outside the new environment: $location" ;;
@@ -137,8 +138,10 @@ fi
 if "$work/venv/bin/ictaltrack" detect "$sample" --json "$work/wheel.json" --quiet \
     && "$dev_ictaltrack" detect "$sample" --json "$work/dev.json" --quiet; then
   if cmp -s "$work/wheel.json" "$work/dev.json"; then
-    seizures=$("$venv_python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["seizures"]))' "$work/wheel.json")
-    pass "ictaltrack detect JSON identical to the development build ($(wc -c <"$work/wheel.json") bytes, $seizures seizures)"
+    seizures=$("$venv_python" -c \
+      'import json, sys; print(len(json.load(open(sys.argv[1]))["seizures"]))' "$work/wheel.json")
+    size=$(wc -c <"$work/wheel.json")
+    pass "ictaltrack detect JSON identical to the development build ($size bytes, $seizures seizures)"
   else
     fail "ictaltrack detect JSON differs from the development build"
     diff "$work/dev.json" "$work/wheel.json" | head -20
