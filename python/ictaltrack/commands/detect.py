@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ictaltrack._extras import require
 from ictaltrack.commands._options import (
     add_json_option,
     add_quiet_option,
@@ -42,8 +43,7 @@ def _parameter(text: str) -> tuple[str, float]:
 
 
 def _write_plots(result: Any, folder: Path, stem: str) -> None:
-    import matplotlib
-
+    matplotlib = require("matplotlib", extra="plot")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     show_progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None \
         else args.progress
     criteria = {} if args.min_switch_rate is None else {"min_switch_rate": args.min_switch_rate}
+    if args.plots:
+        require("matplotlib", extra="plot")  # before a long run, not after it
     bar = ProgressBar("detect") if show_progress else None
     try:
         try:
