@@ -49,6 +49,7 @@ RECORDING_TABLE_COLUMNS = [
     "error_message",
     "computed",
     "duration_s",
+    "analysed_s",
     "start_time",
     "n_channels",
     "n_bad_channels",
@@ -142,6 +143,7 @@ def recording_row(path: Path, status: dict[str, Any] | None, result: DetectionRe
         rate = summary.get("hemisphere_switch_rate")
         row.update({
             "duration_s": result.duration_s,
+            "analysed_s": result.analysed_s,
             "start_time": result.start_time,
             "n_channels": len(result._channels),
             "n_bad_channels": sum(c["status"] == "bad" for c in result._channels),
@@ -292,7 +294,7 @@ def combined_tables(recording_rows: list[dict[str, Any]], seizure_rows: list[dic
     seizures = pd.DataFrame(seizure_rows, columns=SEIZURE_TABLE_COLUMNS)
     transitions = pd.DataFrame(transition_rows, columns=TRANSITION_TABLE_COLUMNS)
     recordings = _typed(recordings, {
-        "computed": bool, "duration_s": float, "seizures_per_hour": float,
+        "computed": bool, "duration_s": float, "analysed_s": float, "seizures_per_hour": float,
         "hemisphere_switch_rate": float, "elapsed_s": float,
         **{c: "Int64" for c in ("n_channels", "n_bad_channels", "n_seizures", "n_left",
                                 "n_right", "n_transitions", "n_sided_pairs",

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Version of the detect JSON contract (docs/detect.schema.json).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 CSV_COLUMNS = [
     "seizure",
@@ -99,6 +99,8 @@ def to_dict(result: DetectionResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "file": result.file,
         "duration_s": result.duration_s,
+        "analysed_s": result.analysed_s,
+        "gaps": [{"onset_s": onset, "duration_s": duration} for onset, duration in result.gaps],
         "start_time": result.start_time,
         "channels": result._channels,
         "seizures": seizures,
