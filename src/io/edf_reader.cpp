@@ -16,6 +16,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/text.hpp"
 #include "ictaltrack/errors.hpp"
 #include "io/edf_detail.hpp"
 #include "io/sample_decode.hpp"
@@ -221,7 +222,8 @@ struct EdfReader::Impl {
                 if (joined_tals++ == 0) {
                   warn("tal_missing_terminator",
                        "time-keeping TAL of record " + std::to_string(r) +
-                           " runs into the next TAL (no 0x00); its onset '" + tal.texts[k] +
+                           " runs into the next TAL (no 0x00); its onset '" +
+                           detail::printable(tal.texts[k]) +
                            "' is used for the annotations that follow",
                        signal);
                 }
@@ -353,8 +355,8 @@ struct EdfReader::Impl {
     const ChannelInfo& first = rec.channels[channels[0]];
     for (const int channel : channels) {
       if (rec.channels[channel].samples_per_record != first.samples_per_record) {
-        throw UnsupportedError("channels '" + first.label + "' and '" +
-                               rec.channels[channel].label +
+        throw UnsupportedError("channels '" + detail::printable(first.label) + "' and '" +
+                               detail::printable(rec.channels[channel].label) +
                                "' have different sample rates; read them separately");
       }
     }
