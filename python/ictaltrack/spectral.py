@@ -408,7 +408,7 @@ def recording_band_power(
         raise ValueError("no channel picked")
     n_samples = recording._common_rate_samples(indices)
     channels = [recording.info.channels[i] for i in indices]
-    sfreq = float(channels[0].sample_rate)
+    sfreq = float(channels[0].sfreq)
     per_record = int(channels[0].samples_per_record)
     stream = BandPowerStream(sfreq, len(indices), **options)
     pieces = []

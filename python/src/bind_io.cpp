@@ -54,7 +54,7 @@ py::dict channel_to_dict(const ChannelInfo& channel, int channel_index) {
   d["samples_per_record"] = channel.samples_per_record;
   d["gain"] = channel.gain;
   d["offset"] = channel.offset;
-  d["sample_rate_hz"] = channel.sample_rate_hz;
+  d["sfreq"] = channel.sfreq;
   d["n_samples"] = channel.n_samples;
   d["usable"] = channel.usable;
   d["calibrated"] = channel.calibrated;

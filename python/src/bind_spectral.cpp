@@ -96,9 +96,9 @@ BandPowerOptions make_options(const std::optional<std::vector<BandTuple>>& bands
   options.total_range = total_range;
   options.n_threads = n_threads;
   if (planning == "estimate")
-    options.planning = FftPlanning::Estimate;
+    options.planning = FftPlanning::estimate;
   else if (planning == "measure")
-    options.planning = FftPlanning::Measure;
+    options.planning = FftPlanning::measure;
   else
     throw py::value_error("planning must be 'estimate' or 'measure'");
   options.wisdom_path = wisdom_path;

@@ -165,13 +165,13 @@ class HeaderParser {
     result_.info.reserved_raw = std::string(reserved);
     const std::string_view own = bdf_ ? "BDF+" : "EDF+";
     const std::string_view other = bdf_ ? "EDF+" : "BDF+";
-    FileFormat format = bdf_ ? FileFormat::BDF : FileFormat::EDF;
+    FileFormat format = bdf_ ? FileFormat::bdf : FileFormat::edf;
     if (reserved.substr(0, 4) == own && (reserved[4] == 'C' || reserved[4] == 'D')) {
       plus_ = true;
       if (reserved[4] == 'C') {
-        format = bdf_ ? FileFormat::BDFPlusC : FileFormat::EDFPlusC;
+        format = bdf_ ? FileFormat::bdf_plus_c : FileFormat::edf_plus_c;
       } else {
-        format = bdf_ ? FileFormat::BDFPlusD : FileFormat::EDFPlusD;
+        format = bdf_ ? FileFormat::bdf_plus_d : FileFormat::edf_plus_d;
       }
     } else if (reserved.substr(0, 4) == other) {
       // EDFlib reads such a file as the plain format of its version field; so do we.
@@ -487,10 +487,11 @@ class HeaderParser {
     for (ChannelInfo& channel : info.channels) {
       channel.n_samples = info.n_records * channel.samples_per_record;
       if (info.record_duration > 0) {
-        channel.sample_rate_hz = static_cast<double>(channel.samples_per_record) *
-                                 static_cast<double>(kTicksPerSecond) /
-                                 static_cast<double>(info.record_duration);
+        channel.sfreq = static_cast<double>(channel.samples_per_record) *
+                        static_cast<double>(kTicksPerSecond) /
+                        static_cast<double>(info.record_duration);
       }
+      channel.sample_rate_hz = channel.sfreq;  // the deprecated name, same value
     }
   }
 

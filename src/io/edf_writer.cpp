@@ -138,7 +138,15 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
   w.target = std::move(path);
   w.signals = std::move(signals);
   w.options = std::move(options);
-  const bool bdf = w.options.file_type == EdfFileType::BdfPlus;
+  if (w.options.file_type) {  // the deprecated way to choose the format wins when used
+    w.options.format = *w.options.file_type == EdfFileType::BdfPlus ? FileFormat::bdf_plus_c
+                                                                    : FileFormat::edf_plus_c;
+  }
+  if (w.options.format != FileFormat::edf_plus_c && w.options.format != FileFormat::bdf_plus_c) {
+    throw std::invalid_argument(std::string("EdfWriter writes EDF+C or BDF+C, not ") +
+                                to_string(w.options.format));
+  }
+  const bool bdf = w.options.format == FileFormat::bdf_plus_c;
 
   if (w.signals.empty() || w.signals.size() > EDFLIB_MAXSIGNALS) {
     throw std::invalid_argument("EdfWriter needs 1.." + std::to_string(EDFLIB_MAXSIGNALS) +

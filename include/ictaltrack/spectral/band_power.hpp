@@ -42,7 +42,7 @@ struct Band {
 std::vector<Band> default_bands();
 
 /// Periodic window functions, defined as scipy.signal.get_window(name, N, fftbins=True).
-enum class WindowFunction { Hann, Hamming, Boxcar, Blackman };
+enum class WindowFunction { hann, hamming, boxcar, blackman };
 /// Accepts "hann" ("hanning"), "hamming", "boxcar" ("rectangular", "rect", "box", "ones"),
 /// "blackman" (any case); throws std::invalid_argument otherwise.
 WindowFunction parse_window_function(std::string_view name);
@@ -51,20 +51,20 @@ const char* to_string(WindowFunction window) noexcept;
 std::vector<double> window_coefficients(WindowFunction window, std::size_t n);
 
 /// Per-window detrending before the window function is applied (scipy's `detrend` argument).
-enum class Detrend { None, Constant, Linear };
+enum class Detrend { none, constant, linear };
 /// Accepts "none" (also "" and "false"), "constant", "linear"; throws std::invalid_argument.
 Detrend parse_detrend(std::string_view name);
 const char* to_string(Detrend detrend) noexcept;
 
-/// FFTW planning effort. Measure takes longer to plan (once per engine) and may run faster; with a
+/// FFTW planning effort. `measure` takes longer to plan (once per engine) and may run faster; with a
 /// `wisdom_path` the measured plans are read from / written to that file (FFTW wisdom format).
-enum class FftPlanning { Estimate, Measure };
+enum class FftPlanning { estimate, measure };
 
 struct BandPowerOptions {
   double window_s = 2.0;  ///< window length in seconds (rounded to whole samples, at least 2)
   double step_s = 1.0;    ///< hop between window starts in seconds (rounded, at least 1 sample)
-  WindowFunction window = WindowFunction::Hann;
-  Detrend detrend = Detrend::Constant;
+  WindowFunction window = WindowFunction::hann;
+  Detrend detrend = Detrend::constant;
   std::vector<Band> bands = default_bands();
   bool relative = false;  ///< report band power / total-range power instead of uV^2
   /// [low, high) Hz for the relative-power denominator; nullopt = 0.5-70 Hz widened to cover
@@ -72,7 +72,7 @@ struct BandPowerOptions {
   std::optional<std::pair<double, double>> total_range;
   /// Threads used per push (parallel over channels; results do not depend on it). 0 = all cores.
   int n_threads = 1;
-  FftPlanning planning = FftPlanning::Estimate;
+  FftPlanning planning = FftPlanning::estimate;
   std::string wisdom_path;  ///< optional FFTW wisdom file (read before, written after planning)
 };
 
