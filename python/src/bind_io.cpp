@@ -62,14 +62,6 @@ py::dict channel_to_dict(const ChannelInfo& channel, int channel_index) {
   return d;
 }
 
-py::dict warning_to_dict(const ReadWarning& warning) {
-  py::dict d;
-  d["code"] = as_text(warning.code);
-  d["message"] = as_text(warning.message);
-  d["signal"] = warning.signal;
-  return d;
-}
-
 py::dict info_to_dict(const RecordingInfo& info) {
   py::dict start;
   start["year"] = info.start.year;
@@ -244,6 +236,20 @@ class PyEdfReader {
 };
 
 }  // namespace
+
+py::dict warning_to_dict(const Warning& warning) {
+  py::dict d;
+  d["code"] = as_text(warning.code);
+  d["message"] = as_text(warning.message);
+  d["signal"] = warning.signal;
+  return d;
+}
+
+py::list warnings_to_list(const std::vector<Warning>& warnings) {
+  py::list list;
+  for (const Warning& warning : warnings) list.append(warning_to_dict(warning));
+  return list;
+}
 
 void register_io(py::module_& m) {
   py::class_<PyEdfReader>(m, "EdfReader",

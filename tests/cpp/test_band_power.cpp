@@ -3,6 +3,7 @@
 // contract (any chunking == one piece, bit for bit; bounded memory; segments).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -325,17 +326,26 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
 }
 
 TEST(BandPowerEngine, WarnsAboutShortWindowsAndNyquist) {
-  EXPECT_EQ(BandPowerEngine(256.0, 1).warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
+  const BandPowerEngine defaults(256.0, 1);
+  ASSERT_EQ(defaults.warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
+  EXPECT_EQ(defaults.warnings()[0].code, "window_too_short");
+  EXPECT_EQ(defaults.warnings()[0].signal, -1);
   BandPowerOptions long_window;
   long_window.window_s = 4.0;
   EXPECT_TRUE(BandPowerEngine(256.0, 1, long_window).warnings().empty());
   const BandPowerEngine slow(100.0, 1, long_window);  // gamma 30-70 Hz crosses Nyquist (50 Hz)
   ASSERT_EQ(slow.warnings().size(), 1u);
-  EXPECT_NE(slow.warnings()[0].find("partly above the Nyquist"), std::string::npos);
+  EXPECT_EQ(slow.warnings()[0].code, "band_above_nyquist");
+  EXPECT_NE(slow.warnings()[0].message.find("partly above the Nyquist"), std::string::npos);
   BandPowerOptions narrow = long_window;
   narrow.bands = {{"narrow", 10.1, 10.2}, {"beyond", 60.0, 80.0}};
   const BandPowerEngine odd(100.0, 1, narrow);
-  EXPECT_EQ(odd.warnings().size(), 3u);  // no bin in narrow; beyond above Nyquist and empty
+  ASSERT_EQ(odd.warnings().size(), 3u);  // no bin in narrow; beyond above Nyquist and empty
+  std::vector<std::string> codes;
+  for (const Warning& warning : odd.warnings()) codes.push_back(warning.code);
+  std::sort(codes.begin(), codes.end());
+  EXPECT_EQ(codes, (std::vector<std::string>{"band_above_nyquist", "band_without_bins",
+                                             "band_without_bins"}));
 }
 
 TEST(BandPowerEngine, RejectsBadConfiguration) {
@@ -378,7 +388,9 @@ TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
   }
   options.wisdom_path = (scratch / "missing-dir" / "fftw.wisdom").string();
   const BandPowerEngine engine(256.0, 1, options);
-  EXPECT_NE(engine.warnings().back().find("could not write FFTW wisdom"), std::string::npos);
+  EXPECT_EQ(engine.warnings().back().code, "fftw_wisdom_not_written");
+  EXPECT_NE(engine.warnings().back().message.find("could not write FFTW wisdom"),
+            std::string::npos);
 }
 
 TEST(BandPowerEngine, EnginesPlannedConcurrentlyInManyThreadsAgree) {

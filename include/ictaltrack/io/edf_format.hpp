@@ -1,11 +1,12 @@
-// What the EDF/BDF reader and writer share: the file format, the start date-time of a recording
-// and the warnings the library raises (one type with a stable code, used by every stage).
+// What the EDF/BDF reader and writer share: the file format and the start date-time of a
+// recording.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "ictaltrack/time.hpp"
+#include "ictaltrack/warning.hpp"
 
 namespace ictaltrack {
 
@@ -30,17 +31,5 @@ struct StartDateTime {
   /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (7 decimals when subsecond != 0).
   std::string iso8601() const;
 };
-
-/// A problem the library worked around (a reader or detector warning). `signal` is the signal or
-/// channel index it concerns, -1 when none. The codes are stable machine names, listed in
-/// docs/reader.md (reader) and docs/detection.md (detector).
-struct Warning {
-  std::string code;     ///< stable machine name, e.g. "truncated_record", "bad_date"
-  std::string message;  ///< human-readable explanation (valid, printable UTF-8)
-  int signal = -1;
-};
-
-/// Former name of Warning (the reader's), kept so existing code compiles.
-using ReadWarning = Warning;
 
 }  // namespace ictaltrack

@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "ictaltrack/warning.hpp"
+
 namespace ictaltrack {
 
 /// A frequency band [low_hz, high_hz) in Hz.
@@ -84,7 +86,7 @@ struct BandPowerResult {
   std::vector<double> power;               ///< input^2 (uV^2), or a fraction when relative
   std::vector<std::int64_t> window_start;  ///< stream sample index of each window's first sample
   std::vector<double> times_s;             ///< window centre, seconds from stream sample 0
-  std::vector<std::string> warnings;       ///< filled by band_power(); see BandPowerEngine
+  std::vector<Warning> warnings;           ///< filled by band_power(); see BandPowerEngine
   double at(std::size_t window, std::size_t channel, std::size_t band) const {
     return power[(window * n_channels + channel) * n_bands + band];
   }
@@ -131,7 +133,7 @@ class BandPowerEngine {
   std::pair<double, double> total_range() const noexcept;
   const BandPowerOptions& options() const noexcept;
   /// Warnings found while validating the options (human-readable sentences).
-  const std::vector<std::string>& warnings() const noexcept;
+  const std::vector<Warning>& warnings() const noexcept;
   /// Stream index one past the last sample pushed.
   std::int64_t stream_position() const noexcept;
   /// Samples per channel held between pushes (always < window_samples()).
