@@ -30,8 +30,9 @@ const char* to_string(FileFormat format) noexcept {
 FileFormat parse_file_format(std::string_view name) {
   std::string upper;
   for (const unsigned char c : name) upper.push_back(static_cast<char>(std::toupper(c)));
-  for (const FileFormat format : {FileFormat::edf, FileFormat::edf_plus_c, FileFormat::edf_plus_d,
-                                  FileFormat::bdf, FileFormat::bdf_plus_c, FileFormat::bdf_plus_d}) {
+  constexpr FileFormat kAll[] = {FileFormat::edf, FileFormat::edf_plus_c, FileFormat::edf_plus_d,
+                                 FileFormat::bdf, FileFormat::bdf_plus_c, FileFormat::bdf_plus_d};
+  for (const FileFormat format : kAll) {
     if (upper == to_string(format)) return format;
   }
   if (upper == "EDF+") return FileFormat::edf_plus_c;

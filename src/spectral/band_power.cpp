@@ -81,7 +81,7 @@ WindowFunction parse_window_function(std::string_view name) {
   if (key == "boxcar" || key == "rectangular" || key == "rect" || key == "box" || key == "ones")
     return WindowFunction::boxcar;
   if (key == "blackman") return WindowFunction::blackman;
-  throw std::invalid_argument("unknown window function '" + std::string(name) +
+  throw std::invalid_argument("unknown window function '" + detail::printable(name) +
                               "' (expected hann, hamming, boxcar/rectangular or blackman)");
 }
 
@@ -129,7 +129,7 @@ Detrend parse_detrend(std::string_view name) {
   if (key == "none" || key.empty() || key == "false") return Detrend::none;
   if (key == "constant") return Detrend::constant;
   if (key == "linear") return Detrend::linear;
-  throw std::invalid_argument("unknown detrend '" + std::string(name) +
+  throw std::invalid_argument("unknown detrend '" + detail::printable(name) +
                               "' (expected none, constant or linear)");
 }
 
@@ -263,8 +263,9 @@ void BandPowerEngine::Impl::validate_and_warn() {
   for (const Band& band : options.bands) {
     if (!std::isfinite(band.low_hz) || !std::isfinite(band.high_hz) || band.low_hz < 0 ||
         band.high_hz <= band.low_hz)
-      throw std::invalid_argument("band '" + band.name + "' must satisfy 0 <= low < high, got " +
-                                  format_hz(band.low_hz) + "-" + format_hz(band.high_hz) + " Hz");
+      throw std::invalid_argument("band '" + detail::printable(band.name) +
+                                  "' must satisfy 0 <= low < high, got " + format_hz(band.low_hz) +
+                                  "-" + format_hz(band.high_hz) + " Hz");
   }
   n_bands = options.bands.size();
 
@@ -298,8 +299,8 @@ void BandPowerEngine::Impl::validate_and_warn() {
     if (band.high_hz > nyquist) {
       warnings.push_back({"band_above_nyquist",
                           "band '" + detail::printable(band.name) + "' (" +
-                              format_hz(band.low_hz) + "-" + format_hz(band.high_hz) + " Hz) lies " +
-                              (band.low_hz >= nyquist ? "entirely" : "partly") +
+                              format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
+                              " Hz) lies " + (band.low_hz >= nyquist ? "entirely" : "partly") +
                               " above the Nyquist frequency (" + format_hz(nyquist) + " Hz)"});
     }
   }
@@ -368,8 +369,9 @@ void BandPowerEngine::Impl::make_plan() {
   if (plan == nullptr) throw std::runtime_error("FFTW could not plan a transform of this length");
   if (!options.wisdom_path.empty() &&
       fftw_export_wisdom_to_filename(options.wisdom_path.c_str()) == 0)
-    warnings.push_back({"fftw_wisdom_not_written",
-                        "could not write FFTW wisdom to '" + detail::printable(options.wisdom_path) + "'"});
+    warnings.push_back({"fftw_wisdom_not_written", "could not write FFTW wisdom to '" +
+                                                         detail::printable(options.wisdom_path) +
+                                                         "'"});
 }
 
 void BandPowerEngine::Impl::make_taper_spectrum() {

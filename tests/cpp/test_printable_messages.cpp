@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <iconv.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "ictaltrack/errors.hpp"
 #include "ictaltrack/io/edf_reader.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
+#include "ictaltrack/spectral/band_power.hpp"
 #include "test_support.hpp"
 
 using namespace ictaltrack;
@@ -154,4 +156,23 @@ TEST(Printable, WriterErrorsQuoteCallerTextEscaped) {
     EXPECT_TRUE(printable_ascii_or_utf8(message)) << message;
     EXPECT_NE(message.find("'Fp1\\xFF'"), std::string::npos) << message;
   }
+}
+
+TEST(Printable, BandPowerMessagesQuoteCallerTextEscaped) {
+  try {
+    (void)parse_window_function("hann\xFF");
+    FAIL() << "an unknown window name must be refused";
+  } catch (const std::invalid_argument& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(printable_ascii_or_utf8(message)) << message;
+    EXPECT_NE(message.find("'hann\\xFF'"), std::string::npos) << message;
+  }
+  BandPowerOptions options;
+  options.window_s = 4.0;
+  options.bands = {{"\xE9lev\xE9", 60.0, 80.0}};  // Latin-1 name, above Nyquist at 100 Hz
+  const BandPowerEngine engine(100.0, 1, options);
+  ASSERT_FALSE(engine.warnings().empty());
+  const std::string message = engine.warnings().back().message;
+  EXPECT_TRUE(printable_ascii_or_utf8(message)) << message;
+  EXPECT_NE(message.find("'\\xE9lev\\xE9'"), std::string::npos) << message;
 }

@@ -385,6 +385,13 @@ TEST(Reader, FormatNames) {
   EXPECT_STREQ(to_string(FileFormat::bdf), "BDF");
   EXPECT_STREQ(to_string(FileFormat::bdf_plus_c), "BDF+C");
   EXPECT_STREQ(to_string(FileFormat::bdf_plus_d), "BDF+D");
+  EXPECT_EQ(parse_file_format("edf+d"), FileFormat::edf_plus_d);
+  EXPECT_EQ(parse_file_format("BDF"), FileFormat::bdf);
+  EXPECT_EQ(parse_file_format("Bdf+C"), FileFormat::bdf_plus_c);
+  EXPECT_EQ(parse_file_format("EDF+"), FileFormat::edf_plus_c);
+  EXPECT_THROW(parse_file_format("GDF"), std::invalid_argument);
+  EXPECT_TRUE(is_bdf(FileFormat::bdf_plus_d));
+  EXPECT_FALSE(is_bdf(FileFormat::edf_plus_c));
 }
 
 TEST(TalParsing, DecimalSecondsBecomeExactTicks) {

@@ -58,8 +58,8 @@ enum class Detrend { none, constant, linear };
 Detrend parse_detrend(std::string_view name);
 const char* to_string(Detrend detrend) noexcept;
 
-/// FFTW planning effort. `measure` takes longer to plan (once per engine) and may run faster; with a
-/// `wisdom_path` the measured plans are read from / written to that file (FFTW wisdom format).
+/// FFTW planning effort. `measure` takes longer to plan (once per engine) and may run faster; with
+/// a `wisdom_path` the measured plans are read from / written to that file (FFTW wisdom format).
 enum class FftPlanning { estimate, measure };
 
 struct BandPowerOptions {
