@@ -165,10 +165,10 @@ def test_joined_edfd_gives_one_seizure_at_the_annotated_onset() -> None:
     assert [s for s in seizures if s["onset_s"] < 41.0] == []
     assert len(seizures) == 1, [(s["onset_s"], s["offset_s"]) for s in seizures]
     assert abs(seizures[0]["onset_s"] - true_onset) <= 10.0
-    # T8-P8 is in the file twice: analysed once, so never twice in a list.
+    # T8-P8 is in the file twice: analysed once, so never twice in a list (channel_onsets is a
+    # JSON object, whose keys cannot repeat; onset_channels is a list).
     for seizure in seizures:
         assert len(set(seizure["onset_channels"])) == len(seizure["onset_channels"])
-        assert len(set(seizure["channel_onsets"])) == len(seizure["channel_onsets"])
     # The gap (41 s to 2995 s) is reported.
     assert any("gap" in w.lower() for w in result["warnings"]), result["warnings"]
 
