@@ -59,7 +59,7 @@ void BM_BandPowerWholeArray(benchmark::State& state) {
 void BM_BandPowerWholeArrayMeasuredPlan(benchmark::State& state) {
   const auto& data = hour_of_noise();
   auto options = reference_options(1);
-  options.planning = ictaltrack::FftPlanning::Measure;
+  options.planning = ictaltrack::FftPlanning::measure;
   for (auto _ : state) {
     auto result = ictaltrack::band_power(data.data(), kChannels, kTimes, kSfreq, options);
     benchmark::DoNotOptimize(result.power.data());

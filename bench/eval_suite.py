@@ -16,6 +16,21 @@ from pathlib import Path
 from ictaltrack import evaluation
 
 
+#: The generated report ends where this heading starts: from it on, docs/evaluation.md is written
+#: by hand (the real recordings) and kept as it is.
+HAND_WRITTEN_HEADING = "## Real recordings"
+
+
+def _hand_written_part(path: Path) -> str:
+    """The hand-written tail of an existing report (a blank line, then HAND_WRITTEN_HEADING to the
+    end), or ''."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find("\n" + HAND_WRITTEN_HEADING + "\n")
+    return "" if at < 0 else "\n" + text[at + 1:]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these recordings")
@@ -44,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         command = "make eval" if not args.only else "bench/eval_suite.py --only " + " ".join(
             args.only)
-        Path(args.markdown).write_text(evaluation.format_markdown(
-            results, detector_label=label, command=command, seconds=seconds))
+        target = Path(args.markdown)
+        target.write_text(evaluation.format_markdown(
+            results, detector_label=label, command=command, seconds=seconds) +
+            _hand_written_part(target))
         print(f"wrote {args.markdown}", file=sys.stderr)
     return 0
 

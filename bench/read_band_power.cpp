@@ -62,7 +62,7 @@ int main(int argc, char** argv) try {
   const auto& info = reader.info();
   std::vector<int> channels(static_cast<std::size_t>(info.n_channels()));
   std::iota(channels.begin(), channels.end(), 0);
-  const double sfreq = info.channels.at(0).sample_rate_hz;
+  const double sfreq = info.channels.at(0).sfreq;
   const std::int64_t n_times = info.channels.at(0).n_samples;
   ictaltrack::BandPowerOptions options;  // the reference job: 2 s Hann, 1 s hop, five bands
   options.n_threads = threads;

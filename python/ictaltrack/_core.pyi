@@ -60,7 +60,7 @@ def band_power(
     npt.NDArray[np.float64],
     npt.NDArray[np.int64],
     npt.NDArray[np.float64],
-    list[str],
+    list[dict[str, Any]],
     list[_BandTuple],
     tuple[float, float],
 ]: ...
@@ -102,7 +102,7 @@ class BandPowerEngine:
     @property
     def relative(self) -> bool: ...
     @property
-    def warnings(self) -> list[str]: ...
+    def warnings(self) -> list[dict[str, Any]]: ...
     @property
     def stream_position(self) -> int: ...
     @property

@@ -16,7 +16,7 @@ __all__ = ["write_edf"]
 def write_edf(
     path: str | os.PathLike[str],
     data: npt.ArrayLike,
-    sample_rate_hz: float,
+    sfreq: float,
     labels: Sequence[str],
     *,
     annotations: Iterable[tuple[float, float | None, str]] = (),
@@ -37,10 +37,10 @@ def write_edf(
         File to write.
     data : array_like, shape (n_channels, n_times)
         Physical values (in ``physical_dimension``, microvolts by default). ``n_times`` must be a
-        multiple of the samples in one data record (``sample_rate_hz * record_duration_s``).
+        multiple of the samples in one data record (``sfreq * record_duration_s``).
         Values outside ``physical_range`` are clipped.
-    sample_rate_hz : float
-        Samples per second, the same for every channel.
+    sfreq : float
+        Sample rate in Hz (samples per second), the same for every channel.
     labels : sequence of str
         One label per channel, at most 16 printable ASCII characters.
     annotations : iterable of (onset_s, duration_s or None, text)
@@ -76,7 +76,7 @@ def write_edf(
     _core.write_edf(
         os.fspath(path),
         array,
-        float(sample_rate_hz),
+        float(sfreq),
         [str(label) for label in labels],
         notes,
         file_type,

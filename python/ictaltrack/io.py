@@ -85,8 +85,8 @@ class ChannelInfo:
         Physical dimension as stored (e.g. ``"uV"``).
     volts_per_unit : float or None
         Size of one ``unit`` in volts, ``None`` when the dimension is not a known voltage.
-    sample_rate : float
-        Samples per second (samples per record / record duration), exact, never resampled.
+    sfreq : float
+        Sample rate in Hz (samples per record / record duration), exact, never resampled.
     n_samples : int
         Samples in the file (complete records only).
     gain, offset : float
@@ -104,7 +104,7 @@ class ChannelInfo:
     label: str
     unit: str
     volts_per_unit: float | None
-    sample_rate: float
+    sfreq: float
     n_samples: int
     samples_per_record: int
     physical_min: float
@@ -201,7 +201,7 @@ class RecordingInfo:
     @property
     def sampling_rates(self) -> list[float]:
         """The distinct channel sample rates in Hz, ascending."""
-        return sorted({channel.sample_rate for channel in self.channels})
+        return sorted({channel.sfreq for channel in self.channels})
 
     @property
     def sfreq(self) -> float | None:
@@ -219,7 +219,7 @@ def _make_info(raw: dict, segments: list[dict]) -> RecordingInfo:
             unit=c["physical_dimension"],
             # The Status channel holds trigger bits whatever its header dimension says.
             volts_per_unit=None if c["is_bdf_status"] else volts_per_unit(c["physical_dimension"]),
-            sample_rate=c["sample_rate_hz"],
+            sfreq=c["sfreq"],
             n_samples=c["n_samples"],
             samples_per_record=c["samples_per_record"],
             physical_min=c["physical_min"],
@@ -348,11 +348,11 @@ class Recording:
         return indices
 
     def _common_rate_samples(self, indices: list[int]) -> int:
-        rates = {self.info.channels[i].sample_rate for i in indices}
+        rates = {self.info.channels[i].sfreq for i in indices}
         if len(rates) > 1:
             by_rate: dict[float, list[str]] = {}
             for i in indices:
-                by_rate.setdefault(self.info.channels[i].sample_rate, []).append(
+                by_rate.setdefault(self.info.channels[i].sfreq, []).append(
                     self.info.channels[i].label
                 )
             detail = "; ".join(f"{rate:g} Hz: {names}" for rate, names in sorted(by_rate.items()))
@@ -488,7 +488,7 @@ class Recording:
         scales = self._scales(indices, units)
         if not chunk_s > 0:
             raise ValueError(f"chunk_s must be > 0, got {chunk_s}")
-        rate = self.info.channels[indices[0]].sample_rate if indices else 1.0
+        rate = self.info.channels[indices[0]].sfreq if indices else 1.0
         chunk = max(1, int(round(chunk_s * rate)))
         for first in range(start, stop, chunk):
             last = min(first + chunk, stop)
@@ -511,14 +511,14 @@ class Recording:
         """Time of each sample of ``channel`` in seconds from the recording start.
 
         Honours the record onsets of EDF+D/BDF+D files (times jump across gaps); for continuous
-        files this is ``sample / sample_rate`` (plus nothing: the recording start is time 0).
+        files this is ``sample / sfreq`` (plus nothing: the recording start is time 0).
         """
         (index,) = self._pick(channel)
         info = self.info.channels[index]
         start, stop = self._range(start, stop, info.n_samples)
         samples = np.arange(start, stop, dtype=np.int64)
         records, within = np.divmod(samples, info.samples_per_record)
-        return self.info.record_onsets[records] + within / info.sample_rate
+        return self.info.record_onsets[records] + within / info.sfreq
 
     def to_mne(self, picks: Picks = None, *, verbose: Any = None) -> mne.io.RawArray:
         """Convert to an :class:`mne.io.RawArray` (data in volts, as MNE expects).
@@ -538,7 +538,7 @@ class Recording:
             raise ValueError("to_mne() needs at least one channel; this pick has none")
         n_samples = self._common_rate_samples(indices)
         channels = [self.info.channels[i] for i in indices]
-        sfreq = channels[0].sample_rate
+        sfreq = channels[0].sfreq
         # One pass over the file for all channels, then per-channel scaling.
         data = self._read(indices, 0, n_samples, None, np.float64, False)
         types = []

@@ -26,7 +26,7 @@ from ictaltrack import _core
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ictaltrack.io import Picks, Recording
+    from ictaltrack.io import Picks, ReadWarning, Recording
 
 __all__ = [
     "Band",
@@ -111,9 +111,9 @@ def _normalise_detrend(detrend: str | bool | None) -> str:
     return detrend
 
 
-def _emit(messages: Iterable[str], stacklevel: int) -> None:
-    for message in messages:
-        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+def _emit(found: Iterable[Mapping[str, object]], stacklevel: int) -> None:
+    for warning in found:
+        warnings.warn(str(warning["message"]), UserWarning, stacklevel=stacklevel + 1)
 
 
 def _labels(names: list[str], codes: np.ndarray):
@@ -276,7 +276,7 @@ def band_power(
         (partly) above Nyquist, or when a band contains no frequency bin.
     """
     band_list = _normalise_bands(bands)
-    power, window_start, times, messages, used_bands, used_total = _core.band_power(
+    power, window_start, times, found, used_bands, used_total = _core.band_power(
         data,
         float(sfreq),
         bands=band_list,
@@ -288,7 +288,7 @@ def band_power(
         total_range=None if total_range is None else tuple(map(float, total_range)),
         n_threads=int(n_threads),
     )
-    _emit(messages, stacklevel=2)
+    _emit(found, stacklevel=2)
     return BandPowerResult(
         power=power,
         times=times,
@@ -403,8 +403,12 @@ class BandPowerStream:
         return int(self._engine.buffered_samples)
 
     @property
-    def warnings(self) -> list[str]:
-        return list(self._engine.warnings)
+    def warnings(self) -> list[ReadWarning]:
+        """What the configuration warned about, each with its stable ``code``
+        (docs/band_power.md) and ``signal`` -1; the same type as the reader's warnings."""
+        from ictaltrack.io import ReadWarning
+
+        return [ReadWarning(**warning) for warning in self._engine.warnings]
 
 
 def recording_band_power(
@@ -445,7 +449,7 @@ def recording_band_power(
         raise ValueError("no channel picked")
     n_samples = recording._common_rate_samples(indices)
     channels = [recording.info.channels[i] for i in indices]
-    sfreq = float(channels[0].sample_rate)
+    sfreq = float(channels[0].sfreq)
     per_record = int(channels[0].samples_per_record)
     stream = BandPowerStream(sfreq, len(indices), **options)
     pieces = []

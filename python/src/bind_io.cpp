@@ -54,19 +54,11 @@ py::dict channel_to_dict(const ChannelInfo& channel, int channel_index) {
   d["samples_per_record"] = channel.samples_per_record;
   d["gain"] = channel.gain;
   d["offset"] = channel.offset;
-  d["sample_rate_hz"] = channel.sample_rate_hz;
+  d["sfreq"] = channel.sfreq;
   d["n_samples"] = channel.n_samples;
   d["usable"] = channel.usable;
   d["calibrated"] = channel.calibrated;
   d["is_bdf_status"] = channel.is_bdf_status;
-  return d;
-}
-
-py::dict warning_to_dict(const ReadWarning& warning) {
-  py::dict d;
-  d["code"] = as_text(warning.code);
-  d["message"] = as_text(warning.message);
-  d["signal"] = warning.signal;
   return d;
 }
 
@@ -244,6 +236,20 @@ class PyEdfReader {
 };
 
 }  // namespace
+
+py::dict warning_to_dict(const Warning& warning) {
+  py::dict d;
+  d["code"] = as_text(warning.code);
+  d["message"] = as_text(warning.message);
+  d["signal"] = warning.signal;
+  return d;
+}
+
+py::list warnings_to_list(const std::vector<Warning>& warnings) {
+  py::list list;
+  for (const Warning& warning : warnings) list.append(warning_to_dict(warning));
+  return list;
+}
 
 void register_io(py::module_& m) {
   py::class_<PyEdfReader>(m, "EdfReader",

@@ -44,7 +44,7 @@ py::dict score(const EventArray& reference, const EventArray& hypothesis, double
                double resolution_hz) {
   const std::vector<ScoredEvent> ref = to_events(reference, "reference");
   const std::vector<ScoredEvent> hyp = to_events(hypothesis, "hypothesis");
-  EventScoringParameters parameters;
+  EventScoringOptions parameters;
   parameters.tolerance_start_s = tolerance_start_s;
   parameters.tolerance_end_s = tolerance_end_s;
   parameters.min_overlap = min_overlap;
@@ -82,7 +82,7 @@ py::dict score(const EventArray& reference, const EventArray& hypothesis, double
 }  // namespace
 
 void register_scoring(py::module_& m) {
-  const EventScoringParameters defaults;
+  const EventScoringOptions defaults;
   m.def("score_events", &score, py::arg("reference"), py::arg("hypothesis"), py::arg("duration_s"),
         py::kw_only(), py::arg("tolerance_start_s") = defaults.tolerance_start_s,
         py::arg("tolerance_end_s") = defaults.tolerance_end_s,

@@ -96,9 +96,9 @@ BandPowerOptions make_options(const std::optional<std::vector<BandTuple>>& bands
   options.total_range = total_range;
   options.n_threads = n_threads;
   if (planning == "estimate")
-    options.planning = FftPlanning::Estimate;
+    options.planning = FftPlanning::estimate;
   else if (planning == "measure")
-    options.planning = FftPlanning::Measure;
+    options.planning = FftPlanning::measure;
   else
     throw py::value_error("planning must be 'estimate' or 'measure'");
   options.wisdom_path = wisdom_path;
@@ -237,7 +237,7 @@ void register_spectral(py::module_& m) {
         result.n_channels = view.n_rows;
         result.n_bands = engine.bands().size();
         py::tuple arrays = result_to_python(std::move(result));
-        return py::make_tuple(arrays[0], arrays[1], arrays[2], engine.warnings(),
+        return py::make_tuple(arrays[0], arrays[1], arrays[2], warnings_to_list(engine.warnings()),
                               bands_to_python(engine.bands()), engine.total_range());
       },
       py::arg("data"), py::arg("sfreq"), py::arg("bands") = py::none(), py::arg("window_s") = 2.0,
@@ -282,7 +282,8 @@ void register_spectral(py::module_& m) {
       .def_property_readonly("total_range", &BandPowerEngine::total_range)
       .def_property_readonly("relative",
                              [](const BandPowerEngine& e) { return e.options().relative; })
-      .def_property_readonly("warnings", &BandPowerEngine::warnings)
+      .def_property_readonly(
+          "warnings", [](const BandPowerEngine& engine) { return warnings_to_list(engine.warnings()); })
       .def_property_readonly("stream_position", &BandPowerEngine::stream_position)
       .def_property_readonly("buffered_samples", &BandPowerEngine::buffered_samples);
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "ictaltrack/errors.hpp"
 
 namespace ictaltrack {
@@ -90,7 +91,9 @@ void check_common_reference(const std::vector<const LabelInfo*>& used, const cha
 
 std::string canonical_electrode(const std::string& name) {
   const auto site = find_electrode(name);
-  if (!site) throw std::invalid_argument("montage: unknown electrode name '" + name + "'");
+  if (!site)
+    throw std::invalid_argument("montage: unknown electrode name '" + detail::printable(name) +
+                                "'");
   return site->name;
 }
 
@@ -286,7 +289,7 @@ const std::vector<Derivation>& named_montage(std::string_view name) {
   if (name == "double_banana") return double_banana;
   if (name == "tcp") return tcp;
   if (name == "chb_mit") return chb_mit;
-  throw std::invalid_argument("unknown montage '" + std::string(name) +
+  throw std::invalid_argument("unknown montage '" + detail::printable(name) +
                               "' (known: double_banana, tcp, chb_mit)");
 }
 

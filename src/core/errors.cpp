@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace ictaltrack {
 namespace {
 std::string describe_format_error(const std::string& field, int signal, std::int64_t byte_offset,
@@ -21,7 +23,9 @@ FormatError::FormatError(std::string field, int signal, std::int64_t byte_offset
       byte_offset_(byte_offset) {}
 
 IoError::IoError(std::string path, const std::string& what, int error_number)
-    : Error(path.empty() ? what : what + ": " + path),
+    // A path may hold bytes that are not UTF-8 (POSIX file names are bytes): the message shows
+    // them escaped, path() keeps them as they are.
+    : Error(path.empty() ? what : what + ": " + detail::printable(path)),
       path_(std::move(path)),
       error_number_(error_number) {}
 

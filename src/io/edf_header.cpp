@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 
+#include "core/text.hpp"
 #include "ictaltrack/errors.hpp"
 #include "io/edf_detail.hpp"
 
@@ -27,6 +28,9 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && is_padding(text.back())) text.remove_suffix(1);
   return text;
 }
+
+/// A header field as a message quotes it: without its padding, and printable whatever it holds.
+std::string quoted(std::string_view field) { return printable(trim(field)); }
 
 std::optional<std::int64_t> parse_integer(std::string_view field) {
   std::string_view text = trim(field);
@@ -161,19 +165,19 @@ class HeaderParser {
     result_.info.reserved_raw = std::string(reserved);
     const std::string_view own = bdf_ ? "BDF+" : "EDF+";
     const std::string_view other = bdf_ ? "EDF+" : "BDF+";
-    FileFormat format = bdf_ ? FileFormat::BDF : FileFormat::EDF;
+    FileFormat format = bdf_ ? FileFormat::bdf : FileFormat::edf;
     if (reserved.substr(0, 4) == own && (reserved[4] == 'C' || reserved[4] == 'D')) {
       plus_ = true;
       if (reserved[4] == 'C') {
-        format = bdf_ ? FileFormat::BDFPlusC : FileFormat::EDFPlusC;
+        format = bdf_ ? FileFormat::bdf_plus_c : FileFormat::edf_plus_c;
       } else {
-        format = bdf_ ? FileFormat::BDFPlusD : FileFormat::EDFPlusD;
+        format = bdf_ ? FileFormat::bdf_plus_d : FileFormat::edf_plus_d;
       }
     } else if (reserved.substr(0, 4) == other) {
       // EDFlib reads such a file as the plain format of its version field; so do we.
-      warn("reserved_field_mismatch",
-           std::string("reserved field says ") + std::string(reserved.substr(0, 5)) + " in a " +
-               (bdf_ ? "BDF" : "EDF") + " file; read as plain " + (bdf_ ? "BDF" : "EDF"));
+      warn("reserved_field_mismatch", "reserved field says " + printable(reserved.substr(0, 5)) +
+                                          " in a " + (bdf_ ? "BDF" : "EDF") +
+                                          " file; read as plain " + (bdf_ ? "BDF" : "EDF"));
     }
     result_.info.format = format;
   }
@@ -204,20 +208,20 @@ class HeaderParser {
       if (day <= days_in_month(year, month)) {
         start.year = year, start.month = month, start.day = day;
       } else {
-        warn("bad_date", "start date '" + std::string(fixed_field(168, 8)) +
+        warn("bad_date", "start date '" + quoted(fixed_field(168, 8)) +
                              "' is not a calendar date; 01.01.85 used");
       }
     } else {
-      warn("bad_date", "start date '" + decode_header_text(fixed_field(168, 8)) +
-                           "' is not dd.mm.yy; 01.01.85 used");
+      warn("bad_date",
+           "start date '" + quoted(fixed_field(168, 8)) + "' is not dd.mm.yy; 01.01.85 used");
     }
     int hour = 0, minute = 0, second = 0;
     if (parse_triplet(fixed_field(176, 8), hour, minute, second) && hour < 24 && minute < 60 &&
         second < 60) {
       start.hour = hour, start.minute = minute, start.second = second;
     } else {
-      warn("bad_time", "start time '" + decode_header_text(fixed_field(176, 8)) +
-                           "' is not hh.mm.ss; 00:00:00 used");
+      warn("bad_time",
+           "start time '" + quoted(fixed_field(176, 8)) + "' is not hh.mm.ss; 00:00:00 used");
     }
   }
 
@@ -229,7 +233,7 @@ class HeaderParser {
     const auto n_signals = parse_integer(fixed_field(252, 4));
     if (!n_signals) {
       throw FormatError("number of signals", -1, 252,
-                        "'" + decode_header_text(fixed_field(252, 4)) + "' is not an integer");
+                        "'" + quoted(fixed_field(252, 4)) + "' is not an integer");
     }
     if (*n_signals <= 0) {
       throw FormatError("number of signals", -1, 252,
@@ -245,7 +249,7 @@ class HeaderParser {
     info.n_signals = static_cast<int>(*n_signals);
     info.header_bytes = static_cast<int>(needed);
     if (!header_bytes) {
-      warn("header_size_mismatch", "header size field '" + decode_header_text(fixed_field(184, 8)) +
+      warn("header_size_mismatch", "header size field '" + quoted(fixed_field(184, 8)) +
                                        "' is not an integer; " + std::to_string(needed) + " used");
     } else if (*header_bytes != needed) {
       info.header_bytes_field =
@@ -258,7 +262,7 @@ class HeaderParser {
     if (header_bytes && *header_bytes == needed) info.header_bytes_field = static_cast<int>(needed);
     if (!n_records) {
       throw FormatError("number of data records", -1, 236,
-                        "'" + decode_header_text(fixed_field(236, 8)) + "' is not an integer");
+                        "'" + quoted(fixed_field(236, 8)) + "' is not an integer");
     }
     if (*n_records < -1) {
       throw FormatError("number of data records", -1, 236,
@@ -266,9 +270,9 @@ class HeaderParser {
     }
     info.n_records_field = *n_records;
     if (!duration || *duration < 0) {
-      throw FormatError("duration of a data record", -1, 244,
-                        "'" + decode_header_text(fixed_field(244, 8)) +
-                            "' is not a non-negative decimal number of seconds");
+      throw FormatError(
+          "duration of a data record", -1, 244,
+          "'" + quoted(fixed_field(244, 8)) + "' is not a non-negative decimal number of seconds");
     }
     info.record_duration = *duration;
   }
@@ -290,7 +294,7 @@ class HeaderParser {
       if (!spr || *spr < 0 || *spr > std::numeric_limits<std::int32_t>::max()) {
         throw FormatError(
             "number of samples in each data record", s, signal_field_offset(216, 8, s),
-            "'" + decode_header_text(signal_field(216, 8, s)) + "' is not a non-negative integer");
+            "'" + quoted(signal_field(216, 8, s)) + "' is not a non-negative integer");
       }
       layout.samples_per_record = static_cast<std::int32_t>(*spr);
       layout.offset_in_record = offset_in_record;
@@ -305,7 +309,10 @@ class HeaderParser {
       channel.signal_index = s;
       channel.label_raw = std::string(label_raw);
       channel.label = label;
-      if (odd) warn("non_ascii_text", "label holds bytes outside printable ASCII", s);
+      if (odd) {
+        warn("non_ascii_text",
+             "label '" + quoted(label_raw) + "' holds bytes outside printable ASCII", s);
+      }
       channel.transducer = decode_header_text(signal_field(16, 80, s), &odd);
       if (odd) warn("non_ascii_text", "transducer field holds bytes outside printable ASCII", s);
       channel.physical_dimension = decode_header_text(signal_field(96, 8, s), &odd);
@@ -319,9 +326,8 @@ class HeaderParser {
       const auto digital_max = parse_integer(signal_field(128, 8, s));
       auto require = [&](bool ok, const char* field, int start) {
         if (!ok) {
-          throw FormatError(
-              field, s, signal_field_offset(start, 8, s),
-              "'" + decode_header_text(signal_field(start, 8, s)) + "' is not a number");
+          throw FormatError(field, s, signal_field_offset(start, 8, s),
+                            "'" + quoted(signal_field(start, 8, s)) + "' is not a number");
         }
       };
       require(physical_min.has_value(), "physical minimum", 104);
@@ -367,8 +373,8 @@ class HeaderParser {
         if (!std::isfinite(channel.gain) || !std::isfinite(channel.offset)) {
           channel.calibrated = false;
           warn("calibration_not_finite",
-               "physical range " + decode_header_text(signal_field(104, 8, s)) + " .. " +
-                   decode_header_text(signal_field(112, 8, s)) +
+               "physical range " + quoted(signal_field(104, 8, s)) + " .. " +
+                   quoted(signal_field(112, 8, s)) +
                    " overflows the calibration; physical values unavailable",
                s);
         }
@@ -380,7 +386,8 @@ class HeaderParser {
       channel.usable = channel.calibrated;
       if (channel.label.empty() || channel.label == "-") {
         channel.usable = false;
-        warn("dummy_channel", "channel labelled '" + channel.label + "' is a placeholder", s);
+        warn("dummy_channel",
+             "channel labelled '" + printable(channel.label) + "' is a placeholder", s);
       }
       if (channel.samples_per_record == 0) {
         channel.usable = false;
@@ -394,7 +401,7 @@ class HeaderParser {
       for (const ChannelInfo& other : info.channels) {
         if (other.label == channel.label && !channel.label.empty() && channel.label != "-") {
           warn("duplicate_label",
-               "label '" + channel.label + "' is also used by signal " +
+               "label '" + printable(channel.label) + "' is also used by signal " +
                    std::to_string(other.signal_index),
                s);
           break;
@@ -480,10 +487,11 @@ class HeaderParser {
     for (ChannelInfo& channel : info.channels) {
       channel.n_samples = info.n_records * channel.samples_per_record;
       if (info.record_duration > 0) {
-        channel.sample_rate_hz = static_cast<double>(channel.samples_per_record) *
-                                 static_cast<double>(kTicksPerSecond) /
-                                 static_cast<double>(info.record_duration);
+        channel.sfreq = static_cast<double>(channel.samples_per_record) *
+                        static_cast<double>(kTicksPerSecond) /
+                        static_cast<double>(info.record_duration);
       }
+      channel.sample_rate_hz = channel.sfreq;  // the deprecated name, same value
     }
   }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/text.hpp"
 #include "ictaltrack/errors.hpp"
 #include "io/edf_detail.hpp"
 #include "io/sample_decode.hpp"
@@ -74,43 +75,13 @@ void add_seconds(StartDateTime& start, std::int64_t seconds) {
 
 }  // namespace
 
-const char* to_string(FileFormat format) noexcept {
-  switch (format) {
-    case FileFormat::EDF:
-      return "EDF";
-    case FileFormat::EDFPlusC:
-      return "EDF+C";
-    case FileFormat::EDFPlusD:
-      return "EDF+D";
-    case FileFormat::BDF:
-      return "BDF";
-    case FileFormat::BDFPlusC:
-      return "BDF+C";
-    case FileFormat::BDFPlusD:
-      return "BDF+D";
-  }
-  return "unknown";
-}
-
-std::string StartDateTime::iso8601() const {
-  char text[64];
-  if (subsecond != 0) {
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%07lld", year, month, day, hour,
-                  minute, second, static_cast<long long>(subsecond));
-  } else {
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour,
-                  minute, second);
-  }
-  return text;
-}
-
 Ticks RecordingInfo::duration() const noexcept {
   if (record_onsets.empty()) return 0;
   return record_onsets.back() + record_duration;
 }
 
 bool RecordingInfo::has_warning(std::string_view code, int signal) const noexcept {
-  return std::any_of(warnings.begin(), warnings.end(), [&](const ReadWarning& w) {
+  return std::any_of(warnings.begin(), warnings.end(), [&](const Warning& w) {
     return w.code == code && (signal < 0 || w.signal == signal);
   });
 }
@@ -164,7 +135,7 @@ struct EdfReader::Impl {
     const std::int64_t n_records = rec.n_records;
     rec.record_onsets.resize(static_cast<std::size_t>(n_records));
     for (std::int64_t r = 0; r < n_records; ++r) rec.record_onsets[r] = r * rec.record_duration;
-    const bool plus = rec.format != FileFormat::EDF && rec.format != FileFormat::BDF;
+    const bool plus = rec.format != FileFormat::edf && rec.format != FileFormat::bdf;
     if (!plus || rec.annotation_signals.empty() || n_records == 0) return;
     // A continuous file only needs the first record's time-keeping TAL unless annotations are
     // wanted; a discontinuous one needs every record's.
@@ -227,7 +198,8 @@ struct EdfReader::Impl {
                 if (joined_tals++ == 0) {
                   warn("tal_missing_terminator",
                        "time-keeping TAL of record " + std::to_string(r) +
-                           " runs into the next TAL (no 0x00); its onset '" + tal.texts[k] +
+                           " runs into the next TAL (no 0x00); its onset '" +
+                           detail::printable(tal.texts[k]) +
                            "' is used for the annotations that follow",
                        signal);
                 }
@@ -359,8 +331,8 @@ struct EdfReader::Impl {
     const ChannelInfo& first = rec.channels[channels[0]];
     for (const int channel : channels) {
       if (rec.channels[channel].samples_per_record != first.samples_per_record) {
-        throw UnsupportedError("channels '" + first.label + "' and '" +
-                               rec.channels[channel].label +
+        throw UnsupportedError("channels '" + detail::printable(first.label) + "' and '" +
+                               detail::printable(rec.channels[channel].label) +
                                "' have different sample rates; read them separately");
       }
     }

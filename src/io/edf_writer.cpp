@@ -15,6 +15,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/text.hpp"
 #include "ictaltrack/errors.hpp"
 #include "io/edflib_lock.hpp"
 
@@ -46,13 +47,14 @@ std::string describe_open_error(int code) {
 void check_header_text(const std::string& text, std::size_t max_length, const char* field,
                        int signal) {
   if (text.size() > max_length) {
-    throw FormatError(
-        field, signal, -1,
-        "'" + text + "' is longer than " + std::to_string(max_length) + " characters");
+    throw FormatError(field, signal, -1,
+                      "'" + detail::printable(text) + "' is longer than " +
+                          std::to_string(max_length) + " characters");
   }
   for (const unsigned char c : text) {
     if (c < 32 || c > 126) {
-      throw FormatError(field, signal, -1, "'" + text + "' contains a non-printable-ASCII byte");
+      throw FormatError(field, signal, -1,
+                        "'" + detail::printable(text) + "' contains a non-printable-ASCII byte");
     }
   }
 }
@@ -102,7 +104,8 @@ EdfFileType parse_edf_file_type(const std::string& name) {
   for (const unsigned char c : name) lower.push_back(static_cast<char>(std::tolower(c)));
   if (lower == "edf" || lower == "edf+") return EdfFileType::EdfPlus;
   if (lower == "bdf" || lower == "bdf+") return EdfFileType::BdfPlus;
-  throw std::invalid_argument("file type must be 'edf' or 'bdf', got '" + name + "'");
+  throw std::invalid_argument("file type must be 'edf' or 'bdf', got '" + detail::printable(name) +
+                              "'");
 }
 
 struct EdfWriter::Impl {
@@ -136,7 +139,15 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
   w.target = std::move(path);
   w.signals = std::move(signals);
   w.options = std::move(options);
-  const bool bdf = w.options.file_type == EdfFileType::BdfPlus;
+  if (w.options.file_type) {  // the deprecated way to choose the format wins when used
+    w.options.format = *w.options.file_type == EdfFileType::BdfPlus ? FileFormat::bdf_plus_c
+                                                                    : FileFormat::edf_plus_c;
+  }
+  if (w.options.format != FileFormat::edf_plus_c && w.options.format != FileFormat::bdf_plus_c) {
+    throw std::invalid_argument(std::string("EdfWriter writes EDF+C or BDF+C, not ") +
+                                to_string(w.options.format));
+  }
+  const bool bdf = w.options.format == FileFormat::bdf_plus_c;
 
   if (w.signals.empty() || w.signals.size() > EDFLIB_MAXSIGNALS) {
     throw std::invalid_argument("EdfWriter needs 1.." + std::to_string(EDFLIB_MAXSIGNALS) +
@@ -273,8 +284,9 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
     w.handle = -1;
     std::error_code ignored;
     std::filesystem::remove(w.temporary, ignored);
-    throw FormatError(failures.front().field, failures.front().signal, -1,
-                      "EDFlib rejected the value '" + failures.front().value + "'");
+    throw FormatError(
+        failures.front().field, failures.front().signal, -1,
+        "EDFlib rejected the value '" + detail::printable(failures.front().value) + "'");
   }
 }
 
@@ -317,8 +329,8 @@ void EdfWriter::add_annotation(Ticks onset, Ticks duration, const std::string& t
   if (!is_open()) throw std::logic_error("EdfWriter::add_annotation on a closed writer");
   if (onset < 0) throw std::invalid_argument("annotation onset must be >= 0");
   if (text_utf8.size() > kMaxAnnotationBytes) {
-    throw std::invalid_argument("annotation text '" + text_utf8 + "' is longer than " +
-                                std::to_string(kMaxAnnotationBytes) +
+    throw std::invalid_argument("annotation text '" + detail::printable(text_utf8) +
+                                "' is longer than " + std::to_string(kMaxAnnotationBytes) +
                                 " bytes, which EDFlib would truncate");
   }
   for (const unsigned char c : text_utf8) {

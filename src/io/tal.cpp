@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/text.hpp"
 #include "io/edf_detail.hpp"
 
 namespace ictaltrack::detail {
@@ -21,41 +22,6 @@ void append_utf8(std::string& out, std::uint32_t code_point) {
     out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
   }
-}
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    int continuation = 0;
-    std::uint32_t minimum = 0;
-    std::uint32_t code_point = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0) == 0xC0) {
-      continuation = 1, minimum = 0x80, code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      continuation = 2, minimum = 0x800, code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      continuation = 3, minimum = 0x10000, code_point = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + continuation >= text.size()) return false;
-    for (int k = 1; k <= continuation; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (byte & 0x3F);
-    }
-    // Overlong forms, surrogates and values above U+10FFFF are not valid UTF-8.
-    if (code_point < minimum || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return false;
-    }
-    i += continuation + 1;
-  }
-  return true;
 }
 
 }  // namespace
@@ -156,7 +122,7 @@ std::vector<Tal> parse_tals(std::span<const unsigned char> bytes,
       const bool at_end = onset_end >= n;
       problems.push_back({at_end ? "tal_unterminated" : "tal_malformed",
                           at_end ? "TAL ends without its terminator"
-                                 : "TAL onset '" + std::string(onset_text) +
+                                 : "TAL onset '" + printable(onset_text) +
                                        "' is not a signed "
                                        "decimal number followed by 0x14 or 0x15",
                           static_cast<std::int64_t>(tal_start)});
@@ -179,7 +145,7 @@ std::vector<Tal> parse_tals(std::span<const unsigned char> bytes,
         const bool at_end = duration_end >= n;
         problems.push_back({at_end ? "tal_unterminated" : "tal_malformed",
                             at_end ? "TAL ends without its terminator"
-                                   : "TAL duration '" + std::string(duration_text) +
+                                   : "TAL duration '" + printable(duration_text) +
                                          "' is not an unsigned decimal number",
                             static_cast<std::int64_t>(tal_start)});
         pos = skip_to_terminator(duration_end);

@@ -239,48 +239,80 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
 
   // 5. Focus electrode: among the onset channels' electrodes, the one whose channels carry the
   // most excess power (a bipolar focus electrode is shared by two strong derivations).
+  // Only a sided channel (left or right: a referential lateral electrode, or a pair on one side
+  // or joining a side to the midline) can tell which side a seizure starts on. A pair across the
+  // hemispheres (FT9-FT10, T7-T8) carries the same power for both its electrodes, and a midline
+  // channel belongs to neither side: they may be onset channels and give the region, but never
+  // the hemisphere. So each electrode gets two scores: over all its good channels (region), and
+  // over its good sided channels only (side).
   std::vector<char> in_cluster(n, 0);
   for (const auto c : cluster) in_cluster[c] = 1;
+  auto sided = [&](std::size_t c) { return lateral(geometry.labels[c].hemisphere); };
   std::vector<double> electrode_score(geometry.electrodes.size(), -1.0);
+  std::vector<double> sided_score(geometry.electrodes.size(), -1.0);
   for (std::size_t e = 0; e < geometry.electrodes.size(); ++e) {
     const auto& channels = geometry.electrode_channels[e];
-    bool candidate = false;
-    double total = 0.0;
-    int counted = 0;
+    bool candidate = false, sided_candidate = false;
+    double total = 0.0, sided_total = 0.0;
+    int counted = 0, sided_counted = 0;
     for (const auto c : channels) {
       if (!good[c]) continue;
       candidate = candidate || in_cluster[c];
       total += excess[c];
       ++counted;
+      if (sided(c)) {
+        sided_candidate = sided_candidate || in_cluster[c];
+        sided_total += excess[c];
+        ++sided_counted;
+      }
     }
     if (candidate && counted > 0) electrode_score[e] = total / counted;
+    if (sided_candidate && lateral(geometry.electrodes[e].hemisphere)) {
+      sided_score[e] = sided_total / sided_counted;
+    }
   }
   Hemisphere hemisphere = Hemisphere::unknown;
   if (std::isfinite(li) && std::abs(li) >= params.lateralization_threshold) {
     hemisphere = li > 0 ? Hemisphere::left : Hemisphere::right;
   }
-  auto best_electrode = [&](bool same_side_only) {
+  auto best_of = [&](const std::vector<double>& score, bool same_side_only) {
     int best = -1;
-    for (std::size_t e = 0; e < electrode_score.size(); ++e) {
-      if (electrode_score[e] < 0) continue;
+    for (std::size_t e = 0; e < score.size(); ++e) {
+      if (score[e] < 0) continue;
       if (same_side_only && geometry.electrodes[e].hemisphere != hemisphere) continue;
-      if (best < 0 || electrode_score[e] > electrode_score[static_cast<std::size_t>(best)]) {
-        best = static_cast<int>(e);
-      }
+      if (best < 0 || score[e] > score[static_cast<std::size_t>(best)]) best = static_cast<int>(e);
     }
     return best;
   };
-  int focus = lateral(hemisphere) ? best_electrode(true) : -1;
-  if (focus < 0) focus = best_electrode(false);
-  if (focus >= 0) {
-    const auto& site = geometry.electrodes[static_cast<std::size_t>(focus)];
-    result.seizure.region = site.region;
-    if (hemisphere == Hemisphere::unknown) {
-      hemisphere = site.hemisphere;
+  if (hemisphere == Hemisphere::unknown) {
+    // No decisive LI: a midline focus electrode gives "midline"; a lateral one leaves the side to
+    // the strongest electrode over sided onset channels, and to nobody when there is none.
+    auto site_side = [&](int e) {
+      return geometry.electrodes[static_cast<std::size_t>(e)].hemisphere;
+    };
+    const int overall = best_of(electrode_score, false);
+    if (overall >= 0 && !lateral(site_side(overall))) {
+      hemisphere = site_side(overall);
       if (!lateral(hemisphere) && std::isfinite(li)) hemisphere = Hemisphere::midline;
+    } else if (overall >= 0) {
+      const int side = best_of(sided_score, false);
+      if (side >= 0) hemisphere = site_side(side);
+    } else {
+      // No onset channel has a known electrode: the first onset channel with a side or on the
+      // midline decides (a cross-hemisphere channel does not).
+      for (const auto c : cluster) {
+        const Hemisphere h = geometry.labels[c].hemisphere;
+        if (lateral(h) || h == Hemisphere::midline) {
+          hemisphere = h;
+          break;
+        }
+      }
     }
-  } else if (!cluster.empty() && hemisphere == Hemisphere::unknown) {
-    hemisphere = geometry.labels[cluster.front()].hemisphere;
+  }
+  int focus = lateral(hemisphere) ? best_of(electrode_score, true) : -1;
+  if (focus < 0) focus = best_of(electrode_score, false);
+  if (focus >= 0) {
+    result.seizure.region = geometry.electrodes[static_cast<std::size_t>(focus)].region;
   }
   result.seizure.hemisphere = hemisphere;
 

@@ -17,7 +17,7 @@ struct SampleInterval {
   std::int64_t end = 0;    // exclusive
 };
 
-void check_parameters(const EventScoringParameters& p) {
+void check_parameters(const EventScoringOptions& p) {
   const auto require = [](bool ok, const char* what) {
     if (!ok) throw std::invalid_argument(std::string("event scoring parameters: ") + what);
   };
@@ -136,7 +136,7 @@ std::int64_t covered_samples(const std::vector<SampleInterval>& mask, SampleInte
 
 EventScores score_events(const std::vector<ScoredEvent>& reference,
                          const std::vector<ScoredEvent>& hypothesis, double duration_s,
-                         const EventScoringParameters& parameters) {
+                         const EventScoringOptions& parameters) {
   check_parameters(parameters);
   if (!std::isfinite(duration_s) || duration_s <= 0) {
     throw std::invalid_argument("event scoring: duration_s must be finite and > 0");
@@ -216,7 +216,7 @@ EventScores score_events(const std::vector<ScoredEvent>& reference,
 
 EventScores score_events(const std::vector<TickEvent>& reference,
                          const std::vector<TickEvent>& hypothesis, Ticks duration,
-                         const EventScoringParameters& parameters) {
+                         const EventScoringOptions& parameters) {
   const auto to_seconds = [](const std::vector<TickEvent>& events) {
     std::vector<ScoredEvent> out;
     out.reserve(events.size());

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/text.hpp"
 #include "core/worker_pool.hpp"
 #include "spectral/fftw_planner.hpp"
 
@@ -75,24 +76,24 @@ std::vector<Band> default_bands() {
 
 WindowFunction parse_window_function(std::string_view name) {
   const std::string key = lower(name);
-  if (key == "hann" || key == "hanning") return WindowFunction::Hann;
-  if (key == "hamming") return WindowFunction::Hamming;
+  if (key == "hann" || key == "hanning") return WindowFunction::hann;
+  if (key == "hamming") return WindowFunction::hamming;
   if (key == "boxcar" || key == "rectangular" || key == "rect" || key == "box" || key == "ones")
-    return WindowFunction::Boxcar;
-  if (key == "blackman") return WindowFunction::Blackman;
-  throw std::invalid_argument("unknown window function '" + std::string(name) +
+    return WindowFunction::boxcar;
+  if (key == "blackman") return WindowFunction::blackman;
+  throw std::invalid_argument("unknown window function '" + detail::printable(name) +
                               "' (expected hann, hamming, boxcar/rectangular or blackman)");
 }
 
 const char* to_string(WindowFunction window) noexcept {
   switch (window) {
-    case WindowFunction::Hann:
+    case WindowFunction::hann:
       return "hann";
-    case WindowFunction::Hamming:
+    case WindowFunction::hamming:
       return "hamming";
-    case WindowFunction::Boxcar:
+    case WindowFunction::boxcar:
       return "boxcar";
-    case WindowFunction::Blackman:
+    case WindowFunction::blackman:
       return "blackman";
   }
   return "?";
@@ -106,16 +107,16 @@ std::vector<double> window_coefficients(WindowFunction window, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
     const double phase = step * static_cast<double>(k);
     switch (window) {
-      case WindowFunction::Hann:
+      case WindowFunction::hann:
         w[k] = 0.5 - 0.5 * std::cos(phase);
         break;
-      case WindowFunction::Hamming:
+      case WindowFunction::hamming:
         w[k] = 0.54 - 0.46 * std::cos(phase);
         break;
-      case WindowFunction::Boxcar:
+      case WindowFunction::boxcar:
         w[k] = 1.0;
         break;
-      case WindowFunction::Blackman:
+      case WindowFunction::blackman:
         w[k] = 0.42 - 0.5 * std::cos(phase) + 0.08 * std::cos(2.0 * phase);
         break;
     }
@@ -125,20 +126,20 @@ std::vector<double> window_coefficients(WindowFunction window, std::size_t n) {
 
 Detrend parse_detrend(std::string_view name) {
   const std::string key = lower(name);
-  if (key == "none" || key.empty() || key == "false") return Detrend::None;
-  if (key == "constant") return Detrend::Constant;
-  if (key == "linear") return Detrend::Linear;
-  throw std::invalid_argument("unknown detrend '" + std::string(name) +
+  if (key == "none" || key.empty() || key == "false") return Detrend::none;
+  if (key == "constant") return Detrend::constant;
+  if (key == "linear") return Detrend::linear;
+  throw std::invalid_argument("unknown detrend '" + detail::printable(name) +
                               "' (expected none, constant or linear)");
 }
 
 const char* to_string(Detrend detrend) noexcept {
   switch (detrend) {
-    case Detrend::None:
+    case Detrend::none:
       return "none";
-    case Detrend::Constant:
+    case Detrend::constant:
       return "constant";
-    case Detrend::Linear:
+    case Detrend::linear:
       return "linear";
   }
   return "?";
@@ -158,7 +159,7 @@ struct BandPowerEngine::Impl {
   std::size_t step = 0;    // H, samples
   BandPowerOptions options;
   std::pair<double, double> total_range;
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
 
   Eigen::ArrayXd taper;          // window function
   Eigen::ArrayXd centred_index;  // k - (N-1)/2, for linear detrending
@@ -262,8 +263,9 @@ void BandPowerEngine::Impl::validate_and_warn() {
   for (const Band& band : options.bands) {
     if (!std::isfinite(band.low_hz) || !std::isfinite(band.high_hz) || band.low_hz < 0 ||
         band.high_hz <= band.low_hz)
-      throw std::invalid_argument("band '" + band.name + "' must satisfy 0 <= low < high, got " +
-                                  format_hz(band.low_hz) + "-" + format_hz(band.high_hz) + " Hz");
+      throw std::invalid_argument("band '" + detail::printable(band.name) +
+                                  "' must satisfy 0 <= low < high, got " + format_hz(band.low_hz) +
+                                  "-" + format_hz(band.high_hz) + " Hz");
   }
   n_bands = options.bands.size();
 
@@ -285,18 +287,21 @@ void BandPowerEngine::Impl::validate_and_warn() {
 
   const double window_seconds = static_cast<double>(window) / sfreq;
   if (lowest_positive_edge > 0 && window_seconds < 2.0 / lowest_positive_edge) {
-    warnings.push_back("window of " + format_hz(window_seconds) +
-                       " s holds fewer than two cycles of the lowest band edge (" +
-                       format_hz(lowest_positive_edge) + " Hz needs " +
-                       format_hz(2.0 / lowest_positive_edge) + " s); its power is poorly resolved");
+    warnings.push_back({"window_too_short",
+                        "window of " + format_hz(window_seconds) +
+                            " s holds fewer than two cycles of the lowest band edge (" +
+                            format_hz(lowest_positive_edge) + " Hz needs " +
+                            format_hz(2.0 / lowest_positive_edge) +
+                            " s); its power is poorly resolved"});
   }
   const double nyquist = sfreq / 2.0;
   for (const Band& band : options.bands) {
     if (band.high_hz > nyquist) {
-      warnings.push_back("band '" + band.name + "' (" + format_hz(band.low_hz) + "-" +
-                         format_hz(band.high_hz) + " Hz) lies " +
-                         (band.low_hz >= nyquist ? "entirely" : "partly") +
-                         " above the Nyquist frequency (" + format_hz(nyquist) + " Hz)");
+      warnings.push_back({"band_above_nyquist",
+                          "band '" + detail::printable(band.name) + "' (" +
+                              format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
+                              " Hz) lies " + (band.low_hz >= nyquist ? "entirely" : "partly") +
+                              " above the Nyquist frequency (" + format_hz(nyquist) + " Hz)"});
     }
   }
 }
@@ -335,9 +340,11 @@ void BandPowerEngine::Impl::build_band_columns() {
   for (std::size_t b = 0; b < n_bands; ++b) {
     if (columns[b].first == columns[b].last) {
       const Band& band = options.bands[b];
-      warnings.push_back(
-          "band '" + band.name + "' (" + format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
-          " Hz) contains no frequency bin (df = " + format_hz(df) + " Hz); its power is 0");
+      warnings.push_back({"band_without_bins", "band '" + detail::printable(band.name) + "' (" +
+                                                   format_hz(band.low_hz) + "-" +
+                                                   format_hz(band.high_hz) +
+                                                   " Hz) contains no frequency bin (df = " +
+                                                   format_hz(df) + " Hz); its power is 0"});
     }
   }
 }
@@ -354,7 +361,7 @@ void BandPowerEngine::Impl::make_plan() {
   // Planning may overwrite the arrays, so plan on scratch buffers.
   std::unique_ptr<double, FftwFree> in(fftw_allocate<double>(window));
   std::unique_ptr<fftw_complex, FftwFree> out(fftw_allocate<fftw_complex>(window / 2 + 1));
-  const unsigned flags = options.planning == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+  const unsigned flags = options.planning == FftPlanning::measure ? FFTW_MEASURE : FFTW_ESTIMATE;
   const std::lock_guard lock(detail::fftw_planner_mutex());
   if (!options.wisdom_path.empty())
     (void)fftw_import_wisdom_from_filename(options.wisdom_path.c_str());  // absent file: fine
@@ -362,7 +369,9 @@ void BandPowerEngine::Impl::make_plan() {
   if (plan == nullptr) throw std::runtime_error("FFTW could not plan a transform of this length");
   if (!options.wisdom_path.empty() &&
       fftw_export_wisdom_to_filename(options.wisdom_path.c_str()) == 0)
-    warnings.push_back("could not write FFTW wisdom to '" + options.wisdom_path + "'");
+    warnings.push_back({"fftw_wisdom_not_written", "could not write FFTW wisdom to '" +
+                                                         detail::printable(options.wisdom_path) +
+                                                         "'"});
 }
 
 void BandPowerEngine::Impl::make_taper_spectrum() {
@@ -402,7 +411,7 @@ double taper_and_sum(const T* x, const double* taper, double* out, std::size_t n
 }
 }  // namespace
 
-// Detrend::None and Detrend::Linear, in place (Detrend::Constant is done by taper_and_sum and a
+// Detrend::none and Detrend::linear, in place (Detrend::constant is done by taper_and_sum and a
 // correction of the spectrum, see taper_spectrum).
 void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   // Always on the same aligned buffer: Eigen's vectorised sums peel according to the address, so
@@ -410,11 +419,11 @@ void BandPowerEngine::Impl::prepare_window(double* fft_in) const {
   const auto n = static_cast<Eigen::Index>(window);
   Eigen::Map<Eigen::ArrayXd> x(fft_in, n);
   switch (options.detrend) {
-    case Detrend::None:
-    case Detrend::Constant:  // not reached: see process_channel
+    case Detrend::none:
+    case Detrend::constant:  // not reached: see process_channel
       x *= taper;
       break;
-    case Detrend::Linear: {
+    case Detrend::linear: {
       // Least-squares line through the window; the centred abscissa makes the two normal
       // equations independent (intercept = mean, slope = sum(t x) / sum(t^2)).
       const double mean = x.sum() / static_cast<double>(window);
@@ -444,7 +453,7 @@ void BandPowerEngine::Impl::process_channel(Workspace& ws, std::size_t channel, 
       std::copy_n(carried + (start - carry_begin), from_carry, fft_in);
       std::copy_n(row, window - from_carry, fft_in + from_carry);
     }
-    if (options.detrend == Detrend::Constant) {
+    if (options.detrend == Detrend::constant) {
       const double total = straddles ? taper_and_sum(fft_in, taper.data(), fft_in, window)
                                      : taper_and_sum(row + (start - consumed), taper.data(),
                                                      fft_in, window);
@@ -588,7 +597,7 @@ std::pair<double, double> BandPowerEngine::total_range() const noexcept {
   return impl_->total_range;
 }
 const BandPowerOptions& BandPowerEngine::options() const noexcept { return impl_->options; }
-const std::vector<std::string>& BandPowerEngine::warnings() const noexcept {
+const std::vector<Warning>& BandPowerEngine::warnings() const noexcept {
   return impl_->warnings;
 }
 std::int64_t BandPowerEngine::stream_position() const noexcept {

@@ -3,6 +3,7 @@
 // contract (any chunking == one piece, bit for bit; bounded memory; segments).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numbers>
@@ -37,7 +38,7 @@ std::vector<double> reference_window(const double* x, std::size_t n, double sfre
   double mean = 0, slope = 0;
   for (double v : y) mean += v;
   mean /= static_cast<double>(n);
-  if (options.detrend == Detrend::Linear) {
+  if (options.detrend == Detrend::linear) {
     double num = 0, den = 0;
     for (std::size_t k = 0; k < n; ++k) {
       const double t = static_cast<double>(k) - (static_cast<double>(n) - 1) / 2;
@@ -48,8 +49,8 @@ std::vector<double> reference_window(const double* x, std::size_t n, double sfre
   }
   for (std::size_t k = 0; k < n; ++k) {
     const double t = static_cast<double>(k) - (static_cast<double>(n) - 1) / 2;
-    if (options.detrend == Detrend::Constant) y[k] -= mean;
-    if (options.detrend == Detrend::Linear) y[k] -= mean + slope * t;
+    if (options.detrend == Detrend::constant) y[k] -= mean;
+    if (options.detrend == Detrend::linear) y[k] -= mean + slope * t;
     y[k] *= w[k];
   }
   double w2 = 0;
@@ -86,22 +87,22 @@ void expect_same(const BandPowerResult& a, const BandPowerResult& b) {
 }
 
 TEST(WindowCoefficients, PeriodicDefinitions) {
-  const auto hann = window_coefficients(WindowFunction::Hann, 4);
+  const auto hann = window_coefficients(WindowFunction::hann, 4);
   const std::vector<double> hann_expected{0.0, 0.5, 1.0, 0.5};
-  const auto hamming = window_coefficients(WindowFunction::Hamming, 4);
+  const auto hamming = window_coefficients(WindowFunction::hamming, 4);
   const std::vector<double> hamming_expected{0.08, 0.54, 1.0, 0.54};
-  const auto blackman = window_coefficients(WindowFunction::Blackman, 4);
+  const auto blackman = window_coefficients(WindowFunction::blackman, 4);
   const std::vector<double> blackman_expected{0.0, 0.34, 1.0, 0.34};
   for (std::size_t k = 0; k < 4; ++k) {
     EXPECT_NEAR(hann[k], hann_expected[k], 1e-15);
     EXPECT_NEAR(hamming[k], hamming_expected[k], 1e-15);
     EXPECT_NEAR(blackman[k], blackman_expected[k], 1e-15);
-    EXPECT_EQ(window_coefficients(WindowFunction::Boxcar, 4)[k], 1.0);
+    EXPECT_EQ(window_coefficients(WindowFunction::boxcar, 4)[k], 1.0);
   }
-  EXPECT_EQ(parse_window_function("Rectangular"), WindowFunction::Boxcar);
-  EXPECT_EQ(parse_window_function("hanning"), WindowFunction::Hann);
+  EXPECT_EQ(parse_window_function("Rectangular"), WindowFunction::boxcar);
+  EXPECT_EQ(parse_window_function("hanning"), WindowFunction::hann);
   EXPECT_THROW(parse_window_function("kaiser"), std::invalid_argument);
-  EXPECT_EQ(parse_detrend("LINEAR"), Detrend::Linear);
+  EXPECT_EQ(parse_detrend("LINEAR"), Detrend::linear);
   EXPECT_THROW(parse_detrend("quadratic"), std::invalid_argument);
 }
 
@@ -109,9 +110,9 @@ TEST(BandPower, MatchesPlainDftForEveryWindowAndDetrend) {
   const double sfreq = 100.0;
   const std::size_t n_channels = 3, n_times = 1000;
   const auto data = random_signal(n_channels, n_times, 1);
-  for (auto window : {WindowFunction::Hann, WindowFunction::Hamming, WindowFunction::Boxcar,
-                      WindowFunction::Blackman}) {
-    for (auto detrend : {Detrend::None, Detrend::Constant, Detrend::Linear}) {
+  for (auto window : {WindowFunction::hann, WindowFunction::hamming, WindowFunction::boxcar,
+                      WindowFunction::blackman}) {
+    for (auto detrend : {Detrend::none, Detrend::constant, Detrend::linear}) {
       BandPowerOptions options;
       options.window = window;
       options.detrend = detrend;
@@ -160,7 +161,7 @@ TEST(BandPower, SineOnABinCentreHasPowerHalfAmplitudeSquared) {
     data[i] =
         7.0 + amplitude *
                   std::sin(2 * std::numbers::pi * frequency * static_cast<double>(i) / sfreq + 0.3);
-  for (auto window : {WindowFunction::Hann, WindowFunction::Boxcar, WindowFunction::Hamming}) {
+  for (auto window : {WindowFunction::hann, WindowFunction::boxcar, WindowFunction::hamming}) {
     BandPowerOptions options;
     options.window = window;
     options.window_s = 4.0;
@@ -230,7 +231,7 @@ TEST(BandPowerEngine, AnyChunkingGivesTheOnePieceResultBitForBit) {
   for (double step_s : {1.0, 0.37, 3.0}) {  // overlapping, odd hop, hop longer than the window
     BandPowerOptions options;
     options.step_s = step_s;
-    options.detrend = Detrend::Linear;
+    options.detrend = Detrend::linear;
     const auto whole = band_power(data.data(), n_channels, n_times, 256.0, options);
     for (int trial = 0; trial < 4; ++trial) {
       BandPowerEngine engine(256.0, n_channels, options);
@@ -325,17 +326,26 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
 }
 
 TEST(BandPowerEngine, WarnsAboutShortWindowsAndNyquist) {
-  EXPECT_EQ(BandPowerEngine(256.0, 1).warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
+  const BandPowerEngine defaults(256.0, 1);
+  ASSERT_EQ(defaults.warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
+  EXPECT_EQ(defaults.warnings()[0].code, "window_too_short");
+  EXPECT_EQ(defaults.warnings()[0].signal, -1);
   BandPowerOptions long_window;
   long_window.window_s = 4.0;
   EXPECT_TRUE(BandPowerEngine(256.0, 1, long_window).warnings().empty());
   const BandPowerEngine slow(100.0, 1, long_window);  // gamma 30-70 Hz crosses Nyquist (50 Hz)
   ASSERT_EQ(slow.warnings().size(), 1u);
-  EXPECT_NE(slow.warnings()[0].find("partly above the Nyquist"), std::string::npos);
+  EXPECT_EQ(slow.warnings()[0].code, "band_above_nyquist");
+  EXPECT_NE(slow.warnings()[0].message.find("partly above the Nyquist"), std::string::npos);
   BandPowerOptions narrow = long_window;
   narrow.bands = {{"narrow", 10.1, 10.2}, {"beyond", 60.0, 80.0}};
   const BandPowerEngine odd(100.0, 1, narrow);
-  EXPECT_EQ(odd.warnings().size(), 3u);  // no bin in narrow; beyond above Nyquist and empty
+  ASSERT_EQ(odd.warnings().size(), 3u);  // no bin in narrow; beyond above Nyquist and empty
+  std::vector<std::string> codes;
+  for (const Warning& warning : odd.warnings()) codes.push_back(warning.code);
+  std::sort(codes.begin(), codes.end());
+  EXPECT_EQ(codes, (std::vector<std::string>{"band_above_nyquist", "band_without_bins",
+                                             "band_without_bins"}));
 }
 
 TEST(BandPowerEngine, RejectsBadConfiguration) {
@@ -367,7 +377,7 @@ TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
   const auto estimated = band_power(data.data(), 3, 256 * 12, 256.0);
   const testing::ScratchDir scratch;
   BandPowerOptions options;
-  options.planning = FftPlanning::Measure;
+  options.planning = FftPlanning::measure;
   options.wisdom_path = (scratch / "fftw.wisdom").string();
   for (int run = 0; run < 2; ++run) {  // the second run imports the wisdom the first wrote
     const auto measured = band_power(data.data(), 3, 256 * 12, 256.0, options);
@@ -378,7 +388,9 @@ TEST(BandPowerEngine, MeasuredPlansAndWisdomFileGiveTheSameValues) {
   }
   options.wisdom_path = (scratch / "missing-dir" / "fftw.wisdom").string();
   const BandPowerEngine engine(256.0, 1, options);
-  EXPECT_NE(engine.warnings().back().find("could not write FFTW wisdom"), std::string::npos);
+  EXPECT_EQ(engine.warnings().back().code, "fftw_wisdom_not_written");
+  EXPECT_NE(engine.warnings().back().message.find("could not write FFTW wisdom"),
+            std::string::npos);
 }
 
 TEST(BandPowerEngine, EnginesPlannedConcurrentlyInManyThreadsAgree) {

@@ -105,7 +105,7 @@ FileResult analyse(const std::filesystem::path& path) {
   options.n_threads = 1;
   const BandPowerResult power = ictaltrack::band_power(
       block.data(), same_rate.size(), static_cast<std::size_t>(n),
-      info.channels[0].sample_rate_hz, options);
+      info.channels[0].sfreq, options);
   result.band_power = power.power;
   result.window_start = power.window_start;
   return result;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ictaltrack/errors.hpp"
+#include "ictaltrack/io/edf_reader.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
 #include "io/edflib_lock.hpp"
 #include "test_support.hpp"
@@ -120,6 +121,11 @@ TEST(EdfWriter, RoundTripThroughEdflibReader) {
   EXPECT_EQ(file.header.starttime_minute, 2);
   EXPECT_EQ(file.header.starttime_second, 3);
   EXPECT_EQ(file.header.starttime_subsecond, 2'500'000);
+  // Reader and writer share FileFormat and StartDateTime: what was written reads back equal.
+  const EdfReader reader(path.string());
+  EXPECT_EQ(reader.info().format, options.format);
+  EXPECT_EQ(reader.info().start.iso8601(), options.start.iso8601());
+  EXPECT_EQ(reader.info().start.iso8601(), "2021-03-07T10:02:03.2500000");
   EXPECT_STREQ(file.header.patientcode, "P-17");
   EXPECT_STREQ(file.header.equipment, "test rig");
   const auto& s0 = file.header.signalparam[0];
@@ -174,7 +180,7 @@ TEST(EdfWriter, BdfKeeps24BitResolution) {
   spec.physical_max = 8192;  // about 0.001 uV per step
   spec.samples_per_record = 10;
   EdfWriterOptions options;
-  options.file_type = EdfFileType::BdfPlus;
+  options.format = FileFormat::bdf_plus_c;
   options.record_duration = kTicksPerSecond / 10;  // 100 Hz
   {
     EdfWriter writer(path, {spec}, options);
@@ -191,6 +197,33 @@ TEST(EdfWriter, BdfKeeps24BitResolution) {
   EXPECT_EQ(file.header.datarecord_duration, EDFLIB_TIME_DIMENSION / 10);
   const auto values = file.physical(0, 30);
   for (int n = 0; n < 30; ++n) EXPECT_NEAR(values[n], 1234.5678 + 0.001 * n, 0.0011);
+}
+
+TEST(EdfWriter, WritesOnlyTheContinuousPlusFormatsAndHonoursTheDeprecatedFileType) {
+  ScratchDir dir;
+  EdfSignalSpec spec;
+  spec.label = "Cz";
+  spec.samples_per_record = 10;
+  for (const FileFormat format : {FileFormat::edf, FileFormat::edf_plus_d, FileFormat::bdf,
+                                  FileFormat::bdf_plus_d}) {
+    EdfWriterOptions options;
+    options.format = format;
+    EXPECT_THROW(EdfWriter(dir / "refused.edf", {spec}, options), std::invalid_argument)
+        << to_string(format);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "refused.edf"));
+  // The former EdfFileType still chooses the format (and wins over `format`) until it goes.
+  EdfWriterOptions options;
+  options.format = FileFormat::edf_plus_c;
+  options.file_type = EdfFileType::BdfPlus;
+  const auto path = dir / "deprecated.bdf";
+  {
+    EdfWriter writer(path, {spec}, options);
+    writer.write_record(std::vector<double>(10, 1.0));
+    writer.close();
+  }
+  EdflibFile file(path);
+  EXPECT_EQ(file.header.filetype, EDFLIB_FILETYPE_BDFPLUS);
 }
 
 TEST(EdfWriter, UnclosedWriterLeavesNoFile) {

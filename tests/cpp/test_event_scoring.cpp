@@ -90,14 +90,14 @@ TEST(EventScoring, EventsCloserThan90sMerge) {
 TEST(EventScoring, MergedGapCountsAsDetected) {
   // Without tolerances the window of (100, 110) is itself; the bursts 50-90 s and 120-150 s miss
   // it, but merged (gap 30 s < 90 s) into 50-150 s they cover it.
-  EventScoringParameters no_tolerance;
+  EventScoringOptions no_tolerance;
   no_tolerance.tolerance_start_s = 0;
   no_tolerance.tolerance_end_s = 0;
   const EventScores merged = score_events({{100, 110}}, {{50, 90}, {120, 150}}, kDay, no_tolerance);
   EXPECT_EQ(merged.hypothesis_events, 1);
   EXPECT_EQ(merged.true_positives, 1);
   EXPECT_EQ(merged.false_positives, 0);
-  EventScoringParameters no_merge = no_tolerance;
+  EventScoringOptions no_merge = no_tolerance;
   no_merge.min_duration_between_events_s = 0;
   const EventScores apart = score_events({{100, 110}}, {{50, 90}, {120, 150}}, kDay, no_merge);
   EXPECT_EQ(apart.hypothesis_events, 2);
@@ -159,7 +159,7 @@ TEST(EventScoring, OverlappingAndContainedEventsAreUnited) {
 }
 
 TEST(EventScoring, MinimumRelativeOverlap) {
-  EventScoringParameters half;
+  EventScoringOptions half;
   half.min_overlap = 0.5;
   // Window (970, 1070) is 100 s wide.
   const EventScores low = score_events({{1000, 1010}}, {{1000, 1040}}, kDay, half);
@@ -192,7 +192,7 @@ TEST(EventScoring, BadInputIsRejected) {
   EXPECT_THROW(score_events({}, {}, 0.0), std::invalid_argument);
   EXPECT_THROW(score_events({}, {}, 0.01), std::invalid_argument);  // < one 10 Hz sample
   EXPECT_THROW(score_events({}, {}, 1e300), std::invalid_argument);
-  EventScoringParameters bad;
+  EventScoringOptions bad;
   bad.max_event_duration_s = 0;
   EXPECT_THROW(score_events({}, {}, 100.0, bad), std::invalid_argument);
 }

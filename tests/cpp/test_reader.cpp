@@ -47,14 +47,14 @@ TEST(Reader, MixedRatesKeepTheirExactRates) {
   const EdfBuilder builder = mixed_rate_builder();
   const EdfReader reader(builder.write(scratch / "mixed.edf").string());
   const RecordingInfo& info = reader.info();
-  EXPECT_EQ(info.format, FileFormat::EDFPlusC);
+  EXPECT_EQ(info.format, FileFormat::edf_plus_c);
   EXPECT_EQ(info.n_signals, 5);
   ASSERT_EQ(info.n_channels(), 4);
   EXPECT_EQ(info.annotation_signals, std::vector<int>{4});
   EXPECT_EQ(info.record_duration, 10 * kTicksPerSecond);
-  EXPECT_DOUBLE_EQ(info.channels[0].sample_rate_hz, 256.0);
-  EXPECT_DOUBLE_EQ(info.channels[1].sample_rate_hz, 100.0);
-  EXPECT_DOUBLE_EQ(info.channels[2].sample_rate_hz, 12.8);
+  EXPECT_DOUBLE_EQ(info.channels[0].sfreq, 256.0);
+  EXPECT_DOUBLE_EQ(info.channels[1].sfreq, 100.0);
+  EXPECT_DOUBLE_EQ(info.channels[2].sfreq, 12.8);
   EXPECT_EQ(info.channels[2].n_samples, 4 * 128);
   EXPECT_EQ(info.channels[1].physical_dimension, "mV");
   EXPECT_EQ(info.duration(), 40 * kTicksPerSecond);
@@ -141,9 +141,9 @@ TEST(Reader, HalfSecondRecordsWithBdfPlus) {
   builder.signals[1].digital_max = "255";
   builder.add_annotation_signal(30);
   const EdfReader reader(builder.write(scratch / "half.bdf").string());
-  EXPECT_EQ(reader.info().format, FileFormat::BDFPlusC);
+  EXPECT_EQ(reader.info().format, FileFormat::bdf_plus_c);
   EXPECT_EQ(reader.info().record_duration, 5'000'000);
-  EXPECT_DOUBLE_EQ(reader.info().channels[0].sample_rate_hz, 256.0);
+  EXPECT_DOUBLE_EQ(reader.info().channels[0].sfreq, 256.0);
   EXPECT_TRUE(reader.info().channels[1].is_bdf_status);
   EXPECT_FALSE(reader.info().channels[0].is_bdf_status);
   std::vector<std::int32_t> status(6 * 128);
@@ -189,7 +189,7 @@ TEST(Reader, EdfPlusDRecordOnsetsSegmentsAndSampleTimes) {
   annotations.extra_tals = {"", "", seizure};
   const EdfReader reader(builder.write(scratch / "gaps.edf").string());
   const RecordingInfo& info = reader.info();
-  EXPECT_EQ(info.format, FileFormat::EDFPlusD);
+  EXPECT_EQ(info.format, FileFormat::edf_plus_d);
   EXPECT_TRUE(info.discontinuous());
   EXPECT_EQ(info.start.subsecond, 2'500'000);
   EXPECT_EQ(info.start.iso8601(), "2021-03-07T10:02:03.2500000");
@@ -379,12 +379,19 @@ TEST(Reader, MovedReaderKeepsWorking) {
 }
 
 TEST(Reader, FormatNames) {
-  EXPECT_STREQ(to_string(FileFormat::EDF), "EDF");
-  EXPECT_STREQ(to_string(FileFormat::EDFPlusC), "EDF+C");
-  EXPECT_STREQ(to_string(FileFormat::EDFPlusD), "EDF+D");
-  EXPECT_STREQ(to_string(FileFormat::BDF), "BDF");
-  EXPECT_STREQ(to_string(FileFormat::BDFPlusC), "BDF+C");
-  EXPECT_STREQ(to_string(FileFormat::BDFPlusD), "BDF+D");
+  EXPECT_STREQ(to_string(FileFormat::edf), "EDF");
+  EXPECT_STREQ(to_string(FileFormat::edf_plus_c), "EDF+C");
+  EXPECT_STREQ(to_string(FileFormat::edf_plus_d), "EDF+D");
+  EXPECT_STREQ(to_string(FileFormat::bdf), "BDF");
+  EXPECT_STREQ(to_string(FileFormat::bdf_plus_c), "BDF+C");
+  EXPECT_STREQ(to_string(FileFormat::bdf_plus_d), "BDF+D");
+  EXPECT_EQ(parse_file_format("edf+d"), FileFormat::edf_plus_d);
+  EXPECT_EQ(parse_file_format("BDF"), FileFormat::bdf);
+  EXPECT_EQ(parse_file_format("Bdf+C"), FileFormat::bdf_plus_c);
+  EXPECT_EQ(parse_file_format("EDF+"), FileFormat::edf_plus_c);
+  EXPECT_THROW(parse_file_format("GDF"), std::invalid_argument);
+  EXPECT_TRUE(is_bdf(FileFormat::bdf_plus_d));
+  EXPECT_FALSE(is_bdf(FileFormat::edf_plus_c));
 }
 
 TEST(TalParsing, DecimalSecondsBecomeExactTicks) {
@@ -428,7 +435,7 @@ TEST(ReaderCorpus, NihonKohdenEdfPlusD) {
   if (path.empty()) GTEST_SKIP() << "corpus absent";
   const EdfReader reader(path.string());
   const RecordingInfo& info = reader.info();
-  EXPECT_EQ(info.format, FileFormat::EDFPlusD);
+  EXPECT_EQ(info.format, FileFormat::edf_plus_d);
   EXPECT_EQ(info.n_signals, 26);
   EXPECT_EQ(info.n_channels(), 25);
   EXPECT_EQ(info.n_records, 29);
@@ -460,11 +467,11 @@ TEST(ReaderCorpus, UnevenSamplingWithBadDateAndTrailingByte) {
   if (path.empty()) GTEST_SKIP() << "corpus absent";
   const EdfReader reader(path.string());
   const RecordingInfo& info = reader.info();
-  EXPECT_EQ(info.format, FileFormat::EDF);
+  EXPECT_EQ(info.format, FileFormat::edf);
   EXPECT_EQ(info.n_records, 11);
   EXPECT_EQ(info.record_duration, 10 * kTicksPerSecond);
-  EXPECT_DOUBLE_EQ(info.channels[0].sample_rate_hz, 100.0);
-  EXPECT_DOUBLE_EQ(info.channels[1].sample_rate_hz, 12.8);
+  EXPECT_DOUBLE_EQ(info.channels[0].sfreq, 100.0);
+  EXPECT_DOUBLE_EQ(info.channels[1].sfreq, 12.8);
   EXPECT_TRUE(info.has_warning("bad_date"));        // "42.00.00"
   EXPECT_TRUE(info.has_warning("bad_time"));        // "26.00.99"
   EXPECT_TRUE(info.has_warning("trailing_bytes"));  // 25585 = 768 + 11 * 2256 + 1
@@ -483,7 +490,7 @@ TEST(ReaderCorpus, EdfPlusWithoutAnnotationSignal) {
   if (path.empty()) GTEST_SKIP() << "corpus absent";
   const EdfReader reader(path.string());
   const RecordingInfo& info = reader.info();
-  EXPECT_EQ(info.format, FileFormat::EDFPlusC);
+  EXPECT_EQ(info.format, FileFormat::edf_plus_c);
   EXPECT_TRUE(info.has_warning("missing_annotation_signal"));
   EXPECT_EQ(info.n_channels(), 8);
   EXPECT_EQ(info.n_records, 73);

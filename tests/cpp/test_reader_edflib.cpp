@@ -72,15 +72,15 @@ class EdflibFile {
 
 int edflib_filetype(FileFormat format) {
   switch (format) {
-    case FileFormat::EDF:
+    case FileFormat::edf:
       return EDFLIB_FILETYPE_EDF;
-    case FileFormat::EDFPlusC:
-    case FileFormat::EDFPlusD:
+    case FileFormat::edf_plus_c:
+    case FileFormat::edf_plus_d:
       return EDFLIB_FILETYPE_EDFPLUS;
-    case FileFormat::BDF:
+    case FileFormat::bdf:
       return EDFLIB_FILETYPE_BDF;
-    case FileFormat::BDFPlusC:
-    case FileFormat::BDFPlusD:
+    case FileFormat::bdf_plus_c:
+    case FileFormat::bdf_plus_d:
       return EDFLIB_FILETYPE_BDFPLUS;
   }
   return -1;
@@ -123,7 +123,7 @@ void compare_with_edflib(const std::string& path, const EdflibFile& reference) {
     EXPECT_EQ(channel.digital_max, param.dig_max);
     EXPECT_DOUBLE_EQ(channel.physical_min, param.phys_min);
     EXPECT_DOUBLE_EQ(channel.physical_max, param.phys_max);
-    EXPECT_DOUBLE_EQ(channel.sample_rate_hz, static_cast<double>(param.smp_in_datarecord) *
+    EXPECT_DOUBLE_EQ(channel.sfreq, static_cast<double>(param.smp_in_datarecord) *
                                                  EDFLIB_TIME_DIMENSION /
                                                  static_cast<double>(expected.datarecord_duration));
 

@@ -525,7 +525,7 @@ TEST_F(Malformed, ReservedFieldOfTheOtherFormatIsWarned) {
   builder.reserved = "EDF+C";  // as in EDF.jl's bdf_test.bdf
   builder.add_signal("A1", kSpr);
   const EdfReader reader(write(builder.bytes(), "f.bdf").string());
-  EXPECT_EQ(reader.info().format, FileFormat::BDF);
+  EXPECT_EQ(reader.info().format, FileFormat::bdf);
   EXPECT_TRUE(reader.info().has_warning("reserved_field_mismatch"));
   expect_samples_match(reader, builder, 3);
 }

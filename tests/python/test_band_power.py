@@ -176,6 +176,16 @@ def test_warnings_are_user_warnings():
         band_power(data, 256.0, window_s=4.0)  # no warning for a clean configuration
 
 
+def test_stream_warnings_are_the_readers_warning_type_with_codes():
+    from ictaltrack.io import ReadWarning
+
+    with pytest.warns(UserWarning, match="partly above the Nyquist"):
+        stream = BandPowerStream(100.0, 1, window_s=4.0)  # gamma 30-70 Hz crosses 50 Hz
+    assert [type(w) for w in stream.warnings] == [ReadWarning]
+    assert [(w.code, w.signal) for w in stream.warnings] == [("band_above_nyquist", -1)]
+    assert "gamma" in stream.warnings[0].message
+
+
 def test_bad_arguments_raise_value_errors():
     data = random_eeg(2, 2000)
     with pytest.raises(ValueError, match="2-D"):

@@ -36,7 +36,7 @@ def compare_with_pyedflib(path: Path, summary: dict) -> None:
     assert summary["record_duration_s"] == pytest.approx(reading.record_duration)
     assert summary["n_channels"] == len(reading.labels)
     assert [c["label"] for c in summary["channels"]] == reading.labels
-    assert [c["sample_rate_hz"] for c in summary["channels"]] == pytest.approx(reading.rates)
+    assert [c["sfreq"] for c in summary["channels"]] == pytest.approx(reading.rates)
     assert [c["unit"] for c in summary["channels"]] == reading.dimensions
     assert [c["n_samples"] for c in summary["channels"]] == reading.n_samples
     assert [c["physical_min"] for c in summary["channels"]] == pytest.approx(reading.physical_min)

@@ -165,7 +165,7 @@ def test_opens_and_header_is_consistent(path):
         assert channel.samples_per_record == spr
         assert channel.n_samples == spr * header.n_records
         if header.record_duration > 0:
-            assert channel.sample_rate == pytest.approx(spr / header.record_duration)
+            assert channel.sfreq == pytest.approx(spr / header.record_duration)
     assert len(info.record_onsets) == info.n_records
     assert info.duration == pytest.approx(info.record_onsets[-1] + info.record_duration
                                           if info.n_records else 0.0)
@@ -182,7 +182,7 @@ def test_agrees_with_pyedflib(path):
     signals = pyedflib_data_signals(path, reading)
     assert [reading.labels[i] for i in signals] == info.ch_names
     assert [reading.rates[i] for i in signals] == pytest.approx(
-        [c.sample_rate for c in info.channels])
+        [c.sfreq for c in info.channels])
     assert [reading.n_samples[i] for i in signals] == [c.n_samples for c in info.channels]
     assert [reading.dimensions[i] for i in signals] == [c.unit for c in info.channels]
     assert info.n_records == reading.n_records
@@ -234,7 +234,7 @@ def test_agrees_with_mne(path):
         else:
             assert name.startswith(channel.label)
     # Only channels at MNE's rate are compared sample by sample (MNE resamples the others).
-    same_rate = [c for c in channels if c.sample_rate == pytest.approx(raw.info["sfreq"])]
+    same_rate = [c for c in channels if c.sfreq == pytest.approx(raw.info["sfreq"])]
     if channels:
         assert same_rate, "MNE's rate is the highest channel rate"
     mne_data = raw.get_data() if channels else None

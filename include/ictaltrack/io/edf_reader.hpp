@@ -29,30 +29,10 @@
 #include <string_view>
 #include <vector>
 
+#include "ictaltrack/io/edf_format.hpp"
 #include "ictaltrack/time.hpp"
 
 namespace ictaltrack {
-
-enum class FileFormat { EDF, EDFPlusC, EDFPlusD, BDF, BDFPlusC, BDFPlusD };
-/// "EDF", "EDF+C", "EDF+D", "BDF", "BDF+C", "BDF+D".
-const char* to_string(FileFormat format) noexcept;
-
-/// A problem the reader worked around. `signal` is -1 when not signal-specific.
-/// The codes are listed in docs/reader.md.
-struct ReadWarning {
-  std::string code;     ///< stable machine name, e.g. "truncated_record", "bad_date"
-  std::string message;  ///< human-readable explanation
-  int signal = -1;
-};
-
-/// Start of the recording. `subsecond` comes from the first record's time-keeping TAL (EDF+/BDF+).
-struct StartDateTime {
-  int year = 1985, month = 1, day = 1;  ///< 1985-01-01 when the header date is unreadable (warned)
-  int hour = 0, minute = 0, second = 0;
-  Ticks subsecond = 0;  ///< 0 <= subsecond < kTicksPerSecond
-  /// ISO 8601 text, e.g. "2019-03-07T10:02:03.2500000" (7 decimals when subsecond != 0).
-  std::string iso8601() const;
-};
 
 struct ChannelInfo {
   int signal_index = 0;                                          ///< index among all header signals
@@ -62,7 +42,9 @@ struct ChannelInfo {
   std::int32_t digital_min = 0, digital_max = 0;
   std::int32_t samples_per_record = 0;
   double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset (NaN when !calibrated)
-  double sample_rate_hz = 0;        ///< samples_per_record / record duration in seconds
+  double sfreq = 0;                 ///< sample rate (Hz): samples_per_record / record duration (s)
+  /// Deprecated: the former name of `sfreq` (same value), kept until every caller has moved.
+  double sample_rate_hz = 0;
   std::int64_t n_samples = 0;       ///< samples_per_record * number of complete data records
   bool usable = true;               ///< false for a dummy channel or when calibration is impossible
   bool calibrated = true;  ///< false when dmin == dmax or pmin == pmax (physical reads give NaN)
@@ -71,7 +53,7 @@ struct ChannelInfo {
 
 struct RecordingInfo {
   std::string path;
-  FileFormat format = FileFormat::EDF;
+  FileFormat format = FileFormat::edf;
   int header_bytes = 0;              ///< header size used (256 * (n_signals + 1))
   int header_bytes_field = 0;        ///< the "number of bytes in header record" field as written
   int n_signals = 0;                 ///< all signals, annotation signals included
@@ -89,14 +71,11 @@ struct RecordingInfo {
   /// Onset of each record from the recording start (all formats; r * record_duration unless the
   /// time-keeping TALs say otherwise).
   std::vector<Ticks> record_onsets;
-  std::vector<ReadWarning> warnings;
+  std::vector<Warning> warnings;
   bool discontinuous() const noexcept {
-    return format == FileFormat::EDFPlusD || format == FileFormat::BDFPlusD;
+    return format == FileFormat::edf_plus_d || format == FileFormat::bdf_plus_d;
   }
-  bool is_bdf() const noexcept {
-    return format == FileFormat::BDF || format == FileFormat::BDFPlusC ||
-           format == FileFormat::BDFPlusD;
-  }
+  bool is_bdf() const noexcept { return ictaltrack::is_bdf(format); }
   int n_channels() const noexcept { return static_cast<int>(channels.size()); }
   /// Duration covered by data: last record onset + record duration (ticks).
   Ticks duration() const noexcept;

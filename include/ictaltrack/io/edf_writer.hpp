@@ -16,20 +16,26 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "ictaltrack/io/edf_format.hpp"
 #include "ictaltrack/time.hpp"
 
 namespace ictaltrack {
 
+/// Deprecated: the writer's former format type. Use FileFormat::edf_plus_c / bdf_plus_c and
+/// EdfWriterOptions::format; kept (with to_string and parse_edf_file_type) until every caller has
+/// moved over.
 enum class EdfFileType {
-  EdfPlus,  ///< EDF+C, 16-bit samples
-  BdfPlus,  ///< BDF+C, 24-bit samples
+  EdfPlus,  ///< FileFormat::edf_plus_c
+  BdfPlus,  ///< FileFormat::bdf_plus_c
 };
 const char* to_string(EdfFileType type) noexcept;  ///< "edf", "bdf"
-/// "edf"/"edf+" or "bdf"/"bdf+" (any case); throws std::invalid_argument otherwise.
+/// Deprecated (see EdfFileType): "edf"/"edf+" or "bdf"/"bdf+" (any case); throws
+/// std::invalid_argument otherwise.
 EdfFileType parse_edf_file_type(const std::string& name);
 
 struct EdfSignalSpec {
@@ -49,16 +55,19 @@ struct EdfSignalSpec {
   std::int32_t samples_per_record = 256;
 };
 
-struct EdfStartDateTime {
-  int year = 1985, month = 1, day = 1;  ///< 1985-01-01 00:00:00 is the anonymised convention
-  int hour = 0, minute = 0, second = 0;
-  Ticks subsecond = 0;  ///< 0 <= subsecond < 1 s; EDFlib keeps 100 ns resolution
-};
+/// Deprecated: the writer's former start type, now the one StartDateTime of reader and writer.
+using EdfStartDateTime = StartDateTime;
 
 struct EdfWriterOptions {
-  EdfFileType file_type = EdfFileType::EdfPlus;
+  /// FileFormat::edf_plus_c (16-bit samples) or FileFormat::bdf_plus_c (24-bit samples); any
+  /// other format throws std::invalid_argument.
+  FileFormat format = FileFormat::edf_plus_c;
+  /// Deprecated: the former way to choose the format; when set it overrides `format`.
+  std::optional<EdfFileType> file_type;
   Ticks record_duration = kTicksPerSecond;  ///< 1 ms .. 60 s, a multiple of 10 us
-  EdfStartDateTime start;
+  /// 1985-01-01 00:00:00 (the default) is the anonymised convention; EDFlib keeps 100 ns
+  /// resolution of `subsecond`.
+  StartDateTime start;
   std::string patient_code, patient_name, equipment, technician, recording_additional;
   /// Annotation signals (1..64); each holds one annotation per data record.
   int annotation_signals = 1;

@@ -18,7 +18,7 @@ struct ScoredEvent {
 };
 
 /// The SzCORE defaults. All durations in seconds.
-struct EventScoringParameters {
+struct EventScoringOptions {
   double tolerance_start_s = 30.0;  ///< reference events are widened this much before their start
   double tolerance_end_s = 60.0;    ///< ... and this much after their end
   double min_overlap = 0.0;         ///< relative overlap of a widened window needed for a hit
@@ -27,6 +27,9 @@ struct EventScoringParameters {
   /// Time resolution of the overlap tests in Hz (timescoring works at a fixed 10 Hz).
   double resolution_hz = 10.0;
 };
+/// Former name of EventScoringOptions, kept so existing code compiles. (The Python class keeps
+/// the name `EventScoringParameters`, after timescoring's `EventScoring.Parameters`.)
+using EventScoringParameters = EventScoringOptions;
 
 /// Counts and metrics. `sensitivity` is NaN without reference events, `precision` is NaN
 /// without hypothesis events that count, `f1` is NaN when both counts are zero.
@@ -58,7 +61,7 @@ struct EventScores {
 /// end of the recording.
 EventScores score_events(const std::vector<ScoredEvent>& reference,
                          const std::vector<ScoredEvent>& hypothesis, double duration_s,
-                         const EventScoringParameters& parameters = {});
+                         const EventScoringOptions& parameters = {});
 
 /// The same with events and duration in 100 ns ticks.
 struct TickEvent {
@@ -67,6 +70,6 @@ struct TickEvent {
 };
 EventScores score_events(const std::vector<TickEvent>& reference,
                          const std::vector<TickEvent>& hypothesis, Ticks duration,
-                         const EventScoringParameters& parameters = {});
+                         const EventScoringOptions& parameters = {});
 
 }  // namespace ictaltrack

@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "ictaltrack/warning.hpp"
+
 namespace ictaltrack {
 
 /// A frequency band [low_hz, high_hz) in Hz.
@@ -42,7 +44,7 @@ struct Band {
 std::vector<Band> default_bands();
 
 /// Periodic window functions, defined as scipy.signal.get_window(name, N, fftbins=True).
-enum class WindowFunction { Hann, Hamming, Boxcar, Blackman };
+enum class WindowFunction { hann, hamming, boxcar, blackman };
 /// Accepts "hann" ("hanning"), "hamming", "boxcar" ("rectangular", "rect", "box", "ones"),
 /// "blackman" (any case); throws std::invalid_argument otherwise.
 WindowFunction parse_window_function(std::string_view name);
@@ -51,20 +53,20 @@ const char* to_string(WindowFunction window) noexcept;
 std::vector<double> window_coefficients(WindowFunction window, std::size_t n);
 
 /// Per-window detrending before the window function is applied (scipy's `detrend` argument).
-enum class Detrend { None, Constant, Linear };
+enum class Detrend { none, constant, linear };
 /// Accepts "none" (also "" and "false"), "constant", "linear"; throws std::invalid_argument.
 Detrend parse_detrend(std::string_view name);
 const char* to_string(Detrend detrend) noexcept;
 
-/// FFTW planning effort. Measure takes longer to plan (once per engine) and may run faster; with a
-/// `wisdom_path` the measured plans are read from / written to that file (FFTW wisdom format).
-enum class FftPlanning { Estimate, Measure };
+/// FFTW planning effort. `measure` takes longer to plan (once per engine) and may run faster; with
+/// a `wisdom_path` the measured plans are read from / written to that file (FFTW wisdom format).
+enum class FftPlanning { estimate, measure };
 
 struct BandPowerOptions {
   double window_s = 2.0;  ///< window length in seconds (rounded to whole samples, at least 2)
   double step_s = 1.0;    ///< hop between window starts in seconds (rounded, at least 1 sample)
-  WindowFunction window = WindowFunction::Hann;
-  Detrend detrend = Detrend::Constant;
+  WindowFunction window = WindowFunction::hann;
+  Detrend detrend = Detrend::constant;
   std::vector<Band> bands = default_bands();
   bool relative = false;  ///< report band power / total-range power instead of uV^2
   /// [low, high) Hz for the relative-power denominator; nullopt = 0.5-70 Hz widened to cover
@@ -72,7 +74,7 @@ struct BandPowerOptions {
   std::optional<std::pair<double, double>> total_range;
   /// Threads used per push (parallel over channels; results do not depend on it). 0 = all cores.
   int n_threads = 1;
-  FftPlanning planning = FftPlanning::Estimate;
+  FftPlanning planning = FftPlanning::estimate;
   std::string wisdom_path;  ///< optional FFTW wisdom file (read before, written after planning)
 };
 
@@ -84,7 +86,7 @@ struct BandPowerResult {
   std::vector<double> power;               ///< input^2 (uV^2), or a fraction when relative
   std::vector<std::int64_t> window_start;  ///< stream sample index of each window's first sample
   std::vector<double> times_s;             ///< window centre, seconds from stream sample 0
-  std::vector<std::string> warnings;       ///< filled by band_power(); see BandPowerEngine
+  std::vector<Warning> warnings;           ///< filled by band_power(); see BandPowerEngine
   double at(std::size_t window, std::size_t channel, std::size_t band) const {
     return power[(window * n_channels + channel) * n_bands + band];
   }
@@ -131,7 +133,7 @@ class BandPowerEngine {
   std::pair<double, double> total_range() const noexcept;
   const BandPowerOptions& options() const noexcept;
   /// Warnings found while validating the options (human-readable sentences).
-  const std::vector<std::string>& warnings() const noexcept;
+  const std::vector<Warning>& warnings() const noexcept;
   /// Stream index one past the last sample pushed.
   std::int64_t stream_position() const noexcept;
   /// Samples per channel held between pushes (always < window_samples()).

@@ -81,8 +81,8 @@ def default_picks(recording: Recording, quiet: bool = False) -> list[int]:
     voltage = [c for c in recording.info.channels if c.volts_per_unit is not None]
     if not voltage:
         raise ValueError("no channel with a voltage unit (V, mV, uV, nV); use --picks")
-    rate = Counter(c.sample_rate for c in voltage).most_common(1)[0][0]
-    chosen = [c.index for c in voltage if c.sample_rate == rate]
+    rate = Counter(c.sfreq for c in voltage).most_common(1)[0][0]
+    chosen = [c.index for c in voltage if c.sfreq == rate]
     left_out = [c.label for c in recording.info.channels if c.index not in chosen]
     if left_out and not quiet:
         print(f"bandpower: using {len(chosen)} channels at {rate:g} Hz; left out: "

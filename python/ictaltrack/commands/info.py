@@ -56,7 +56,7 @@ def summary(recording: Recording) -> dict[str, Any]:
                 "index": channel.index,
                 "label": channel.label,
                 "unit": channel.unit,
-                "sample_rate_hz": channel.sample_rate,
+                "sfreq": channel.sfreq,
                 "samples_per_record": channel.samples_per_record,
                 "n_samples": channel.n_samples,
                 "physical_min": channel.physical_min,
@@ -102,7 +102,7 @@ def _print_text(data: dict[str, Any], stream: Any) -> None:
     for channel in data["channels"]:
         flag = "" if channel["usable"] else "  (unusable calibration)"
         print(f"  {channel['index']:>3}  {channel['label']:<{width}}  "
-              f"{channel['sample_rate_hz']:>9g}  {channel['unit']:<6}  "
+              f"{channel['sfreq']:>9g}  {channel['unit']:<6}  "
               f"{channel['n_samples']:>10}{flag}", file=stream)
     print(f"annotations: {data['annotations']['count']}", file=stream)
     if data["discontinuous"]:
