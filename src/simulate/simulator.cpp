@@ -99,21 +99,21 @@ struct OutputChannel {
 std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
   std::vector<OutputChannel> channels;
   const auto& sites = scalp_sites();
-  if (config.montage == SimulatedMontage::Referential) {
+  if (config.montage == SimulatedMontage::referential) {
     for (int i = 0; i < detail::kReferentialSites; ++i) {
       const std::string name = site_name(sites[i], config.new_temporal_names);
       std::string label;
       switch (config.label_style) {
-        case LabelStyle::Plain:
+        case LabelStyle::plain:
           label = name;
           break;
-        case LabelStyle::EegRef:
+        case LabelStyle::eeg_ref:
           label = "EEG " + upper(name) + "-REF";
           break;
-        case LabelStyle::LinkedEars:
+        case LabelStyle::linked_ears:
           label = upper(name) + "-LE";
           break;
-        case LabelStyle::Average:
+        case LabelStyle::average:
           label = name + "-Avg";
           break;
       }
@@ -960,7 +960,7 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   const auto duration = static_cast<double>(seconds);
   channels = make_channels(config);
   seizures = plan_seizures(config, duration);
-  if (config.bad_channel != BadChannelKind::None) {
+  if (config.bad_channel != BadChannelKind::none) {
     Random random(detail::mix_seed(config.seed, kStreamBadChannel));
     bad_site = config.bad_channel_electrode.empty() ? random.below(detail::kReferentialSites)
                                                     : site_index(config.bad_channel_electrode);
@@ -1272,7 +1272,7 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
             : 0.0;
     if (e != bad_site) {
       site_value[e] += noise + line;
-    } else if (config.bad_channel == BadChannelKind::Flat) {
+    } else if (config.bad_channel == BadChannelKind::flat) {
       site_value[e] = 0;  // exactly flat
     } else {
       // An open input loses its EEG, picks up strong mains hum and drifts with large noise.
@@ -1292,7 +1292,7 @@ void SimulationGenerator::Impl::build_truth() {
   const auto& sites = scalp_sites();
   // Bipolar labels are CHB-MIT's (T7/P7...), so the truth names electrodes the same way.
   const bool new_names =
-      config.new_temporal_names || config.montage == SimulatedMontage::BipolarChbMit;
+      config.new_temporal_names || config.montage == SimulatedMontage::bipolar_chbmit;
   for (const auto& c : channels) truth.channel_labels.push_back(c.label);
   // The flat/disconnected electrode shows none of the events, so the truth leaves it out.
   auto shows = [&](const std::array<double, kSites>& weight, int e) {
@@ -1327,7 +1327,7 @@ void SimulationGenerator::Impl::build_truth() {
     for (int e = 0; e < kSites; ++e) {
       if (!shows(p.weight, e)) continue;
       // FT9/FT10 exist only in the bipolar montage.
-      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
         continue;
       }
       s.electrode_onsets[site_name(sites[e], new_names)] = p.recruitment[e];
@@ -1360,7 +1360,7 @@ void SimulationGenerator::Impl::build_truth() {
       g.phase_lag_rad = f.phase_lag;
       for (int e = 0; e < kSites; ++e) {
         if (!shows(f.weight, e)) continue;
-        if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+        if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
           continue;
         }
         g.electrode_onsets[site_name(sites[e], new_names)] = f.recruitment[e];
@@ -1386,7 +1386,7 @@ void SimulationGenerator::Impl::build_truth() {
     t.offset_s = a.offset;
     for (int e = 0; e < kSites; ++e) {
       if (!shows(a.weight, e)) continue;
-      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
         continue;
       }
       t.electrodes.push_back(site_name(sites[e], new_names));
@@ -1413,7 +1413,7 @@ void SimulationGenerator::Impl::build_truth() {
     everywhere.fill(1.0);
     for (int e = 0; e < kSites; ++e) {
       if (!shows(everywhere, e)) continue;
-      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
         continue;
       }
       t.electrodes.push_back(site_name(sites[e], new_names));
@@ -1435,7 +1435,7 @@ void SimulationGenerator::Impl::build_truth() {
   if (bad_site >= 0) {
     SimulatedBadChannel b;
     b.electrode = site_name(sites[bad_site], new_names);
-    b.kind = config.bad_channel == BadChannelKind::Flat ? "flat" : "disconnected";
+    b.kind = config.bad_channel == BadChannelKind::flat ? "flat" : "disconnected";
     for (const auto& c : channels) {
       if (c.positive == bad_site || c.negative == bad_site) b.channels.push_back(c.label);
     }
@@ -1470,41 +1470,41 @@ std::int64_t SimulationGenerator::generate(double* out, std::int64_t count, std:
 // ---------------------------------------------------------------------------------------------
 
 const char* to_string(SimulatedMontage montage) noexcept {
-  return montage == SimulatedMontage::Referential ? "referential" : "bipolar";
+  return montage == SimulatedMontage::referential ? "referential" : "bipolar";
 }
 const char* to_string(LabelStyle style) noexcept {
   switch (style) {
-    case LabelStyle::Plain:
+    case LabelStyle::plain:
       return "plain";
-    case LabelStyle::EegRef:
+    case LabelStyle::eeg_ref:
       return "eeg-ref";
-    case LabelStyle::LinkedEars:
+    case LabelStyle::linked_ears:
       return "linked-ears";
-    case LabelStyle::Average:
+    case LabelStyle::average:
       return "average";
   }
   return "plain";
 }
 const char* to_string(BadChannelKind kind) noexcept {
   switch (kind) {
-    case BadChannelKind::None:
+    case BadChannelKind::none:
       return "none";
-    case BadChannelKind::Flat:
+    case BadChannelKind::flat:
       return "flat";
-    case BadChannelKind::Disconnected:
+    case BadChannelKind::disconnected:
       return "disconnected";
   }
   return "none";
 }
 
 SimulatedMontage parse_simulated_montage(const std::string& name) {
-  if (name == "referential") return SimulatedMontage::Referential;
-  if (name == "bipolar" || name == "chbmit") return SimulatedMontage::BipolarChbMit;
+  if (name == "referential") return SimulatedMontage::referential;
+  if (name == "bipolar" || name == "chbmit") return SimulatedMontage::bipolar_chbmit;
   throw std::invalid_argument("montage must be 'referential' or 'bipolar', got '" + name + "'");
 }
 LabelStyle parse_label_style(const std::string& name) {
   for (const auto style :
-       {LabelStyle::Plain, LabelStyle::EegRef, LabelStyle::LinkedEars, LabelStyle::Average}) {
+       {LabelStyle::plain, LabelStyle::eeg_ref, LabelStyle::linked_ears, LabelStyle::average}) {
     if (name == to_string(style)) return style;
   }
   throw std::invalid_argument(
@@ -1512,7 +1512,7 @@ LabelStyle parse_label_style(const std::string& name) {
 }
 BadChannelKind parse_bad_channel_kind(const std::string& name) {
   for (const auto kind :
-       {BadChannelKind::None, BadChannelKind::Flat, BadChannelKind::Disconnected}) {
+       {BadChannelKind::none, BadChannelKind::flat, BadChannelKind::disconnected}) {
     if (name == to_string(kind)) return kind;
   }
   throw std::invalid_argument("bad_channel must be 'none', 'flat' or 'disconnected', got '" + name +

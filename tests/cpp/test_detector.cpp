@@ -244,7 +244,7 @@ TEST(SeizureDetector, MemoryDoesNotGrowWithTheRecording) {
 }
 
 TEST(SeizureDetector, ArtifactsWithoutSeizuresGiveNoDetection) {
-  for (const auto montage : {SimulatedMontage::Referential, SimulatedMontage::BipolarChbMit}) {
+  for (const auto montage : {SimulatedMontage::referential, SimulatedMontage::bipolar_chbmit}) {
     auto config = base_config(13, 900);
     config.montage = montage;
     config.n_seizures = 0;
@@ -356,7 +356,7 @@ TEST(SeizureDetector, SecondSeizureWithTheFirstsRhythmIsASeizureOfItsOwn) {
 // One seizure that spreads over most of a hemisphere and across the midline, slowing from
 // alpha/theta into delta, stays one seizure, in both montages.
 TEST(SeizureDetector, OneSpreadingSeizureStaysOne) {
-  for (const auto montage : {SimulatedMontage::Referential, SimulatedMontage::BipolarChbMit}) {
+  for (const auto montage : {SimulatedMontage::referential, SimulatedMontage::bipolar_chbmit}) {
     for (const std::uint64_t seed : {1u, 3u, 5u, 8u, 11u}) {
       auto config = base_config(seed, 300);
       config.montage = montage;
@@ -376,7 +376,7 @@ TEST(DetectFile, ReadsASimulatedFileAndReportsChannels) {
   testing::ScratchDir dir;
   auto config = base_config(41, 300);
   config.n_seizures = 1;
-  config.bad_channel = BadChannelKind::Flat;
+  config.bad_channel = BadChannelKind::flat;
   config.bad_channel_electrode = "O2";
   const auto truth = simulate_to_edf(config, dir / "x.edf");
   int calls = 0;

@@ -226,7 +226,7 @@ TEST(Simulator, RejectsBadConfiguration) {
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
   config.bad_channel_electrode = "FT9";  // not among the 19 recorded electrodes
-  config.bad_channel = BadChannelKind::Flat;
+  config.bad_channel = BadChannelKind::flat;
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
 }
 
@@ -320,7 +320,7 @@ TEST(Simulator, RejectsBadNewOptions) {
 TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
   ScratchDir dir;
   SimulationConfig config = short_config();
-  config.label_style = LabelStyle::EegRef;
+  config.label_style = LabelStyle::eeg_ref;
   const auto truth = simulate_to_edf(config, dir / "sim.edf");
   ASSERT_TRUE(std::filesystem::exists(dir / "sim.json"));
   EdflibHeader file(dir / "sim.edf");
@@ -376,7 +376,7 @@ TEST(Simulator, SameConfigurationSameBytes) {
 TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
   ScratchDir dir;
   SimulationConfig config = short_config();
-  config.montage = SimulatedMontage::BipolarChbMit;
+  config.montage = SimulatedMontage::bipolar_chbmit;
   config.duration_s = 120;
   config.n_seizures = 1;
   const auto truth = simulate_to_edf(config, dir / "bipolar.edf");
@@ -409,7 +409,7 @@ TEST(Simulator, FlatChannelIsExactlyZero) {
   SimulationConfig config = short_config();
   config.duration_s = 30;
   config.n_seizures = 0;
-  config.bad_channel = BadChannelKind::Flat;
+  config.bad_channel = BadChannelKind::flat;
   config.bad_channel_electrode = "O2";
   const auto truth = simulate_to_edf(config, dir / "flat.edf");
   ASSERT_EQ(truth.bad_channels.size(), 1u);

@@ -21,19 +21,19 @@
 namespace ictaltrack {
 
 enum class SimulatedMontage {
-  Referential,    ///< the 19 10-20 electrodes against a common reference
-  BipolarChbMit,  ///< the 23 CHB-MIT double-banana derivations (T8-P8 appears twice, as there)
+  referential,     ///< the 19 10-20 electrodes against a common reference
+  bipolar_chbmit,  ///< the 23 CHB-MIT double-banana derivations (T8-P8 appears twice, as there)
 };
 
 /// How referential channels are labelled (bipolar output always uses CHB-MIT labels).
 enum class LabelStyle {
-  Plain,       ///< "Fp1", "T3"
-  EegRef,      ///< "EEG FP1-REF"
-  LinkedEars,  ///< "FP1-LE"
-  Average,     ///< "Fp1-Avg" (the label only; the data are the same common-reference signals)
+  plain,        ///< "Fp1", "T3"
+  eeg_ref,      ///< "EEG FP1-REF"
+  linked_ears,  ///< "FP1-LE"
+  average,      ///< "Fp1-Avg" (the label only; the data are the same common-reference signals)
 };
 
-enum class BadChannelKind { None, Flat, Disconnected };
+enum class BadChannelKind { none, flat, disconnected };
 
 /// A random event process: on/off and mean rate (events per hour, Poisson).
 struct ArtifactRate {
@@ -45,8 +45,8 @@ struct SimulationConfig {
   std::uint64_t seed = 1;
   double duration_s = 600;
   int sample_rate_hz = 256;
-  SimulatedMontage montage = SimulatedMontage::Referential;
-  LabelStyle label_style = LabelStyle::Plain;
+  SimulatedMontage montage = SimulatedMontage::referential;
+  LabelStyle label_style = LabelStyle::plain;
   bool new_temporal_names = false;  ///< T7/T8/P7/P8 instead of T3/T4/T5/T6 (referential)
   EdfFileType file_type = EdfFileType::EdfPlus;
   EdfStartDateTime start{2020, 1, 1, 8, 0, 0, 0};  ///< fixed, so files are reproducible
@@ -80,7 +80,7 @@ struct SimulationConfig {
   ArtifactRate muscle{true, 20};
   ArtifactRate electrode_pops{true, 10};
   ArtifactRate movement{true, 6};
-  BadChannelKind bad_channel = BadChannelKind::None;
+  BadChannelKind bad_channel = BadChannelKind::none;
   std::string bad_channel_electrode;  ///< canonical name (e.g. "O1"); empty = drawn from the seed
 
   // Everything below is off by default and draws from random streams of its own, so a
