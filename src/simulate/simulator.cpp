@@ -72,6 +72,10 @@ double smoothstep(double x) {
 // and JSON times agree exactly. (Also used to round other drawn parameters to 3 decimals.)
 double to_millisecond(double value) { return std::round(value * 1000.0) / 1000.0; }
 
+Hemisphere side_of(const ScalpSite& site) {
+  return site.side < 0 ? Hemisphere::left : site.side > 0 ? Hemisphere::right : Hemisphere::midline;
+}
+
 std::string site_name(const ScalpSite& site, bool new_names) {
   return new_names ? site.new_name : site.old_name;
 }
@@ -417,7 +421,7 @@ int choose_focus(Random& random, std::optional<int> previous, bool overlapping,
     if (sites[i].side == 0) continue;
     if (previous) {
       const auto& last = sites[*previous];
-      if (std::string(sites[i].region) == last.region) continue;
+      if (sites[i].region == last.region) continue;
       if (other_side != (sites[i].side != last.side)) continue;
     }
     candidates.push_back(i);
@@ -982,7 +986,7 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   seizure_phase.assign(seizures.size(), 0.0);
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
-  truth.duration_s = duration;
+  truth.duration = seconds_to_ticks(duration);
   truth.sample_rate_hz = config.sample_rate_hz;
   plan_background();
   build_truth();
@@ -1313,11 +1317,11 @@ void SimulationGenerator::Impl::build_truth() {
     const SeizurePlan& p = seizures[k];
     SimulatedSeizure s;
     s.index = static_cast<int>(k) + 1;
-    s.onset_s = p.onset;
-    s.offset_s = p.offset;
+    s.onset = seconds_to_ticks(p.onset);
+    s.offset = seconds_to_ticks(p.offset);
     s.focus_electrode = site_name(sites[p.focus], new_names);
     s.region = sites[p.focus].region;
-    s.hemisphere = sites[p.focus].side < 0 ? "left" : "right";
+    s.hemisphere = side_of(sites[p.focus]);
     s.onset_frequency_hz = p.onset_hz;
     s.end_frequency_hz = p.end_hz;
     s.amplitude_uv = p.amplitude;
@@ -1330,7 +1334,7 @@ void SimulationGenerator::Impl::build_truth() {
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
         continue;
       }
-      s.electrode_onsets[site_name(sites[e], new_names)] = p.recruitment[e];
+      s.electrode_onsets[site_name(sites[e], new_names)] = seconds_to_ticks(p.recruitment[e]);
     }
     for (const auto& c : channels) {
       double onset = 1e300;
@@ -1338,22 +1342,23 @@ void SimulationGenerator::Impl::build_truth() {
       if (shows(p.weight, c.negative)) {
         onset = std::min(onset, p.recruitment[c.negative]);
       }
-      if (onset < 1e300) s.channel_onsets[c.label] = onset;
+      if (onset < 1e300) s.channel_onsets[c.label] = seconds_to_ticks(onset);
     }
-    s.annotation = "seizure " + std::to_string(s.index) + " " + s.hemisphere + " " + s.region +
+    s.annotation = "seizure " + std::to_string(s.index) + " " +
+                   std::string(to_string(s.hemisphere)) + " " + std::string(to_string(s.region)) +
                    " " + s.focus_electrode;
     s.morphology = morphology_name(p.morphology);
     for (const SpreadPlan& f : p.spread) {
       SimulatedPropagation g;
       g.kind = spread_name(f.kind);
-      g.onset_s = f.onset;
+      g.onset = seconds_to_ticks(f.onset);
       if (f.target >= 0) {
         g.target_electrode = site_name(sites[f.target], new_names);
         g.region = sites[f.target].region;
-        g.hemisphere = sites[f.target].side < 0 ? "left" : "right";
+        g.hemisphere = side_of(sites[f.target]);
       } else {
-        g.region = "generalised";
-        g.hemisphere = "bilateral";
+        g.region = Region::unknown;
+        g.hemisphere = Hemisphere::bilateral;
       }
       g.amplitude_factor = f.amplitude;
       g.detuning_hz = f.detuning_hz;
@@ -1363,13 +1368,13 @@ void SimulationGenerator::Impl::build_truth() {
         if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
           continue;
         }
-        g.electrode_onsets[site_name(sites[e], new_names)] = f.recruitment[e];
+        g.electrode_onsets[site_name(sites[e], new_names)] = seconds_to_ticks(f.recruitment[e]);
       }
       for (const auto& c : channels) {
         double onset = 1e300;
         if (shows(f.weight, c.positive)) onset = f.recruitment[c.positive];
         if (shows(f.weight, c.negative)) onset = std::min(onset, f.recruitment[c.negative]);
-        if (onset < 1e300) g.channel_onsets[c.label] = onset;
+        if (onset < 1e300) g.channel_onsets[c.label] = seconds_to_ticks(onset);
       }
       // "spread" (not "seizure"): readers that take "seizure ..." annotations as seizures
       // must not count a propagation as one.
@@ -1382,8 +1387,8 @@ void SimulationGenerator::Impl::build_truth() {
   for (const auto& a : artifacts) {
     SimulatedArtifact t;
     t.kind = artifact_name(a.kind);
-    t.onset_s = a.onset;
-    t.offset_s = a.offset;
+    t.onset = seconds_to_ticks(a.onset);
+    t.offset = seconds_to_ticks(a.offset);
     for (int e = 0; e < kSites; ++e) {
       if (!shows(a.weight, e)) continue;
       if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::referential) {
@@ -1407,8 +1412,8 @@ void SimulationGenerator::Impl::build_truth() {
   if (config.ecg_uv > 0) {
     SimulatedArtifact t;
     t.kind = "ecg";
-    t.onset_s = 0;
-    t.offset_s = truth.duration_s;
+    t.onset = 0;
+    t.offset = truth.duration;
     std::array<double, kSites> everywhere{};
     everywhere.fill(1.0);
     for (int e = 0; e < kSites; ++e) {
@@ -1425,13 +1430,13 @@ void SimulationGenerator::Impl::build_truth() {
   for (const StatePlan& state : states) {
     SimulatedArtifact t;
     t.kind = state_name(state.state);
-    t.onset_s = state.onset;
-    t.offset_s = state.offset;
+    t.onset = seconds_to_ticks(state.onset);
+    t.offset = seconds_to_ticks(state.offset);
     t.annotation = "background " + t.kind;
     truth.background_events.push_back(std::move(t));
   }
   std::stable_sort(truth.background_events.begin(), truth.background_events.end(),
-                   [](const auto& a, const auto& b) { return a.onset_s < b.onset_s; });
+                   [](const auto& a, const auto& b) { return a.onset < b.onset; });
   if (bad_site >= 0) {
     SimulatedBadChannel b;
     b.electrode = site_name(sites[bad_site], new_names);
@@ -1560,19 +1565,16 @@ SimulationTruth simulate_to_edf(const SimulationConfig& config,
 
   EdfWriter writer(edf_path, std::move(signals), options);
   for (const auto& s : truth.seizures) {
-    writer.add_annotation(seconds_to_ticks(s.onset_s), seconds_to_ticks(s.offset_s - s.onset_s),
-                          s.annotation);
+    writer.add_annotation(s.onset, s.offset - s.onset, s.annotation);
   }
   for (const auto& s : truth.seizures) {
     for (const auto& g : s.propagation) {
-      writer.add_annotation(seconds_to_ticks(g.onset_s), seconds_to_ticks(s.offset_s - g.onset_s),
-                            g.annotation);
+      writer.add_annotation(g.onset, s.offset - g.onset, g.annotation);
     }
   }
   for (const auto* events : {&truth.artifacts, &truth.background_events}) {
     for (const auto& a : *events) {
-      writer.add_annotation(seconds_to_ticks(a.onset_s),
-                            seconds_to_ticks(a.offset_s - a.onset_s), a.annotation);
+      writer.add_annotation(a.onset, a.offset - a.onset, a.annotation);
     }
   }
   const std::size_t n_channels = truth.channel_labels.size();

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ictaltrack/electrodes/electrodes.hpp"
 #include "ictaltrack/io/edf_writer.hpp"
 #include "ictaltrack/time.hpp"
 
@@ -125,28 +126,28 @@ struct SimulationConfig {
 /// Where and when a seizure spread beyond its focal field (the seizure stays one seizure).
 struct SimulatedPropagation {
   std::string kind;  ///< "homologous", "distant" or "generalised"
-  double onset_s = 0;                ///< first propagated electrode joins (recording time)
+  Ticks onset = 0;                   ///< first propagated electrode joins (recording time)
   std::string target_electrode;      ///< site the propagated field is centred on ("" generalised)
-  std::string region, hemisphere;    ///< of the target ("bilateral"/"both" when generalised)
+  Region region = Region::unknown;   ///< of the target (unknown when generalised)
+  Hemisphere hemisphere = Hemisphere::unknown;  ///< of the target (bilateral when generalised)
   double amplitude_factor = 0;       ///< x the seizure's focal amplitude
   double detuning_hz = 0;            ///< propagated rhythm = seizure rhythm + this
   double phase_lag_rad = 0;          ///< lag of the propagated rhythm behind the focus
-  std::map<std::string, double> electrode_onsets;  ///< electrodes the propagation adds
-  std::map<std::string, double> channel_onsets;    ///< output channels it adds
+  std::map<std::string, Ticks> electrode_onsets;  ///< electrodes the propagation adds
+  std::map<std::string, Ticks> channel_onsets;    ///< output channels it adds
   std::string annotation;
 };
 
 struct SimulatedSeizure {
-  int index = 0;  ///< 1-based
-  double onset_s = 0, offset_s = 0;
+  int index = 0;            ///< 1-based
+  Ticks onset = 0, offset = 0;  ///< from the first sample (whole milliseconds)
   std::string focus_electrode;  ///< canonical electrode name in the configured temporal naming
-  std::string region;           ///< "frontal polar", "frontal", "frontotemporal", "central",
-                                ///< "temporal", "parietal", "occipital"
-  std::string hemisphere;       ///< "left" or "right"
+  Region region = Region::unknown;  ///< of the focus (frontopolar ... occipital)
+  Hemisphere hemisphere = Hemisphere::unknown;  ///< of the focus: left or right
   double onset_frequency_hz = 0, end_frequency_hz = 0, amplitude_uv = 0;
   bool overlaps_previous = false;
-  std::map<std::string, double> electrode_onsets;  ///< recruited electrodes -> onset (s)
-  std::map<std::string, double> channel_onsets;    ///< output channel labels -> onset (s)
+  std::map<std::string, Ticks> electrode_onsets;  ///< recruited electrodes -> onset
+  std::map<std::string, Ticks> channel_onsets;    ///< output channel labels -> onset
   std::string annotation;                          ///< the EDF+ annotation text
   std::string morphology = "sinusoidal";  ///< "sharp_wave", "spike_and_wave", "polyspike", ...
   std::vector<SimulatedPropagation> propagation;  ///< in onset order; empty: stays focal
@@ -159,7 +160,7 @@ struct SimulatedArtifact {
                      ///< "posterior_rhythm", "hypersynchrony", "spindle", "vertex_wave",
                      ///< "k_complex", "burst", "state_awake", "state_quiet_sleep",
                      ///< "state_active_sleep"
-  double onset_s = 0, offset_s = 0;
+  Ticks onset = 0, offset = 0;
   double frequency_hz = 0;              ///< main rhythm of a rhythmic event; 0: none stated
   std::vector<std::string> electrodes;  ///< canonical electrode names
   std::vector<std::string> channels;    ///< output channel labels touched
@@ -178,7 +179,7 @@ struct SimulationTruth {
   std::vector<SimulatedArtifact> artifacts;
   std::vector<SimulatedArtifact> background_events;  ///< normal rhythms, transients, states
   std::vector<SimulatedBadChannel> bad_channels;
-  double duration_s = 0;
+  Ticks duration = 0;  ///< the recording's length (whole seconds)
   int sample_rate_hz = 0;
 };
 
