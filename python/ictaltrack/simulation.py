@@ -92,14 +92,23 @@ def simulate(
         Where to write the truth; default: ``path`` with the extension ``.json``.
     **options
         Any other option of :func:`simulation_defaults` (e.g. ``blinks=False``,
-        ``muscle_per_hour=40``, ``bad_channel="flat"``, ``seizure_duration_min_s=30``).
+        ``muscle_per_hour=40``, ``bad_channel="flat"``, ``seizure_duration_min_s=30``), including
+        the real-EEG features, all off by default: propagation
+        (``homologous_spread_probability=0.8``, ``distant_spread_probability``,
+        ``generalisation_probability``), discharge morphologies (``sharp_wave_probability``,
+        ``spike_and_wave_probability``, ...), normal rhythms and transients
+        (``posterior_rhythm_per_hour``, ``hypersynchrony_per_hour``, ``spindles_per_hour``,
+        ``bursts_per_hour``, ``state_changes=True``, ...) and artifacts (``patting_per_hour``,
+        ``rocking_per_hour``, ``chewing_per_hour``, ``sweat_per_hour``, ``ecg_uv``); see
+        docs/simulator.md.
 
     Returns
     -------
     dict
         The truth (same content as the JSON file): ``seizures`` (each with ``onset_s``,
         ``offset_s``, ``focus_electrodes``, ``region``, ``hemisphere``, ``channel_onsets``,
-        ``overlaps_previous``, ...), ``artifacts``, ``bad_channels``, ``channels``, ``config``,
+        ``overlaps_previous``, ``morphology``, ``propagated``, ``propagation``, ...),
+        ``artifacts``, ``background_events``, ``bad_channels``, ``channels``, ``config``,
         ``seed`` and ``generator``. Times are seconds from the start of the recording.
 
     Raises

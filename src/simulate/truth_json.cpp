@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "ictaltrack/simulate/simulator.hpp"
@@ -15,7 +16,11 @@ namespace ictaltrack {
 namespace {
 
 /// Bumped whenever the same configuration would produce different samples or truth.
-constexpr int kSimulatorModelVersion = 1;
+/// 2: the region of a frontal-polar focus is "frontopolar" (the library's Region name) in the
+/// truth and the seizure annotation, instead of "frontal polar". The features added with it
+/// (propagation, morphologies, background events, ...) are off by default and leave every
+/// version-1 configuration's samples as they were.
+constexpr int kSimulatorModelVersion = 2;
 
 std::string quoted(const std::string& text) {
   std::string out = "\"";
@@ -61,12 +66,16 @@ std::string string_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string onset_map(const std::map<std::string, double>& onsets, const std::string& indent) {
+std::string seconds(Ticks t) { return number(ticks_to_seconds(t)); }
+
+std::string text(std::string_view name) { return quoted(std::string(name)); }
+
+std::string onset_map(const std::map<std::string, Ticks>& onsets, const std::string& indent) {
   if (onsets.empty()) return "{}";
   std::string out = "{";
   bool first = true;
-  for (const auto& [name, seconds] : onsets) {
-    out += (first ? "\n" : ",\n") + indent + "  " + quoted(name) + ": " + number(seconds);
+  for (const auto& [name, onset] : onsets) {
+    out += (first ? "\n" : ",\n") + indent + "  " + quoted(name) + ": " + seconds(onset);
     first = false;
   }
   return out + "\n" + indent + "}";
@@ -96,7 +105,7 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
        quoted(ICTALTRACK_LIBRARY_VERSION) +
        ", \"model_version\": " + std::to_string(kSimulatorModelVersion) + "},\n";
   j += "  \"seed\": " + std::to_string(config.seed) + ",\n";
-  j += "  \"duration_s\": " + number(truth.duration_s) + ",\n";
+  j += "  \"duration_s\": " + seconds(truth.duration) + ",\n";
   j += "  \"sample_rate_hz\": " + std::to_string(truth.sample_rate_hz) + ",\n";
   j += "  \"montage\": " + quoted(to_string(config.montage)) + ",\n";
   j += "  \"channels\": " + string_list(truth.channel_labels) + ",\n";
@@ -106,11 +115,11 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
     const auto& s = truth.seizures[i];
     j += i ? ",\n    {\n" : "\n    {\n";
     j += "      \"index\": " + std::to_string(s.index) + ",\n";
-    j += "      \"onset_s\": " + number(s.onset_s) + ",\n";
-    j += "      \"offset_s\": " + number(s.offset_s) + ",\n";
+    j += "      \"onset_s\": " + seconds(s.onset) + ",\n";
+    j += "      \"offset_s\": " + seconds(s.offset) + ",\n";
     j += "      \"focus_electrodes\": " + string_list({s.focus_electrode}) + ",\n";
-    j += "      \"region\": " + quoted(s.region) + ",\n";
-    j += "      \"hemisphere\": " + quoted(s.hemisphere) + ",\n";
+    j += "      \"region\": " + text(to_string(s.region)) + ",\n";
+    j += "      \"hemisphere\": " + text(to_string(s.hemisphere)) + ",\n";
     j += "      \"overlaps_previous\": " + std::string(s.overlaps_previous ? "true" : "false") +
          ",\n";
     j += "      \"onset_frequency_hz\": " + number(s.onset_frequency_hz) + ",\n";
@@ -118,7 +127,27 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
     j += "      \"amplitude_uv\": " + number(s.amplitude_uv) + ",\n";
     j += "      \"annotation\": " + quoted(s.annotation) + ",\n";
     j += "      \"channel_onsets\": " + onset_map(s.channel_onsets, "      ") + ",\n";
-    j += "      \"electrode_onsets\": " + onset_map(s.electrode_onsets, "      ") + "\n";
+    j += "      \"electrode_onsets\": " + onset_map(s.electrode_onsets, "      ") + ",\n";
+    j += "      \"morphology\": " + quoted(s.morphology) + ",\n";
+    j += "      \"propagated\": " + std::string(s.propagation.empty() ? "false" : "true") + ",\n";
+    j += "      \"propagation\": [";
+    for (std::size_t k = 0; k < s.propagation.size(); ++k) {
+      const auto& g = s.propagation[k];
+      j += k ? ",\n        {" : "\n        {";
+      j += "\"kind\": " + quoted(g.kind) + ", \"onset_s\": " + seconds(g.onset) +
+           ", \"delay_s\": " + seconds(g.onset - s.onset) +
+           ", \"target_electrode\": " + quoted(g.target_electrode) +
+           ", \"region\": " + text(to_string(g.region)) +
+           ", \"hemisphere\": " + text(to_string(g.hemisphere)) +
+           ", \"amplitude_factor\": " + number(g.amplitude_factor) +
+           ", \"detuning_hz\": " + number(g.detuning_hz) +
+           ", \"phase_lag_rad\": " + number(g.phase_lag_rad) +
+           ", \"annotation\": " + quoted(g.annotation) +
+           ",\n         \"channel_onsets\": " + onset_map(g.channel_onsets, "         ") +
+           ",\n         \"electrode_onsets\": " + onset_map(g.electrode_onsets, "         ") +
+           "}";
+    }
+    j += s.propagation.empty() ? "]\n" : "\n      ]\n";
     j += "    }";
   }
   j += truth.seizures.empty() ? "],\n" : "\n  ],\n";
@@ -127,12 +156,27 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
   for (std::size_t i = 0; i < truth.artifacts.size(); ++i) {
     const auto& a = truth.artifacts[i];
     j += (i ? ",\n    " : "\n    ");
-    j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + number(a.onset_s) +
-         ", \"offset_s\": " + number(a.offset_s) + ", \"annotation\": " + quoted(a.annotation) +
+    j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + seconds(a.onset) +
+         ", \"offset_s\": " + seconds(a.offset) +
+         (a.frequency_hz > 0 ? ", \"frequency_hz\": " + number(a.frequency_hz) : "") +
+         ", \"annotation\": " + quoted(a.annotation) +
          ", \"electrodes\": " + string_list(a.electrodes) +
          ", \"channels\": " + string_list(a.channels) + "}";
   }
   j += truth.artifacts.empty() ? "],\n" : "\n  ],\n";
+
+  j += "  \"background_events\": [";
+  for (std::size_t i = 0; i < truth.background_events.size(); ++i) {
+    const auto& a = truth.background_events[i];
+    j += (i ? ",\n    " : "\n    ");
+    j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + seconds(a.onset) +
+         ", \"offset_s\": " + seconds(a.offset) +
+         (a.frequency_hz > 0 ? ", \"frequency_hz\": " + number(a.frequency_hz) : "") +
+         ", \"annotation\": " + quoted(a.annotation) +
+         ", \"electrodes\": " + string_list(a.electrodes) +
+         ", \"channels\": " + string_list(a.channels) + "}";
+  }
+  j += truth.background_events.empty() ? "],\n" : "\n  ],\n";
 
   j += "  \"bad_channels\": [";
   for (std::size_t i = 0; i < truth.bad_channels.size(); ++i) {

@@ -152,7 +152,7 @@ TEST(Simulator, SeizuresMigrateToTheOtherHemisphereWhenAlwaysAsked) {
   ASSERT_EQ(seizures.size(), 12u);
   for (std::size_t k = 1; k < seizures.size(); ++k) {
     EXPECT_NE(seizures[k].hemisphere, seizures[k - 1].hemisphere) << "seizure " << k + 1;
-    EXPECT_GE(seizures[k].onset_s, seizures[k - 1].offset_s);
+    EXPECT_GE(seizures[k].onset, seizures[k - 1].offset);
     EXPECT_FALSE(seizures[k].overlaps_previous);
   }
 }
@@ -183,8 +183,8 @@ TEST(Simulator, OverlappingSeizuresStartElsewhereBeforeThePreviousEnds) {
   ASSERT_EQ(seizures.size(), 6u);
   for (std::size_t k = 1; k < seizures.size(); ++k) {
     EXPECT_TRUE(seizures[k].overlaps_previous);
-    EXPECT_GT(seizures[k].onset_s, seizures[k - 1].onset_s);
-    EXPECT_LT(seizures[k].onset_s, seizures[k - 1].offset_s);
+    EXPECT_GT(seizures[k].onset, seizures[k - 1].onset);
+    EXPECT_LT(seizures[k].onset, seizures[k - 1].offset);
     EXPECT_NE(seizures[k].hemisphere, seizures[k - 1].hemisphere);
     EXPECT_NE(seizures[k].region, seizures[k - 1].region);
   }
@@ -194,10 +194,10 @@ TEST(Simulator, RecruitmentIsLaterFartherFromTheFocus) {
   SimulationConfig config = short_config();
   const SimulationGenerator generator(config);
   for (const auto& s : generator.truth().seizures) {
-    ASSERT_EQ(s.electrode_onsets.at(s.focus_electrode), s.onset_s);
+    ASSERT_EQ(s.electrode_onsets.at(s.focus_electrode), s.onset);
     for (const auto& [name, onset] : s.electrode_onsets) {
-      EXPECT_GE(onset, s.onset_s);
-      EXPECT_LT(onset, s.offset_s);
+      EXPECT_GE(onset, s.onset);
+      EXPECT_LT(onset, s.offset);
     }
     EXPECT_GE(s.electrode_onsets.size(), 3u);   // the focus and some neighbours
     EXPECT_LT(s.electrode_onsets.size(), 19u);  // never the whole head
@@ -212,7 +212,7 @@ TEST(Simulator, FixedSeizureCountShrinksIntervalsOrRefuses) {
   config.interval_max_s = 600;
   const SimulationGenerator fits(config);
   ASSERT_EQ(fits.truth().seizures.size(), 4u);
-  EXPECT_LE(fits.truth().seizures.back().offset_s, 290.0 + 1e-9);
+  EXPECT_LE(fits.truth().seizures.back().offset, seconds_to_ticks(290.0));
   config.n_seizures = 10;  // 10 x >= 30 s cannot fit into 300 s
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
 }
@@ -226,14 +226,101 @@ TEST(Simulator, RejectsBadConfiguration) {
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
   config.bad_channel_electrode = "FT9";  // not among the 19 recorded electrodes
-  config.bad_channel = BadChannelKind::Flat;
+  config.bad_channel = BadChannelKind::flat;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+}
+
+namespace {
+
+// Every model-version-2 feature on at once (rates high enough to land in a short recording).
+SimulationConfig everything_on(SimulationConfig config) {
+  config.homologous_spread_probability = 1;
+  config.distant_spread_probability = 0.5;
+  config.generalisation_probability = 0.5;
+  config.sharp_wave_probability = 0.3;
+  config.spike_and_wave_probability = 0.3;
+  config.posterior_rhythm_per_hour = 120;
+  config.hypersynchrony_per_hour = 120;
+  config.spindles_per_hour = 240;
+  config.vertex_waves_per_hour = 240;
+  config.k_complexes_per_hour = 240;
+  config.bursts_per_hour = 240;
+  config.state_changes = true;
+  config.state_duration_min_s = 60;
+  config.state_duration_max_s = 90;
+  config.patting_per_hour = 120;
+  config.rocking_per_hour = 120;
+  config.chewing_per_hour = 120;
+  config.sweat_per_hour = 60;
+  config.ecg_uv = 20;
+  return config;
+}
+
+}  // namespace
+
+TEST(Simulator, NewFeaturesStreamIndependentlyOfChunkSize) {
+  SimulationConfig config = everything_on(short_config());
+  config.duration_s = 150;
+  const auto by_second = generate_all(config, 256);
+  EXPECT_EQ(by_second, generate_all(config, 1000));
+  EXPECT_EQ(by_second, generate_all(config, 37));
+  for (const double v : by_second) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(Simulator, NewFeaturesLeaveTheSeizurePlanAndOldArtifactsAlone) {
+  const SimulationConfig base = short_config(9);
+  const SimulationGenerator plain(base);
+  const SimulationGenerator rich(everything_on(base));
+  const auto& a = plain.truth();
+  const auto& b = rich.truth();
+  ASSERT_EQ(a.seizures.size(), b.seizures.size());
+  for (std::size_t k = 0; k < a.seizures.size(); ++k) {
+    EXPECT_EQ(a.seizures[k].onset, b.seizures[k].onset);
+    EXPECT_EQ(a.seizures[k].offset, b.seizures[k].offset);
+    EXPECT_EQ(a.seizures[k].focus_electrode, b.seizures[k].focus_electrode);
+    EXPECT_EQ(a.seizures[k].channel_onsets, b.seizures[k].channel_onsets);
+    EXPECT_TRUE(a.seizures[k].propagation.empty());
+    EXPECT_FALSE(b.seizures[k].propagation.empty());  // homologous spread always (if it fits)
+  }
+  std::vector<std::pair<std::string, Ticks>> old_kinds;
+  for (const auto& x : b.artifacts) {
+    if (x.kind == "blink" || x.kind == "muscle" || x.kind == "electrode_pop" ||
+        x.kind == "movement") {
+      old_kinds.emplace_back(x.kind, x.onset);
+    }
+  }
+  std::vector<std::pair<std::string, Ticks>> expected;
+  for (const auto& x : a.artifacts) expected.emplace_back(x.kind, x.onset);
+  EXPECT_EQ(old_kinds, expected);
+  EXPECT_TRUE(a.background_events.empty());
+  EXPECT_FALSE(b.background_events.empty());
+}
+
+TEST(Simulator, RejectsBadNewOptions) {
+  SimulationConfig config = short_config();
+  config.sharp_wave_probability = 0.6;
+  config.spike_and_wave_probability = 0.6;  // more than 1 in total
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.spread_onset_delay_min_s = 20;
+  config.spread_onset_delay_max_s = 10;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.patting_per_hour = -1;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.suppression_level = 1.5;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.heart_rate_bpm = 0;
+  config.ecg_uv = 10;
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
 }
 
 TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
   ScratchDir dir;
   SimulationConfig config = short_config();
-  config.label_style = LabelStyle::EegRef;
+  config.label_style = LabelStyle::eeg_ref;
   const auto truth = simulate_to_edf(config, dir / "sim.edf");
   ASSERT_TRUE(std::filesystem::exists(dir / "sim.json"));
   EdflibHeader file(dir / "sim.edf");
@@ -254,8 +341,8 @@ TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
     for (const auto& a : annotations) {
       if (s.annotation != a.annotation) continue;
       ++seizures_found;
-      EXPECT_EQ(a.onset, seconds_to_ticks(s.onset_s));
-      EXPECT_NEAR(std::stod(a.duration), s.offset_s - s.onset_s, 1e-9);
+      EXPECT_EQ(a.onset, s.onset);
+      EXPECT_NEAR(std::stod(a.duration), ticks_to_seconds(s.offset - s.onset), 1e-9);
     }
   }
   EXPECT_EQ(seizures_found, truth.seizures.size());
@@ -289,7 +376,7 @@ TEST(Simulator, SameConfigurationSameBytes) {
 TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
   ScratchDir dir;
   SimulationConfig config = short_config();
-  config.montage = SimulatedMontage::BipolarChbMit;
+  config.montage = SimulatedMontage::bipolar_chbmit;
   config.duration_s = 120;
   config.n_seizures = 1;
   const auto truth = simulate_to_edf(config, dir / "bipolar.edf");
@@ -304,7 +391,7 @@ TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
   const auto& s = truth.seizures.at(0);
   for (const auto& [label, onset] : s.channel_onsets) {
     const auto dash = label.find('-');
-    std::set<double> candidates;
+    std::set<Ticks> candidates;
     for (const auto& name : {label.substr(0, dash), label.substr(dash + 1)}) {
       for (const auto& [electrode, t] : s.electrode_onsets) {
         std::string upper = electrode;
@@ -322,7 +409,7 @@ TEST(Simulator, FlatChannelIsExactlyZero) {
   SimulationConfig config = short_config();
   config.duration_s = 30;
   config.n_seizures = 0;
-  config.bad_channel = BadChannelKind::Flat;
+  config.bad_channel = BadChannelKind::flat;
   config.bad_channel_electrode = "O2";
   const auto truth = simulate_to_edf(config, dir / "flat.edf");
   ASSERT_EQ(truth.bad_channels.size(), 1u);
