@@ -101,7 +101,7 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
   const Segment second = simulate_segment(8, 240);
   ASSERT_EQ(first.labels, second.labels);
   // Cut the first segment 20 s into its seizure: the seizure is still running at the gap.
-  cut_at(first, std::floor(first.truth.seizures.at(0).onset_s) + 20.0);
+  cut_at(first, std::floor(ticks_to_seconds(first.truth.seizures.at(0).onset)) + 20.0);
   const auto n_first = static_cast<std::int64_t>(first.n_samples);
 
   std::int64_t analysed = 0;
@@ -123,7 +123,7 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
   ASSERT_EQ(before.size(), 1u);
   expect_same_seizure(before[0], first_alone[0], 0);
   EXPECT_NEAR(static_cast<double>(before[0].onset_sample) / 256.0,
-              first.truth.seizures[0].onset_s, 5.0);
+              ticks_to_seconds(first.truth.seizures[0].onset), 5.0);
   // After it: the second segment's seizure at its time (within one 1 s hop; the baseline it is
   // measured against came from the first segment, not from its own warm-up).
   ASSERT_EQ(after.size(), 1u);
@@ -131,7 +131,7 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
               static_cast<double>(second_alone[0].onset_sample), 256.0);
   EXPECT_EQ(after[0].seizure.hemisphere, second_alone[0].seizure.hemisphere);
   EXPECT_NEAR(static_cast<double>(after[0].onset_sample - n_first) / 256.0,
-              second.truth.seizures[0].onset_s, 5.0);
+              ticks_to_seconds(second.truth.seizures[0].onset), 5.0);
   // Analysed: each segment but the tail after its last whole window (2 s windows, 1 s hop).
   auto covered = [](std::int64_t samples) {
     return samples < 512 ? 0 : (samples - 512) / 256 * 256 + 512;
@@ -187,7 +187,7 @@ TEST(DetectorGaps, DetectFileAnalysesEdfPlusDSegmentsApartWithTrueTimes) {
   Segment first = simulate_segment(5, 240);
   const Segment second = simulate_segment(8, 240);
   // The first segment ends 20 s into its seizure (whole 1 s records).
-  const double first_s = std::floor(first.truth.seizures.at(0).onset_s) + 20.0;
+  const double first_s = std::floor(ticks_to_seconds(first.truth.seizures.at(0).onset)) + 20.0;
   cut_at(first, first_s);
   const auto first_ticks = static_cast<Ticks>(first_s) * kTicksPerSecond;
   const testing::ScratchDir dir;
@@ -227,7 +227,7 @@ TEST(DetectorGaps, DetectFileAnalysesEdfPlusDSegmentsApartWithTrueTimes) {
   const double shift_s = second_onset_s;
   EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second_alone.seizures[0].onset) + shift_s,
               1.0);
-  EXPECT_NEAR(ticks_to_seconds(b.onset), second.truth.seizures[0].onset_s + shift_s, 5.0);
+  EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second.truth.seizures[0].onset) + shift_s, 5.0);
   for (const auto& onset : b.channel_onsets) EXPECT_GE(onset.onset, 3000 * kTicksPerSecond);
 }
 
