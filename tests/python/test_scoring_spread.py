@@ -76,11 +76,13 @@ def test_touching_ends_do_not_overlap_and_merging_a_pair_is_not_a_fragment():
 
 
 def test_no_seizures_gives_undefined_fractions_and_a_false_alarm_verdict():
-    result = spread_scores([], [_sz(10, 20, "left", "occipital"), _sz(30, 40, "right", "occipital")],
-                           3600.0)
+    false_alarms = [_sz(10, 20, "left", "occipital"), _sz(30, 40, "right", "occipital"),
+                    _sz(50, 60, "left", "temporal")]
+    result = spread_scores([], false_alarms, 3600.0)
     assert math.isnan(result.propagated_as_one_fraction)
     assert math.isnan(result.fragments_per_seizure)
-    # Two false seizures at two sites: the detections say "migrating", the truth does not.
+    # Three false seizures alternating sides (the tracker's verdict needs >= 3 seizures, >= 2
+    # regions, both sides): the detections say "migrating", the truth does not.
     assert (result.true_migrating, result.detected_migrating, result.migrating_agrees) == (
         False, True, False)
 
