@@ -61,6 +61,7 @@ _LAZY = {
     "butterworth_lowpass": "filters",
     "notch_filter": "filters",
     "Recording": "io",
+    "ReadWarning": "warning",
     "read_edf": "io",
     "evaluate": "scoring",
     "simulate": "simulation",
@@ -94,6 +95,7 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
         notch_filter,
     )
     from ictaltrack.io import Recording, read_edf
+    from ictaltrack.warning import ReadWarning
     from ictaltrack.scoring import evaluate
     from ictaltrack.simulation import simulate, simulate_array, simulation_defaults
     from ictaltrack.spectral import (
@@ -131,6 +133,7 @@ __all__ = [
     "UnsupportedError",
     # reading recordings
     "Recording",
+    "ReadWarning",
     "read_edf",
     "write_edf",
     # signal conditioning and band power

@@ -106,7 +106,7 @@ def to_dict(result: DetectionResult) -> dict[str, Any]:
         "seizures": seizures,
         "transitions": result._transitions,
         "summary": result.summary,
-        "warnings": result.warnings,
+        "warnings": [warning.to_dict() for warning in result.warnings],
     })
 
 

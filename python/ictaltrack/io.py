@@ -28,6 +28,7 @@ import numpy as np
 from ictaltrack import _core
 from ictaltrack._extras import require
 from ictaltrack.errors import UnsupportedError
+from ictaltrack.warning import ReadWarning
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import mne
@@ -119,15 +120,6 @@ class ChannelInfo:
     calibrated: bool
     is_bdf_status: bool
     label_raw: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class ReadWarning:
-    """A problem the reader worked around (``signal`` is -1 when not signal-specific)."""
-
-    code: str
-    message: str
-    signal: int
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ictaltrack import _core, export, plotting
+from ictaltrack.warning import ReadWarning
 
 if TYPE_CHECKING:
     import matplotlib.figure
@@ -116,13 +117,15 @@ class DetectionResult:
     summary : dict
         The migration summary (``docs/migration.md``): ``n_seizures``, ``n_left``, ``n_right``,
         ``hemisphere_switch_rate``, ``migrating``, ``verdict_reasons`` and more.
-    warnings : list of str
-        Reader and detector warnings.
+    warnings : list of ReadWarning
+        Reader and detector warnings, each with its stable ``code``, ``message`` and ``signal``
+        (``str(warning)`` is the message).
     """
 
     def __init__(self, *, file: str, duration_s: float, start_time: str,
                  seizures: list[dict[str, Any]], channels: list[dict[str, Any]],
-                 warnings: list[str], criteria: Mapping[str, Any] | None = None,
+                 warnings: Sequence[ReadWarning | Mapping[str, Any] | str],
+                 criteria: Mapping[str, Any] | None = None,
                  analysed_s: float = math.nan,
                  gaps: list[tuple[float, float]] | None = None) -> None:
         tracked = _core.track_migration(seizures, dict(criteria) if criteria else None)
@@ -136,7 +139,7 @@ class DetectionResult:
         self._channels = channels
         self._transitions = tracked["transitions"]
         self.summary: dict[str, Any] = dict(tracked["summary"])
-        self.warnings = list(warnings)
+        self.warnings = [ReadWarning.from_any(w) for w in warnings]
 
     # -- construction ---------------------------------------------------------------------
 
@@ -185,9 +188,7 @@ class DetectionResult:
                 "status": "bad" if status == "bad" else "ok",
                 "bad_reason": str(item.get("bad_reason") or ""),
             })
-        warnings = [w if isinstance(w, str) else str(w.get("message", w))
-                    if isinstance(w, Mapping) else str(w)
-                    for w in detection.get("warnings") or []]
+        warnings = [ReadWarning.from_any(w) for w in detection.get("warnings") or []]
         gaps = [(_float(gap.get("onset_s")), _float(gap.get("duration_s")))
                 for gap in detection.get("gaps") or []]
         return cls(file=str(detection.get("file", "")),

@@ -327,3 +327,32 @@ def test_detected_migration_agrees_with_truth(edf: Path) -> None:
         pair = [detected._seizures[match[k]], detected._seizures[match[k + 1]]]
         shift = ictaltrack._core.track_migration(pair)["transitions"][0]["shift"]
         assert shift == transition["shift"], (k, pair)
+
+
+def test_warnings_keep_their_codes_from_the_detector_to_the_json(tmp_path: Path) -> None:
+    """Every warning of the C++ detector (code, message, signal) survives DetectionResult, the
+    JSON file and its reading back; a 1.0 document's plain-string warnings read with no code."""
+    from ictaltrack import _core
+
+    # Two copies of one channel: the reader warns (duplicate_label), the detector leaves the
+    # second copy out (duplicate_channel).
+    data = np.random.default_rng(5).normal(0.0, 20.0, (3, 256 * 40))
+    data[2] = data[1]
+    path = tmp_path / "duplicate.edf"
+    ictaltrack.write_edf(path, data, 256.0, ["Fp1", "C3", "C3"])
+    raw = _core.detect_file(str(path))
+    expected = [(w["code"], w["message"], w["signal"]) for w in raw["warnings"]]
+    assert {"duplicate_label", "duplicate_channel"} <= {code for code, _, _ in expected}
+
+    result = ictaltrack.detect(path)
+    assert [(w.code, w.message, w.signal) for w in result.warnings] == expected
+    assert [str(w) for w in result.warnings] == [message for _, message, _ in expected]
+    document = json.loads(result.to_json(tmp_path / "out.json"))
+    jsonschema.validate(document, SCHEMA)
+    assert [(w["code"], w["message"], w["signal"]) for w in document["warnings"]] == expected
+    again = ictaltrack.DetectionResult.from_json(tmp_path / "out.json")
+    assert [(w.code, w.message, w.signal) for w in again.warnings] == expected
+
+    old = dict(document, schema_version="1.0", warnings=["a plain message"])
+    assert [(w.code, w.message, w.signal) for w in
+            ictaltrack.DetectionResult.from_dict(old).warnings] == [("", "a plain message", -1)]
