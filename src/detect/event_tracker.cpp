@@ -9,9 +9,14 @@ namespace ictaltrack::detail {
 namespace {
 
 constexpr std::size_t kMaxEventHistory = 400;  // windows kept per open event (after lookback)
-// Windows after an event opens during which a new group next to it counts as its spread
-// whatever its rhythm (1 s hop: 10 s).
-constexpr std::int64_t kSpreadWindows = 10;
+// An event whose smoothed rhythm stays unrelated to that of an event running beside it for this
+// many windows in a row went its own way: it is a seizure of its own, not that one's spread.
+// (A propagated discharge follows its parent's rhythm with a lag and a slight detuning.)
+constexpr std::int64_t kIndependentWindows = 5;
+// Events opened within this many windows of each other count together for the common-mode
+// (movement) onset rule.
+constexpr std::int64_t kOnsetClusterWindows = 2;
+constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -86,8 +91,18 @@ void EventTracker::step(const WindowScores& scores, std::int64_t start,
 }
 
 void EventTracker::finish(std::vector<ClosedEvent>& closed) {
-  for (auto& event : open_events_) close(event, closed);
-  open_events_.clear();
+  // In opening order: a parent ends before its children are decided.
+  std::vector<Event> ending;
+  ending.swap(open_events_);
+  for (auto& event : ending) close(event, closed);
+  decide_pending(closed);
+}
+
+bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
+  const double fa = band_a + 1.5, fb = band_b + 1.5;  // span centres, Hz
+  const double tolerance = tolerance_hz + 1e-9;
+  return std::abs(fa - fb) <= tolerance || std::abs(fa - 2.0 * fb) <= tolerance ||
+         std::abs(fb - 2.0 * fa) <= tolerance;
 }
 
 Event* EventTracker::find_event(int id) {
@@ -258,12 +273,25 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
         }
       }
     }
+    event.on_now = any;
+    if (any) {
+      event.recent_bands[event.n_recent % kRhythmSmoothing] = event.rhythm_band;
+      ++event.n_recent;
+      std::array<int, kRhythmSmoothing> sorted = event.recent_bands;
+      const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
+      std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count));
+      event.smoothed_band = sorted[count / 2];
+    }
     append_history(event, start);
   }
+  update_links();
+  mark_common_onsets();
   for (std::size_t i = 0; i < open_events_.size();) {
     if (t - open_events_[i].last_on >= gap) {
-      close(open_events_[i], closed);
+      // Out of the open list first: its pending children then see it decided.
+      Event ending = std::move(open_events_[i]);
       open_events_.erase(open_events_.begin() + static_cast<std::ptrdiff_t>(i));
+      close(ending, closed);
     } else {
       ++i;
     }
@@ -329,8 +357,6 @@ int EventTracker::open_event(const std::vector<std::size_t>& group) {
   event.id = next_event_id_++;
   event.opened = window_index_;
   event.last_on = window_index_;
-  event.global_onset =
-      static_cast<double>(group.size()) > max_onset_fraction_ * static_cast<double>(n_good_);
   float strongest = -1.0f;
   for (const auto c : group) {
     if (now_.gain_db[c] > strongest) {
@@ -339,33 +365,9 @@ int EventTracker::open_event(const std::vector<std::size_t>& group) {
       event.side = geometry_.labels[c].hemisphere;
     }
   }
-  for (const auto& other : open_events_) {
-    // A running event is a possible parent when its rhythm is similar, or when it opened
-    // moments ago and already owns a channel next to this group: a seizure that spreads while
-    // slowing into delta reaches its neighbours with another rhythm. close() keeps the
-    // child only when it lies on the other side.
-    bool adjacent = false;
-    const bool recent = window_index_ - other.opened <= kSpreadWindows;
-    for (const auto c : group) {
-      if (!recent) break;
-      for (std::size_t m = 0; m < n_ && !adjacent; ++m) {
-        adjacent = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id);
-      }
-    }
-    // Spread is contiguous: a group with a similar rhythm is the other event's spread only
-    // when it borders a channel that event holds or has recruited; a group arising apart
-    // from it is a focus of its own.
-    bool touching = adjacent;
-    for (const auto c : group) {
-      for (std::size_t m = 0; m < n_ && !touching; ++m) {
-        touching = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id ||
-                                       other.history.first_on[m] >= 0);
-      }
-    }
-    if (adjacent || (touching && std::abs(other.rhythm_band - event.rhythm_band) <= 2)) {
-      event.parents.push_back(other.id);
-    }
-  }
+  // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
+  // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
+  for (const auto& other : open_events_) event.links.push_back({other.id});
   event.history.n_channels = n_;
   event.history.first_on.assign(n_, -1);
   // History starts with the lookback_ ring (oldest first), excluding the current window, which
@@ -392,46 +394,132 @@ void EventTracker::append_history(Event& event, std::int64_t start) {
   event.history.excess.insert(event.history.excess.end(), now_.excess, now_.excess + n_);
 }
 
-// An event that ended is kept when a channel stayed on long enough (not blinks, pops or
-// fluctuations), it lasted min_duration_s, it did not start on most channels at once (movement),
-// it localises, and it is not the spread of a parent event whose onset lies on the same side.
-void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
-  if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_) {
+// Each window: how long every event and each event running when it opened have both been on,
+// and for how long their smoothed rhythms have been unrelated.
+void EventTracker::update_links() {
+  for (auto& event : open_events_) {
+    if (!event.on_now) continue;
+    for (auto& link : event.links) {
+      const Event* parent = find_event(link.parent);
+      if (parent == nullptr || !parent->on_now) continue;
+      ++link.together;
+      if (related_rhythms(event.smoothed_band, parent->smoothed_band,
+                          max_frequency_difference_hz_)) {
+        link.diverged_run = 0;
+      } else {
+        link.longest_diverged = std::max(link.longest_diverged, ++link.diverged_run);
+      }
+    }
+  }
+}
+
+// A common-mode artifact (movement, patting, rocking, chewing on a referential montage) reaches
+// every channel within a second or two, and the grouping may cut it into several events: the
+// events opened within kOnsetClusterWindows of each other are judged together, and when their
+// channels on make up more than max_onset_fraction of the good channels, none is a seizure (a
+// seizure starts focally).
+void EventTracker::mark_common_onsets() {
+  const std::int64_t t = window_index_;
+  for (const auto& event : open_events_) {
+    if (t - event.opened >= kOnsetClusterWindows) continue;
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (!now_.on[c] || owner_[c] < 0) continue;
+      const Event* holder = find_event(owner_[c]);
+      count += holder != nullptr && std::abs(holder->opened - event.opened) < kOnsetClusterWindows;
+    }
+    if (static_cast<double>(count) <= max_onset_fraction_ * static_cast<double>(n_good_)) continue;
+    for (auto& other : open_events_) {
+      if (std::abs(other.opened - event.opened) < kOnsetClusterWindows) other.global_onset = true;
+    }
     return;
   }
-  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  if (duration_s < min_duration_s_) return;
-  auto located = localiser_(event);
-  if (located.seizure.channel_onsets.empty()) return;
-  const Hemisphere hemisphere = located.seizure.hemisphere;
-  const bool lateral = hemisphere == Hemisphere::left || hemisphere == Hemisphere::right;
-  for (const int parent : event.parents) {
-    Hemisphere parent_side = Hemisphere::unknown;
-    bool known = false;
-    for (const auto& [id, side] : closed_sides_) {
-      if (id == parent) {
-        parent_side = side;
-        known = true;
-      }
-    }
-    if (!known) {
-      if (Event* running = find_event(parent); running && running != &event) {
-        parent_side = localiser_(*running).seizure.hemisphere;
-        known = true;
-      }
-    }
-    if (known && lateral && parent_side == hemisphere) return;  // spread of the parent
+}
+
+EventTracker::Outcome EventTracker::outcome(int id) const {
+  for (const auto& [known, result] : outcomes_) {
+    if (known == id) return result;
   }
-  closed_sides_.emplace_back(event.id, hemisphere);
-  if (closed_sides_.size() > 64) closed_sides_.erase(closed_sides_.begin());
-  closed.push_back({event, std::move(located)});
+  return Outcome::undecided;  // still open or pending (or long forgotten)
+}
+
+void EventTracker::record(int id, Outcome result) {
+  outcomes_.emplace_back(id, result);
+  if (outcomes_.size() > kMaxOutcomes) outcomes_.erase(outcomes_.begin());
+}
+
+// A closed event waits while a parent it has not diverged from is still undecided.
+bool EventTracker::waits_for_parent(const Event& event) const {
+  for (const auto& link : event.links) {
+    if (link.longest_diverged >= kIndependentWindows) continue;
+    const bool open = std::any_of(open_events_.begin(), open_events_.end(),
+                                  [&](const Event& e) { return e.id == link.parent; });
+    const bool pending = std::any_of(pending_.begin(), pending_.end(),
+                                     [&](const Event& e) { return e.id == link.parent; });
+    if (open || pending) return true;
+  }
+  return false;
+}
+
+// An event that ended is a seizure candidate when a channel stayed on long enough (not blinks,
+// pops or fluctuations), it lasted min_duration_s and it did not start on most channels at once
+// (common-mode artifact). It is then the spread of the first event running when it opened that
+// is (part of) a seizure and whose rhythm it did not leave; otherwise a seizure of its own.
+void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
+  const double duration_s =
+      static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
+      duration_s < min_duration_s_) {
+    record(event.id, Outcome::rejected);
+  } else if (waits_for_parent(event)) {
+    pending_.push_back(std::move(event));
+    return;
+  } else {
+    decide(event, closed);
+  }
+  decide_pending(closed);
+}
+
+void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
+  for (const auto& link : event.links) {
+    const Outcome parent = outcome(link.parent);
+    if ((parent == Outcome::seizure || parent == Outcome::spread) &&
+        link.longest_diverged < kIndependentWindows) {
+      record(event.id, Outcome::spread);
+      return;
+    }
+  }
+  auto located = localiser_(event);
+  if (located.seizure.channel_onsets.empty()) {
+    record(event.id, Outcome::rejected);
+    return;
+  }
+  record(event.id, Outcome::seizure);
+  closed.push_back({std::move(event), std::move(located)});
+}
+
+void EventTracker::decide_pending(std::vector<ClosedEvent>& closed) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (waits_for_parent(pending_[i])) continue;
+      Event event = std::move(pending_[i]);
+      pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
+      decide(event, closed);
+      progress = true;
+      break;
+    }
+  }
 }
 
 std::size_t EventTracker::buffer_bytes() const {
   std::size_t total = (ring_gain_.size() + ring_excess_.size()) * sizeof(float);
-  for (const auto& event : open_events_) {
-    total += (event.history.gain_db.capacity() + event.history.excess.capacity()) * sizeof(float) +
-             event.history.window_start.capacity() * sizeof(std::int64_t);
+  for (const auto* events : {&open_events_, &pending_}) {
+    for (const auto& event : *events) {
+      total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
+                   sizeof(float) +
+               event.history.window_start.capacity() * sizeof(std::int64_t);
+    }
   }
   return total;
 }

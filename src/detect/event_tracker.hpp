@@ -3,10 +3,12 @@
 // running event they border or open a new one; an event ends when none of its channels was on
 // for close_gap_s. It owns the channels' tracking state, the lookback ring and the open events'
 // histories, and decides, when an event ends, whether it is kept as a seizure (long and
-// sustained enough, not a movement artifact, not the spread of a parent event on the same side).
-// docs/detection.md, steps 5-6.
+// sustained enough, not a common-mode artifact) and whether it is a seizure of its own or the
+// spread of an event that was running when it opened (the spread model: it is spread unless
+// its rhythm went its own way). docs/detection.md, steps 5-6.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,26 +25,52 @@ namespace ictaltrack::detail {
 struct WindowScores {
   const float* gain_db = nullptr;  ///< rhythm gain over baseline, dB
   const float* excess = nullptr;   ///< signed excess power in the rhythm range, uV^2
-  const int* peak_band = nullptr;  ///< 1 Hz band where the rhythm span starts
+  /// 1 Hz band where the rhythm span of the discharge's fundamental starts (a harmonic's span
+  /// is traced back to its fundamental by the scorer)
+  const int* peak_band = nullptr;
   const char* on = nullptr;        ///< ictal state (hysteresis)
 };
+
+/// What an event knows of one event that was running when it opened: how long both had a
+/// channel on, and how long their rhythms went separate ways (docs/detection.md, "Spread or a
+/// new seizure").
+struct ParentLink {
+  int parent = -1;
+  std::int64_t together = 0;          ///< windows in which both had a channel on
+  std::int64_t diverged_run = 0;      ///< current run of those windows with unrelated rhythms
+  std::int64_t longest_diverged = 0;  ///< longest such run
+};
+
+/// Windows over which an event's rhythm is smoothed (median) before two events are compared.
+constexpr std::size_t kRhythmSmoothing = 5;
 
 struct Event {
   int id = 0;
   std::int64_t opened = 0;        ///< window index when opened
   std::int64_t last_on = 0;       ///< last window with an owned channel on
   std::int64_t first_window = 0;  ///< window index of history entry 0
-  bool global_onset = false;      ///< its first window switched on most good channels at once
+  /// Most good channels switched on within its first windows, counting every event opened with
+  /// it (a common-mode artifact, whatever groups it was cut into)
+  bool global_onset = false;
   double peak_gain_db = 0.0;
   int rhythm_band = 0;  ///< 1 Hz band of the event's strongest channel, last time one was on
   Hemisphere side = Hemisphere::unknown;  ///< side of the strongest channel it opened with
   std::int64_t longest_run = 0;     ///< longest run of consecutive windows on, any channel
   std::int64_t first_recruit = -1;  ///< window where the earliest recruited channel's run began
-  /// Events running with a similar rhythm when this one opened: if one of them started on the
-  /// same side, this event is its spread, not a new seizure.
-  std::vector<int> parents;
+  /// Every event running when this one opened, earliest first: this event is the spread of the
+  /// first of them that is a seizure, unless its rhythm diverged from that one's.
+  std::vector<ParentLink> links;
+  bool on_now = false;  ///< a channel of it is on in the current window
+  std::array<int, kRhythmSmoothing> recent_bands{};  ///< rhythm of its last windows with one on
+  std::size_t n_recent = 0;
+  int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
   EventHistory history;
 };
+
+/// True when two rhythms (1 Hz band indices of their spans) belong to one discharge: within
+/// `tolerance_hz`, or one an octave of the other within it (a sharp discharge can peak at its
+/// first harmonic where its fundamental is weak).
+bool related_rhythms(int band_a, int band_b, double tolerance_hz);
 
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
@@ -82,7 +110,18 @@ class EventTracker {
   void split_by_rhythm();
   int open_event(const std::vector<std::size_t>& group);
   void append_history(Event& event, std::int64_t start);
+  void update_links();
+  void mark_common_onsets();
   void close(Event& event, std::vector<ClosedEvent>& closed);
+  /// What became of an event that ended: a seizure, the spread of one, neither, or not known
+  /// yet (still open, or waiting for a parent).
+  enum class Outcome { seizure, spread, rejected, undecided };
+  Outcome outcome(int id) const;
+  void record(int id, Outcome outcome);
+  /// Decides a closed event whose parents are decided (or from which it diverged).
+  void decide(Event& event, std::vector<ClosedEvent>& closed);
+  bool waits_for_parent(const Event& event) const;
+  void decide_pending(std::vector<ClosedEvent>& closed);
 
   const ChannelGeometry& geometry_;
   std::size_t n_ = 0;
@@ -112,7 +151,8 @@ class EventTracker {
   std::int64_t window_index_ = 0;  // windows tracked so far
 
   std::vector<Event> open_events_;
-  std::vector<std::pair<int, Hemisphere>> closed_sides_;  // onset side of recent seizures
+  std::vector<Event> pending_;  // ended, waiting for a parent's outcome
+  std::vector<std::pair<int, Outcome>> outcomes_;  // of recently ended events
   int next_event_id_ = 0;
 };
 

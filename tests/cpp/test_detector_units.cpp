@@ -91,6 +91,24 @@ TEST(ChannelScorer, BroadbandPowerIsNotARhythm) {
   EXPECT_FALSE(score.on);
 }
 
+TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
+  ScorerFixture f;
+  // A 3.5 Hz discharge (span 2: bands 2, 3) with six harmonics, each on the two bands around
+  // k x 3.5 Hz; its first harmonic (7.5 Hz, span 6) rises most over the flat baseline.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  auto raise = [&](std::size_t k, double ratio) { power[k] = power[k + 1] = ratio; };
+  raise(2, 15.0);   // fundamental: excess 28
+  raise(6, 20.0);   // 2f: excess 38, the best span
+  raise(9, 12.0);   // 3f: excess 22
+  for (const std::size_t k : {13u, 16u, 20u, 23u}) raise(k, 12.0);  // 4f-7f: 22 each
+  // The best span alone holds 38 / 176 of the excess (below min_concentration = 0.4); the
+  // fundamental and its first two harmonics hold 88 / 176.
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.peak_band, 2);  // the fundamental's span (it rises above the on ratio too)
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);  // the gain is the best span's
+  EXPECT_TRUE(score.on);
+}
+
 TEST(ChannelScorer, MuscleVetoesARhythm) {
   ScorerFixture vetoed, kept;
   auto power = vetoed.rhythm(8, 20.0);  // span excess 38
@@ -225,12 +243,14 @@ TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
   ASSERT_TRUE(f.connected({"O1", "P7"}));
 
   // Windows 0-29 quiet; A = {Fp1, F7} on in 30-59; B = {O1, P7} on in 35-64; F3 (next to A, same
-  // rhythm) on in 40-59. All at 5 Hz (band 4), 12 dB.
+  // rhythm) on in 40-59. A and F3 at 5 Hz (band 4), B at 9 Hz (band 8: neither A's rhythm nor its
+  // octave, so B is a seizure of its own, not A's spread), all 12 dB.
   std::vector<std::size_t> open_count;
   for (int t = 0; t < 90; ++t) {
     f.reset_window();
+    f.band[o1] = f.band[p7] = 8;  // B's channels hold 9 Hz in the background too (no jump)
     if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, 4, 12.0f);
-    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, 4, 12.0f);
+    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, 8, 12.0f);
     if (t >= 40 && t < 60) f.set_on({"F3"}, 4, 12.0f);
     const std::size_t closed_before = f.closed.size();
     f.step();
@@ -256,8 +276,13 @@ TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
   EXPECT_EQ(b.first_recruit, 35);
   EXPECT_EQ(b.last_on, 64);
   EXPECT_EQ(a.longest_run, 30);
-  EXPECT_TRUE(a.parents.empty());
-  EXPECT_TRUE(b.parents.empty());
+  // B opened while A ran, so A was its candidate parent; their rhythms were unrelated from the
+  // first window both were on (35) to A's last (59).
+  EXPECT_TRUE(a.links.empty());
+  ASSERT_EQ(b.links.size(), 1u);
+  EXPECT_EQ(b.links[0].parent, a.id);
+  EXPECT_EQ(b.links[0].together, 59 - 35 + 1);
+  EXPECT_EQ(b.links[0].longest_diverged, 59 - 35 + 1);
   // Recruited channels of A: Fp1, F7 and F3; none of B's.
   EXPECT_GE(a.history.first_on[fp1], 0);
   EXPECT_GE(a.history.first_on[f7], 0);
@@ -314,6 +339,107 @@ TEST(EventTracker, FinishClosesAnOpenEvent) {
   EXPECT_EQ(f.closed[0].event.first_recruit, 20);
   EXPECT_EQ(f.closed[0].event.last_on, 49);
   EXPECT_TRUE(f.tracker.open_events().empty());
+}
+
+// The spread model (docs/detection.md, "Spread or a new seizure"): a group that switches on apart
+// from a running event is its spread when its rhythm follows the event's (with a lag, a slight
+// detuning, or at its octave), and a seizure of its own when its rhythm goes its own way.
+
+TEST(EventTracker, RelatedRhythmsAreTheSameFrequencyOrAnOctave) {
+  // Band k is the span [0.5 + k, 2.5 + k) Hz, centred on k + 1.5 Hz.
+  EXPECT_TRUE(related_rhythms(4, 4, 1.0));   // 5.5 and 5.5 Hz
+  EXPECT_TRUE(related_rhythms(4, 5, 1.0));   // 5.5 and 6.5 Hz
+  EXPECT_FALSE(related_rhythms(4, 6, 1.0));  // 5.5 and 7.5 Hz
+  EXPECT_TRUE(related_rhythms(2, 6, 1.0));   // 3.5 Hz and 7.5 Hz, next to its octave (7 Hz)
+  EXPECT_TRUE(related_rhythms(6, 2, 1.0));   // symmetric
+  EXPECT_TRUE(related_rhythms(1, 4, 1.0));   // 2.5 Hz and 5.5 Hz (octave 5 Hz)
+  EXPECT_FALSE(related_rhythms(2, 8, 1.0));  // 3.5 and 9.5 Hz: neither
+  EXPECT_FALSE(related_rhythms(4, 7, 1.0));  // 5.5 and 8.5 Hz: neither
+}
+
+// A = {Fp1, F7} opens at window 30 at `a_band(t)`; B = {O1, P7}, apart from A, comes on at window
+// `b_start` at `b_band(t)`; both end at window 89. Returns the seizures kept.
+template <typename BandA, typename BandB>
+std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start) {
+  TrackerFixture f;
+  for (int t = 0; t < 110; ++t) {
+    f.reset_window();
+    // Each group's channels hold its rhythm in the background (no rhythm jump on switching on).
+    for (const auto& label : {"Fp1", "F7"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    for (const auto& label : {"O1", "P7"}) f.band[f.index(label)] = b_band(std::max(t, b_start));
+    if (t >= 30 && t < 90) f.set_on({"Fp1", "F7"}, a_band(t), 14.0f);
+    if (t >= b_start && t < 90) f.set_on({"O1", "P7"}, b_band(t), 11.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  return f.closed;
+}
+
+TEST(EventTracker, PropagatedGroupWithLagAndDetuningIsTheSameSeizure) {
+  // A slows from 9.5 Hz (band 8) to 3.5 Hz (band 2) over its 60 windows; B appears 8 windows
+  // later far from A and follows A's rhythm 3 windows behind, 1 Hz off every other window.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  auto b_band = [&](int t) { return a_band(t - 3) + (t % 2); };
+  const auto kept = two_groups(a_band, b_band, 38);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);  // the seizure is A, from its onset
+}
+
+TEST(EventTracker, AnOctaveIsTheSameRhythm) {
+  // B shows A's first harmonic (A at 3.5 Hz, band 2; B at 7.5 Hz, band 6): one discharge.
+  const auto kept = two_groups([](int) { return 2; }, [](int) { return 6; }, 40);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);
+}
+
+TEST(EventTracker, IndependentRhythmStartingElsewhereIsASeizureOfItsOwn) {
+  // A slows from 9.5 Hz to 3.5 Hz; at window 55 (A at band 6, 7.5 Hz) B starts at 10.5 Hz
+  // (band 9) and holds it: its own onset frequency and its own evolution.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  const auto kept = two_groups(a_band, [](int) { return 9; }, 55);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);
+  EXPECT_EQ(kept[1].event.first_recruit, 55);
+  ASSERT_EQ(kept[1].event.links.size(), 1u);
+  EXPECT_GE(kept[1].event.links[0].longest_diverged, 5);
+}
+
+TEST(EventTracker, SameRhythmAtFirstThenItsOwnEvolutionIsASeizureOfItsOwn) {
+  // B starts with the rhythm A has slowed to (band 5), then holds it while A slows on: the
+  // rhythms part after a few windows, and B is independent although it began like A's spread.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  const auto kept = two_groups(a_band, [](int) { return 5; }, 60);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].event.first_recruit, 60);
+}
+
+TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
+  // Two groups apart from each other, 3 + 3 of 8 channels (each below max_onset_fraction = 0.6 of
+  // the good channels, together above it), switching on one window apart at unrelated rhythms:
+  // a common-mode artifact whatever the grouping, so neither is kept.
+  TrackerFixture f;
+  ASSERT_TRUE(f.connected({"Fp1", "F7", "F3"}));
+  ASSERT_TRUE(f.connected({"P7", "P3", "O1"}));
+  for (int t = 0; t < 80; ++t) {
+    f.reset_window();
+    for (const auto& label : {"P7", "P3", "O1"}) f.band[f.index(label)] = 1;
+    if (t >= 20 && t < 50) f.set_on({"Fp1", "F7", "F3"}, 4, 12.0f);
+    if (t >= 21 && t < 50) f.set_on({"P7", "P3", "O1"}, 1, 12.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  EXPECT_TRUE(f.closed.empty());
+  // The same groups 5 windows apart are a focal onset and its spread: one seizure.
+  TrackerFixture g;
+  for (int t = 0; t < 80; ++t) {
+    g.reset_window();
+    for (const auto& label : {"P7", "P3", "O1"}) g.band[g.index(label)] = 4;
+    if (t >= 20 && t < 50) g.set_on({"Fp1", "F7", "F3"}, 4, 12.0f);
+    if (t >= 25 && t < 50) g.set_on({"P7", "P3", "O1"}, 4, 12.0f);
+    g.step();
+  }
+  g.tracker.finish(g.closed);
+  EXPECT_EQ(g.closed.size(), 1u);
 }
 
 // ---------------------------------------------------------------------------------------------
