@@ -103,19 +103,24 @@ ChannelScore ChannelScorer::score(std::size_t c, const double* power) {
     }
   }
   // Rhythmic activity is narrow-band in the harmonic sense: its excess lies in the spans of its
-  // fundamental and of the first two harmonics (blinks, pops and movement spread theirs over
-  // every band), and muscle does not dominate it.
+  // fundamental and of its first two harmonics (blinks, pops and movement spread theirs over
+  // every band), and muscle does not dominate it. A span counts when it is the best one or the
+  // fundamental, or when it has itself risen to the switch-off ratio (so that background
+  // fluctuations in the harmonic spans of an ordinary window do not make it rhythmic).
   double rhythm_excess = 0.0;
   const double fundamental_hz = static_cast<double>(fundamental) + 1.5;
   std::size_t next_free = 0;  // bands below it are already counted (harmonic spans may touch)
   for (int harmonic = 1; harmonic <= 3; ++harmonic) {
     const long k = std::lround(harmonic * fundamental_hz - 1.5);
     if (k > static_cast<long>(span_last)) break;
-    for (auto b = std::max<std::size_t>(next_free, static_cast<std::size_t>(k));
-         b <= static_cast<std::size_t>(k) + 1; ++b) {
+    const auto j = static_cast<std::size_t>(k);
+    if (harmonic > 1 && j != best && pw[j] + pw[j + 1] < off_ratio_ * (base[j] + base[j + 1])) {
+      continue;
+    }
+    for (auto b = std::max(next_free, j); b <= j + 1; ++b) {
       rhythm_excess += std::max(0.0, pw[b] - base[b]);
     }
-    next_free = static_cast<std::size_t>(k) + 2;
+    next_free = j + 2;
   }
   const double span_excess = std::max(0.0, pw[best] + pw[best + 1] - base[best] - base[best + 1]);
   const double high_excess =

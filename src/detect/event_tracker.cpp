@@ -13,10 +13,14 @@ constexpr std::size_t kMaxEventHistory = 400;  // windows kept per open event (a
 // many windows in a row went its own way: it is a seizure of its own, not that one's spread.
 // (A propagated discharge follows its parent's rhythm with a lag and a slight detuning.)
 constexpr std::int64_t kIndependentWindows = 5;
+// ... and it can only be the spread of an event that discharged with it for this many windows.
+constexpr std::int64_t kMinTogetherWindows = 3;
 // Events opened within this many windows of each other count together for the common-mode
 // (movement) onset rule.
 constexpr std::int64_t kOnsetClusterWindows = 2;
 constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
+// An event's home channels are those it holds in its first kHomeWindows windows.
+constexpr std::int64_t kHomeWindows = 5;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -99,10 +103,8 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
 }
 
 bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
-  const double fa = band_a + 1.5, fb = band_b + 1.5;  // span centres, Hz
-  const double tolerance = tolerance_hz + 1e-9;
-  return std::abs(fa - fb) <= tolerance || std::abs(fa - 2.0 * fb) <= tolerance ||
-         std::abs(fb - 2.0 * fa) <= tolerance;
+  // Span centres are band + 1.5 Hz, so the difference of the bands is that of the frequencies.
+  return std::abs(band_a - band_b) <= tolerance_hz + 1e-9;
 }
 
 Event* EventTracker::find_event(int id) {
@@ -183,7 +185,14 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       int votes = 0;
       for (const auto c : group) {
         for (std::size_t m = 0; m < n_; ++m) {
-          if (near_[c * n_ + m] && now_.on[m] && owner_[m] == event.id && same_rhythm(c, m)) ++votes;
+          // A neighbour whose rhythm is jumping away from the one it had while on is not
+          // showing its event's rhythm (typically a second seizure reaching both at once): no
+          // vote. (A channel that has just switched on jumps away from its background's peak.)
+          const bool jumping = rhythm_changes_[m] > 0 && run_length_[m] > rhythm_changes_[m];
+          if (near_[c * n_ + m] && now_.on[m] && owner_[m] == event.id && same_rhythm(c, m) &&
+              !jumping) {
+            ++votes;
+          }
         }
       }
       if (votes > best_votes) {
@@ -273,9 +282,25 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
         }
       }
     }
-    event.on_now = any;
-    if (any) {
-      event.recent_bands[event.n_recent % kRhythmSmoothing] = event.rhythm_band;
+    // The event's own rhythm: that of its strongest home channel (one it held in its first
+    // kHomeWindows). Channels it took over later may carry another seizure's rhythm where two
+    // fields meet; its home channels carry its own.
+    if (window_index_ - event.opened < kHomeWindows) {
+      for (std::size_t c = 0; c < n_; ++c) {
+        if (owner_[c] == event.id) event.home[c] = 1;
+      }
+    }
+    float strongest_home = -1.0f;
+    int home_band = -1;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
+        strongest_home = now_.gain_db[c];
+        home_band = now_.peak_band[c];
+      }
+    }
+    event.on_now = home_band >= 0;
+    if (event.on_now) {
+      event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
       ++event.n_recent;
       std::array<int, kRhythmSmoothing> sorted = event.recent_bands;
       const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
@@ -368,6 +393,7 @@ int EventTracker::open_event(const std::vector<std::size_t>& group) {
   // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
   // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
   for (const auto& other : open_events_) event.links.push_back({other.id});
+  event.home.assign(n_, 0);
   event.history.n_channels = n_;
   event.history.first_on.assign(n_, -1);
   // History starts with the lookback_ ring (oldest first), excluding the current window, which
@@ -436,22 +462,27 @@ void EventTracker::mark_common_onsets() {
   }
 }
 
-EventTracker::Outcome EventTracker::outcome(int id) const {
-  for (const auto& [known, result] : outcomes_) {
-    if (known == id) return result;
+EventTracker::Outcome EventTracker::outcome(int id, int* root) const {
+  for (const auto& known : outcomes_) {
+    if (known.id != id) continue;
+    if (root != nullptr) *root = known.root;
+    return known.outcome;
   }
   return Outcome::undecided;  // still open or pending (or long forgotten)
 }
 
-void EventTracker::record(int id, Outcome result) {
-  outcomes_.emplace_back(id, result);
+void EventTracker::record(int id, Outcome result, int root) {
+  outcomes_.push_back({id, result, root});
   if (outcomes_.size() > kMaxOutcomes) outcomes_.erase(outcomes_.begin());
 }
 
 // A closed event waits while a parent it has not diverged from is still undecided.
 bool EventTracker::waits_for_parent(const Event& event) const {
   for (const auto& link : event.links) {
-    if (link.longest_diverged >= kIndependentWindows) continue;
+    // Nothing to wait for when the rhythms parted, or when it cannot be that event's spread.
+    if (link.longest_diverged >= kIndependentWindows || link.together < kMinTogetherWindows) {
+      continue;
+    }
     const bool open = std::any_of(open_events_.begin(), open_events_.end(),
                                   [&](const Event& e) { return e.id == link.parent; });
     const bool pending = std::any_of(pending_.begin(), pending_.end(),
@@ -470,7 +501,7 @@ void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_) {
-    record(event.id, Outcome::rejected);
+    record(event.id, Outcome::rejected, -1);
   } else if (waits_for_parent(event)) {
     pending_.push_back(std::move(event));
     return;
@@ -481,20 +512,35 @@ void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
 }
 
 void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
+  // The seizures (roots) that events linked to this one belong to, earliest link first. This
+  // event is the spread of the first of them from none of whose members it diverged: one
+  // seizure drives its whole field at one rhythm.
   for (const auto& link : event.links) {
-    const Outcome parent = outcome(link.parent);
-    if ((parent == Outcome::seizure || parent == Outcome::spread) &&
-        link.longest_diverged < kIndependentWindows) {
-      record(event.id, Outcome::spread);
+    int root = -1;
+    const Outcome parent = outcome(link.parent, &root);
+    // Spread appears while its parent discharges: a parent whose home channels were quiet
+    // while this event ran is not one.
+    if ((parent != Outcome::seizure && parent != Outcome::spread) ||
+        link.together < kMinTogetherWindows) {
+      continue;
+    }
+    const bool diverged = std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {
+      int other_root = -1;
+      const Outcome o = outcome(l.parent, &other_root);
+      return (o == Outcome::seizure || o == Outcome::spread) && other_root == root &&
+             l.longest_diverged >= kIndependentWindows;
+    });
+    if (!diverged) {
+      record(event.id, Outcome::spread, root);
       return;
     }
   }
   auto located = localiser_(event);
   if (located.seizure.channel_onsets.empty()) {
-    record(event.id, Outcome::rejected);
+    record(event.id, Outcome::rejected, -1);
     return;
   }
-  record(event.id, Outcome::seizure);
+  record(event.id, Outcome::seizure, event.id);
   closed.push_back({std::move(event), std::move(located)});
 }
 

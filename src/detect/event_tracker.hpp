@@ -60,16 +60,21 @@ struct Event {
   /// Every event running when this one opened, earliest first: this event is the spread of the
   /// first of them that is a seizure, unless its rhythm diverged from that one's.
   std::vector<ParentLink> links;
-  bool on_now = false;  ///< a channel of it is on in the current window
-  std::array<int, kRhythmSmoothing> recent_bands{};  ///< rhythm of its last windows with one on
+  /// Per channel: held by this event in its first windows (where its own rhythm is measured).
+  std::vector<char> home;
+  bool on_now = false;  ///< a home channel of it is on in the current window
+  /// Rhythm of its strongest home channel in its last windows with one on.
+  std::array<int, kRhythmSmoothing> recent_bands{};
   std::size_t n_recent = 0;
   int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
   EventHistory history;
 };
 
-/// True when two rhythms (1 Hz band indices of their spans) belong to one discharge: within
-/// `tolerance_hz`, or one an octave of the other within it (a sharp discharge can peak at its
-/// first harmonic where its fundamental is weak).
+/// True when two events' rhythms (1 Hz band indices of their spans, each the fundamental of its
+/// discharge as the scorer reports it) belong to one discharge: within `tolerance_hz`. Not an
+/// octave apart: two seizures that slow down geometrically keep their frequency ratio, so an
+/// octave relation would join a second seizure starting at twice the slowed rhythm of the
+/// first (seen on the simulated suite); harmonics are traced to their fundamental per channel.
 bool related_rhythms(int band_a, int band_b, double tolerance_hz);
 
 /// An event that ended and is kept as a seizure, with its localisation.
@@ -116,8 +121,9 @@ class EventTracker {
   /// What became of an event that ended: a seizure, the spread of one, neither, or not known
   /// yet (still open, or waiting for a parent).
   enum class Outcome { seizure, spread, rejected, undecided };
-  Outcome outcome(int id) const;
-  void record(int id, Outcome outcome);
+  /// The outcome of event `id`; `root` gets the seizure it is (part of), -1 if none.
+  Outcome outcome(int id, int* root = nullptr) const;
+  void record(int id, Outcome outcome, int root);
   /// Decides a closed event whose parents are decided (or from which it diverged).
   void decide(Event& event, std::vector<ClosedEvent>& closed);
   bool waits_for_parent(const Event& event) const;
@@ -152,7 +158,12 @@ class EventTracker {
 
   std::vector<Event> open_events_;
   std::vector<Event> pending_;  // ended, waiting for a parent's outcome
-  std::vector<std::pair<int, Outcome>> outcomes_;  // of recently ended events
+  struct Decided {
+    int id;
+    Outcome outcome;
+    int root;  // the seizure it is (part of); -1 when rejected
+  };
+  std::vector<Decided> outcomes_;  // of recently ended events
   int next_event_id_ = 0;
 };
 
