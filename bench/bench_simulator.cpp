@@ -32,6 +32,43 @@ void BM_GenerateSamples(benchmark::State& state) {
 }
 BENCHMARK(BM_GenerateSamples)->Arg(600)->Unit(benchmark::kMillisecond);
 
+// The same hour with every model-version-2 feature on, at the rates of the eval suite's
+// "realbg" recordings (python/ictaltrack/evaluation.py): propagation, sharp morphologies,
+// rhythms, sleep transients, states, rhythmic artifacts, sweat, ECG.
+void BM_GenerateSamplesRealEeg(benchmark::State& state) {
+  auto config = one_hour();
+  config.homologous_spread_probability = 0.8;
+  config.distant_spread_probability = 0.2;
+  config.generalisation_probability = 0.15;
+  config.sharp_wave_probability = 0.25;
+  config.spike_and_wave_probability = 0.2;
+  config.polyspike_probability = 0.1;
+  config.asymmetric_wave_probability = 0.15;
+  config.posterior_rhythm_per_hour = 6;
+  config.hypersynchrony_per_hour = 20;
+  config.spindles_per_hour = 30;
+  config.vertex_waves_per_hour = 20;
+  config.k_complexes_per_hour = 10;
+  config.state_changes = true;
+  config.patting_per_hour = 10;
+  config.rocking_per_hour = 6;
+  config.chewing_per_hour = 6;
+  config.sweat_per_hour = 4;
+  config.ecg_uv = 15;
+  const auto seconds = state.range(0);
+  for (auto _ : state) {
+    state.PauseTiming();
+    ictaltrack::SimulationGenerator generator(config);
+    std::vector<double> buffer(19 * 256);
+    state.ResumeTiming();
+    for (std::int64_t s = 0; s < seconds; ++s) generator.generate(buffer.data(), 256, 256);
+    benchmark::DoNotOptimize(buffer.data());
+  }
+  state.counters["eeg_seconds_per_second"] = benchmark::Counter(
+      static_cast<double>(seconds * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_GenerateSamplesRealEeg)->Arg(600)->Unit(benchmark::kMillisecond);
+
 void BM_SimulateToEdf(benchmark::State& state) {
   auto config = one_hour();
   config.duration_s = static_cast<double>(state.range(0));

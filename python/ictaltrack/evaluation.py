@@ -1,7 +1,10 @@
 """The evaluation suite behind ``make eval``: simulated recordings, a detector, one score table.
 
-The suite (:data:`SUITE`) is a list of simulator parameter sets: 22 recordings, 30 min to 6 h
-(37.5 h in total), both montages, easy and hard cases. Recordings are generated once into a
+The suite (:data:`SUITE`) is a list of simulator parameter sets: 22 recordings of the first
+suite (37.5 h, both montages, easy and hard cases) plus recordings with what real EEG does
+(propagating seizures, sharp discharges, normal rhythms, rhythmic artifacts; seizure-free
+recordings made only of false-alarm provokers) and a few held-out recordings
+(:attr:`Recording.held_out`) pooled in a row of their own. Recordings are generated once into a
 cache directory outside the repository (``$ICTALTRACK_EVAL_DIR``, default
 ``~/.cache/ictaltrack/eval``), keyed by a hash of their parameters and regenerated when the
 simulator's version stamp changes. Each recording is run through
@@ -37,6 +40,8 @@ __all__ = [
     "run_suite",
     "format_table",
     "pooled_scores",
+    "TARGETS",
+    "target_failures",
 ]
 
 #: How every table produced with :func:`ictaltrack_detector` names it.
@@ -58,11 +63,15 @@ class Recording:
     simulation : dict
         Keyword arguments of the simulator (names of the C++ ``SimulationConfig`` fields:
         ``duration_s``, ``seed``, ``montage`` ("referential" or "bipolar"), ...).
+    held_out : bool
+        Not to be looked at while tuning: pooled in a separate row, so that a change tuned on
+        the other recordings can be checked on recordings it was not tuned on.
     """
 
     name: str
     case: str
     simulation: dict = field(hash=False)
+    held_out: bool = False
 
     @property
     def duration_s(self) -> float:
@@ -75,9 +84,10 @@ class Recording:
         return f"{self.name}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
-def _rec(name: str, case: str, hours: float, seed: int, montage: str, **extra: Any) -> Recording:
+def _rec(name: str, case: str, hours: float, seed: int, montage: str, *, held_out: bool = False,
+         **extra: Any) -> Recording:
     simulation = {"duration_s": hours * 3600.0, "seed": seed, "montage": montage, **extra}
-    return Recording(name, case, simulation)
+    return Recording(name, case, simulation, held_out)
 
 
 _LOW_AMPLITUDE = {"amplitude_min_uv": 35.0, "amplitude_max_uv": 60.0}
@@ -85,7 +95,26 @@ _HEAVY_ARTIFACTS = {"blinks_per_hour": 240.0, "muscle_per_hour": 120.0,
                     "electrode_pops_per_hour": 60.0, "movement_per_hour": 40.0}
 _SPARSE = {"interval_min_s": 1800.0, "interval_max_s": 5400.0}
 
-#: The evaluation suite: 22 recordings, 37.5 h, both montages, easy and hard cases.
+# What real EEG does (simulator options of docs/simulator.md, all off in the first 22 recordings).
+_SPREAD = {"homologous_spread_probability": 0.8, "distant_spread_probability": 0.2,
+           "generalisation_probability": 0.15}
+_SHARP = {"sharp_wave_probability": 0.25, "spike_and_wave_probability": 0.2,
+          "polyspike_probability": 0.1, "asymmetric_wave_probability": 0.15}
+_INFANT_RHYTHMS = {"posterior_rhythm_per_hour": 6.0, "posterior_rhythm_min_hz": 3.5,
+                   "posterior_rhythm_max_hz": 6.0, "hypersynchrony_per_hour": 20.0,
+                   "spindles_per_hour": 30.0, "vertex_waves_per_hour": 20.0,
+                   "k_complexes_per_hour": 10.0, "state_changes": True}
+_CHILD_RHYTHM = {"posterior_rhythm_per_hour": 20.0, "posterior_rhythm_min_hz": 8.0,
+                 "posterior_rhythm_max_hz": 12.0}
+_COMMON_MODE = {"patting_per_hour": 10.0, "rocking_per_hour": 6.0, "chewing_per_hour": 6.0}
+_SLOW_AND_ECG = {"sweat_per_hour": 4.0, "ecg_uv": 15.0}
+_BURST_SUPPRESSION = {"bursts_per_hour": 360.0, "suppression_level": 0.2}
+_REAL = {**_SPREAD, **_SHARP, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG}
+_NONE = {"n_seizures": 0}
+
+#: The evaluation suite: the first 22 recordings (37.5 h), then recordings with propagation,
+#: sharp discharges and real-EEG background, seizure-free false-alarm provokers, and held-out
+#: recordings (other seeds, all features).
 SUITE: tuple[Recording, ...] = (
     _rec("easy-ref-30m", "easy", 0.5, 101, "referential"),
     _rec("easy-bip-30m", "easy", 0.5, 102, "bipolar"),
@@ -118,6 +147,53 @@ SUITE: tuple[Recording, ...] = (
     _rec("bdf-ref-30m", "BDF+ file", 0.5, 121, "referential", file_type="bdf"),
     _rec("mixed-ref-2h", "low amplitude + overlaps + artifacts", 2, 122, "referential",
          overlap_probability=0.5, **_LOW_AMPLITUDE, **_HEAVY_ARTIFACTS),
+    # Seizures that spread, sharp discharges, both with independent overlapping seizures.
+    _rec("spread-ref-2h", "propagation (homologous, distant, generalised)", 2, 201,
+         "referential", **_SPREAD),
+    _rec("spread-bip-2h", "propagation (homologous, distant, generalised)", 2, 202, "bipolar",
+         **_SPREAD),
+    _rec("sharp-ref-1h", "sharp / spike-wave / polyspike / asymmetric", 1, 203, "referential",
+         **_SHARP),
+    _rec("sharp-bip-1h", "sharp / spike-wave / polyspike / asymmetric", 1, 204, "bipolar",
+         **_SHARP),
+    _rec("spreadovl-ref-2h", "propagation + overlapping seizures", 2, 205, "referential",
+         overlap_probability=0.5, **_SPREAD),
+    _rec("spreadovl-bip-2h", "propagation + overlapping seizures", 2, 206, "bipolar",
+         overlap_probability=0.5, **_SPREAD),
+    _rec("realbg-ref-2h", "spread + sharp in real-EEG background", 2, 207, "referential",
+         **_REAL),
+    _rec("realbg-bip-2h", "spread + sharp in real-EEG background", 2, 208, "bipolar", **_REAL),
+    # Seizure-free: normal rhythms and artifacts that look rhythmic.
+    _rec("pdr-infant-ref-2h", "no seizures: infant PDR 3.5-6 Hz, ECG", 2, 211, "referential",
+         posterior_rhythm_per_hour=20.0, posterior_rhythm_min_hz=3.5,
+         posterior_rhythm_max_hz=6.0, ecg_uv=15.0, **_NONE),
+    _rec("pdr-child-ref-1h", "no seizures: PDR 8-12 Hz", 1, 212, "referential",
+         **_CHILD_RHYTHM, **_NONE),
+    _rec("pdr-child-bip-2h", "no seizures: PDR 8-12 Hz", 2, 213, "bipolar", **_CHILD_RHYTHM,
+         **_NONE),
+    _rec("hypersync-ref-2h", "no seizures: drowsy infant, sleep transients", 2, 214,
+         "referential", **{**_INFANT_RHYTHMS, "hypersynchrony_per_hour": 40.0}, **_NONE),
+    _rec("sleep-bip-2h", "no seizures: sleep transients, states", 2, 215, "bipolar",
+         **_INFANT_RHYTHMS, **_NONE),
+    _rec("commonmode-ref-2h", "no seizures: patting, rocking, chewing", 2, 216, "referential",
+         **_COMMON_MODE, **_NONE),
+    _rec("commonmode-bip-1h", "no seizures: patting, rocking, chewing", 1, 217, "bipolar",
+         **_COMMON_MODE, **_NONE),
+    _rec("burstsupp-ref-1h", "no seizures: neonatal burst-suppression", 1, 218, "referential",
+         **_BURST_SUPPRESSION, **_NONE),
+    _rec("burstsupp-bip-1h", "no seizures: neonatal burst-suppression", 1, 219, "bipolar",
+         **_BURST_SUPPRESSION, **_NONE),
+    _rec("drift-ecg-ref-1h", "no seizures: sweat drifts, ECG", 1, 220, "referential",
+         sweat_per_hour=8.0, ecg_uv=25.0, **_NONE),
+    # Held out: other seeds, everything at once; pooled in their own row.
+    _rec("heldout-ref-2h", "held out: seizures, all features", 2, 9001, "referential",
+         held_out=True, overlap_probability=0.3, **_REAL),
+    _rec("heldout-bip-2h", "held out: seizures, all features", 2, 9002, "bipolar",
+         held_out=True, overlap_probability=0.3, **_REAL),
+    _rec("heldout-free-ref-2h", "held out: no seizures, all provokers", 2, 9003, "referential",
+         held_out=True, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG, **_NONE),
+    _rec("heldout-free-bip-1h", "held out: no seizures, PDR 8-12 Hz + artifacts", 1, 9004,
+         "bipolar", held_out=True, **_CHILD_RHYTHM, **_COMMON_MODE, **_SLOW_AND_ECG, **_NONE),
 )
 
 
@@ -304,11 +380,69 @@ def pooled_scores(results: Sequence[SuiteResult]) -> dict[str, float]:
                                         sum(i.migration_pairs for i in loc)),
         "summary_agreement": float(np.mean([i.summary_agreement for i in loc])) if loc
         else math.nan,
+        **_pooled_spread(results),
     }
 
 
+def _pooled_spread(results: Sequence[SuiteResult]) -> dict[str, Any]:
+    """Propagated-as-one and fragments from summed counts; the migrating verdict per recording."""
+    spread = [r.evaluation.spread for r in results if r.evaluation.spread is not None]
+    propagated = sum(s.propagated_seizures for s in spread)
+    return {
+        "propagated_seizures": propagated,
+        "propagated_as_one_count": sum(s.propagated_as_one for s in spread),
+        "propagated_as_one": _ratio(sum(s.propagated_as_one for s in spread), propagated),
+        "fragments": sum(s.fragments for s in spread),
+        "fragments_per_seizure": _ratio(sum(s.fragments for s in spread),
+                                        sum(s.true_seizures for s in spread)),
+        "migrating_verdicts_agreeing": sum(s.migrating_agrees for s in spread),
+        "migrating_verdict_agreement": _ratio(sum(s.migrating_agrees for s in spread),
+                                              len(spread)),
+        "recordings": len(results),
+    }
+
+
+#: The targets of issue 18 ("Done when"): score key -> (comparison, threshold, label).
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "sensitivity": (">=", 0.95, "sensitivity"),
+    "fp_per_24h": ("<=", 1.0, "false positives / 24 h"),
+    "latency_median_s": ("<=", 3.0, "median onset latency (s)"),
+    "hemisphere_accuracy": (">=", 0.95, "hemisphere accuracy"),
+    "region_accuracy": (">=", 0.8, "region accuracy"),
+    "overlap_separation": (">=", 0.9, "overlapping pairs kept apart"),
+    "propagated_as_one": (">=", 0.95, "propagated seizures reported as one"),
+    "fragments_per_seizure": ("<=", 0.05, "fragments per seizure"),
+    "migrating_verdict_agreement": (">=", 0.9, "migrating verdict agreement (recordings)"),
+}
+
+
+def _meets(value: float, comparison: str, threshold: float) -> bool | None:
+    """None when the score is undefined (no denominator)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value >= threshold if comparison == ">=" else value <= threshold
+
+
+def _single_scores(result: SuiteResult) -> dict[str, Any]:
+    """The target scores of one recording (same keys as :func:`pooled_scores`)."""
+    pooled = pooled_scores([result])
+    return {key: pooled[key] for key in TARGETS}
+
+
+def target_failures(results: Sequence[SuiteResult]) -> dict[str, list[str]]:
+    """Per target key, the recordings whose own score misses it (undefined scores excluded)."""
+    failures: dict[str, list[str]] = {key: [] for key in TARGETS}
+    for result in results:
+        scores = _single_scores(result)
+        for key, (comparison, threshold, _) in TARGETS.items():
+            if _meets(scores[key], comparison, threshold) is False:
+                failures[key].append(result.recording.name)
+    return failures
+
+
 _COLUMNS = ("recording", "montage", "case", "h", "sz", "tp", "fp", "sens", "prec", "F1",
-            "FP/24h", "lat med", "lat p90", "hemi", "region", "ovl sep", "migr", "summ")
+            "FP/24h", "lat med", "lat p90", "hemi", "region", "ovl sep", "migr", "summ",
+            "prop 1", "frag/sz", "verdict")
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -324,7 +458,9 @@ def _row(name: str, montage: str, case: str, hours: float, scores: Mapping[str, 
             _num(scores["latency_p90_s"], 1), _num(scores["hemisphere_accuracy"]),
             _num(scores["region_accuracy"]),
             f"{scores['overlapping_pairs_separated']}/{scores['overlapping_pairs']}",
-            _num(scores["migration_agreement"]), _num(scores["summary_agreement"])]
+            _num(scores["migration_agreement"]), _num(scores["summary_agreement"]),
+            f"{scores['propagated_as_one_count']}/{scores['propagated_seizures']}",
+            _num(scores["fragments_per_seizure"]), scores["verdict"]]
 
 
 def _recording_scores(result: SuiteResult) -> dict[str, Any]:
@@ -337,18 +473,46 @@ def _recording_scores(result: SuiteResult) -> dict[str, Any]:
             "overlapping_pairs_separated": loc.overlapping_pairs_separated,
             "overlapping_pairs": loc.overlapping_pairs,
             "migration_agreement": loc.migration_agreement,
-            "summary_agreement": loc.summary_agreement}
+            "summary_agreement": loc.summary_agreement, **_spread_cells(result)}
 
 
-def table_rows(results: Sequence[SuiteResult]) -> list[list[str]]:
-    """One row per recording plus a pooled ``ALL`` row (strings, in :data:`_COLUMNS` order)."""
-    rows = [_row(r.recording.name, str(r.recording.simulation.get("montage", "")),
-                 r.recording.case, r.recording.duration_s / 3600.0, _recording_scores(r))
-            for r in results]
+def _spread_cells(result: SuiteResult) -> dict[str, Any]:
+    spread = result.evaluation.spread
+    if spread is None:
+        return {"propagated_as_one_count": 0, "propagated_seizures": 0,
+                "fragments_per_seizure": math.nan, "verdict": "n/a"}
+    truth = "migrating" if spread.true_migrating else "not migrating"
+    verdict = f"ok ({truth})" if spread.migrating_agrees else f"WRONG (true: {truth})"
+    return {"propagated_as_one_count": spread.propagated_as_one,
+            "propagated_seizures": spread.propagated_seizures,
+            "fragments_per_seizure": spread.fragments_per_seizure, "verdict": verdict}
+
+
+def _pooled_row(name: str, results: Sequence[SuiteResult]) -> list[str]:
     pooled = pooled_scores(results)
     pooled["overlapping_pairs_separated"] = sum(
         r.evaluation.localisation.overlapping_pairs_separated for r in results)
-    rows.append(_row("ALL (pooled)", "", "", pooled["hours"], pooled))
+    pooled["verdict"] = (f"{pooled['migrating_verdicts_agreeing']}/{pooled['recordings']} "
+                         f"({_num(pooled['migrating_verdict_agreement'])})")
+    return _row(name, "", "", pooled["hours"], pooled)
+
+
+def table_rows(results: Sequence[SuiteResult]) -> list[list[str]]:
+    """One row per recording, then the pooled rows (strings, in :data:`_COLUMNS` order).
+
+    ``ALL (pooled)`` pools the recordings that are not held out; ``HELD-OUT (pooled)`` (only
+    when the suite has held-out recordings) pools the held-out ones.
+    """
+    rows = [_row(r.recording.name + (" (held out)" if r.recording.held_out else ""),
+                 str(r.recording.simulation.get("montage", "")),
+                 r.recording.case, r.recording.duration_s / 3600.0, _recording_scores(r))
+            for r in results]
+    tuning = [r for r in results if not r.recording.held_out]
+    held_out = [r for r in results if r.recording.held_out]
+    if tuning:
+        rows.append(_pooled_row("ALL (pooled)", tuning))
+    if held_out:
+        rows.append(_pooled_row("HELD-OUT (pooled)", held_out))
     return rows
 
 
@@ -359,11 +523,48 @@ def format_table(results: Sequence[SuiteResult], *, detector_label: str) -> str:
     lines = [f"Detector: {detector_label}",
              "Scorer: SzCORE event scoring (timescoring EventScoring rules: merge < 90 s, "
              "split > 300 s, window -30 s / +60 s)"]
+    pooled_rows = sum(1 for row in rows if row[0].endswith("(pooled)"))
     for index, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-        if index == 0 or index == len(rows) - 2:
+        if index == 0 or index == len(rows) - 1 - pooled_rows:
             lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.extend(_targets_lines(results))
     return "\n".join(lines)
+
+
+def _targets_table(results: Sequence[SuiteResult]) -> list[list[str]]:
+    """Rows: target, threshold, pooled (not held out), pooled held out, recordings missing it."""
+    tuning = [r for r in results if not r.recording.held_out]
+    held_out = [r for r in results if r.recording.held_out]
+    pools = [pooled_scores(group) if group else None for group in (tuning, held_out)]
+    failures = target_failures(results)
+    rows = []
+    for key, (comparison, threshold, label) in TARGETS.items():
+        cells = [label, f"{comparison} {threshold:g}"]
+        for pool in pools:
+            if pool is None:
+                cells.append("n/a")
+                continue
+            meets = _meets(pool[key], comparison, threshold)
+            mark = {True: "met", False: "MISSED", None: "undefined"}[meets]
+            cells.append(f"{_num(pool[key])} ({mark})")
+        cells.append(", ".join(failures[key]) or "none")
+        rows.append(cells)
+    return rows
+
+
+_TARGET_COLUMNS = ("target", "required", "ALL (pooled)", "HELD-OUT (pooled)",
+                   "recordings missing it on their own")
+
+
+def _targets_lines(results: Sequence[SuiteResult]) -> list[str]:
+    rows = [list(_TARGET_COLUMNS)] + _targets_table(results)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_TARGET_COLUMNS) - 1)]
+    lines = ["Targets (issue 18):"]
+    for row in rows:
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    return lines
 
 
 def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, command: str,
@@ -375,6 +576,12 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
     hours = sum(r.recording.duration_s for r in results) / 3600.0
     generating = sum(r.generate_seconds for r in results)
     detecting = sum(r.detect_seconds for r in results)
+    target_header = "| " + " | ".join(_TARGET_COLUMNS) + " |"
+    target_rule = "|" + "|".join("---" for _ in _TARGET_COLUMNS) + "|"
+    target_body = ["| " + " | ".join(row) + " |" for row in _targets_table(results)]
+    everything = pooled_scores(results)
+    free = sum(r.evaluation.localisation.true_seizures == 0 for r in results)
+    held_out = sum(r.recording.held_out for r in results)
     return "\n".join([
         "# Evaluation on the simulated suite",
         "",
@@ -386,6 +593,21 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
         "Scorer: SzCORE event scoring as implemented in `ictaltrack.scoring` (timescoring "
         "EventScoring rules); localisation and migration scores as defined in docs/scoring.md.",
         "",
+        f"The suite holds {everything['true_seizures']} true seizures, of which "
+        f"{everything['propagated_seizures']} propagate, {everything['overlapping_pairs']} "
+        f"overlapping pairs, {free} seizure-free recordings and {held_out} held-out recordings "
+        "(issue 18 asks for at least 40 propagated seizures and 40 overlapping pairs).",
+        "",
+        "## Targets",
+        "",
+        "The targets of issue 18 next to the pooled figures; the last column names the "
+        "recordings whose own figure misses the target (a recording without seizures has no "
+        "sensitivity, latency or localisation; its false positives and verdict count).",
+        "",
+        target_header, target_rule, *target_body,
+        "",
+        "## Per recording",
+        "",
         header, rule, *body,
         "",
         "Columns: `h` hours; `sz` true seizures; `tp` detected reference events / reference "
@@ -394,8 +616,13 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
         "latency (detected minus true onset, s) median and 90th percentile over matched "
         "seizures; `hemi`, `region` accuracy on matched seizures; `ovl sep` overlapping true "
         "pairs separated / overlapping true pairs; `migr` hemisphere-switch agreement on "
-        "consecutive matched pairs; `summ` summary agreement. `ALL` pools counts over "
-        "recordings (summary agreement: mean). `n/a`: undefined (no denominator).",
+        "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated seizures "
+        "reported as one / true propagated seizures; `frag/sz` fragments (detections matching "
+        "no true seizure inside a true seizure) per true seizure; `verdict` whether the "
+        "detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
+        "`ALL (pooled)` pools counts over the recordings that are not held out, "
+        "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "
+        "`n/a`: undefined (no denominator). Definitions: docs/scoring.md.",
         "",
         "The suite is defined in `python/ictaltrack/evaluation.py` (`SUITE`); recordings are "
         "cached in `$ICTALTRACK_EVAL_DIR` (default `~/.cache/ictaltrack/eval`).",

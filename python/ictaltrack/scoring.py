@@ -30,6 +30,7 @@ __all__ = [
     "EventScoringParameters",
     "EventScores",
     "LocalisationScores",
+    "SpreadScores",
     "Evaluation",
     "event_scoring",
     "evaluate",
@@ -37,6 +38,7 @@ __all__ = [
     "load_detections",
     "match_seizures",
     "migration_summary",
+    "spread_scores",
 ]
 
 #: Hemisphere labels that define a side; others ("midline", "bilateral", "unknown") do not.
@@ -544,13 +546,132 @@ def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# One seizure stays one seizure: propagation, fragments, the migrating verdict
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_propagated(seizure: Mapping[str, Any]) -> bool:
+    raw = seizure.get("raw", seizure)
+    return bool(raw.get("propagated")) or bool(raw.get("propagation"))
+
+
+def _overlaps(detection: Mapping[str, Any], seizure: Mapping[str, Any]) -> bool:
+    """Open-interval overlap: sharing only an end point is not overlapping."""
+    return detection["onset_s"] < seizure["offset_s"] and detection["offset_s"] > seizure["onset_s"]
+
+
+@dataclass(frozen=True)
+class SpreadScores:
+    """Whether each true seizure comes out as one detection (definitions in docs/scoring.md).
+
+    Attributes
+    ----------
+    true_seizures : int
+        True seizures of the recording.
+    propagated_seizures : int
+        True seizures whose truth records a propagation (``propagated`` / ``propagation``).
+    propagated_as_one : int
+        Propagated seizures matched by a detection (:func:`match_seizures`) with no other
+        detection overlapping the true seizure's ``[onset_s, offset_s]`` except detections
+        matched to other true seizures.
+    propagated_as_one_fraction : float
+        ``propagated_as_one / propagated_seizures``; NaN without propagated seizures.
+    fragments : int
+        Detections matched to no true seizure that overlap at least one true seizure (each
+        counted once).
+    fragments_per_seizure : float
+        ``fragments / true_seizures``; NaN without true seizures.
+    true_migrating, detected_migrating : bool
+        The "migrating" verdict of the truth (:func:`migration_summary`) and of the detections
+        (the detection file's ``summary["migrating"]`` when it holds a bool, else
+        :func:`migration_summary` of the detected seizures).
+    migrating_agrees : bool
+        ``true_migrating == detected_migrating``.
+    """
+
+    true_seizures: int
+    propagated_seizures: int
+    propagated_as_one: int
+    propagated_as_one_fraction: float
+    fragments: int
+    fragments_per_seizure: float
+    true_migrating: bool
+    detected_migrating: bool
+    migrating_agrees: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (NaN becomes None)."""
+        return {key: _json_number(value) for key, value in asdict(self).items()}
+
+
+def spread_scores(
+    truth: Sequence[Mapping[str, Any]],
+    detections: Sequence[Mapping[str, Any]],
+    duration_s: float,
+    *,
+    detected_summary: Mapping[str, Any] | None = None,
+    params: EventScoringParameters | None = None,
+) -> SpreadScores:
+    """Propagated seizures reported as one, fragments, and the migrating verdict.
+
+    Parameters
+    ----------
+    truth, detections : sequence of dict
+        Seizures with ``onset_s``, ``offset_s``, ``hemisphere``, ``region`` (seconds), as
+        returned by :func:`load_truth` / :func:`load_detections` (sorted by onset); a true
+        seizure is propagated when it (or its ``raw`` entry) has ``propagated`` true or a
+        non-empty ``propagation`` list.
+    duration_s : float
+        Recording duration (limits the matching windows).
+    detected_summary : dict, optional
+        The detection file's ``summary``; its ``migrating`` bool, when present, is the detected
+        verdict.
+    params : EventScoringParameters, optional
+        Its tolerances define the matching windows (:func:`match_seizures`).
+
+    Returns
+    -------
+    SpreadScores
+    """
+    match = match_seizures(truth, detections, duration_s, params=params)
+    matched = {j for j in match if j is not None}
+    propagated = [k for k, seizure in enumerate(truth) if _is_propagated(seizure)]
+    as_one = 0
+    for k in propagated:
+        if match[k] is None:
+            continue
+        extra = [j for j, d in enumerate(detections)
+                 if j != match[k] and j not in matched and _overlaps(d, truth[k])]
+        as_one += not extra
+    fragments = sum(j not in matched and any(_overlaps(d, t) for t in truth)
+                    for j, d in enumerate(detections))
+    true_migrating = bool(migration_summary(truth)["migrating"])
+    stated = (detected_summary or {}).get("migrating")
+    detected_migrating = (stated if isinstance(stated, bool)
+                          else bool(migration_summary(detections)["migrating"]))
+    return SpreadScores(
+        true_seizures=len(truth),
+        propagated_seizures=len(propagated),
+        propagated_as_one=as_one,
+        propagated_as_one_fraction=_fraction(as_one, len(propagated)),
+        fragments=fragments,
+        fragments_per_seizure=_fraction(fragments, len(truth)),
+        true_migrating=true_migrating,
+        detected_migrating=detected_migrating,
+        migrating_agrees=true_migrating == detected_migrating,
+    )
+
+
 @dataclass(frozen=True)
 class Evaluation:
-    """Result of :func:`evaluate`: ``events`` (SzCORE event scores) and ``localisation``."""
+    """Result of :func:`evaluate`: ``events`` (SzCORE event scores), ``localisation`` and
+    ``spread`` (one seizure stays one seizure)."""
 
     events: EventScores
     localisation: LocalisationScores
     duration_s: float
+    spread: SpreadScores | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with ``scorer``, ``duration_s``, ``events`` and ``localisation``."""
@@ -559,6 +680,7 @@ class Evaluation:
             "duration_s": self.duration_s,
             "events": self.events.to_dict(),
             "localisation": self.localisation.to_dict(),
+            "spread": self.spread.to_dict() if self.spread is not None else None,
         }
 
 
@@ -608,7 +730,9 @@ def evaluate(
     )
     return Evaluation(events=events,
                       localisation=_localisation(true_seizures, detected, duration_s, p),
-                      duration_s=float(duration_s))
+                      duration_s=float(duration_s),
+                      spread=spread_scores(true_seizures, detected, duration_s,
+                                           detected_summary=detection_data["summary"], params=p))
 
 
 def _json_number(value: Any) -> Any:

@@ -37,7 +37,23 @@ enum Stream : std::uint64_t {
   kStreamBadChannel,
   kStreamBackground,
   kStreamChannels,
+  // Streams of the features added in model version 2 (all off by default): separate, so that
+  // a configuration that leaves them off keeps the version-1 plan and samples.
+  kStreamPropagation,
+  kStreamMorphology,
+  kStreamPosteriorRhythm,
+  kStreamHypersynchrony,
+  kStreamSpindles,
+  kStreamVertexWaves,
+  kStreamKComplexes,
+  kStreamBursts,
+  kStreamStates,
+  kStreamPatting,
+  kStreamRocking,
+  kStreamChewing,
+  kStreamSweat,
   kStreamEventNoise = 1000,
+  kStreamNewEventNoise = 1'000'000,
 };
 
 std::string shortest(double value) {
@@ -122,6 +138,109 @@ std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
 // Planned events
 // ---------------------------------------------------------------------------------------------
 
+// Discharge waveforms as functions of the rhythm's phase p. Sharp shapes come from the closed
+// forms of geometric Fourier series, so their harmonic content is exact and cheap to evaluate:
+//   sum_{k>=1} a^k cos(kp) = (a cos p - a^2) / (1 - 2a cos p + a^2)   (a narrow symmetric peak)
+//   sum_{k>=1} a^k sin(kp) = a sin p / (1 - 2a cos p + a^2)           (a skewed, sawtooth-like wave)
+// Harmonic k then has amplitude a^k (power ratio a^(2(k-1)) to the fundamental).
+enum class Morphology { Sinusoidal, SharpWave, SpikeAndWave, Polyspike, Asymmetric };
+constexpr int kMorphologies = 5;
+constexpr double kSharpWaveRatio = 0.7;  // harmonic amplitude ratio of a sharp wave
+constexpr double kSpikeRatio = 0.8;      // of the spike in spike-and-wave / polyspikes
+constexpr double kAsymmetricRatio = 0.6;
+
+const char* morphology_name(Morphology m) {
+  switch (m) {
+    case Morphology::Sinusoidal:
+      return "sinusoidal";
+    case Morphology::SharpWave:
+      return "sharp_wave";
+    case Morphology::SpikeAndWave:
+      return "spike_and_wave";
+    case Morphology::Polyspike:
+      return "polyspike";
+    case Morphology::Asymmetric:
+      return "asymmetric";
+  }
+  return "sinusoidal";
+}
+
+double cosine_series(double a, double p) {
+  const double c = std::cos(p);
+  return (a * c - a * a) / (1 - 2 * a * c + a * a);
+}
+double sine_series(double a, double p) {
+  return a * std::sin(p) / (1 - 2 * a * std::cos(p) + a * a);
+}
+
+// Unscaled waveforms, zero mean over a cycle. Negative = surface-negative spike.
+double raw_waveform(Morphology m, double p) {
+  switch (m) {
+    case Morphology::Sinusoidal:
+      return std::sin(p) + 0.25 * std::sin(2 * p) + 0.1 * std::sin(3 * p);
+    case Morphology::SharpWave:
+      return -cosine_series(kSharpWaveRatio, p);
+    case Morphology::SpikeAndWave:
+      // A spike at p = 0 followed by a slow negative wave (trough 2.2 rad later), which carries
+      // most of the fundamental as in a real spike-and-slow-wave complex.
+      return -cosine_series(kSpikeRatio, p) - 1.5 * std::cos(p - 2.2);
+    case Morphology::Polyspike:
+      return -cosine_series(kSpikeRatio, p) - cosine_series(kSpikeRatio, p - 0.6) -
+             cosine_series(kSpikeRatio, p - 1.2) - 1.5 * std::cos(p - 2.8);
+    case Morphology::Asymmetric:
+      return sine_series(kAsymmetricRatio, p);
+  }
+  return 0;
+}
+
+// Scale per morphology that gives every waveform the RMS of the default (sinusoidal) one, so
+// morphologies differ in how their power is spread over harmonics, not in how much there is.
+const std::array<double, kMorphologies>& waveform_scales() {
+  static const std::array<double, kMorphologies> scales = [] {
+    constexpr int kPoints = 4096;
+    std::array<double, kMorphologies> rms{};
+    for (int m = 0; m < kMorphologies; ++m) {
+      double sum = 0, sum2 = 0;
+      for (int i = 0; i < kPoints; ++i) {
+        const double v = raw_waveform(static_cast<Morphology>(m), kTwoPi * i / kPoints);
+        sum += v;
+        sum2 += v * v;
+      }
+      const double mean = sum / kPoints;
+      rms[m] = std::sqrt(sum2 / kPoints - mean * mean);
+    }
+    std::array<double, kMorphologies> out{};
+    for (int m = 0; m < kMorphologies; ++m) out[m] = rms[0] / rms[m];
+    return out;
+  }();
+  return scales;
+}
+
+enum class SpreadKind { Homologous, Distant, Generalised };
+
+const char* spread_name(SpreadKind kind) {
+  switch (kind) {
+    case SpreadKind::Homologous:
+      return "homologous";
+    case SpreadKind::Distant:
+      return "distant";
+    case SpreadKind::Generalised:
+      return "generalised";
+  }
+  return "distant";
+}
+
+// A seizure's rhythm reaching sites outside its focal field: the same oscillation, lagged by
+// `phase_lag` and detuned by `detuning_hz`, scaled by `amplitude`.
+struct SpreadPlan {
+  SpreadKind kind = SpreadKind::Homologous;
+  int target = -1;  // -1 when generalised
+  double onset = 0, amplitude = 0, detuning_hz = 0, phase_lag = 0;
+  std::array<double, kSites> weight{};
+  std::array<double, kSites> recruitment{};
+  std::array<double, kSites> site_lag{};
+};
+
 struct SeizurePlan {
   double onset = 0, offset = 0;  // seconds
   int focus = 0;
@@ -129,14 +248,42 @@ struct SeizurePlan {
   std::array<double, kSites> weight{};       // 0 = not recruited
   std::array<double, kSites> recruitment{};  // seconds
   std::array<double, kSites> phase_lag{};    // radians
+  Morphology morphology = Morphology::Sinusoidal;
+  std::vector<SpreadPlan> spread;  // in onset order
 };
 
-enum class ArtifactKind { Blink, Muscle, Pop, Movement };
+double waveform(Morphology m, double p) {
+  if (m == Morphology::Sinusoidal) return raw_waveform(m, p);
+  return waveform_scales()[static_cast<int>(m)] * raw_waveform(m, p);
+}
+
+enum class ArtifactKind {
+  Blink,
+  Muscle,
+  Pop,
+  Movement,
+  // Model version 2: rhythmic and continuous artifacts ...
+  Patting,
+  Rocking,
+  Chewing,
+  Sweat,
+  // ... and normal background events (truth: background_events).
+  PosteriorRhythm,
+  Hypersynchrony,
+  Spindle,
+  VertexWave,
+  KComplex,
+  Burst,
+};
+
+bool is_background_event(ArtifactKind kind) { return kind >= ArtifactKind::PosteriorRhythm; }
 
 struct ArtifactPlan {
   ArtifactKind kind = ArtifactKind::Blink;
   double onset = 0, offset = 0;
   double amplitude = 0, parameter = 0;  // parameter: pop time constant / movement frequency
+  // Model version 2 kinds: rhythm frequency (Hz), second frequency or modulation (Hz), phases.
+  double frequency = 0, frequency2 = 0, phase = 0, phase2 = 0;
   std::array<double, kSites> weight{};
   std::uint64_t noise_seed = 0;
 };
@@ -151,6 +298,26 @@ const char* artifact_name(ArtifactKind kind) {
       return "electrode_pop";
     case ArtifactKind::Movement:
       return "movement";
+    case ArtifactKind::Patting:
+      return "patting";
+    case ArtifactKind::Rocking:
+      return "rocking";
+    case ArtifactKind::Chewing:
+      return "chewing";
+    case ArtifactKind::Sweat:
+      return "sweat";
+    case ArtifactKind::PosteriorRhythm:
+      return "posterior_rhythm";
+    case ArtifactKind::Hypersynchrony:
+      return "hypersynchrony";
+    case ArtifactKind::Spindle:
+      return "spindle";
+    case ArtifactKind::VertexWave:
+      return "vertex_wave";
+    case ArtifactKind::KComplex:
+      return "k_complex";
+    case ArtifactKind::Burst:
+      return "burst";
   }
   return "artifact";
 }
@@ -194,6 +361,38 @@ void validate(const SimulationConfig& c) {
   probability(c.overlap_probability, "overlap_probability");
   require(c.spread_delay_s_per_unit >= 0 && c.spread_radius >= 0, "spread parameters must be >= 0");
   require(c.n_seizures >= -1, "n_seizures must be >= 0, or -1 for 'as many as fit'");
+  probability(c.homologous_spread_probability, "homologous_spread_probability");
+  probability(c.distant_spread_probability, "distant_spread_probability");
+  probability(c.generalisation_probability, "generalisation_probability");
+  range(c.spread_onset_delay_min_s, c.spread_onset_delay_max_s, "spread_onset_delay");
+  require(c.spread_onset_delay_min_s >= 0, "spread_onset_delay_min_s must be >= 0");
+  range(c.spread_amplitude_min, c.spread_amplitude_max, "spread_amplitude");
+  require(c.spread_amplitude_min >= 0 && c.spread_amplitude_max <= 2,
+          "spread_amplitude must be within [0, 2]");
+  require(c.spread_detuning_max_hz >= 0 && c.spread_detuning_max_hz < c.end_frequency_min_hz,
+          "spread_detuning_max_hz must be in [0, end_frequency_min_hz)");
+  for (const double p : {c.sharp_wave_probability, c.spike_and_wave_probability,
+                         c.polyspike_probability, c.asymmetric_wave_probability}) {
+    probability(p, "morphology probabilities");
+  }
+  require(c.sharp_wave_probability + c.spike_and_wave_probability + c.polyspike_probability +
+                  c.asymmetric_wave_probability <=
+              1 + 1e-12,
+          "the morphology probabilities must add up to at most 1");
+  for (const double rate :
+       {c.posterior_rhythm_per_hour, c.hypersynchrony_per_hour, c.spindles_per_hour,
+        c.vertex_waves_per_hour, c.k_complexes_per_hour, c.bursts_per_hour, c.patting_per_hour,
+        c.rocking_per_hour, c.chewing_per_hour, c.sweat_per_hour}) {
+    require(std::isfinite(rate) && rate >= 0 && rate <= 3600, "event rates must be 0..3600 / h");
+  }
+  range(c.posterior_rhythm_min_hz, c.posterior_rhythm_max_hz, "posterior_rhythm");
+  require(c.posterior_rhythm_min_hz > 0 && c.posterior_rhythm_max_hz < c.sample_rate_hz / 4.0,
+          "posterior rhythm frequencies must be in (0, sample_rate / 4)");
+  probability(c.suppression_level, "suppression_level");
+  range(c.state_duration_min_s, c.state_duration_max_s, "state_duration");
+  require(c.state_duration_min_s >= 60, "state_duration_min_s must be >= 60 s");
+  require(std::isfinite(c.ecg_uv) && c.ecg_uv >= 0 && c.ecg_uv <= 1000, "ecg_uv must be 0..1000");
+  require(c.heart_rate_bpm >= 30 && c.heart_rate_bpm <= 250, "heart_rate_bpm must be 30..250");
   for (const auto* rate : {&c.blinks, &c.muscle, &c.electrode_pops, &c.movement}) {
     require(rate->per_hour >= 0 && rate->per_hour <= 3600, "artifact rates must be 0..3600 / h");
   }
@@ -224,6 +423,108 @@ int choose_focus(Random& random, std::optional<int> previous, bool overlapping,
     candidates.push_back(i);
   }
   return candidates[static_cast<std::size_t>(random.below(static_cast<int>(candidates.size())))];
+}
+
+// The mirror site of `site` in the other hemisphere (same region, x negated).
+int homologous_site(int site) {
+  const auto& sites = scalp_sites();
+  int best = -1;
+  double best_distance = 1e300;
+  for (int i = 0; i < detail::kReferentialSites; ++i) {
+    if (sites[i].side != -sites[site].side || sites[i].side == 0) continue;
+    const double d = std::hypot(sites[i].x + sites[site].x, sites[i].y - sites[site].y);
+    if (d < best_distance) {
+      best_distance = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+// Morphology and propagation of every seizure, from two streams of their own. Every seizure
+// consumes the same draws whatever the probabilities, so raising one probability changes only
+// the seizures it selects.
+void plan_morphology_and_spread(const SimulationConfig& c, std::vector<SeizurePlan>& plans) {
+  const auto& sites = scalp_sites();
+  Random morphology_random(detail::mix_seed(c.seed, kStreamMorphology));
+  Random spread_random(detail::mix_seed(c.seed, kStreamPropagation));
+  // Sites of a propagated field: the target and its immediate neighbours.
+  const double field_radius = 0.5 * c.spread_radius;
+  for (SeizurePlan& p : plans) {
+    const double u = morphology_random.uniform();
+    const double cumulative[] = {
+        c.sharp_wave_probability, c.sharp_wave_probability + c.spike_and_wave_probability,
+        c.sharp_wave_probability + c.spike_and_wave_probability + c.polyspike_probability,
+        c.sharp_wave_probability + c.spike_and_wave_probability + c.polyspike_probability +
+            c.asymmetric_wave_probability};
+    const Morphology choices[] = {Morphology::SharpWave, Morphology::SpikeAndWave,
+                                  Morphology::Polyspike, Morphology::Asymmetric};
+    for (int k = 0; k < 4; ++k) {
+      if (u < cumulative[k]) {
+        p.morphology = choices[k];
+        break;
+      }
+    }
+
+    // Distant targets: lateral 10-20 sites outside the focal field, other than the mirror site.
+    const int mirror = homologous_site(p.focus);
+    std::vector<int> distant;
+    for (int i = 0; i < detail::kReferentialSites; ++i) {
+      if (sites[i].side == 0 || i == mirror) continue;
+      if (site_distance(sites[i], sites[p.focus]) > c.spread_radius) distant.push_back(i);
+    }
+    for (const SpreadKind kind :
+         {SpreadKind::Homologous, SpreadKind::Distant, SpreadKind::Generalised}) {
+      const double draw = spread_random.uniform();
+      const double delay = spread_random.uniform(c.spread_onset_delay_min_s,
+                                                 c.spread_onset_delay_max_s);
+      SpreadPlan f;
+      f.kind = kind;
+      f.amplitude = to_millisecond(
+          spread_random.uniform(c.spread_amplitude_min, c.spread_amplitude_max));
+      f.detuning_hz = to_millisecond(
+          spread_random.uniform(-c.spread_detuning_max_hz, c.spread_detuning_max_hz));
+      f.phase_lag = to_millisecond(spread_random.uniform(0.3, 1.5));
+      const double pick = spread_random.uniform();
+      std::array<double, kSites> jitter{};
+      for (auto& j : jitter) j = spread_random.uniform(0, 2);
+      const double chance = kind == SpreadKind::Homologous ? c.homologous_spread_probability
+                            : kind == SpreadKind::Distant  ? c.distant_spread_probability
+                                                           : c.generalisation_probability;
+      if (draw >= chance) continue;
+      f.onset = to_millisecond(p.onset + delay);
+      if (f.onset > p.offset - 5.0) continue;  // no time left to show it
+      if (kind == SpreadKind::Generalised) {
+        // Every electrode joins within 2 s, with the same weight (no focal fall-off).
+        for (int e = 0; e < kSites; ++e) {
+          f.weight[e] = 1.0;
+          f.recruitment[e] = to_millisecond(f.onset + jitter[e]);
+          f.site_lag[e] = 0.3 * site_distance(sites[e], sites[p.focus]);
+        }
+      } else {
+        if (kind == SpreadKind::Homologous) {
+          f.target = mirror;
+        } else {
+          if (distant.empty()) continue;
+          f.target = distant[static_cast<std::size_t>(
+              std::min<double>(pick * static_cast<double>(distant.size()),
+                               static_cast<double>(distant.size() - 1)))];
+        }
+        for (int e = 0; e < kSites; ++e) {
+          const double d = site_distance(sites[e], sites[f.target]);
+          const double recruitment = to_millisecond(f.onset + d * c.spread_delay_s_per_unit);
+          if (d <= field_radius && recruitment < p.offset - 5.0) {
+            f.weight[e] = std::exp(-d * d / (2 * c.field_width * c.field_width));
+            f.recruitment[e] = recruitment;
+            f.site_lag[e] = 0.6 * d;
+          }
+        }
+      }
+      p.spread.push_back(f);
+    }
+    std::stable_sort(p.spread.begin(), p.spread.end(),
+                     [](const SpreadPlan& a, const SpreadPlan& b) { return a.onset < b.onset; });
+  }
 }
 
 std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duration) {
@@ -326,6 +627,7 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     }
     plans.push_back(p);
   }
+  plan_morphology_and_spread(c, plans);
   return plans;
 }
 
@@ -385,6 +687,127 @@ std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double durat
     a.parameter = r.uniform(0.3, 1.0);  // sway frequency (Hz)
     for (int e = 0; e < kSites; ++e) a.weight[e] = r.uniform(0.5, 1.0);
   });
+
+  // Model version 2 event kinds (rates default to 0). Their per-event noise seeds come from a
+  // range of stream ids of their own.
+  auto events = [&](double per_hour, Stream stream, auto&& make) {
+    if (per_hour <= 0) return;
+    Random random(detail::mix_seed(c.seed, stream));
+    const double mean_gap = 3600.0 / per_hour;
+    double t = random.exponential(mean_gap);
+    while (t < duration - 10) {
+      ArtifactPlan a;
+      a.onset = to_millisecond(std::max(t, 1.0));
+      a.noise_seed = detail::mix_seed(c.seed, kStreamNewEventNoise + plans.size() * 64 + stream);
+      make(random, a);
+      a.offset = to_millisecond(std::min(a.offset, duration - 1));
+      a.frequency = to_millisecond(a.frequency);
+      a.frequency2 = to_millisecond(a.frequency2);
+      plans.push_back(a);
+      t += random.exponential(mean_gap);
+    }
+  };
+  const auto& sites = scalp_sites();
+  // Weights that fall with distance from a point of the head map, over every site.
+  auto field = [&](ArtifactPlan& a, double x, double y, double width, double floor) {
+    for (int e = 0; e < kSites; ++e) {
+      const double d = std::hypot(sites[e].x - x, sites[e].y - y);
+      const double w = std::exp(-d * d / (2 * width * width));
+      a.weight[e] = w >= floor ? w : 0.0;
+    }
+  };
+  events(c.posterior_rhythm_per_hour, kStreamPosteriorRhythm, [&](Random& r, ArtifactPlan& a) {
+    // Eyes closed / quiet wakefulness: a bilateral, in-phase occipito-parietal rhythm that
+    // waxes and wanes (modulation period 8-30 s) for 20 s to 3 min.
+    a.kind = ArtifactKind::PosteriorRhythm;
+    a.offset = a.onset + r.uniform(20, 180);
+    a.amplitude = r.uniform(30, 70);
+    a.frequency = r.uniform(c.posterior_rhythm_min_hz, c.posterior_rhythm_max_hz);
+    a.frequency2 = 1 / r.uniform(8, 30);
+    a.phase = r.uniform(0, kTwoPi);
+    a.phase2 = r.uniform(0, kTwoPi);
+    field(a, 0.0, -0.8, 0.35, 0.05);
+  });
+  events(c.hypersynchrony_per_hour, kStreamHypersynchrony, [&](Random& r, ArtifactPlan& a) {
+    // Drowsy infant: diffuse, high-amplitude 3-5 Hz bursts, frontocentral maximum.
+    a.kind = ArtifactKind::Hypersynchrony;
+    a.offset = a.onset + r.uniform(2, 10);
+    a.amplitude = r.uniform(100, 250);
+    a.frequency = r.uniform(3, 5);
+    a.phase = r.uniform(0, kTwoPi);
+    field(a, 0.0, 0.2, 0.8, 0.0);
+  });
+  events(c.spindles_per_hour, kStreamSpindles, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::Spindle;
+    a.offset = a.onset + r.uniform(0.5, 2);
+    a.amplitude = r.uniform(15, 40);
+    a.frequency = r.uniform(11, 15);
+    a.phase = r.uniform(0, kTwoPi);
+    field(a, 0.0, 0.0, 0.4, 0.1);
+  });
+  events(c.vertex_waves_per_hour, kStreamVertexWaves, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::VertexWave;
+    a.offset = a.onset + r.uniform(0.15, 0.3);
+    a.amplitude = r.uniform(60, 150);
+    field(a, 0.0, 0.0, 0.35, 0.1);
+  });
+  events(c.k_complexes_per_hour, kStreamKComplexes, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::KComplex;
+    a.offset = a.onset + r.uniform(0.5, 1.0);
+    a.amplitude = r.uniform(100, 250);
+    field(a, 0.0, 0.2, 0.45, 0.1);
+  });
+  events(c.bursts_per_hour, kStreamBursts, [&](Random& r, ArtifactPlan& a) {
+    // Burst of a burst-suppression pattern: bilateral, mixed delta and theta, 1-6 s.
+    a.kind = ArtifactKind::Burst;
+    a.offset = a.onset + r.uniform(1, 6);
+    a.amplitude = r.uniform(80, 250);
+    a.frequency = r.uniform(0.5, 2);
+    a.frequency2 = r.uniform(3, 8);
+    a.phase = r.uniform(0, kTwoPi);
+    a.phase2 = r.uniform(0, kTwoPi);
+    for (int e = 0; e < kSites; ++e) a.weight[e] = r.uniform(0.6, 1.0);
+  });
+  // Common-mode rhythmic artifacts: the movement reaches the recording through the reference
+  // (or the whole cap), so every electrode carries the same waveform from the same sample, with
+  // gains 0.85-1; bipolar derivations keep only the small differences.
+  auto common_mode = [&](Random& r, ArtifactPlan& a) {
+    a.offset = a.onset + r.uniform(5, 20);
+    a.phase = r.uniform(0, kTwoPi);
+    for (int e = 0; e < kSites; ++e) a.weight[e] = r.uniform(0.85, 1.0);
+  };
+  events(c.patting_per_hour, kStreamPatting, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::Patting;
+    a.frequency = r.uniform(1, 2);
+    a.amplitude = r.uniform(150, 400);  // peak of each pat
+    common_mode(r, a);
+  });
+  events(c.rocking_per_hour, kStreamRocking, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::Rocking;
+    a.frequency = r.uniform(1, 2);
+    a.amplitude = r.uniform(100, 300);
+    a.phase2 = r.uniform(0, kTwoPi);
+    common_mode(r, a);
+  });
+  events(c.chewing_per_hour, kStreamChewing, [&](Random& r, ArtifactPlan& a) {
+    a.kind = ArtifactKind::Chewing;
+    a.frequency = r.uniform(1, 4);
+    a.amplitude = r.uniform(40, 120);
+    common_mode(r, a);
+  });
+  events(c.sweat_per_hour, kStreamSweat, [&](Random& r, ArtifactPlan& a) {
+    // Sweat: a large slow drift (0.02-0.3 Hz) on a patch of electrodes, 30 s to 5 min.
+    a.kind = ArtifactKind::Sweat;
+    a.offset = a.onset + r.uniform(30, 300);
+    a.amplitude = r.uniform(100, 400);
+    a.frequency = r.uniform(0.02, 0.08);
+    a.frequency2 = r.uniform(0.1, 0.3);
+    a.phase = r.uniform(0, kTwoPi);
+    a.phase2 = r.uniform(0, kTwoPi);
+    int centre = r.below(detail::kReferentialSites);
+    if (centre == bad_site) centre = (centre + 1) % detail::kReferentialSites;
+    field(a, sites[centre].x, sites[centre].y, 0.3, 0.1);
+  });
   std::stable_sort(plans.begin(), plans.end(),
                    [](const auto& a, const auto& b) { return a.onset < b.onset; });
   return plans;
@@ -426,6 +849,60 @@ struct SourceState {
   Resonator delta, theta;
 };
 
+// Background states (state_changes): weights of 1/f, delta and theta, and overall gain. Awake
+// is the version-1 background; quiet sleep is slower and larger, active sleep flatter.
+enum class BackgroundState { Awake, QuietSleep, ActiveSleep };
+struct BackgroundMix {
+  double pink, delta, theta, gain;
+};
+constexpr BackgroundMix kStateMix[] = {
+    {0.55, 0.70, 0.45, 1.0}, {0.45, 0.95, 0.25, 1.5}, {0.65, 0.55, 0.55, 0.85}};
+constexpr double kStateCrossfadeS = 60;
+
+const char* state_name(BackgroundState state) {
+  switch (state) {
+    case BackgroundState::Awake:
+      return "state_awake";
+    case BackgroundState::QuietSleep:
+      return "state_quiet_sleep";
+    case BackgroundState::ActiveSleep:
+      return "state_active_sleep";
+  }
+  return "state_awake";
+}
+
+struct StatePlan {
+  double onset = 0, offset = 0;
+  BackgroundState state = BackgroundState::Awake;
+};
+
+std::vector<StatePlan> plan_states(const SimulationConfig& c, double duration) {
+  std::vector<StatePlan> states;
+  if (!c.state_changes) return states;
+  Random random(detail::mix_seed(c.seed, kStreamStates));
+  auto state = static_cast<BackgroundState>(random.below(3));
+  double t = 0;
+  while (t < duration) {
+    const double length = random.uniform(c.state_duration_min_s, c.state_duration_max_s);
+    const double end = std::min(duration, to_millisecond(t + length));
+    states.push_back({t, end, state});
+    t = end;
+    // The next state is one of the two others.
+    state = static_cast<BackgroundState>((static_cast<int>(state) + 1 + random.below(2)) % 3);
+  }
+  return states;
+}
+
+// ECG as seen on the scalp: a QRS complex and a T wave, `tau` seconds into the beat (peak 1).
+double ecg_beat(double tau) {
+  auto bump = [](double x, double centre, double width) {
+    const double z = (x - centre) / width;
+    return std::exp(-0.5 * z * z);
+  };
+  return bump(tau, 0.10, 0.008) - 0.15 * bump(tau, 0.08, 0.006) - 0.2 * bump(tau, 0.12, 0.008) +
+         0.25 * bump(tau, 0.32, 0.04);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -458,7 +935,17 @@ struct SimulationGenerator::Impl {
 
   std::array<double, kSites> site_value{};
 
+  // Model version 2 background: mixing weights and gain (version-1 values unless state changes
+  // or burst-suppression are on), states, ECG.
+  double mix_pink = 0.55, mix_delta = 0.70, mix_theta = 0.45, background_gain = 1.0;
+  std::vector<StatePlan> states;
+  std::size_t state_index = 0;
+  std::array<double, kSites> ecg_weight{};
+  double ecg_beat_time = 0, ecg_period = 0;
+
   explicit Impl(const SimulationConfig& c);
+  void update_background_mix(double t);
+  void add_event(std::size_t i, double t);
   void plan_background();
   void build_truth();
   void background_step(std::array<double, kSites>& out);
@@ -479,6 +966,19 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
                                                     : site_index(config.bad_channel_electrode);
   }
   artifacts = plan_artifacts(config, duration, bad_site);
+  states = plan_states(config, duration);
+  if (config.ecg_uv > 0) {
+    // The heart's field on the head: largest at the left posterior sites, weakest frontal right.
+    const auto& sites = scalp_sites();
+    double peak = 0;
+    for (int e = 0; e < kSites; ++e) {
+      ecg_weight[e] = std::max(0.1, 0.55 - 0.35 * sites[e].x - 0.35 * sites[e].y);
+      peak = std::max(peak, ecg_weight[e]);
+    }
+    for (auto& w : ecg_weight) w /= peak;
+    ecg_period = 60.0 / config.heart_rate_bpm;
+    ecg_beat_time = 0.5 * ecg_period;
+  }
   seizure_phase.assign(seizures.size(), 0.0);
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
@@ -544,20 +1044,137 @@ void SimulationGenerator::Impl::background_step(std::array<double, kSites>& out)
       pink += pink_weight[k] * s.pink[k];
     }
     // Infant background: delta dominates, with some theta (weights give unit variance).
-    source_value[j] = 0.55 * pink * pink_scale + 0.70 * s.delta.step(background_noise.normal()) +
-                      0.45 * s.theta.step(background_noise.normal());
+    source_value[j] = mix_pink * pink * pink_scale +
+                      mix_delta * s.delta.step(background_noise.normal()) +
+                      mix_theta * s.theta.step(background_noise.normal());
   }
-  const double norm = 1 / std::sqrt(0.55 * 0.55 + 0.70 * 0.70 + 0.45 * 0.45);
+  const double norm =
+      1 / std::sqrt(mix_pink * mix_pink + mix_delta * mix_delta + mix_theta * mix_theta);
   for (int e = 0; e < kSites; ++e) {
     double sum = 0;
     for (int j = 0; j < kSites; ++j) sum += mixing[e][j] * source_value[j];
-    out[e] = sum * norm * site_gain[e] * config.background_rms_uv;
+    out[e] = sum * norm * site_gain[e] * config.background_rms_uv * background_gain;
   }
+}
+
+void SimulationGenerator::Impl::update_background_mix(double t) {
+  BackgroundMix mix = kStateMix[0];
+  if (!states.empty()) {
+    while (state_index + 1 < states.size() && states[state_index].offset <= t) ++state_index;
+    const StatePlan& now = states[state_index];
+    mix = kStateMix[static_cast<int>(now.state)];
+    if (state_index > 0 && t - now.onset < kStateCrossfadeS) {
+      // Cross-fade from the previous state over the first minute.
+      const BackgroundMix& before = kStateMix[static_cast<int>(states[state_index - 1].state)];
+      const double w = smoothstep((t - now.onset) / kStateCrossfadeS);
+      mix = {before.pink + w * (mix.pink - before.pink),
+             before.delta + w * (mix.delta - before.delta),
+             before.theta + w * (mix.theta - before.theta),
+             before.gain + w * (mix.gain - before.gain)};
+    }
+  }
+  double gain = mix.gain;
+  if (config.bursts_per_hour > 0) {
+    // Suppressed between bursts; each burst lifts the background back with 0.2 s ramps.
+    double lift = 0;
+    for (const std::size_t i : active_artifacts) {
+      const ArtifactPlan& a = artifacts[i];
+      if (a.kind != ArtifactKind::Burst) continue;
+      lift = std::max(lift, smoothstep(std::min(t - a.onset, a.offset - t) / 0.2));
+    }
+    gain *= config.suppression_level + (1 - config.suppression_level) * lift;
+  }
+  mix_pink = mix.pink;
+  mix_delta = mix.delta;
+  mix_theta = mix.theta;
+  background_gain = gain;
+}
+
+// The model version 2 event kinds (rhythmic artifacts and normal background events).
+void SimulationGenerator::Impl::add_event(std::size_t i, double t) {
+  const ArtifactPlan& a = artifacts[i];
+  const double tau = t - a.onset;
+  const double length = a.offset - a.onset;
+  const double u = tau / length;
+  // Fade in and out over `ramp` seconds (at most a third of the event).
+  auto taper = [&](double ramp) {
+    return smoothstep(std::min(tau, a.offset - t) / std::min(ramp, length / 3));
+  };
+  const double p = kTwoPi * a.frequency * tau + a.phase;
+  double value = 0;
+  switch (a.kind) {
+    case ArtifactKind::PosteriorRhythm: {
+      const double waxing = 0.65 + 0.35 * std::sin(kTwoPi * a.frequency2 * tau + a.phase2);
+      value = taper(3.0) * waxing * std::sin(p);
+      break;
+    }
+    case ArtifactKind::Hypersynchrony:
+      value = taper(0.5) * (std::sin(p) + 0.2 * std::sin(2 * p));
+      break;
+    case ArtifactKind::Spindle: {
+      const double bump = std::sin(std::numbers::pi * u);
+      value = bump * bump * std::sin(p);
+      break;
+    }
+    case ArtifactKind::VertexWave: {
+      const double bump = std::sin(std::numbers::pi * u);
+      value = -bump * bump * bump;  // a sharp surface-negative transient at the vertex
+      break;
+    }
+    case ArtifactKind::KComplex:
+      // A sharp negative wave (first 35 %) followed by a slower positive one.
+      value = u < 0.35 ? -std::sin(std::numbers::pi * u / 0.35)
+                       : 0.6 * std::sin(std::numbers::pi * (u - 0.35) / 0.65);
+      break;
+    case ArtifactKind::Burst: {
+      const double mixed = 0.6 * std::sin(p) +
+                           0.4 * std::sin(kTwoPi * a.frequency2 * tau + a.phase2) +
+                           0.3 * artifact_noise[i]->normal();
+      value = taper(0.2) * mixed;
+      break;
+    }
+    case ArtifactKind::Patting:
+      // Sharp pulses at the patting rate: a broadband train (harmonics 0.75^k).
+      value = taper(0.5) * -cosine_series(0.75, p) / 3;  // the series peaks at 3 (p = 0)
+      break;
+    case ArtifactKind::Rocking:
+      value = taper(1.0) * (std::sin(p) + 0.3 * std::sin(2 * p + a.phase2));
+      break;
+    case ArtifactKind::Chewing: {
+      // Jaw-muscle bursts once per chew (broadband, the same on every electrode through the
+      // reference) riding on a small slow jaw-movement wave.
+      const double white = artifact_noise[i]->normal();
+      const double high = (white - muscle_previous[i][0]) / std::numbers::sqrt2;
+      muscle_previous[i][0] = white;
+      const double gate = std::max(0.0, std::sin(p));
+      value = taper(0.5) * (1.5 * gate * gate * high + 0.3 * std::sin(p));
+      break;
+    }
+    case ArtifactKind::Sweat:
+      value = taper(10.0) *
+              (std::sin(p) + 0.5 * std::sin(kTwoPi * a.frequency2 * tau + a.phase2));
+      break;
+    default:
+      return;
+  }
+  for (int e = 0; e < kSites; ++e) site_value[e] += a.amplitude * a.weight[e] * value;
 }
 
 void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t stride,
                                        std::int64_t k) {
   const double t = static_cast<double>(n) / fs;
+  // Events first (their start and end do not depend on the background), so that a burst can
+  // lift the suppressed background from its first sample.
+  while (next_artifact < artifacts.size() && artifacts[next_artifact].onset <= t) {
+    artifact_noise[next_artifact].emplace(artifacts[next_artifact].noise_seed);
+    active_artifacts.push_back(next_artifact++);
+  }
+  std::erase_if(active_artifacts, [&](std::size_t i) {
+    if (artifacts[i].offset > t) return false;
+    artifact_noise[i].reset();
+    return true;
+  });
+  if (!states.empty() || config.bursts_per_hour > 0) update_background_mix(t);
   background_step(site_value);
 
   // Seizures: start those whose onset has come, drop those that ended.
@@ -579,20 +1196,21 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
       if (s.weight[e] == 0 || t < s.recruitment[e]) continue;
       const double recruit = smoothstep((t - s.recruitment[e]) / 3.0);
       const double phase = seizure_phase[i] - s.phase_lag[e];
-      const double wave = std::sin(phase) + 0.25 * std::sin(2 * phase) + 0.1 * std::sin(3 * phase);
+      const double wave = waveform(s.morphology, phase);
       site_value[e] += s.amplitude * s.weight[e] * growth * ending * recruit * wave;
     }
+    // Propagation: the same rhythm, lagged and slightly detuned, from its own onset.
+    for (const SpreadPlan& f : s.spread) {
+      if (t < f.onset) break;  // in onset order
+      const double lagged = seizure_phase[i] + kTwoPi * f.detuning_hz * (t - f.onset) - f.phase_lag;
+      for (int e = 0; e < kSites; ++e) {
+        if (f.weight[e] == 0 || t < f.recruitment[e]) continue;
+        const double recruit = smoothstep((t - f.recruitment[e]) / 3.0);
+        const double wave = waveform(s.morphology, lagged - f.site_lag[e]);
+        site_value[e] += s.amplitude * f.amplitude * f.weight[e] * growth * ending * recruit * wave;
+      }
+    }
   }
-
-  while (next_artifact < artifacts.size() && artifacts[next_artifact].onset <= t) {
-    artifact_noise[next_artifact].emplace(artifacts[next_artifact].noise_seed);
-    active_artifacts.push_back(next_artifact++);
-  }
-  std::erase_if(active_artifacts, [&](std::size_t i) {
-    if (artifacts[i].offset > t) return false;
-    artifact_noise[i].reset();
-    return true;
-  });
   for (const std::size_t i : active_artifacts) {
     const ArtifactPlan& a = artifacts[i];
     const double u = (t - a.onset) / (a.offset - a.onset);
@@ -627,7 +1245,20 @@ void SimulationGenerator::Impl::sample(std::int64_t n, double* out, std::int64_t
         }
         break;
       }
+      default:
+        add_event(i, t);
+        break;
     }
+  }
+  if (config.ecg_uv > 0) {
+    // Beat-to-beat period varies by +-3 % with a 3.5 s breathing cycle (sinus arrhythmia).
+    ecg_beat_time += 1 / fs;
+    if (ecg_beat_time >= ecg_period) {
+      ecg_beat_time -= ecg_period;
+      ecg_period = 60.0 / config.heart_rate_bpm * (1 + 0.03 * std::sin(kTwoPi * t / 3.5));
+    }
+    const double beat = config.ecg_uv * ecg_beat(ecg_beat_time);
+    for (int e = 0; e < kSites; ++e) site_value[e] += ecg_weight[e] * beat;
   }
 
   // Amplifier and line noise belong to each electrode's input, so bipolar derivations are exact
@@ -711,6 +1342,41 @@ void SimulationGenerator::Impl::build_truth() {
     }
     s.annotation = "seizure " + std::to_string(s.index) + " " + s.hemisphere + " " + s.region +
                    " " + s.focus_electrode;
+    s.morphology = morphology_name(p.morphology);
+    for (const SpreadPlan& f : p.spread) {
+      SimulatedPropagation g;
+      g.kind = spread_name(f.kind);
+      g.onset_s = f.onset;
+      if (f.target >= 0) {
+        g.target_electrode = site_name(sites[f.target], new_names);
+        g.region = sites[f.target].region;
+        g.hemisphere = sites[f.target].side < 0 ? "left" : "right";
+      } else {
+        g.region = "generalised";
+        g.hemisphere = "bilateral";
+      }
+      g.amplitude_factor = f.amplitude;
+      g.detuning_hz = f.detuning_hz;
+      g.phase_lag_rad = f.phase_lag;
+      for (int e = 0; e < kSites; ++e) {
+        if (!shows(f.weight, e)) continue;
+        if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+          continue;
+        }
+        g.electrode_onsets[site_name(sites[e], new_names)] = f.recruitment[e];
+      }
+      for (const auto& c : channels) {
+        double onset = 1e300;
+        if (shows(f.weight, c.positive)) onset = f.recruitment[c.positive];
+        if (shows(f.weight, c.negative)) onset = std::min(onset, f.recruitment[c.negative]);
+        if (onset < 1e300) g.channel_onsets[c.label] = onset;
+      }
+      // "spread" (not "seizure"): readers that take "seizure ..." annotations as seizures
+      // must not count a propagation as one.
+      g.annotation = "spread " + std::to_string(s.index) + " " + g.kind +
+                     (g.target_electrode.empty() ? "" : " " + g.target_electrode);
+      s.propagation.push_back(std::move(g));
+    }
     truth.seizures.push_back(std::move(s));
   }
   for (const auto& a : artifacts) {
@@ -726,9 +1392,46 @@ void SimulationGenerator::Impl::build_truth() {
       t.electrodes.push_back(site_name(sites[e], new_names));
     }
     t.channels = channels_touching(a.weight);
-    t.annotation = "artifact " + t.kind;
+    if (a.kind >= ArtifactKind::Patting && a.kind != ArtifactKind::VertexWave &&
+        a.kind != ArtifactKind::KComplex) {
+      t.frequency_hz = a.frequency;
+    }
+    if (is_background_event(a.kind)) {
+      t.annotation = "background " + t.kind;
+      truth.background_events.push_back(std::move(t));
+    } else {
+      t.annotation = "artifact " + t.kind;
+      truth.artifacts.push_back(std::move(t));
+    }
+  }
+  if (config.ecg_uv > 0) {
+    SimulatedArtifact t;
+    t.kind = "ecg";
+    t.onset_s = 0;
+    t.offset_s = truth.duration_s;
+    std::array<double, kSites> everywhere{};
+    everywhere.fill(1.0);
+    for (int e = 0; e < kSites; ++e) {
+      if (!shows(everywhere, e)) continue;
+      if (e >= detail::kReferentialSites && config.montage == SimulatedMontage::Referential) {
+        continue;
+      }
+      t.electrodes.push_back(site_name(sites[e], new_names));
+    }
+    t.channels = channels_touching(everywhere);
+    t.annotation = "artifact ecg";
     truth.artifacts.push_back(std::move(t));
   }
+  for (const StatePlan& state : states) {
+    SimulatedArtifact t;
+    t.kind = state_name(state.state);
+    t.onset_s = state.onset;
+    t.offset_s = state.offset;
+    t.annotation = "background " + t.kind;
+    truth.background_events.push_back(std::move(t));
+  }
+  std::stable_sort(truth.background_events.begin(), truth.background_events.end(),
+                   [](const auto& a, const auto& b) { return a.onset_s < b.onset_s; });
   if (bad_site >= 0) {
     SimulatedBadChannel b;
     b.electrode = site_name(sites[bad_site], new_names);
@@ -840,8 +1543,11 @@ SimulationTruth simulate_to_edf(const SimulationConfig& config,
     signals.push_back(std::move(s));
   }
   const std::int64_t records = generator.total_samples() / fs;
-  const auto annotations =
-      static_cast<std::int64_t>(truth.seizures.size() + truth.artifacts.size());
+  std::size_t propagations = 0;
+  for (const auto& s : truth.seizures) propagations += s.propagation.size();
+  const auto annotations = static_cast<std::int64_t>(
+      truth.seizures.size() + propagations + truth.artifacts.size() +
+      truth.background_events.size());
   EdfWriterOptions options;
   options.file_type = config.file_type;
   options.start = config.start;
@@ -857,9 +1563,17 @@ SimulationTruth simulate_to_edf(const SimulationConfig& config,
     writer.add_annotation(seconds_to_ticks(s.onset_s), seconds_to_ticks(s.offset_s - s.onset_s),
                           s.annotation);
   }
-  for (const auto& a : truth.artifacts) {
-    writer.add_annotation(seconds_to_ticks(a.onset_s), seconds_to_ticks(a.offset_s - a.onset_s),
-                          a.annotation);
+  for (const auto& s : truth.seizures) {
+    for (const auto& g : s.propagation) {
+      writer.add_annotation(seconds_to_ticks(g.onset_s), seconds_to_ticks(s.offset_s - g.onset_s),
+                            g.annotation);
+    }
+  }
+  for (const auto* events : {&truth.artifacts, &truth.background_events}) {
+    for (const auto& a : *events) {
+      writer.add_annotation(seconds_to_ticks(a.onset_s),
+                            seconds_to_ticks(a.offset_s - a.onset_s), a.annotation);
+    }
   }
   const std::size_t n_channels = truth.channel_labels.size();
   std::vector<double> record(n_channels * static_cast<std::size_t>(fs));

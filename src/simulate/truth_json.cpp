@@ -14,7 +14,10 @@
 namespace ictaltrack {
 namespace {
 
-/// Bumped whenever the same configuration would produce different samples or truth.
+/// Bumped whenever the same configuration would produce different samples or truth. The
+/// features added later (propagation, morphologies, background events, ...) are off by default
+/// and leave every version-1 configuration's samples and events as they were, so the version
+/// stays 1; the truth only gains fields.
 constexpr int kSimulatorModelVersion = 1;
 
 std::string quoted(const std::string& text) {
@@ -118,7 +121,26 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
     j += "      \"amplitude_uv\": " + number(s.amplitude_uv) + ",\n";
     j += "      \"annotation\": " + quoted(s.annotation) + ",\n";
     j += "      \"channel_onsets\": " + onset_map(s.channel_onsets, "      ") + ",\n";
-    j += "      \"electrode_onsets\": " + onset_map(s.electrode_onsets, "      ") + "\n";
+    j += "      \"electrode_onsets\": " + onset_map(s.electrode_onsets, "      ") + ",\n";
+    j += "      \"morphology\": " + quoted(s.morphology) + ",\n";
+    j += "      \"propagated\": " + std::string(s.propagation.empty() ? "false" : "true") + ",\n";
+    j += "      \"propagation\": [";
+    for (std::size_t k = 0; k < s.propagation.size(); ++k) {
+      const auto& g = s.propagation[k];
+      j += k ? ",\n        {" : "\n        {";
+      j += "\"kind\": " + quoted(g.kind) + ", \"onset_s\": " + number(g.onset_s) +
+           ", \"delay_s\": " + number(std::round((g.onset_s - s.onset_s) * 1000) / 1000) +
+           ", \"target_electrode\": " + quoted(g.target_electrode) +
+           ", \"region\": " + quoted(g.region) + ", \"hemisphere\": " + quoted(g.hemisphere) +
+           ", \"amplitude_factor\": " + number(g.amplitude_factor) +
+           ", \"detuning_hz\": " + number(g.detuning_hz) +
+           ", \"phase_lag_rad\": " + number(g.phase_lag_rad) +
+           ", \"annotation\": " + quoted(g.annotation) +
+           ",\n         \"channel_onsets\": " + onset_map(g.channel_onsets, "         ") +
+           ",\n         \"electrode_onsets\": " + onset_map(g.electrode_onsets, "         ") +
+           "}";
+    }
+    j += s.propagation.empty() ? "]\n" : "\n      ]\n";
     j += "    }";
   }
   j += truth.seizures.empty() ? "],\n" : "\n  ],\n";
@@ -128,11 +150,26 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
     const auto& a = truth.artifacts[i];
     j += (i ? ",\n    " : "\n    ");
     j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + number(a.onset_s) +
-         ", \"offset_s\": " + number(a.offset_s) + ", \"annotation\": " + quoted(a.annotation) +
+         ", \"offset_s\": " + number(a.offset_s) +
+         (a.frequency_hz > 0 ? ", \"frequency_hz\": " + number(a.frequency_hz) : "") +
+         ", \"annotation\": " + quoted(a.annotation) +
          ", \"electrodes\": " + string_list(a.electrodes) +
          ", \"channels\": " + string_list(a.channels) + "}";
   }
   j += truth.artifacts.empty() ? "],\n" : "\n  ],\n";
+
+  j += "  \"background_events\": [";
+  for (std::size_t i = 0; i < truth.background_events.size(); ++i) {
+    const auto& a = truth.background_events[i];
+    j += (i ? ",\n    " : "\n    ");
+    j += "{\"kind\": " + quoted(a.kind) + ", \"onset_s\": " + number(a.onset_s) +
+         ", \"offset_s\": " + number(a.offset_s) +
+         (a.frequency_hz > 0 ? ", \"frequency_hz\": " + number(a.frequency_hz) : "") +
+         ", \"annotation\": " + quoted(a.annotation) +
+         ", \"electrodes\": " + string_list(a.electrodes) +
+         ", \"channels\": " + string_list(a.channels) + "}";
+  }
+  j += truth.background_events.empty() ? "],\n" : "\n  ],\n";
 
   j += "  \"bad_channels\": [";
   for (std::size_t i = 0; i < truth.bad_channels.size(); ++i) {

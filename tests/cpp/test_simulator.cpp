@@ -230,6 +230,93 @@ TEST(Simulator, RejectsBadConfiguration) {
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
 }
 
+namespace {
+
+// Every model-version-2 feature on at once (rates high enough to land in a short recording).
+SimulationConfig everything_on(SimulationConfig config) {
+  config.homologous_spread_probability = 1;
+  config.distant_spread_probability = 0.5;
+  config.generalisation_probability = 0.5;
+  config.sharp_wave_probability = 0.3;
+  config.spike_and_wave_probability = 0.3;
+  config.posterior_rhythm_per_hour = 120;
+  config.hypersynchrony_per_hour = 120;
+  config.spindles_per_hour = 240;
+  config.vertex_waves_per_hour = 240;
+  config.k_complexes_per_hour = 240;
+  config.bursts_per_hour = 240;
+  config.state_changes = true;
+  config.state_duration_min_s = 60;
+  config.state_duration_max_s = 90;
+  config.patting_per_hour = 120;
+  config.rocking_per_hour = 120;
+  config.chewing_per_hour = 120;
+  config.sweat_per_hour = 60;
+  config.ecg_uv = 20;
+  return config;
+}
+
+}  // namespace
+
+TEST(Simulator, NewFeaturesStreamIndependentlyOfChunkSize) {
+  SimulationConfig config = everything_on(short_config());
+  config.duration_s = 150;
+  const auto by_second = generate_all(config, 256);
+  EXPECT_EQ(by_second, generate_all(config, 1000));
+  EXPECT_EQ(by_second, generate_all(config, 37));
+  for (const double v : by_second) ASSERT_TRUE(std::isfinite(v));
+}
+
+TEST(Simulator, NewFeaturesLeaveTheSeizurePlanAndOldArtifactsAlone) {
+  const SimulationConfig base = short_config(9);
+  const SimulationGenerator plain(base);
+  const SimulationGenerator rich(everything_on(base));
+  const auto& a = plain.truth();
+  const auto& b = rich.truth();
+  ASSERT_EQ(a.seizures.size(), b.seizures.size());
+  for (std::size_t k = 0; k < a.seizures.size(); ++k) {
+    EXPECT_EQ(a.seizures[k].onset_s, b.seizures[k].onset_s);
+    EXPECT_EQ(a.seizures[k].offset_s, b.seizures[k].offset_s);
+    EXPECT_EQ(a.seizures[k].focus_electrode, b.seizures[k].focus_electrode);
+    EXPECT_EQ(a.seizures[k].channel_onsets, b.seizures[k].channel_onsets);
+    EXPECT_TRUE(a.seizures[k].propagation.empty());
+    EXPECT_FALSE(b.seizures[k].propagation.empty());  // homologous spread always (if it fits)
+  }
+  std::vector<std::pair<std::string, double>> old_kinds;
+  for (const auto& x : b.artifacts) {
+    if (x.kind == "blink" || x.kind == "muscle" || x.kind == "electrode_pop" ||
+        x.kind == "movement") {
+      old_kinds.emplace_back(x.kind, x.onset_s);
+    }
+  }
+  std::vector<std::pair<std::string, double>> expected;
+  for (const auto& x : a.artifacts) expected.emplace_back(x.kind, x.onset_s);
+  EXPECT_EQ(old_kinds, expected);
+  EXPECT_TRUE(a.background_events.empty());
+  EXPECT_FALSE(b.background_events.empty());
+}
+
+TEST(Simulator, RejectsBadNewOptions) {
+  SimulationConfig config = short_config();
+  config.sharp_wave_probability = 0.6;
+  config.spike_and_wave_probability = 0.6;  // more than 1 in total
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.spread_onset_delay_min_s = 20;
+  config.spread_onset_delay_max_s = 10;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.patting_per_hour = -1;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.suppression_level = 1.5;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+  config = short_config();
+  config.heart_rate_bpm = 0;
+  config.ecg_uv = 10;
+  EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
+}
+
 TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
   ScratchDir dir;
   SimulationConfig config = short_config();

@@ -26,8 +26,24 @@ def test_suite_definition():
     assert len(SUITE) >= 20 and len(set(names)) == len(names)
     assert all(1800 <= r.duration_s <= 6 * 3600 for r in SUITE)
     assert {r.simulation["montage"] for r in SUITE} == {"referential", "bipolar"}
-    assert 30 <= sum(r.duration_s for r in SUITE) / 3600 <= 45
+    assert 60 <= sum(r.duration_s for r in SUITE) / 3600 <= 80
     assert len({r.key for r in SUITE}) == len(SUITE)
+    # Real-EEG cases: propagation and sharp morphologies with seizures; seizure-free
+    # recordings of false-alarm provokers on both montages; held-out recordings of both kinds.
+    assert sum(r.simulation.get("homologous_spread_probability", 0) > 0 for r in SUITE) >= 6
+    assert sum(r.simulation.get("sharp_wave_probability", 0) > 0 for r in SUITE) >= 4
+    free = [r for r in SUITE if r.simulation.get("n_seizures") == 0]
+    assert {r.simulation["montage"] for r in free} == {"referential", "bipolar"}
+    assert any(r.simulation.get("patting_per_hour", 0) > 0 and
+               r.simulation["montage"] == "referential" for r in free)
+    for option in ("posterior_rhythm_per_hour", "hypersynchrony_per_hour", "spindles_per_hour",
+                   "bursts_per_hour", "chewing_per_hour", "rocking_per_hour"):
+        assert any(r.simulation.get(option, 0) > 0 for r in free), option
+    held_out = [r for r in SUITE if r.held_out]
+    assert {r.simulation["montage"] for r in held_out} == {"referential", "bipolar"}
+    assert any(r.simulation.get("n_seizures") == 0 for r in held_out)
+    assert not {r.simulation["seed"] for r in held_out} & {
+        r.simulation["seed"] for r in SUITE if not r.held_out}
 
 
 def _write_recording(path):

@@ -82,6 +82,58 @@ struct SimulationConfig {
   ArtifactRate movement{true, 6};
   BadChannelKind bad_channel = BadChannelKind::None;
   std::string bad_channel_electrode;  ///< canonical name (e.g. "O1"); empty = drawn from the seed
+
+  // Everything below is off by default and draws from random streams of its own, so a
+  // configuration that leaves it off gives exactly the samples and truth of model version 1.
+
+  // Propagation of a seizure beyond its focal field (per seizure, docs/simulator.md).
+  double homologous_spread_probability = 0;  ///< to the mirror site in the other hemisphere
+  double distant_spread_probability = 0;     ///< to a site outside the focal field
+  double generalisation_probability = 0;     ///< secondary generalisation (every electrode)
+  double spread_onset_delay_min_s = 2, spread_onset_delay_max_s = 15;  ///< after seizure onset
+  double spread_amplitude_min = 0.4, spread_amplitude_max = 1.0;  ///< x the focal amplitude
+  double spread_detuning_max_hz = 0.3;  ///< propagated rhythm runs |detuning| <= this off
+
+  // Discharge morphology, one per seizure; the remaining probability is the default
+  // near-sinusoidal waveform.
+  double sharp_wave_probability = 0;
+  double spike_and_wave_probability = 0;
+  double polyspike_probability = 0;
+  double asymmetric_wave_probability = 0;
+
+  // Normal rhythms and transients that are not seizures (events per hour; 0 = none).
+  double posterior_rhythm_per_hour = 0;  ///< posterior dominant rhythm episodes (eyes closed)
+  double posterior_rhythm_min_hz = 3.5, posterior_rhythm_max_hz = 6;  ///< infant: 3-6 Hz
+  double hypersynchrony_per_hour = 0;  ///< hypnagogic hypersynchrony bursts (drowsy infant)
+  double spindles_per_hour = 0;
+  double vertex_waves_per_hour = 0;
+  double k_complexes_per_hour = 0;
+  double bursts_per_hour = 0;        ///< burst-suppression bursts; > 0 also suppresses between
+  double suppression_level = 0.2;    ///< background gain between bursts (bursts_per_hour > 0)
+  bool state_changes = false;        ///< background alternates wake / quiet / active sleep
+  double state_duration_min_s = 1200, state_duration_max_s = 3600;
+
+  // Artifacts that look rhythmic (events per hour; 0 = none) and continuous ones.
+  double patting_per_hour = 0;   ///< common-mode 1-2 Hz pulse trains
+  double rocking_per_hour = 0;   ///< common-mode 1-2 Hz sway
+  double chewing_per_hour = 0;   ///< common-mode 1-4 Hz muscle bursts
+  double sweat_per_hour = 0;     ///< slow drifts on a patch of electrodes
+  double ecg_uv = 0;             ///< ECG artifact amplitude (R peak at the strongest site); 0 = none
+  double heart_rate_bpm = 130;
+};
+
+/// Where and when a seizure spread beyond its focal field (the seizure stays one seizure).
+struct SimulatedPropagation {
+  std::string kind;  ///< "homologous", "distant" or "generalised"
+  double onset_s = 0;                ///< first propagated electrode joins (recording time)
+  std::string target_electrode;      ///< site the propagated field is centred on ("" generalised)
+  std::string region, hemisphere;    ///< of the target ("bilateral"/"both" when generalised)
+  double amplitude_factor = 0;       ///< x the seizure's focal amplitude
+  double detuning_hz = 0;            ///< propagated rhythm = seizure rhythm + this
+  double phase_lag_rad = 0;          ///< lag of the propagated rhythm behind the focus
+  std::map<std::string, double> electrode_onsets;  ///< electrodes the propagation adds
+  std::map<std::string, double> channel_onsets;    ///< output channels it adds
+  std::string annotation;
 };
 
 struct SimulatedSeizure {
@@ -96,11 +148,19 @@ struct SimulatedSeizure {
   std::map<std::string, double> electrode_onsets;  ///< recruited electrodes -> onset (s)
   std::map<std::string, double> channel_onsets;    ///< output channel labels -> onset (s)
   std::string annotation;                          ///< the EDF+ annotation text
+  std::string morphology = "sinusoidal";  ///< "sharp_wave", "spike_and_wave", "polyspike", ...
+  std::vector<SimulatedPropagation> propagation;  ///< in onset order; empty: stays focal
 };
 
+/// An artifact or a normal (non-ictal) background event.
 struct SimulatedArtifact {
-  std::string kind;  ///< "blink", "muscle", "electrode_pop", "movement"
+  std::string kind;  ///< artifacts: "blink", "muscle", "electrode_pop", "movement", "patting",
+                     ///< "rocking", "chewing", "sweat", "ecg"; background events:
+                     ///< "posterior_rhythm", "hypersynchrony", "spindle", "vertex_wave",
+                     ///< "k_complex", "burst", "state_awake", "state_quiet_sleep",
+                     ///< "state_active_sleep"
   double onset_s = 0, offset_s = 0;
+  double frequency_hz = 0;              ///< main rhythm of a rhythmic event; 0: none stated
   std::vector<std::string> electrodes;  ///< canonical electrode names
   std::vector<std::string> channels;    ///< output channel labels touched
   std::string annotation;
@@ -116,6 +176,7 @@ struct SimulationTruth {
   std::vector<std::string> channel_labels;
   std::vector<SimulatedSeizure> seizures;
   std::vector<SimulatedArtifact> artifacts;
+  std::vector<SimulatedArtifact> background_events;  ///< normal rhythms, transients, states
   std::vector<SimulatedBadChannel> bad_channels;
   double duration_s = 0;
   int sample_rate_hz = 0;
@@ -224,6 +285,36 @@ void for_each_config_field(Config& c, Visitor&& visit) {
   visit("movement_per_hour", c.movement.per_hour);
   visit("bad_channel", c.bad_channel);
   visit("bad_channel_electrode", c.bad_channel_electrode);
+  visit("homologous_spread_probability", c.homologous_spread_probability);
+  visit("distant_spread_probability", c.distant_spread_probability);
+  visit("generalisation_probability", c.generalisation_probability);
+  visit("spread_onset_delay_min_s", c.spread_onset_delay_min_s);
+  visit("spread_onset_delay_max_s", c.spread_onset_delay_max_s);
+  visit("spread_amplitude_min", c.spread_amplitude_min);
+  visit("spread_amplitude_max", c.spread_amplitude_max);
+  visit("spread_detuning_max_hz", c.spread_detuning_max_hz);
+  visit("sharp_wave_probability", c.sharp_wave_probability);
+  visit("spike_and_wave_probability", c.spike_and_wave_probability);
+  visit("polyspike_probability", c.polyspike_probability);
+  visit("asymmetric_wave_probability", c.asymmetric_wave_probability);
+  visit("posterior_rhythm_per_hour", c.posterior_rhythm_per_hour);
+  visit("posterior_rhythm_min_hz", c.posterior_rhythm_min_hz);
+  visit("posterior_rhythm_max_hz", c.posterior_rhythm_max_hz);
+  visit("hypersynchrony_per_hour", c.hypersynchrony_per_hour);
+  visit("spindles_per_hour", c.spindles_per_hour);
+  visit("vertex_waves_per_hour", c.vertex_waves_per_hour);
+  visit("k_complexes_per_hour", c.k_complexes_per_hour);
+  visit("bursts_per_hour", c.bursts_per_hour);
+  visit("suppression_level", c.suppression_level);
+  visit("state_changes", c.state_changes);
+  visit("state_duration_min_s", c.state_duration_min_s);
+  visit("state_duration_max_s", c.state_duration_max_s);
+  visit("patting_per_hour", c.patting_per_hour);
+  visit("rocking_per_hour", c.rocking_per_hour);
+  visit("chewing_per_hour", c.chewing_per_hour);
+  visit("sweat_per_hour", c.sweat_per_hour);
+  visit("ecg_uv", c.ecg_uv);
+  visit("heart_rate_bpm", c.heart_rate_bpm);
 }
 
 }  // namespace ictaltrack

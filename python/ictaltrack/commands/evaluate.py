@@ -64,6 +64,16 @@ def format_report(result: Evaluation) -> str:
         ("Shift-class agreement", _cell(loc.shift_class_agreement)),
         ("Summary agreement", _cell(loc.summary_agreement)),
     ]
+    spread = result.spread
+    if spread is not None:
+        rows += [
+            ("Propagated seizures as one",
+             f"{spread.propagated_as_one} / {spread.propagated_seizures}"),
+            ("Fragments per seizure",
+             f"{_cell(spread.fragments_per_seizure)} ({spread.fragments} fragments)"),
+            ("Migrating verdict true/detected",
+             f"{spread.true_migrating} / {spread.detected_migrating}"),
+        ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
