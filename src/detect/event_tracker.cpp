@@ -21,6 +21,9 @@ constexpr std::int64_t kOnsetClusterWindows = 2;
 constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
 // An event's home channels are those it holds in its first kHomeWindows windows.
 constexpr std::int64_t kHomeWindows = 5;
+// A seizure evolves: its smoothed rhythm moves by at least this many 1 Hz bands over the event
+// (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes does not.
+constexpr int kMinEvolutionBands = 2;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -306,6 +309,11 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
       std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count));
       event.smoothed_band = sorted[count / 2];
+      if (count == kRhythmSmoothing) {
+        event.lowest_band = event.lowest_band < 0 ? event.smoothed_band
+                                                  : std::min(event.lowest_band, event.smoothed_band);
+        event.highest_band = std::max(event.highest_band, event.smoothed_band);
+      }
     }
     append_history(event, start);
   }
@@ -499,8 +507,9 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s =
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  const bool evolved = event.highest_band - event.lowest_band >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
-      duration_s < min_duration_s_) {
+      duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);
   } else if (waits_for_parent(event)) {
     pending_.push_back(std::move(event));

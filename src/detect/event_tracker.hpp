@@ -67,6 +67,9 @@ struct Event {
   std::array<int, kRhythmSmoothing> recent_bands{};
   std::size_t n_recent = 0;
   int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
+  /// Lowest and highest smoothed rhythm once kRhythmSmoothing windows were on: a seizure
+  /// evolves (its rhythm changes), a background rhythm that waxes and wanes does not.
+  int lowest_band = -1, highest_band = -1;
   EventHistory history;
 };
 
