@@ -13,8 +13,9 @@ constexpr std::size_t kMaxEventHistory = 400;  // windows kept per open event (a
 // many windows in a row went its own way: it is a seizure of its own, not that one's spread.
 // (A propagated discharge follows its parent's rhythm with a lag and a slight detuning.)
 constexpr std::int64_t kIndependentWindows = 5;
-// ... and it can only be the spread of an event that discharged with it for this many windows.
-constexpr std::int64_t kMinTogetherWindows = 3;
+// ... and it is that event's spread only when their rhythms agreed in this many windows (the
+// same amount of evidence either way).
+constexpr std::int64_t kMinAgreedWindows = 5;
 // Events opened within this many windows of each other count together for the common-mode
 // (movement) onset rule.
 constexpr std::int64_t kOnsetClusterWindows = 2;
@@ -31,9 +32,8 @@ constexpr int kMinEvolutionBands = 2;
 constexpr std::int64_t kNewFocusWindows = 30;
 constexpr std::int64_t kNewFocusLeadWindows = 5;
 constexpr float kNewFocusMarginDb = 1.0f;
-// Channels of an event across the midline from where it opened that hold another rhythm than the
-// event's strongest channel on its own side, for kRhythmSplitWindows windows in a row, carry a
-// second seizure: one seizure drives its whole field at one rhythm.
+// Channels of an event that hold another rhythm than the event's own for kRhythmSplitWindows
+// windows in a row carry a second seizure: one seizure drives its whole field at one rhythm.
 constexpr std::int64_t kRhythmSplitWindows = 5;
 
 std::int64_t windows_for(double seconds, double step_s) {
@@ -331,32 +331,18 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
   }
 }
 
-// Two rhythms in one event, one on each side: the channels across the midline from where the
-// event opened that keep another rhythm than its strongest channel on its own side leave it
-// together (with their adjacent channels of the same rhythm) as a new event.
+// One seizure drives its whole field at one rhythm: channels of an event (other than its home
+// channels, which define its rhythm) that keep another rhythm than the event's for
+// kRhythmSplitWindows windows in a row leave it together (with their adjacent channels of the
+// same rhythm) as a new event, which the spread model then judges like any other.
 void EventTracker::split_by_rhythm() {
-  auto lateral = [](Hemisphere h) { return h == Hemisphere::left || h == Hemisphere::right; };
-  std::vector<int> home(open_events_.size(), -1);
-  for (std::size_t e = 0; e < open_events_.size(); ++e) {
-    const Event& event = open_events_[e];
-    if (!lateral(event.side)) continue;
-    float strongest = -1.0f;
-    for (std::size_t c = 0; c < n_; ++c) {
-      if (now_.on[c] && owner_[c] == event.id && geometry_.labels[c].hemisphere == event.side &&
-          now_.gain_db[c] > strongest) {
-        strongest = now_.gain_db[c];
-        home[e] = now_.peak_band[c];
-      }
-    }
-  }
   for (std::size_t c = 0; c < n_; ++c) {
     bool off_rhythm = false;
-    for (std::size_t e = 0; e < open_events_.size() && now_.on[c]; ++e) {
-      const Event& event = open_events_[e];
-      if (owner_[c] != event.id || home[e] < 0) continue;
-      const Hemisphere side = geometry_.labels[c].hemisphere;
-      off_rhythm = lateral(side) && side != event.side &&
-                   std::abs(now_.peak_band[c] - home[e]) > max_frequency_difference_hz_ + 1e-9;
+    if (now_.on[c] && owner_[c] >= 0) {
+      const Event* event = find_event(owner_[c]);
+      off_rhythm = event != nullptr && !event->home[c] && event->smoothed_band >= 0 &&
+                   !related_rhythms(now_.peak_band[c], event->smoothed_band,
+                                    max_frequency_difference_hz_);
     }
     diverged_[c] = off_rhythm ? diverged_[c] + 1 : 0;
   }
@@ -375,7 +361,7 @@ void EventTracker::split_by_rhythm() {
       }
     }
     for (const auto c : group) owner_[c] = -1;  // open_event looks at the other channels only
-    const int id = open_event(group);
+    const int id = open_event(group, find_event(from));
     for (const auto c : group) {
       owner_[c] = id;
       last_owner_[c] = -1;
@@ -385,7 +371,7 @@ void EventTracker::split_by_rhythm() {
   }
 }
 
-int EventTracker::open_event(const std::vector<std::size_t>& group) {
+int EventTracker::open_event(const std::vector<std::size_t>& group, const Event* from) {
   Event event;
   event.id = next_event_id_++;
   event.opened = window_index_;
@@ -404,6 +390,28 @@ int EventTracker::open_event(const std::vector<std::size_t>& group) {
   event.home.assign(n_, 0);
   event.history.n_channels = n_;
   event.history.first_on.assign(n_, -1);
+  // A group split off a running event has been on for a while: its history starts lookback_
+  // windows before the earliest run start of its channels, copied from that event's history
+  // (which holds every channel), so that its onset is where its channels began, not the split.
+  if (from != nullptr && from->first_window + static_cast<std::int64_t>(
+                                                  from->history.n_windows()) == window_index_) {
+    std::int64_t earliest = window_index_;
+    for (const auto c : group) earliest = std::min(earliest, run_start_[c]);
+    const std::int64_t begin = std::max(
+        from->first_window, earliest - (static_cast<std::int64_t>(lookback_) - 1));
+    if (begin < window_index_ - (static_cast<std::int64_t>(lookback_) - 1)) {
+      const auto row = static_cast<std::size_t>(begin - from->first_window);
+      event.first_window = begin;
+      event.history.window_start.assign(from->history.window_start.begin() + row,
+                                        from->history.window_start.end());
+      event.history.gain_db.assign(from->history.gain_db.begin() + row * n_,
+                                   from->history.gain_db.end());
+      event.history.excess.assign(from->history.excess.begin() + row * n_,
+                                  from->history.excess.end());
+      open_events_.push_back(std::move(event));
+      return open_events_.back().id;
+    }
+  }
   // History starts with the lookback_ ring (oldest first), excluding the current window, which
   // append_history adds.
   const std::int64_t available = std::min<std::int64_t>(window_index_,
@@ -439,6 +447,7 @@ void EventTracker::update_links() {
       ++link.together;
       if (related_rhythms(event.smoothed_band, parent->smoothed_band,
                           max_frequency_difference_hz_)) {
+        ++link.agreed;
         link.diverged_run = 0;
       } else {
         link.longest_diverged = std::max(link.longest_diverged, ++link.diverged_run);
@@ -488,7 +497,7 @@ void EventTracker::record(int id, Outcome result, int root) {
 bool EventTracker::waits_for_parent(const Event& event) const {
   for (const auto& link : event.links) {
     // Nothing to wait for when the rhythms parted, or when it cannot be that event's spread.
-    if (link.longest_diverged >= kIndependentWindows || link.together < kMinTogetherWindows) {
+    if (link.longest_diverged >= kIndependentWindows || link.agreed < kMinAgreedWindows) {
       continue;
     }
     const bool open = std::any_of(open_events_.begin(), open_events_.end(),
@@ -527,10 +536,10 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
   for (const auto& link : event.links) {
     int root = -1;
     const Outcome parent = outcome(link.parent, &root);
-    // Spread appears while its parent discharges: a parent whose home channels were quiet
-    // while this event ran is not one.
+    // Spread appears while its parent discharges, at its rhythm: a parent whose home channels
+    // were quiet while this event ran, or that shared its rhythm only briefly, is not one.
     if ((parent != Outcome::seizure && parent != Outcome::spread) ||
-        link.together < kMinTogetherWindows) {
+        link.agreed < kMinAgreedWindows) {
       continue;
     }
     const bool diverged = std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {

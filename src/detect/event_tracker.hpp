@@ -36,7 +36,8 @@ struct WindowScores {
 /// new seizure").
 struct ParentLink {
   int parent = -1;
-  std::int64_t together = 0;          ///< windows in which both had a channel on
+  std::int64_t together = 0;          ///< windows in which both had a home channel on
+  std::int64_t agreed = 0;            ///< those of them with related rhythms
   std::int64_t diverged_run = 0;      ///< current run of those windows with unrelated rhythms
   std::int64_t longest_diverged = 0;  ///< longest such run
 };
@@ -116,7 +117,9 @@ class EventTracker {
   bool same_rhythm(std::size_t a, std::size_t b) const;
   void track_events(std::int64_t start, std::vector<ClosedEvent>& closed);
   void split_by_rhythm();
-  int open_event(const std::vector<std::size_t>& group);
+  /// Opens an event for `group`; `from`: the running event the group is split off (its history
+  /// supplies the group's past), or nullptr.
+  int open_event(const std::vector<std::size_t>& group, const Event* from = nullptr);
   void append_history(Event& event, std::int64_t start);
   void update_links();
   void mark_common_onsets();

@@ -243,15 +243,20 @@ TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
   ASSERT_TRUE(f.connected({"O1", "P7"}));
 
   // Windows 0-29 quiet; A = {Fp1, F7} on in 30-59; B = {O1, P7} on in 35-64; F3 (next to A, same
-  // rhythm) on in 40-59. A and F3 at 5 Hz (band 4), B at 9 Hz (band 8: neither A's rhythm nor its
-  // octave, so B is a seizure of its own, not A's spread), all 12 dB.
+  // rhythm) on in 40-59, all 12 dB. Both evolve (a seizure slows; a rhythm that does not change
+  // is not one): A and F3 from 7.5 to 5.5 Hz (bands 6, 5, 4 for 10 windows each), B from 11.5 to
+  // 9.5 Hz (bands 10, 9, 8), always at least 3 Hz from A's, so B is a seizure of its own.
+  auto a_band = [](int t) { return 6 - (std::clamp(t, 30, 59) - 30) / 10; };
+  auto b_band = [](int t) { return 10 - (std::clamp(t, 35, 64) - 35) / 10; };
   std::vector<std::size_t> open_count;
   for (int t = 0; t < 90; ++t) {
     f.reset_window();
-    f.band[o1] = f.band[p7] = 8;  // B's channels hold 9 Hz in the background too (no jump)
-    if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, 4, 12.0f);
-    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, 8, 12.0f);
-    if (t >= 40 && t < 60) f.set_on({"F3"}, 4, 12.0f);
+    // Each channel's background peak is its coming rhythm (no jump on switching on).
+    for (const auto c : {fp1, f7, f3}) f.band[c] = a_band(t);
+    f.band[o1] = f.band[p7] = b_band(t);
+    if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, a_band(t), 12.0f);
+    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, b_band(t), 12.0f);
+    if (t >= 40 && t < 60) f.set_on({"F3"}, a_band(t), 12.0f);
     const std::size_t closed_before = f.closed.size();
     f.step();
     open_count.push_back(f.tracker.open_events().size());
@@ -330,7 +335,10 @@ TEST(EventTracker, FinishClosesAnOpenEvent) {
   ASSERT_TRUE(f.connected({"T7", "P7"}));
   for (int t = 0; t < 50; ++t) {
     f.reset_window();
-    if (t >= 20) f.set_on({"T7", "P7"}, 3, 10.0f);
+    // Evolving from 6.5 to 4.5 Hz (bands 5, 4, 3 for 10 windows each).
+    const int band = 5 - (std::clamp(t, 20, 49) - 20) / 10;
+    f.band[f.index("T7")] = f.band[f.index("P7")] = band;
+    if (t >= 20) f.set_on({"T7", "P7"}, band, 10.0f);
     f.step();
   }
   EXPECT_TRUE(f.closed.empty());
@@ -358,17 +366,17 @@ TEST(EventTracker, RelatedRhythmsAreTheSameFrequencyWithinTheTolerance) {
 }
 
 // A = {Fp1, F7} opens at window 30 at `a_band(t)`; B = {O1, P7}, apart from A, comes on at window
-// `b_start` at `b_band(t)`; both end at window 89. Returns the seizures kept.
+// `b_start` at `b_band(t)`; A ends at window 89, B at `b_end` - 1. Returns the seizures kept.
 template <typename BandA, typename BandB>
-std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start) {
+std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start, int b_end = 90) {
   TrackerFixture f;
-  for (int t = 0; t < 110; ++t) {
+  for (int t = 0; t < 130; ++t) {
     f.reset_window();
     // Each group's channels hold its rhythm in the background (no rhythm jump on switching on).
     for (const auto& label : {"Fp1", "F7"}) f.band[f.index(label)] = a_band(std::max(t, 30));
     for (const auto& label : {"O1", "P7"}) f.band[f.index(label)] = b_band(std::max(t, b_start));
     if (t >= 30 && t < 90) f.set_on({"Fp1", "F7"}, a_band(t), 14.0f);
-    if (t >= b_start && t < 90) f.set_on({"O1", "P7"}, b_band(t), 11.0f);
+    if (t >= b_start && t < b_end) f.set_on({"O1", "P7"}, b_band(t), 11.0f);
     f.step();
   }
   f.tracker.finish(f.closed);
@@ -398,16 +406,20 @@ TEST(EventTracker, HarmonicRichGroupTracedToItsFundamentalIsTheSameSeizure) {
   ASSERT_TRUE(b_score.on);
   const int b_band = b_score.peak_band;
   EXPECT_EQ(b_band, 2);
-  const auto kept = two_groups([](int) { return 2; }, [&](int) { return b_band; }, 40);
+  // A evolves from 5.5 to 3.5 Hz; B shows A's rhythm as the scorer reports it (at the
+  // fundamental: A's band; at the harmonic it would be 4 bands above, another rhythm).
+  auto a_band = [](int t) { return 4 - (std::clamp(t, 30, 89) - 30) / 20; };
+  const auto kept = two_groups(a_band, [&](int t) { return a_band(t) + (b_band - 2); }, 40);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].event.first_recruit, 30);
 }
 
 TEST(EventTracker, IndependentRhythmStartingElsewhereIsASeizureOfItsOwn) {
   // A slows from 9.5 Hz to 3.5 Hz; at window 55 (A at band 6, 7.5 Hz) B starts at 10.5 Hz
-  // (band 9) and holds it: its own onset frequency and its own evolution.
+  // (band 9) and slows on its own to 8.5 Hz: its own onset frequency and its own evolution.
   auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
-  const auto kept = two_groups(a_band, [](int) { return 9; }, 55);
+  auto b_band = [](int t) { return 9 - std::min(2, (std::max(t, 55) - 55) / 10); };
+  const auto kept = two_groups(a_band, b_band, 55);
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[0].event.first_recruit, 30);
   EXPECT_EQ(kept[1].event.first_recruit, 55);
@@ -416,10 +428,12 @@ TEST(EventTracker, IndependentRhythmStartingElsewhereIsASeizureOfItsOwn) {
 }
 
 TEST(EventTracker, SameRhythmAtFirstThenItsOwnEvolutionIsASeizureOfItsOwn) {
-  // B starts with the rhythm A has slowed to (band 5), then holds it while A slows on: the
-  // rhythms part after a few windows, and B is independent although it began like A's spread.
-  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
-  const auto kept = two_groups(a_band, [](int) { return 5; }, 60);
+  // B starts with the rhythm A has slowed to (band 5 at window 60), then holds it while A slows
+  // on (to band 3 at window 70): the rhythms part, and B, which then slows on its own (bands 4
+  // and 3 from window 90), is independent although it began like A's spread.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 8; };
+  auto b_band = [](int t) { return 5 - std::clamp((t - 80) / 10, 0, 2); };
+  const auto kept = two_groups(a_band, b_band, 60, 110);
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[1].event.first_recruit, 60);
 }
@@ -433,9 +447,12 @@ TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
   ASSERT_TRUE(f.connected({"P7", "P3", "O1"}));
   for (int t = 0; t < 80; ++t) {
     f.reset_window();
-    for (const auto& label : {"P7", "P3", "O1"}) f.band[f.index(label)] = 1;
-    if (t >= 20 && t < 50) f.set_on({"Fp1", "F7", "F3"}, 4, 12.0f);
-    if (t >= 21 && t < 50) f.set_on({"P7", "P3", "O1"}, 1, 12.0f);
+    // Both evolve (so that only the common onset can reject them): bands 6, 5, 4 and 3, 2, 1.
+    const int step = (std::clamp(t, 20, 49) - 20) / 10;
+    for (const auto& label : {"Fp1", "F7", "F3"}) f.band[f.index(label)] = 6 - step;
+    for (const auto& label : {"P7", "P3", "O1"}) f.band[f.index(label)] = 3 - step;
+    if (t >= 20 && t < 50) f.set_on({"Fp1", "F7", "F3"}, 6 - step, 12.0f);
+    if (t >= 21 && t < 50) f.set_on({"P7", "P3", "O1"}, 3 - step, 12.0f);
     f.step();
   }
   f.tracker.finish(f.closed);
@@ -444,13 +461,32 @@ TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
   TrackerFixture g;
   for (int t = 0; t < 80; ++t) {
     g.reset_window();
-    for (const auto& label : {"P7", "P3", "O1"}) g.band[g.index(label)] = 4;
-    if (t >= 20 && t < 50) g.set_on({"Fp1", "F7", "F3"}, 4, 12.0f);
-    if (t >= 25 && t < 50) g.set_on({"P7", "P3", "O1"}, 4, 12.0f);
+    const int band = 6 - (std::clamp(t, 20, 49) - 20) / 10;  // evolving: bands 6, 5, 4
+    for (auto& b : g.band) b = band;
+    if (t >= 20 && t < 50) g.set_on({"Fp1", "F7", "F3"}, band, 12.0f);
+    if (t >= 25 && t < 50) g.set_on({"P7", "P3", "O1"}, band, 12.0f);
     g.step();
   }
   g.tracker.finish(g.closed);
   EXPECT_EQ(g.closed.size(), 1u);
+}
+
+TEST(EventTracker, ARhythmThatWaxesAndWanesWithoutEvolvingIsNotASeizure) {
+  // O1 and P7 hold 9.5 Hz (band 8) for 90 windows, switching off now and then (a posterior
+  // rhythm on eyes closing): long and sustained, but its rhythm never changes. The same with
+  // the rhythm slowing by 2 Hz over the event is kept.
+  for (const bool evolving : {false, true}) {
+    TrackerFixture f;
+    for (int t = 0; t < 140; ++t) {
+      f.reset_window();
+      const int band = evolving ? 8 - (std::clamp(t, 20, 109) - 20) / 30 : 8;
+      f.band[f.index("O1")] = f.band[f.index("P7")] = band;
+      if (t >= 20 && t < 110 && t % 15 != 0) f.set_on({"O1", "P7"}, band, 11.0f);
+      f.step();
+    }
+    f.tracker.finish(f.closed);
+    EXPECT_EQ(f.closed.size(), evolving ? 1u : 0u) << (evolving ? "evolving" : "steady");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
