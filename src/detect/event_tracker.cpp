@@ -22,8 +22,9 @@ constexpr std::int64_t kOnsetClusterWindows = 2;
 constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
 // An event's home channels are those it holds in its first kHomeWindows windows.
 constexpr std::int64_t kHomeWindows = 5;
-// A seizure evolves: its smoothed rhythm moves by at least this many 1 Hz bands over the event
-// (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes does not.
+// A seizure evolves: its rhythm at the end differs from its rhythm at the start by at least this
+// many 1 Hz bands (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes
+// does not (and a passing change in between is not an evolution).
 constexpr int kMinEvolutionBands = 2;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
@@ -103,6 +104,18 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
   ending.swap(open_events_);
   for (auto& event : ending) close(event, closed);
   decide_pending(closed);
+}
+
+int evolution_bands(const Event& event) {
+  auto moved = [](const Event::RhythmEnds& ends) {
+    if (ends.n < kEvolutionWindows) return 0;
+    auto median = [](std::array<int, kEvolutionWindows> bands) {
+      std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
+      return bands[kEvolutionWindows / 2];
+    };
+    return std::abs(median(ends.last) - median(ends.first));
+  };
+  return moved(event.home_ends);
 }
 
 bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
@@ -301,6 +314,7 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
         home_band = now_.peak_band[c];
       }
     }
+    if (home_band >= 0) event.home_ends.add(home_band);
     event.on_now = home_band >= 0;
     if (event.on_now) {
       event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
@@ -309,11 +323,7 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
       std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count));
       event.smoothed_band = sorted[count / 2];
-      if (count == kRhythmSmoothing) {
-        event.lowest_band = event.lowest_band < 0 ? event.smoothed_band
-                                                  : std::min(event.lowest_band, event.smoothed_band);
-        event.highest_band = std::max(event.highest_band, event.smoothed_band);
-      }
+
     }
     append_history(event, start);
   }
@@ -516,7 +526,7 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s =
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  const bool evolved = event.highest_band - event.lowest_band >= kMinEvolutionBands;
+  const bool evolved = evolution_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);

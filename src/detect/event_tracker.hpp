@@ -44,6 +44,8 @@ struct ParentLink {
 
 /// Windows over which an event's rhythm is smoothed (median) before two events are compared.
 constexpr std::size_t kRhythmSmoothing = 5;
+/// Windows at the start and at the end of an event whose rhythms are compared for evolution.
+constexpr std::size_t kEvolutionWindows = 10;
 
 struct Event {
   int id = 0;
@@ -68,9 +70,19 @@ struct Event {
   std::array<int, kRhythmSmoothing> recent_bands{};
   std::size_t n_recent = 0;
   int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
-  /// Lowest and highest smoothed rhythm once kRhythmSmoothing windows were on: a seizure
-  /// evolves (its rhythm changes), a background rhythm that waxes and wanes does not.
-  int lowest_band = -1, highest_band = -1;
+  /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
+  /// home channel on: a seizure evolves (starts with one rhythm, ends with another), a
+  /// background rhythm that waxes and wanes does not.
+  struct RhythmEnds {
+    std::array<int, kEvolutionWindows> first{}, last{};
+    std::size_t n = 0;  ///< windows counted so far
+    void add(int band) {
+      if (n < kEvolutionWindows) first[n] = band;
+      last[n % kEvolutionWindows] = band;
+      ++n;
+    }
+  };
+  RhythmEnds home_ends;
   EventHistory history;
 };
 
@@ -80,6 +92,10 @@ struct Event {
 /// octave relation would join a second seizure starting at twice the slowed rhythm of the
 /// first (seen on the simulated suite); harmonics are traced to their fundamental per channel.
 bool related_rhythms(int band_a, int band_b, double tolerance_hz);
+
+/// How far (1 Hz bands) an event's rhythm moved from its first to its last kEvolutionWindows
+/// windows with a home channel on (medians); 0 with fewer windows than that.
+int evolution_bands(const Event& event);
 
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
