@@ -94,6 +94,7 @@ RECORDING_TABLE_COLUMNS = [
     "error_message",
     "computed",
     "duration_s",
+    "analysed_s",
     "start_time",
     "n_channels",
     "n_bad_channels",
@@ -334,6 +335,7 @@ def _recording_rows(path: Path, status: dict[str, Any] | None, result: Detection
         rate = summary.get("hemisphere_switch_rate")
         row.update({
             "duration_s": result.duration_s,
+            "analysed_s": result.analysed_s,
             "start_time": result.start_time,
             "n_channels": len(result._channels),
             "n_bad_channels": sum(c["status"] == "bad" for c in result._channels),
@@ -749,7 +751,7 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
     seizures = pd.DataFrame(seizure_rows, columns=SEIZURE_TABLE_COLUMNS)
     transitions = pd.DataFrame(transition_rows, columns=TRANSITION_TABLE_COLUMNS)
     recordings = _typed(recordings, {
-        "computed": bool, "duration_s": float, "seizures_per_hour": float,
+        "computed": bool, "duration_s": float, "analysed_s": float, "seizures_per_hour": float,
         "hemisphere_switch_rate": float, "elapsed_s": float,
         **{c: "Int64" for c in ("n_channels", "n_bad_channels", "n_seizures", "n_left",
                                 "n_right", "n_transitions", "n_sided_pairs",

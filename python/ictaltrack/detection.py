@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: Version of the detect JSON contract (docs/detect.schema.json).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 HEMISPHERES = ("left", "right", "bilateral", "midline", "unknown")
 SEIZURE_COLUMNS = [
@@ -230,7 +230,14 @@ class DetectionResult:
     file : str
         The recording.
     duration_s : float
-        Seconds covered by the recording.
+        Seconds covered by the recording (from the first sample to the end of the data, gaps
+        included).
+    analysed_s : float
+        Seconds covered by the detector's analysis windows (NaN when unknown, e.g. a JSON
+        written before this field existed).
+    gaps : list of (float, float)
+        ``(onset_s, duration_s)`` of each gap of an EDF+D/BDF+D recording; the detector analyses
+        the data on either side of a gap separately.
     start_time : str
         Start of the recording, ISO 8601 (as in the file header, no time zone).
     seizures : pandas.DataFrame
@@ -256,11 +263,15 @@ class DetectionResult:
 
     def __init__(self, *, file: str, duration_s: float, start_time: str,
                  seizures: list[dict[str, Any]], channels: list[dict[str, Any]],
-                 warnings: list[str], criteria: Mapping[str, Any] | None = None) -> None:
+                 warnings: list[str], criteria: Mapping[str, Any] | None = None,
+                 analysed_s: float = math.nan,
+                 gaps: list[tuple[float, float]] | None = None) -> None:
         tracked = _core.track_migration(seizures, dict(criteria) if criteria else None)
         ordered = [seizures[i] for i in tracked["order"]]
         self.file = file
         self.duration_s = float(duration_s)
+        self.analysed_s = float(analysed_s)
+        self.gaps = [(float(onset), float(duration)) for onset, duration in gaps or []]
         self.start_time = start_time
         self._seizures = ordered
         self._channels = channels
@@ -318,10 +329,13 @@ class DetectionResult:
         warnings = [w if isinstance(w, str) else str(w.get("message", w))
                     if isinstance(w, Mapping) else str(w)
                     for w in detection.get("warnings") or []]
+        gaps = [(_float(gap.get("onset_s")), _float(gap.get("duration_s")))
+                for gap in detection.get("gaps") or []]
         return cls(file=str(detection.get("file", "")),
                    duration_s=_float(detection.get("duration_s")),
                    start_time=str(detection.get("start_time") or ""),
-                   seizures=seizures, channels=channels, warnings=warnings, criteria=criteria)
+                   seizures=seizures, channels=channels, warnings=warnings, criteria=criteria,
+                   analysed_s=_float(detection.get("analysed_s")), gaps=gaps)
 
     @classmethod
     def from_json(cls, path: str | os.PathLike[str], **kwargs: Any) -> DetectionResult:
@@ -392,6 +406,8 @@ class DetectionResult:
             "schema_version": SCHEMA_VERSION,
             "file": self.file,
             "duration_s": self.duration_s,
+            "analysed_s": self.analysed_s,
+            "gaps": [{"onset_s": onset, "duration_s": duration} for onset, duration in self.gaps],
             "start_time": self.start_time,
             "channels": self._channels,
             "seizures": seizures,

@@ -57,6 +57,15 @@ py::dict output_to_dict(const DetectionOutput& output) {
   py::dict result;
   result["file"] = output.file;
   result["duration_s"] = ticks_to_seconds(output.duration);
+  result["analysed_s"] = ticks_to_seconds(output.analysed);
+  py::list gaps;
+  for (const auto& gap : output.gaps) {
+    py::dict item;
+    item["onset_s"] = ticks_to_seconds(gap.onset);
+    item["duration_s"] = ticks_to_seconds(gap.duration);
+    gaps.append(item);
+  }
+  result["gaps"] = gaps;
   result["start_time"] = output.start.iso8601();
   result["line_frequency_hz"] = output.line_frequency_hz;
   py::list channels;

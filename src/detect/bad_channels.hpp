@@ -32,6 +32,8 @@ class WarmupStatistics {
     counted_samples_ += static_cast<std::int64_t>(count);
   }
   void mark_non_finite() noexcept { non_finite_ = true; }
+  /// The stream has a gap: no mains block spans it.
+  void restart_block() noexcept { mains_.restart_block(); }
 
   bool non_finite() const noexcept { return non_finite_; }
   std::int64_t counted_samples() const noexcept { return counted_samples_; }

@@ -51,6 +51,10 @@ class ChannelScorer {
   /// A bad channel is never scored again (its score stays 0, off).
   void set_bad(std::size_t c) { good_[c] = 0; }
 
+  /// The stream has a gap: every channel starts the next segment off (judged afresh); the
+  /// baselines carry over.
+  void end_segment() { on_.assign(on_.size(), 0); }
+
   /// Scores channel c's window from its band powers `power` (layout().n_bands values) and
   /// moves its hysteresis and its baseline (updated only when the channel is off).
   ChannelScore score(std::size_t c, const double* power);

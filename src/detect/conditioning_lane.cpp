@@ -26,6 +26,39 @@ bool any_non_finite(const T* x, std::size_t count) {
   return found != 0;
 }
 
+// Gain of the cascade at 0 Hz (0 for a high-pass).
+double dc_gain(const SosSections& sections) {
+  double gain = 1.0;
+  for (const auto& [b0, b1, b2, a0, a1, a2] : sections) gain *= (b0 + b1 + b2) / (a0 + a1 + a2);
+  return gain;
+}
+
+// scipy.signal.sosfilt_zi: per section, the state (DF2T, [z0, z1]) that a constant unit input
+// holds it in, each section scaled by the DC gain of the sections before it.
+std::vector<double> unit_steady_state(const SosSections& sections) {
+  std::vector<double> state;
+  double scale = 1.0;
+  for (const auto& [b0, b1, b2, a0, a1, a2] : sections) {
+    const double det = a0 + a1 + a2;
+    const double u0 = b1 - a1 * b0, u1 = b2 - a2 * b0;
+    state.push_back(scale * (u0 + u1) / det);
+    state.push_back(scale * ((a0 + a1) * u1 - a2 * u0) / det);
+    scale *= (b0 + b1 + b2) / det;
+  }
+  return state;
+}
+
+// Sets `filter` to the steady state of a constant input first[c] on each channel c.
+void set_steady_state(SosFilter& filter, const std::vector<double>& first) {
+  const std::vector<double> unit = unit_steady_state(filter.sections());
+  std::vector<double> state;
+  state.reserve(unit.size() * first.size());
+  for (const double x0 : first) {
+    for (const double u : unit) state.push_back(u * x0);
+  }
+  filter.set_state(state);
+}
+
 }  // namespace
 
 ConditioningLane::ConditioningLane(std::vector<std::size_t> rows, const LaneFilters& filters,
@@ -48,6 +81,7 @@ template <typename T>
 void ConditioningLane::process(const T* data, std::size_t row_stride, std::size_t offset,
                                std::size_t count, std::int64_t position) {
   powers_.clear();
+  if (restart_pending_ && count > 0) restart(data, row_stride, offset, position);
   for (std::size_t done = 0; done < count; done += kMaxBlock) {
     const std::size_t part = std::min(kMaxBlock, count - done);
     condition(data, row_stride, offset + done, part, position + static_cast<std::int64_t>(done));
@@ -133,6 +167,31 @@ void ConditioningLane::start_cascade() {
     }
   }
   cascade_->set_state(state);
+}
+
+// A new segment starts at stream sample `position`, data[.. + offset] of the lane's rows.
+template <typename T>
+void ConditioningLane::restart(const T* data, std::size_t row_stride, std::size_t offset,
+                               std::int64_t position) {
+  restart_pending_ = false;
+  engine_->begin_segment(position);
+  std::vector<double> first(size());
+  for (std::size_t c = 0; c < size(); ++c) {
+    const T x0 = data[rows_[c] * row_stride + offset];
+    first[c] = std::isfinite(x0) ? static_cast<double>(x0) : 0.0;
+    statistics_[c].restart_block();
+  }
+  // Every filter that may run next: the warm-up pair (the notch then sees the high-pass's steady
+  // output) and the cascade; start_cascade() still hands the warm-up states over if the warm-up
+  // ends later.
+  if (highpass_) set_steady_state(*highpass_, first);
+  if (notch_) {
+    const double gain = highpass_ ? dc_gain(highpass_->sections()) : 1.0;
+    std::vector<double> notch_input(first.size());
+    for (std::size_t c = 0; c < first.size(); ++c) notch_input[c] = gain * first[c];
+    set_steady_state(*notch_, notch_input);
+  }
+  if (cascade_) set_steady_state(*cascade_, first);
 }
 
 // Warm-up conditioning of `count` samples: high-pass, the bad-channel statistics (RMS after the

@@ -45,6 +45,11 @@ class ConditioningLane {
   void process(const T* data, std::size_t row_stride, std::size_t offset, std::size_t count,
                std::int64_t position);
 
+  /// The stream has a gap before the next sample processed: no window spans it (the band-power
+  /// engine starts a new segment there) and the filters restart in the steady state of that
+  /// first sample (scipy's sosfilt_zi scaled by it), so the jump leaves no transient.
+  void begin_segment() noexcept { restart_pending_ = true; }
+
   std::size_t size() const noexcept { return rows_.size(); }
   /// Windows completed by the last process(): (window, lane channel, band).
   const BandPowerResult& powers() const noexcept { return powers_; }
@@ -64,6 +69,8 @@ class ConditioningLane {
   void copy_finite(const T* data, std::size_t row_stride, std::size_t offset, std::size_t count,
                    Out* out, std::size_t out_stride);
   void start_cascade();
+  template <typename T>
+  void restart(const T* data, std::size_t row_stride, std::size_t offset, std::int64_t position);
 
   std::vector<std::size_t> rows_;
   bool adjacent_rows_ = false;  // rows_ are consecutive caller rows
@@ -71,6 +78,7 @@ class ConditioningLane {
   std::unique_ptr<SosFilter> highpass_, notch_;  // warm-up filters (null = none)
   std::unique_ptr<SosFilter> cascade_;           // both in one, after the warm-up (null = none)
   bool cascade_started_ = false;
+  bool restart_pending_ = false;
   std::vector<WarmupStatistics> statistics_;
   std::vector<double> block_;   // (size, kMaxBlock) conditioned samples
   std::vector<float> scratch_;  // the lane's rows, non-finite values replaced (float input)
@@ -100,6 +108,11 @@ class LaneSet {
             std::int64_t position,
             const std::function<void(const ConditioningLane&, std::size_t first)>& after,
             const std::function<void(std::size_t)>& side, std::size_t side_parts);
+
+  /// The stream has a gap before the next step (ConditioningLane::begin_segment).
+  void begin_segment() noexcept {
+    for (auto& lane : lanes_) lane.begin_segment();
+  }
 
   bool empty() const noexcept { return lanes_.empty(); }
   const std::vector<ConditioningLane>& lanes() const noexcept { return lanes_; }

@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,7 +52,28 @@ double guess_line_frequency(const EdfReader& reader, const std::vector<int>& cha
   return p60 > 4.0 * p50 ? 60.0 : 50.0;
 }
 
-// Successive chunks of the selected channels (float32, channel-major, `chunk` samples per row),
+// A stretch of samples the detector takes in one push, never across a gap of the recording.
+struct ChunkSpan {
+  std::int64_t first = 0;  // file sample index
+  std::int64_t count = 0;
+  bool after_gap = false;  // the first chunk of a segment other than the first
+};
+
+// The chunks of every contiguous segment (`segments` as sample ranges [first, first + count)),
+// each segment cut into chunks of at most `chunk` samples from its start.
+std::vector<ChunkSpan> chunk_spans(const std::vector<std::pair<std::int64_t, std::int64_t>>& segments,
+                                   std::int64_t chunk) {
+  std::vector<ChunkSpan> spans;
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    const auto [first, count] = segments[s];
+    for (std::int64_t offset = 0; offset < count; offset += chunk) {
+      spans.push_back({first + offset, std::min(chunk, count - offset), s > 0 && offset == 0});
+    }
+  }
+  return spans;
+}
+
+// Successive chunks of the selected channels (float32, channel-major, `width` samples per row),
 // in two buffers: the detector works on one while the next is read into the other. The next chunk
 // is read in kParts pieces of time inside the detector's parallel step (SeizureDetector::push's
 // `alongside`), each taken by whichever thread has finished its share of the channels, so the
@@ -62,70 +84,77 @@ class ChunkSource {
  public:
   static constexpr std::size_t kParts = 8;
 
-  ChunkSource(const EdfReader& reader, const std::vector<int>& channels, std::int64_t n_samples,
-              std::int64_t chunk)
-      : reader_(reader), channels_(channels), n_samples_(n_samples), chunk_(chunk) {
+  ChunkSource(const EdfReader& reader, const std::vector<int>& channels,
+              std::vector<ChunkSpan> spans, std::int64_t width)
+      : reader_(reader), channels_(channels), spans_(std::move(spans)), width_(width) {
     for (auto& buffer : buffers_) {  // 2 x 19 channels x 64 s x 256 Hz x 4 B = 2.5 MB
-      buffer.resize(channels.size() * static_cast<std::size_t>(chunk));
+      buffer.resize(channels.size() * static_cast<std::size_t>(width));
     }
   }
   ChunkSource(const ChunkSource&) = delete;
   ChunkSource& operator=(const ChunkSource&) = delete;
 
+  const std::vector<ChunkSpan>& spans() const noexcept { return spans_; }
   /// The next chunk's samples (read now unless it was read ahead); valid until the following
   /// next().
   const float* next() {
-    const std::int64_t index = taken_++;
+    const std::size_t index = taken_++;
     auto& buffer = buffers_[index % 2];
-    if (ahead_ == index) {
+    if (ahead_ == static_cast<std::int64_t>(index)) {
       ahead_ = -1;
       for (auto& error : part_errors_) {
         if (error) std::rethrow_exception(std::exchange(error, nullptr));
       }
     } else {
-      read(index, 0, length(index), buffer);
+      read(index, 0, spans_[index].count, buffer);
     }
     return buffer.data();
   }
   /// Parts in which to read the chunk after the one next() returned last (0: there is none).
   std::size_t begin_read_ahead() {
-    if (taken_ * chunk_ >= n_samples_) return 0;
-    ahead_ = taken_;
+    if (taken_ >= spans_.size()) return 0;
+    ahead_ = static_cast<std::int64_t>(taken_);
     return kParts;
   }
   /// Reads part `part` of that chunk; may run concurrently with other parts. Errors are kept
   /// for next().
   void read_ahead(std::size_t part) {
-    const std::int64_t count = length(ahead_);
+    const auto index = static_cast<std::size_t>(ahead_);
+    const std::int64_t count = spans_[index].count;
     const auto parts = static_cast<std::int64_t>(kParts);
     const std::int64_t from = count * static_cast<std::int64_t>(part) / parts;
     const std::int64_t to = count * static_cast<std::int64_t>(part + 1) / parts;
     try {
-      read(ahead_, from, to - from, buffers_[ahead_ % 2]);
+      read(index, from, to - from, buffers_[index % 2]);
     } catch (...) {
       part_errors_[part] = std::current_exception();
     }
   }
 
  private:
-  std::int64_t length(std::int64_t index) const {
-    return std::min(chunk_, n_samples_ - index * chunk_);
-  }
   // Samples [from, from + count) of chunk `index` into the same columns of `buffer`.
-  void read(std::int64_t index, std::int64_t from, std::int64_t count,
+  void read(std::size_t index, std::int64_t from, std::int64_t count,
             std::vector<float>& buffer) const {
     if (count <= 0) return;
-    reader_.read_physical(channels_, index * chunk_ + from, count, buffer.data() + from, chunk_);
+    reader_.read_physical(channels_, spans_[index].first + from, count, buffer.data() + from,
+                          width_);
   }
 
   const EdfReader& reader_;
   const std::vector<int>& channels_;
-  std::int64_t n_samples_, chunk_;
+  std::vector<ChunkSpan> spans_;
+  std::int64_t width_;
   std::vector<float> buffers_[2];
-  std::int64_t taken_ = 0;
+  std::size_t taken_ = 0;
   std::int64_t ahead_ = -1;  // index of the chunk being read ahead, if any
   std::exception_ptr part_errors_[kParts];
 };
+
+std::string seconds_text(Ticks ticks) {
+  std::ostringstream text;
+  text << ticks_to_seconds(ticks);
+  return text.str();
+}
 
 }  // namespace
 
@@ -204,30 +233,55 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   output.line_frequency_hz =
       used.line_frequency_hz > 0 && used.line_frequency_hz < sfreq / 2 ? used.line_frequency_hz
                                                                         : 0.0;
-  if (info.discontinuous() && reader.segments().size() > 1) {
-    output.warnings.push_back({"gaps_bridged",
-                               "the recording has gaps (EDF+D); the detector treats the data as "
-                               "contiguous, times are mapped back through the record onsets",
-                               -1});
+  // Contiguous segments (one unless EDF+D records leave gaps) as sample ranges of the channels
+  // analysed; the detector is told of each gap, so it never treats the data as contiguous.
+  const int time_channel = selected[0];
+  const std::int64_t samples_per_record =
+      info.channels[static_cast<std::size_t>(time_channel)].samples_per_record;
+  std::vector<std::pair<std::int64_t, std::int64_t>> segments;
+  std::vector<Ticks> segment_ends;  // true time where each segment's data ends
+  for (const auto& segment : reader.segments()) {
+    segments.emplace_back(segment.first_record * samples_per_record,
+                          segment.n_records * samples_per_record);
+    segment_ends.push_back(segment.onset + segment.n_records * info.record_duration);
+    if (segments.size() > 1 && segment.onset > segment_ends[segments.size() - 2]) {
+      const Ticks gap_onset = segment_ends[segments.size() - 2];
+      output.gaps.push_back({gap_onset, segment.onset - gap_onset});
+    }
+  }
+  if (segments.size() > 1) {
+    std::string listed;
+    for (const auto& gap : output.gaps) {
+      listed += (listed.empty() ? "" : ", ") + seconds_text(gap.duration) + " s at " +
+                seconds_text(gap.onset) + " s";
+    }
+    output.warnings.push_back(
+        {"gaps",
+         "the recording has " + std::to_string(segments.size() - 1) +
+             (segments.size() == 2 ? " gap" : " gaps") + " (EDF+D)" +
+             (listed.empty() ? "" : ": " + listed) +
+             "; each segment is analysed on its own (no event spans a gap), the baseline "
+             "carries over",
+         -1});
   }
 
   SeizureDetector detector(sfreq, selected_labels, used);
   const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
-  ChunkSource source(reader, selected, n_samples, chunk);
+  ChunkSource source(reader, selected, chunk_spans(segments, chunk), chunk);
   const std::function<void(std::size_t)> read_ahead = [&source](std::size_t part) {
     source.read_ahead(part);
   };
   std::vector<StreamSeizure> found;
-  for (std::int64_t start = 0; start < n_samples; start += chunk) {
-    const std::int64_t count = std::min(chunk, n_samples - start);
+  for (const auto& span : source.spans()) {
+    if (span.after_gap) detector.mark_gap();
     const float* samples = source.next();
-    detector.push(samples, static_cast<std::size_t>(count), static_cast<std::size_t>(chunk),
+    detector.push(samples, static_cast<std::size_t>(span.count), static_cast<std::size_t>(chunk),
                   read_ahead, source.begin_read_ahead());
     auto done = detector.take_seizures();
     found.insert(found.end(), done.begin(), done.end());
-    if (progress && !progress(static_cast<double>(start + count) / static_cast<double>(n_samples))) {
-      throw Error("cancelled");
-    }
+    const double fraction =
+        static_cast<double>(span.first + span.count) / static_cast<double>(n_samples);
+    if (progress && !progress(fraction)) throw Error("cancelled");
   }
   detector.finish();
   auto done = detector.take_seizures();
@@ -236,14 +290,25 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
     return a.onset_sample < b.onset_sample;
   });
 
+  output.analysed = static_cast<Ticks>(
+      std::llround(static_cast<double>(detector.samples_analysed()) *
+                   static_cast<double>(kTicksPerSecond) / sfreq));
+
   // Map detector channels back to file channels and sample indices to true times.
-  const int time_channel = selected[0];
   auto time_of = [&](std::int64_t sample) {
     return reader.sample_time(time_channel, std::clamp<std::int64_t>(sample, 0, n_samples - 1)) +
            (sample >= n_samples ? static_cast<Ticks>(std::llround(
                                       static_cast<double>(sample - n_samples + 1) *
                                       static_cast<double>(kTicksPerSecond) / sfreq))
                                 : 0);
+  };
+  // An offset is an end: the first sample of a segment as an end is where the segment before
+  // it ends, not the time after the gap.
+  auto end_time_of = [&](std::int64_t sample) {
+    for (std::size_t s = 1; s < segments.size(); ++s) {
+      if (sample == segments[s].first) return segment_ends[s - 1];
+    }
+    return time_of(sample);
   };
   for (std::size_t i = 0; i < selected.size(); ++i) {
     const auto& channel = detector.channels()[i];
@@ -262,7 +327,7 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   for (auto& item : found) {
     Seizure seizure = std::move(item.seizure);
     seizure.onset = time_of(item.onset_sample);
-    seizure.offset = std::max(seizure.onset + 1, std::min(time_of(item.offset_sample),
+    seizure.offset = std::max(seizure.onset + 1, std::min(end_time_of(item.offset_sample),
                                                           std::max(output.duration,
                                                                    seizure.onset + 1)));
     for (auto& onset : seizure.channel_onsets) {

@@ -123,6 +123,20 @@ bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
   return std::abs(band_a - band_b) <= tolerance_hz + 1e-9;
 }
 
+void EventTracker::end_segment(std::vector<ClosedEvent>& closed) {
+  finish(closed);
+  owner_.assign(n_, -1);
+  last_owner_.assign(n_, -1);
+  last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
+  run_start_.assign(n_, 0);
+  run_length_.assign(n_, 0);
+  rhythm_changes_.assign(n_, 0);
+  joined_window_.assign(n_, -1);
+  focus_lead_.assign(n_, 0);
+  diverged_.assign(n_, 0);
+  segment_first_window_ = window_index_;
+}
+
 Event* EventTracker::find_event(int id) {
   for (auto& event : open_events_) {
     if (event.id == id) return &event;
@@ -422,9 +436,9 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
       return open_events_.back().id;
     }
   }
-  // History starts with the lookback_ ring (oldest first), excluding the current window, which
-  // append_history adds.
-  const std::int64_t available = std::min<std::int64_t>(window_index_,
+  // History starts with the lookback ring (oldest first, never before the last gap), excluding
+  // the current window, which append_history adds.
+  const std::int64_t available = std::min<std::int64_t>(window_index_ - segment_first_window_,
                                                          static_cast<std::int64_t>(lookback_) - 1);
   event.first_window = window_index_ - available;
   for (std::int64_t w = event.first_window; w < window_index_; ++w) {

@@ -123,6 +123,10 @@ class EventTracker {
   void step(const WindowScores& scores, std::int64_t start, std::vector<ClosedEvent>& closed);
   /// Ends every open event (end of the stream).
   void finish(std::vector<ClosedEvent>& closed);
+  /// The stream has a gap after the last window: every open event ends there (kept or dropped by
+  /// the usual rules), the channels' tracking state starts afresh, and the history of an event
+  /// opened later starts no earlier than the next window.
+  void end_segment(std::vector<ClosedEvent>& closed);
 
   std::int64_t windows() const noexcept { return window_index_; }
   const std::vector<Event>& open_events() const noexcept { return open_events_; }
@@ -177,6 +181,7 @@ class EventTracker {
   std::vector<float> ring_gain_, ring_excess_;
   std::vector<std::int64_t> ring_start_;
   std::int64_t window_index_ = 0;  // windows tracked so far
+  std::int64_t segment_first_window_ = 0;  // first window after the last gap
 
   std::vector<Event> open_events_;
   std::vector<Event> pending_;  // ended, waiting for a parent's outcome

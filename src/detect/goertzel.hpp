@@ -36,6 +36,12 @@ class BlockGoertzel {
     }
   }
 
+  /// Drops the unfinished block: the next sample starts a new one (the stream has a gap).
+  void restart_block() noexcept {
+    s1_ = s2_ = 0.0;
+    filled_ = 0;
+  }
+
   /// Whole blocks seen so far (an unfinished last block is not counted).
   std::int64_t blocks() const noexcept { return blocks_; }
   /// Mean |DFT coefficient|^2 of the tone per block; 0 before the first whole block.

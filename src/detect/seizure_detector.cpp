@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -96,6 +97,9 @@ struct SeizureDetector::Impl {
 
   std::size_t window_samples = 0, step_samples = 0;
   std::int64_t pushed = 0;
+  std::int64_t segment_start = 0;     // stream sample after the last gap
+  std::int64_t analysed_samples = 0;  // covered by analysis windows
+  std::int64_t covered_end = 0;       // end of the last window counted in analysed_samples
 
   // Warm-up: band powers of the first warmup_windows windows, kept until the baseline and the
   // bad channels are decided from them.
@@ -105,6 +109,9 @@ struct SeizureDetector::Impl {
   std::vector<std::int64_t> warmup_starts;
   std::vector<double> window_powers;  // (channel, band) of one window, gathered from the lanes
   std::vector<char> good;
+  // Warm-up windows (indices into warmup_starts) that follow a gap: replayed at the end of the
+  // warm-up with the same segment breaks.
+  std::vector<std::size_t> warmup_segment_starts;
 
   // Per-channel scores of the windows of one step, (window, channel): the lanes fill them in
   // parallel after the warm-up, the tracker reads them window by window.
@@ -125,6 +132,7 @@ struct SeizureDetector::Impl {
     const auto parsed = parse_labels(labels);
     channels.resize(labels.size());
     std::vector<LabelInfo> analysed_labels;
+    std::set<std::string> analysed_names;
     for (std::size_t c = 0; c < labels.size(); ++c) {
       channels[c].label = labels[c];
       channels[c].meaning = parsed[c];
@@ -134,6 +142,18 @@ struct SeizureDetector::Impl {
         continue;
       }
       if (parsed[c].kind != ChannelKind::eeg) continue;
+      // A channel name stands for one signal: a second channel of the same name (CHB-MIT repeats
+      // T8-P8) is analysed once, so no name appears twice in a seizure's channel lists.
+      const std::string& name = parsed[c].name.empty() ? labels[c] : parsed[c].name;
+      if (!analysed_names.insert(name).second) {
+        channels[c].bad = true;
+        channels[c].bad_reason = "duplicate channel name";
+        warnings.push_back({"duplicate_channel",
+                            "channel '" + labels[c] + "' left out: an earlier channel has the "
+                            "name '" + name + "' (analysed once)",
+                            static_cast<int>(c)});
+        continue;
+      }
       analysed.push_back(c);
       analysed_labels.push_back(parsed[c]);
     }
@@ -259,6 +279,7 @@ struct SeizureDetector::Impl {
       const BandPowerResult& first_powers = lanes.lanes().front().powers();
       const std::size_t n_windows = first_powers.n_windows;
       for (std::size_t w = 0; w < n_windows; ++w) {
+        count_analysed(first_powers.window_start[w]);
         if (lanes_score) {
           track(w, first_powers.window_start[w]);
           continue;
@@ -272,6 +293,32 @@ struct SeizureDetector::Impl {
         on_window(window_powers.data(), first_powers.window_start[w]);
       }
     }
+  }
+
+  // Adds the samples of the window starting at `start` not yet covered by an earlier one.
+  void count_analysed(std::int64_t start) {
+    const std::int64_t end = start + static_cast<std::int64_t>(window_samples);
+    analysed_samples += end - std::max(start, covered_end);
+    covered_end = end;
+  }
+
+  // The stream has a gap before the next sample (SeizureDetector::mark_gap).
+  void mark_gap() {
+    if (pushed == segment_start) return;  // nothing since the start or the last gap
+    segment_start = pushed;
+    if (n == 0) return;
+    lanes.begin_segment();
+    if (warmed_up) {
+      end_segment();
+    } else {
+      warmup_segment_starts.push_back(warmup_starts.size());
+    }
+  }
+
+  void end_segment() {
+    tracker->end_segment(closed);
+    hand_off_closed();
+    scorer.end_segment();
   }
 
   void store_score(std::size_t w, std::size_t c, const detail::ChannelScore& score) {
@@ -302,9 +349,15 @@ struct SeizureDetector::Impl {
     if (w_count == 0) return;
     scorer.start_baseline(warmup_powers.data(), w_count);
     judge_bad_channels();
+    auto next_break = warmup_segment_starts.begin();
     for (std::size_t w = 0; w < w_count; ++w) {
+      for (; next_break != warmup_segment_starts.end() && *next_break <= w; ++next_break) {
+        if (w > 0) end_segment();
+      }
       score_window(&warmup_powers[w * n * layout.n_bands], warmup_starts[w]);
     }
+    if (next_break != warmup_segment_starts.end()) end_segment();  // a gap after the last one
+    warmup_segment_starts.clear();
     warmup_powers.clear();
     warmup_powers.shrink_to_fit();
     warmup_starts.clear();
@@ -408,6 +461,7 @@ void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t
                            std::size_t parts) {
   impl_->push(data, n_samples, row_stride, alongside, parts);
 }
+void SeizureDetector::mark_gap() { impl_->mark_gap(); }
 void SeizureDetector::finish() { impl_->finish(); }
 std::vector<StreamSeizure> SeizureDetector::take_seizures() { return impl_->take(); }
 const std::vector<DetectedChannel>& SeizureDetector::channels() const noexcept {
@@ -418,6 +472,9 @@ const std::vector<ReadWarning>& SeizureDetector::warnings() const noexcept {
 }
 double SeizureDetector::sfreq() const noexcept { return impl_->sfreq; }
 std::int64_t SeizureDetector::samples_pushed() const noexcept { return impl_->pushed; }
+std::int64_t SeizureDetector::samples_analysed() const noexcept {
+  return impl_->analysed_samples;
+}
 std::int64_t SeizureDetector::windows_processed() const noexcept { return impl_->tracker->windows(); }
 std::size_t SeizureDetector::buffer_bytes() const noexcept { return impl_->bytes(); }
 

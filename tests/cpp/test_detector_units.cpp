@@ -14,6 +14,7 @@
 
 #include "detect/bad_channels.hpp"
 #include "detect/channel_scorer.hpp"
+#include "detect/conditioning_lane.hpp"
 #include "detect/event_tracker.hpp"
 #include "detect/goertzel.hpp"
 #include "ictaltrack/detect/detector.hpp"
@@ -487,6 +488,43 @@ TEST(EventTracker, ARhythmThatWaxesAndWanesWithoutEvolvingIsNotASeizure) {
     f.tracker.finish(f.closed);
     EXPECT_EQ(f.closed.size(), evolving ? 1u : 0u) << (evolving ? "evolving" : "steady");
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConditioningLane at a gap
+// ---------------------------------------------------------------------------------------------
+
+// Band powers of the first window after a jump of the DC level from +1000 uV to -1000 uV,
+// through the 0.5 Hz high-pass and the 50 Hz notch, with or without a gap marked at the jump.
+double power_after_jump(bool mark_gap) {
+  const double sfreq = 256.0;
+  DetectorParams params;
+  const BandLayout layout = BandLayout::make(params, sfreq);
+  LaneFilters filters;
+  filters.highpass = butterworth_highpass(2, 0.5, sfreq);
+  filters.notch = notch_filter(50.0, 30.0, sfreq);
+  filters.warmup_samples = 256;  // the cascade takes over after 1 s
+  ConditioningLane lane({0}, filters, sfreq, layout.band_power_options(params));
+  std::vector<double> level(60 * 256, 1000.0);  // 60 s: the high-pass has long settled
+  lane.process(level.data(), level.size(), 0, level.size(), 0);
+  if (mark_gap) lane.begin_segment();
+  std::fill(level.begin(), level.end(), -1000.0);
+  lane.process(level.data(), level.size(), 0, 512, 60 * 256);  // exactly one 2 s window
+  const BandPowerResult& powers = lane.powers();
+  // After a gap, the only window is the one starting at it (none spans it); without one, a
+  // window straddling the jump comes first.
+  EXPECT_EQ(powers.n_windows, mark_gap ? 1u : 2u);
+  EXPECT_EQ(powers.window_start.back(), 60 * 256);
+  double total = 0.0;
+  for (std::size_t b = 0; b < powers.n_bands; ++b) total += powers.at(powers.n_windows - 1, 0, b);
+  return total;
+}
+
+TEST(ConditioningLane, RestartsInTheSteadyStateOfTheFirstSampleAfterAGap) {
+  // Without the gap the filters see a 2000 uV step (a transient of hundreds of uV); after a
+  // marked gap they start in the steady state of -1000 uV, whose high-passed output is 0.
+  EXPECT_GT(power_after_jump(false), 1e3);
+  EXPECT_LT(power_after_jump(true), 1e-12);
 }
 
 // ---------------------------------------------------------------------------------------------

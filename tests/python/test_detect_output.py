@@ -64,7 +64,7 @@ def test_json_round_trip(truth_result, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == text
     document = json.loads(text)
     validate(document)
-    assert document["schema_version"] == "1.0"
+    assert document["schema_version"] == "1.1"
     truth = json.loads((SAMPLE_DIR / "migrating_referential.json").read_text(encoding="utf-8"))
     assert [s["onset_s"] for s in document["seizures"]] == [s["onset_s"]
                                                             for s in truth["seizures"]]

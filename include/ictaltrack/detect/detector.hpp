@@ -123,10 +123,22 @@ void for_each_detector_param(Params& p, Visitor&& visit) {
   visit("line_noise_min_uv", p.line_noise_min_uv);
 }
 
+/// A stretch without data between two records of an EDF+D/BDF+D file.
+struct DataGap {
+  Ticks onset = 0;     ///< end of the data before it, from the first sample
+  Ticks duration = 0;  ///< > 0
+};
+
 /// Everything a detection run found in one recording.
 struct DetectionOutput {
   std::string file;
-  Ticks duration = 0;  ///< covered by data
+  Ticks duration = 0;  ///< from the first sample to the end of the data, gaps included
+  /// Time covered by the detector's analysis windows: the data minus what no whole window covers
+  /// (a segment shorter than one window, the tail after a segment's last window) and minus
+  /// everything when no channel could be analysed. duration - analysed - sum of the gaps is the
+  /// data left unanalysed.
+  Ticks analysed = 0;
+  std::vector<DataGap> gaps;  ///< EDF+D gaps, in time order; the detector restarts after each
   StartDateTime start;
   std::vector<DetectedChannel> channels;  ///< every data channel of the file, in file order
   std::vector<Seizure> seizures;          ///< ordered by onset
@@ -184,6 +196,15 @@ class SeizureDetector {
   /// rethrown afterwards.
   void push(const float* data, std::size_t n_samples, std::size_t row_stride,
             const std::function<void(std::size_t part)>& alongside, std::size_t parts);
+  /// The next sample pushed does not follow the last one (a gap in the recording, e.g. between
+  /// EDF+D records, or a dropped connection): the detector never treats the data as contiguous.
+  /// Every open event ends at the gap (a seizure continuing after it is reported again from the
+  /// gap on); no analysis window spans it; the filters restart in the steady state of the first
+  /// sample after it (no transient from the jump); channels are judged afresh (all off), while
+  /// each channel's baseline and bad flag carry over (docs/detection.md, "Gaps"). Stream sample
+  /// indices keep counting the samples pushed, without the gap: the caller maps them to true
+  /// times. A no-op before the first sample and right after another gap.
+  void mark_gap();
   /// Ends the stream: scores windows still in the warm-up and closes open events.
   void finish();
 
@@ -196,6 +217,9 @@ class SeizureDetector {
   const std::vector<ReadWarning>& warnings() const noexcept;
   double sfreq() const noexcept;
   std::int64_t samples_pushed() const noexcept;
+  /// Samples covered by analysis windows so far: all but those of a segment shorter than one
+  /// window and those after a segment's last whole window (and none when no channel is analysed).
+  std::int64_t samples_analysed() const noexcept;
   std::int64_t windows_processed() const noexcept;
   /// Bytes of the detector's own buffers (constant after the warm-up apart from open events,
   /// whose history is capped).
