@@ -26,6 +26,7 @@ constexpr std::int64_t kHomeWindows = 5;
 // many 1 Hz bands (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes
 // does not (and a passing change in between is not an evolution).
 constexpr int kMinEvolutionBands = 2;
+constexpr std::size_t kOnsetRhythmWindows = 3;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -113,7 +114,12 @@ int evolution_bands(const Event& event) {
       std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
       return bands[kEvolutionWindows / 2];
     };
-    return std::abs(median(ends.last) - median(ends.first));
+    // The onset rhythm: median of the first kOnsetRhythmWindows (a seizure may slow within
+    // seconds of its onset, as the CHB-MIT seizure of ../shared/real does).
+    std::array<int, kOnsetRhythmWindows> onset{};
+    std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
+    std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
+    return std::abs(median(ends.last) - onset[kOnsetRhythmWindows / 2]);
   };
   return moved(event.home_ends);
 }
