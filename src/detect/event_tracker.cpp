@@ -103,7 +103,12 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
   // In opening order: a parent ends before its children are decided.
   std::vector<Event> ending;
   ending.swap(open_events_);
-  for (auto& event : ending) close(event, closed);
+  for (auto& event : ending) {
+    // Cut by the end of the stream or by a gap while it was discharging: its end was not seen,
+    // so whether it evolves cannot be judged.
+    event.truncated = window_index_ - event.last_on <= static_cast<std::int64_t>(kRhythmSmoothing);
+    close(event, closed);
+  }
   decide_pending(closed);
 }
 
@@ -546,7 +551,7 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s =
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  const bool evolved = evolution_bands(event) >= kMinEvolutionBands;
+  const bool evolved = event.truncated || evolution_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);

@@ -83,6 +83,8 @@ struct Event {
     }
   };
   RhythmEnds home_ends;
+  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen).
+  bool truncated = false;
   EventHistory history;
 };
 
