@@ -129,6 +129,16 @@ ChannelScore ChannelScorer::score(std::size_t c, const double* power) {
                         high_excess <= max_high_frequency_ratio_ * span_excess;
   const double ratio = rhythmic ? best_ratio : 1.0;
   out.peak_band = static_cast<int>(fundamental);
+  {
+    double weight = 0.0, moment = 0.0;
+    const std::size_t low = fundamental > 0 ? fundamental - 1 : 0;
+    for (std::size_t b = low; b <= std::min(fundamental + 2, n_fine - 1); ++b) {
+      const double e = std::max(0.0, pw[b] - base[b]);
+      weight += e;
+      moment += e * (static_cast<double>(b) + 1.0);  // band b is centred on b + 1 Hz
+    }
+    out.rhythm_hz = static_cast<float>(weight > 0 ? moment / weight : fundamental_hz);
+  }
   out.gain_db = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
   // Signed excess over the rhythm range (movement lives below it): fluctuations cancel, so sums
   // over windows and channels measure the rhythm that was added.

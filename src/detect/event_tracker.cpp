@@ -333,21 +333,28 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
     }
     float strongest_home = -1.0f;
     int home_band = -1;
+    float home_hz = 0.0f;
     for (std::size_t c = 0; c < n_; ++c) {
       if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
         strongest_home = now_.gain_db[c];
         home_band = now_.peak_band[c];
+        home_hz = now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
+                                            : static_cast<float>(home_band) + 1.5f;
       }
     }
     if (home_band >= 0) event.home_ends.add(home_band);
     event.on_now = home_band >= 0;
     if (event.on_now) {
       event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
+      event.recent_hz[event.n_recent % kRhythmSmoothing] = home_hz;
       ++event.n_recent;
       std::array<int, kRhythmSmoothing> sorted = event.recent_bands;
       const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
       std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count));
       event.smoothed_band = sorted[count / 2];
+      std::array<float, kRhythmSmoothing> sorted_hz = event.recent_hz;
+      std::sort(sorted_hz.begin(), sorted_hz.begin() + static_cast<std::ptrdiff_t>(count));
+      event.smoothed_hz = sorted_hz[count / 2];
 
     }
     append_history(event, start);
@@ -480,8 +487,7 @@ void EventTracker::update_links() {
       const Event* parent = find_event(link.parent);
       if (parent == nullptr || !parent->on_now) continue;
       ++link.together;
-      if (related_rhythms(event.smoothed_band, parent->smoothed_band,
-                          max_frequency_difference_hz_)) {
+      if (std::abs(event.smoothed_hz - parent->smoothed_hz) <= kSpreadToleranceHz + 1e-6) {
         ++link.agreed;
         link.diverged_run = 0;
       } else {

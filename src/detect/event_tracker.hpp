@@ -29,6 +29,8 @@ struct WindowScores {
   /// is traced back to its fundamental by the scorer)
   const int* peak_band = nullptr;
   const char* on = nullptr;        ///< ictal state (hysteresis)
+  /// The rhythm's frequency (Hz, finer than the bands); nullptr: the band's centre is used
+  const float* rhythm_hz = nullptr;
 };
 
 /// What an event knows of one event that was running when it opened: how long both had a
@@ -70,6 +72,8 @@ struct Event {
   std::array<int, kRhythmSmoothing> recent_bands{};
   std::size_t n_recent = 0;
   int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
+  std::array<float, kRhythmSmoothing> recent_hz{};  ///< the same windows' rhythm in Hz
+  float smoothed_hz = 0.0f;                          ///< their median
   /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
   /// home channel on: a seizure evolves (starts with one rhythm, ends with another), a
   /// background rhythm that waxes and wanes does not.
@@ -94,6 +98,13 @@ struct Event {
 /// octave relation would join a second seizure starting at twice the slowed rhythm of the
 /// first (seen on the simulated suite); harmonics are traced to their fundamental per channel.
 bool related_rhythms(int band_a, int band_b, double tolerance_hz);
+
+/// Tolerance (Hz) within which two events' smoothed rhythms (WindowScores::rhythm_hz) agree in
+/// the spread model: a propagated discharge runs at its parent's frequency up to a slight
+/// detuning, and two independent seizures that happen to slow alike are rarely closer than this
+/// for long. (0.5 Hz kept more overlapping pairs apart but reported fewer propagated seizures
+/// as one; 1 Hz, the band resolution, the reverse; docs/detection.md.)
+constexpr double kSpreadToleranceHz = 0.75;
 
 /// How far (1 Hz bands) an event's rhythm moved from its first to its last kEvolutionWindows
 /// windows with a home channel on (medians); 0 with fewer windows than that.

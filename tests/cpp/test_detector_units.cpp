@@ -174,6 +174,8 @@ struct TrackerFixture {
   std::vector<float> gain, excess;
   std::vector<int> band;
   std::vector<char> on;
+  // Each channel's rhythm in Hz is its band's centre (band + 1.5 Hz) plus this detuning.
+  std::vector<float> detune, hz;
   std::vector<ClosedEvent> closed;
   // The rhythm band of every channel while it is off: a channel that comes on with a band more
   // than 1 away from it is treated as a rhythm change, which is not what these tests are about.
@@ -226,7 +228,11 @@ struct TrackerFixture {
   }
   void step() {
     const std::int64_t window = tracker.windows();
-    tracker.step({gain.data(), excess.data(), band.data(), on.data()}, window * 256, closed);
+    detune.resize(n, 0.0f);
+    hz.resize(n);
+    for (std::size_t c = 0; c < n; ++c) hz[c] = static_cast<float>(band[c]) + 1.5f + detune[c];
+    tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()}, window * 256,
+                 closed);
   }
 };
 
@@ -369,8 +375,11 @@ TEST(EventTracker, RelatedRhythmsAreTheSameFrequencyWithinTheTolerance) {
 // A = {Fp1, F7} opens at window 30 at `a_band(t)`; B = {O1, P7}, apart from A, comes on at window
 // `b_start` at `b_band(t)`; A ends at window 89, B at `b_end` - 1. Returns the seizures kept.
 template <typename BandA, typename BandB>
-std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start, int b_end = 90) {
+std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start, int b_end = 90,
+                                    float b_detune_hz = 0.0f) {
   TrackerFixture f;
+  f.detune.assign(f.n, 0.0f);
+  for (const auto& label : {"O1", "P7"}) f.detune[f.index(label)] = b_detune_hz;
   for (int t = 0; t < 130; ++t) {
     f.reset_window();
     // Each group's channels hold its rhythm in the background (no rhythm jump on switching on).
@@ -386,12 +395,22 @@ std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start, int
 
 TEST(EventTracker, PropagatedGroupWithLagAndDetuningIsTheSameSeizure) {
   // A slows from 9.5 Hz (band 8) to 3.5 Hz (band 2) over its 60 windows; B appears 8 windows
-  // later far from A and follows A's rhythm 3 windows behind, 1 Hz off every other window.
+  // later far from A and follows A's rhythm 3 windows behind, detuned by 0.3 Hz.
   auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
-  auto b_band = [&](int t) { return a_band(t - 3) + (t % 2); };
-  const auto kept = two_groups(a_band, b_band, 38);
+  auto b_band = [&](int t) { return a_band(t - 3); };
+  const auto kept = two_groups(a_band, b_band, 38, 90, 0.3f);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].event.first_recruit, 30);  // the seizure is A, from its onset
+}
+
+TEST(EventTracker, ASecondRhythmOneHertzAwayIsASeizureOfItsOwnEvenWhenItSlowsInStep) {
+  // The same as above, but B runs a whole 1 Hz off A throughout (two seizures that happen to
+  // slow alike): more than a propagated discharge's detuning (kSpreadToleranceHz).
+  ASSERT_LT(kSpreadToleranceHz, 1.0);
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  const auto kept = two_groups(a_band, [&](int t) { return a_band(t - 3); }, 38, 90, 1.0f);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].event.first_recruit, 38);
 }
 
 TEST(EventTracker, HarmonicRichGroupTracedToItsFundamentalIsTheSameSeizure) {
