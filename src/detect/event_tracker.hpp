@@ -33,8 +33,8 @@ struct WindowScores {
   const float* rhythm_hz = nullptr;
 };
 
-/// What an event knows of one event that was running when it opened: how long both had a
-/// channel on, and how long their rhythms went separate ways (docs/detection.md, "Spread or a
+/// What an event knows of one event that was running when it opened: how long both had a home
+/// channel on, how long their rhythms agreed and how long they went separate ways (docs/detection.md, "Spread or a
 /// new seizure").
 struct ParentLink {
   int parent = -1;
@@ -92,11 +92,12 @@ struct Event {
   EventHistory history;
 };
 
-/// True when two events' rhythms (1 Hz band indices of their spans, each the fundamental of its
-/// discharge as the scorer reports it) belong to one discharge: within `tolerance_hz`. Not an
-/// octave apart: two seizures that slow down geometrically keep their frequency ratio, so an
-/// octave relation would join a second seizure starting at twice the slowed rhythm of the
-/// first (seen on the simulated suite); harmonics are traced to their fundamental per channel.
+/// True when two rhythm bands (1 Hz band indices of their spans, each the fundamental of its
+/// discharge as the scorer reports it) belong to one discharge: within `tolerance_hz` (used
+/// for a channel against its event's rhythm in the one-rhythm split). Not an octave apart: two
+/// seizures that slow down geometrically keep their frequency ratio, so an octave relation
+/// joined a second seizure starting at twice the slowed rhythm of the first (seen on the
+/// simulated suite); harmonics are traced to their fundamental per channel instead.
 bool related_rhythms(int band_a, int band_b, double tolerance_hz);
 
 /// Tolerance (Hz) within which two events' smoothed rhythms (WindowScores::rhythm_hz) agree in
