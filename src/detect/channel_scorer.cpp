@@ -85,14 +85,60 @@ ChannelScore ChannelScorer::score(std::size_t c, const double* power) {
     }
   }
   const double best_ratio = best_power / best_base;
+  // A sharp discharge (sharp waves, spike-and-wave) puts much of its power into harmonics, and
+  // over a 1/f baseline a harmonic can rise more than its fundamental: when the span at half or
+  // a third of the best one's frequency also rises to the switch-on ratio, that is the
+  // discharge's fundamental, and the rhythm is reported there.
+  std::size_t fundamental = best;
+  double fundamental_ratio = 0.0;
+  const double best_hz = static_cast<double>(best) + 1.5;  // span centre
+  for (const double divisor : {2.0, 3.0}) {
+    const long k = std::lround(best_hz / divisor - 1.5);
+    if (k < static_cast<long>(span_first) || static_cast<std::size_t>(k) >= best) continue;
+    const auto j = static_cast<std::size_t>(k);
+    const double power_j = pw[j] + pw[j + 1], base_j = base[j] + base[j + 1];
+    if (power_j >= on_ratio_ * base_j && power_j > fundamental_ratio * base_j) {
+      fundamental = j;
+      fundamental_ratio = power_j / base_j;
+    }
+  }
+  // Rhythmic activity is narrow-band in the harmonic sense: its excess lies in the spans of its
+  // fundamental and of its first two harmonics (blinks, pops and movement spread theirs over
+  // every band), and muscle does not dominate it. A span counts when it is the best one or the
+  // fundamental, or when it has itself risen to the switch-off ratio (so that background
+  // fluctuations in the harmonic spans of an ordinary window do not make it rhythmic).
+  double rhythm_excess = 0.0;
+  const double fundamental_hz = static_cast<double>(fundamental) + 1.5;
+  std::size_t next_free = 0;  // bands below it are already counted (harmonic spans may touch)
+  for (int harmonic = 1; harmonic <= 3; ++harmonic) {
+    const long k = std::lround(harmonic * fundamental_hz - 1.5);
+    if (k > static_cast<long>(span_last)) break;
+    const auto j = static_cast<std::size_t>(k);
+    if (harmonic > 1 && j != best && pw[j] + pw[j + 1] < off_ratio_ * (base[j] + base[j + 1])) {
+      continue;
+    }
+    for (auto b = std::max(next_free, j); b <= j + 1; ++b) {
+      rhythm_excess += std::max(0.0, pw[b] - base[b]);
+    }
+    next_free = j + 2;
+  }
   const double span_excess = std::max(0.0, pw[best] + pw[best + 1] - base[best] - base[best + 1]);
   const double high_excess =
       layout_.has_high_band ? std::max(0.0, pw[n_fine] - base[n_fine]) : 0.0;
-  // Rhythmic activity is narrow-band (blinks and pops are not) and not dominated by muscle.
-  const bool rhythmic = total_excess > 0 && span_excess >= min_concentration_ * total_excess &&
+  const bool rhythmic = total_excess > 0 && rhythm_excess >= min_concentration_ * total_excess &&
                         high_excess <= max_high_frequency_ratio_ * span_excess;
   const double ratio = rhythmic ? best_ratio : 1.0;
-  out.peak_band = static_cast<int>(best);
+  out.peak_band = static_cast<int>(fundamental);
+  {
+    double weight = 0.0, moment = 0.0;
+    const std::size_t low = fundamental > 0 ? fundamental - 1 : 0;
+    for (std::size_t b = low; b <= std::min(fundamental + 2, n_fine - 1); ++b) {
+      const double e = std::max(0.0, pw[b] - base[b]);
+      weight += e;
+      moment += e * (static_cast<double>(b) + 1.0);  // band b is centred on b + 1 Hz
+    }
+    out.rhythm_hz = static_cast<float>(weight > 0 ? moment / weight : fundamental_hz);
+  }
   out.gain_db = static_cast<float>(ratio > 1.0 ? 10.0 * std::log10(ratio) : 0.0);
   // Signed excess over the rhythm range (movement lives below it): fluctuations cancel, so sums
   // over windows and channels measure the rhythm that was added.

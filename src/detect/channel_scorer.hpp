@@ -36,7 +36,10 @@ struct BandLayout {
 struct ChannelScore {
   float gain_db = 0.0f;  ///< rhythm gain over the baseline (0 when not rhythmic or bad)
   float excess = 0.0f;   ///< signed power over the baseline in the rhythm range, uV^2
-  int peak_band = 0;     ///< first band of the rhythm span
+  int peak_band = 0;     ///< first band of the rhythm span (of the discharge's fundamental)
+  /// The rhythm's frequency, Hz: the excess-weighted mean of the centres of the fundamental's
+  /// span and its two neighbouring bands (finer than the 1 Hz bands; 0 when bad)
+  float rhythm_hz = 0.0f;
   bool on = false;       ///< ictal state after this window
 };
 

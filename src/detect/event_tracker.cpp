@@ -9,9 +9,24 @@ namespace ictaltrack::detail {
 namespace {
 
 constexpr std::size_t kMaxEventHistory = 400;  // windows kept per open event (after lookback)
-// Windows after an event opens during which a new group next to it counts as its spread
-// whatever its rhythm (1 s hop: 10 s).
-constexpr std::int64_t kSpreadWindows = 10;
+// An event whose smoothed rhythm stays unrelated to that of an event running beside it for this
+// many windows in a row went its own way: it is a seizure of its own, not that one's spread.
+// (A propagated discharge follows its parent's rhythm with a lag and a slight detuning.)
+constexpr std::int64_t kIndependentWindows = 5;
+// ... and it is that event's spread only when their rhythms agreed in this many windows (the
+// same amount of evidence either way).
+constexpr std::int64_t kMinAgreedWindows = 5;
+// Events opened within this many windows of each other count together for the common-mode
+// (movement) onset rule.
+constexpr std::int64_t kOnsetClusterWindows = 2;
+constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
+// An event's home channels are those it holds in its first kHomeWindows windows.
+constexpr std::int64_t kHomeWindows = 5;
+// A seizure evolves: its rhythm at the end differs from its rhythm at the start by at least this
+// many 1 Hz bands (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes
+// does not (and a passing change in between is not an evolution).
+constexpr int kMinEvolutionBands = 2;
+constexpr std::size_t kOnsetRhythmWindows = 3;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -19,9 +34,8 @@ constexpr std::int64_t kSpreadWindows = 10;
 constexpr std::int64_t kNewFocusWindows = 30;
 constexpr std::int64_t kNewFocusLeadWindows = 5;
 constexpr float kNewFocusMarginDb = 1.0f;
-// Channels of an event across the midline from where it opened that hold another rhythm than the
-// event's strongest channel on its own side, for kRhythmSplitWindows windows in a row, carry a
-// second seizure: one seizure drives its whole field at one rhythm.
+// Channels of an event that hold another rhythm than the event's own for kRhythmSplitWindows
+// windows in a row carry a second seizure: one seizure drives its whole field at one rhythm.
 constexpr std::int64_t kRhythmSplitWindows = 5;
 
 std::int64_t windows_for(double seconds, double step_s) {
@@ -86,8 +100,38 @@ void EventTracker::step(const WindowScores& scores, std::int64_t start,
 }
 
 void EventTracker::finish(std::vector<ClosedEvent>& closed) {
-  for (auto& event : open_events_) close(event, closed);
-  open_events_.clear();
+  // In opening order: a parent ends before its children are decided.
+  std::vector<Event> ending;
+  ending.swap(open_events_);
+  for (auto& event : ending) {
+    // Cut by the end of the stream or by a gap while it was discharging: its end was not seen,
+    // so whether it evolves cannot be judged.
+    event.truncated = window_index_ - event.last_on <= static_cast<std::int64_t>(kRhythmSmoothing);
+    close(event, closed);
+  }
+  decide_pending(closed);
+}
+
+int evolution_bands(const Event& event) {
+  auto moved = [](const Event::RhythmEnds& ends) {
+    if (ends.n < kEvolutionWindows) return 0;
+    auto median = [](std::array<int, kEvolutionWindows> bands) {
+      std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
+      return bands[kEvolutionWindows / 2];
+    };
+    // The onset rhythm: median of the first kOnsetRhythmWindows (a seizure may slow within
+    // seconds of its onset, as the CHB-MIT seizure of ../shared/real does).
+    std::array<int, kOnsetRhythmWindows> onset{};
+    std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
+    std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
+    return std::abs(median(ends.last) - onset[kOnsetRhythmWindows / 2]);
+  };
+  return moved(event.home_ends);
+}
+
+bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
+  // Span centres are band + 1.5 Hz, so the difference of the bands is that of the frequencies.
+  return std::abs(band_a - band_b) <= tolerance_hz + 1e-9;
 }
 
 void EventTracker::end_segment(std::vector<ClosedEvent>& closed) {
@@ -182,7 +226,14 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       int votes = 0;
       for (const auto c : group) {
         for (std::size_t m = 0; m < n_; ++m) {
-          if (near_[c * n_ + m] && now_.on[m] && owner_[m] == event.id && same_rhythm(c, m)) ++votes;
+          // A neighbour whose rhythm is jumping away from the one it had while on is not
+          // showing its event's rhythm (typically a second seizure reaching both at once): no
+          // vote. (A channel that has just switched on jumps away from its background's peak.)
+          const bool jumping = rhythm_changes_[m] > 0 && run_length_[m] > rhythm_changes_[m];
+          if (near_[c * n_ + m] && now_.on[m] && owner_[m] == event.id && same_rhythm(c, m) &&
+              !jumping) {
+            ++votes;
+          }
         }
       }
       if (votes > best_votes) {
@@ -272,44 +323,68 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
         }
       }
     }
+    // The event's own rhythm: that of its strongest home channel (one it held in its first
+    // kHomeWindows). Channels it took over later may carry another seizure's rhythm where two
+    // fields meet; its home channels carry its own.
+    if (window_index_ - event.opened < kHomeWindows) {
+      for (std::size_t c = 0; c < n_; ++c) {
+        if (owner_[c] == event.id) event.home[c] = 1;
+      }
+    }
+    float strongest_home = -1.0f;
+    int home_band = -1;
+    float home_hz = 0.0f;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
+        strongest_home = now_.gain_db[c];
+        home_band = now_.peak_band[c];
+        home_hz = now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
+                                            : static_cast<float>(home_band) + 1.5f;
+      }
+    }
+    if (home_band >= 0) event.home_ends.add(home_band);
+    event.on_now = home_band >= 0;
+    if (event.on_now) {
+      event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
+      event.recent_hz[event.n_recent % kRhythmSmoothing] = home_hz;
+      ++event.n_recent;
+      std::array<int, kRhythmSmoothing> sorted = event.recent_bands;
+      const std::size_t count = std::min(event.n_recent, kRhythmSmoothing);
+      std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(count));
+      event.smoothed_band = sorted[count / 2];
+      std::array<float, kRhythmSmoothing> sorted_hz = event.recent_hz;
+      std::sort(sorted_hz.begin(), sorted_hz.begin() + static_cast<std::ptrdiff_t>(count));
+      event.smoothed_hz = sorted_hz[count / 2];
+
+    }
     append_history(event, start);
   }
+  update_links();
+  mark_common_onsets();
   for (std::size_t i = 0; i < open_events_.size();) {
     if (t - open_events_[i].last_on >= gap) {
-      close(open_events_[i], closed);
+      // Out of the open list first: its pending children then see it decided.
+      Event ending = std::move(open_events_[i]);
       open_events_.erase(open_events_.begin() + static_cast<std::ptrdiff_t>(i));
+      close(ending, closed);
     } else {
       ++i;
     }
   }
 }
 
-// Two rhythms in one event, one on each side: the channels across the midline from where the
-// event opened that keep another rhythm than its strongest channel on its own side leave it
-// together (with their adjacent channels of the same rhythm) as a new event.
+// One seizure drives its whole field at one rhythm: channels of an event (other than its home
+// channels, which define its rhythm) that keep another rhythm than the event's for
+// kRhythmSplitWindows windows in a row leave it together (with their adjacent channels of the
+// same rhythm) as a new event, which the spread model then judges like any other.
 void EventTracker::split_by_rhythm() {
-  auto lateral = [](Hemisphere h) { return h == Hemisphere::left || h == Hemisphere::right; };
-  std::vector<int> home(open_events_.size(), -1);
-  for (std::size_t e = 0; e < open_events_.size(); ++e) {
-    const Event& event = open_events_[e];
-    if (!lateral(event.side)) continue;
-    float strongest = -1.0f;
-    for (std::size_t c = 0; c < n_; ++c) {
-      if (now_.on[c] && owner_[c] == event.id && geometry_.labels[c].hemisphere == event.side &&
-          now_.gain_db[c] > strongest) {
-        strongest = now_.gain_db[c];
-        home[e] = now_.peak_band[c];
-      }
-    }
-  }
   for (std::size_t c = 0; c < n_; ++c) {
     bool off_rhythm = false;
-    for (std::size_t e = 0; e < open_events_.size() && now_.on[c]; ++e) {
-      const Event& event = open_events_[e];
-      if (owner_[c] != event.id || home[e] < 0) continue;
-      const Hemisphere side = geometry_.labels[c].hemisphere;
-      off_rhythm = lateral(side) && side != event.side &&
-                   std::abs(now_.peak_band[c] - home[e]) > max_frequency_difference_hz_ + 1e-9;
+    if (now_.on[c] && owner_[c] >= 0) {
+      const Event* event = find_event(owner_[c]);
+      off_rhythm = event != nullptr && !event->home[c] && event->smoothed_band >= 0 &&
+                   !related_rhythms(now_.peak_band[c], event->smoothed_band,
+                                    max_frequency_difference_hz_);
     }
     diverged_[c] = off_rhythm ? diverged_[c] + 1 : 0;
   }
@@ -328,7 +403,7 @@ void EventTracker::split_by_rhythm() {
       }
     }
     for (const auto c : group) owner_[c] = -1;  // open_event looks at the other channels only
-    const int id = open_event(group);
+    const int id = open_event(group, find_event(from));
     for (const auto c : group) {
       owner_[c] = id;
       last_owner_[c] = -1;
@@ -338,13 +413,11 @@ void EventTracker::split_by_rhythm() {
   }
 }
 
-int EventTracker::open_event(const std::vector<std::size_t>& group) {
+int EventTracker::open_event(const std::vector<std::size_t>& group, const Event* from) {
   Event event;
   event.id = next_event_id_++;
   event.opened = window_index_;
   event.last_on = window_index_;
-  event.global_onset =
-      static_cast<double>(group.size()) > max_onset_fraction_ * static_cast<double>(n_good_);
   float strongest = -1.0f;
   for (const auto c : group) {
     if (now_.gain_db[c] > strongest) {
@@ -353,35 +426,34 @@ int EventTracker::open_event(const std::vector<std::size_t>& group) {
       event.side = geometry_.labels[c].hemisphere;
     }
   }
-  for (const auto& other : open_events_) {
-    // A running event is a possible parent when its rhythm is similar, or when it opened
-    // moments ago and already owns a channel next to this group: a seizure that spreads while
-    // slowing into delta reaches its neighbours with another rhythm. close() keeps the
-    // child only when it lies on the other side.
-    bool adjacent = false;
-    const bool recent = window_index_ - other.opened <= kSpreadWindows;
-    for (const auto c : group) {
-      if (!recent) break;
-      for (std::size_t m = 0; m < n_ && !adjacent; ++m) {
-        adjacent = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id);
-      }
-    }
-    // Spread is contiguous: a group with a similar rhythm is the other event's spread only
-    // when it borders a channel that event holds or has recruited; a group arising apart
-    // from it is a focus of its own.
-    bool touching = adjacent;
-    for (const auto c : group) {
-      for (std::size_t m = 0; m < n_ && !touching; ++m) {
-        touching = near_[c * n_ + m] && (owner_[m] == other.id || last_owner_[m] == other.id ||
-                                       other.history.first_on[m] >= 0);
-      }
-    }
-    if (adjacent || (touching && std::abs(other.rhythm_band - event.rhythm_band) <= 2)) {
-      event.parents.push_back(other.id);
-    }
-  }
+  // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
+  // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
+  for (const auto& other : open_events_) event.links.push_back({other.id});
+  event.home.assign(n_, 0);
   event.history.n_channels = n_;
   event.history.first_on.assign(n_, -1);
+  // A group split off a running event has been on for a while: its history starts lookback_
+  // windows before the earliest run start of its channels, copied from that event's history
+  // (which holds every channel), so that its onset is where its channels began, not the split.
+  if (from != nullptr && from->first_window + static_cast<std::int64_t>(
+                                                  from->history.n_windows()) == window_index_) {
+    std::int64_t earliest = window_index_;
+    for (const auto c : group) earliest = std::min(earliest, run_start_[c]);
+    const std::int64_t begin = std::max(
+        from->first_window, earliest - (static_cast<std::int64_t>(lookback_) - 1));
+    if (begin < window_index_ - (static_cast<std::int64_t>(lookback_) - 1)) {
+      const auto row = static_cast<std::size_t>(begin - from->first_window);
+      event.first_window = begin;
+      event.history.window_start.assign(from->history.window_start.begin() + row,
+                                        from->history.window_start.end());
+      event.history.gain_db.assign(from->history.gain_db.begin() + row * n_,
+                                   from->history.gain_db.end());
+      event.history.excess.assign(from->history.excess.begin() + row * n_,
+                                  from->history.excess.end());
+      open_events_.push_back(std::move(event));
+      return open_events_.back().id;
+    }
+  }
   // History starts with the lookback ring (oldest first, never before the last gap), excluding
   // the current window, which append_history adds.
   const std::int64_t available = std::min<std::int64_t>(window_index_ - segment_first_window_,
@@ -406,46 +478,153 @@ void EventTracker::append_history(Event& event, std::int64_t start) {
   event.history.excess.insert(event.history.excess.end(), now_.excess, now_.excess + n_);
 }
 
-// An event that ended is kept when a channel stayed on long enough (not blinks, pops or
-// fluctuations), it lasted min_duration_s, it did not start on most channels at once (movement),
-// it localises, and it is not the spread of a parent event whose onset lies on the same side.
-void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
-  if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_) {
+// Each window: how long every event and each event running when it opened have both been on,
+// and for how long their smoothed rhythms have been unrelated.
+void EventTracker::update_links() {
+  for (auto& event : open_events_) {
+    if (!event.on_now) continue;
+    for (auto& link : event.links) {
+      const Event* parent = find_event(link.parent);
+      if (parent == nullptr || !parent->on_now) continue;
+      ++link.together;
+      if (std::abs(event.smoothed_hz - parent->smoothed_hz) <= kSpreadToleranceHz + 1e-6) {
+        ++link.agreed;
+        link.diverged_run = 0;
+      } else {
+        link.longest_diverged = std::max(link.longest_diverged, ++link.diverged_run);
+      }
+    }
+  }
+}
+
+// A common-mode artifact (movement, patting, rocking, chewing on a referential montage) reaches
+// every channel within a second or two, and the grouping may cut it into several events: the
+// events opened within kOnsetClusterWindows of each other are judged together, and when their
+// channels on make up more than max_onset_fraction of the good channels, none is a seizure (a
+// seizure starts focally).
+void EventTracker::mark_common_onsets() {
+  const std::int64_t t = window_index_;
+  for (const auto& event : open_events_) {
+    if (t - event.opened >= kOnsetClusterWindows) continue;
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (!now_.on[c] || owner_[c] < 0) continue;
+      const Event* holder = find_event(owner_[c]);
+      count += holder != nullptr && std::abs(holder->opened - event.opened) < kOnsetClusterWindows;
+    }
+    if (static_cast<double>(count) <= max_onset_fraction_ * static_cast<double>(n_good_)) continue;
+    for (auto& other : open_events_) {
+      if (std::abs(other.opened - event.opened) < kOnsetClusterWindows) other.global_onset = true;
+    }
     return;
   }
-  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  if (duration_s < min_duration_s_) return;
-  auto located = localiser_(event);
-  if (located.seizure.channel_onsets.empty()) return;
-  const Hemisphere hemisphere = located.seizure.hemisphere;
-  const bool lateral = hemisphere == Hemisphere::left || hemisphere == Hemisphere::right;
-  for (const int parent : event.parents) {
-    Hemisphere parent_side = Hemisphere::unknown;
-    bool known = false;
-    for (const auto& [id, side] : closed_sides_) {
-      if (id == parent) {
-        parent_side = side;
-        known = true;
-      }
-    }
-    if (!known) {
-      if (Event* running = find_event(parent); running && running != &event) {
-        parent_side = localiser_(*running).seizure.hemisphere;
-        known = true;
-      }
-    }
-    if (known && lateral && parent_side == hemisphere) return;  // spread of the parent
+}
+
+EventTracker::Outcome EventTracker::outcome(int id, int* root) const {
+  for (const auto& known : outcomes_) {
+    if (known.id != id) continue;
+    if (root != nullptr) *root = known.root;
+    return known.outcome;
   }
-  closed_sides_.emplace_back(event.id, hemisphere);
-  if (closed_sides_.size() > 64) closed_sides_.erase(closed_sides_.begin());
-  closed.push_back({event, std::move(located)});
+  return Outcome::undecided;  // still open or pending (or long forgotten)
+}
+
+void EventTracker::record(int id, Outcome result, int root) {
+  outcomes_.push_back({id, result, root});
+  if (outcomes_.size() > kMaxOutcomes) outcomes_.erase(outcomes_.begin());
+}
+
+// A closed event waits while a parent it has not diverged from is still undecided.
+bool EventTracker::waits_for_parent(const Event& event) const {
+  for (const auto& link : event.links) {
+    // Nothing to wait for when the rhythms parted, or when it cannot be that event's spread.
+    if (link.longest_diverged >= kIndependentWindows || link.agreed < kMinAgreedWindows) {
+      continue;
+    }
+    const bool open = std::any_of(open_events_.begin(), open_events_.end(),
+                                  [&](const Event& e) { return e.id == link.parent; });
+    const bool pending = std::any_of(pending_.begin(), pending_.end(),
+                                     [&](const Event& e) { return e.id == link.parent; });
+    if (open || pending) return true;
+  }
+  return false;
+}
+
+// An event that ended is a seizure candidate when a channel stayed on long enough (not blinks,
+// pops or fluctuations), it lasted min_duration_s and it did not start on most channels at once
+// (common-mode artifact). It is then the spread of the first event running when it opened that
+// is (part of) a seizure and whose rhythm it did not leave; otherwise a seizure of its own.
+void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
+  const double duration_s =
+      static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  const bool evolved = event.truncated || evolution_bands(event) >= kMinEvolutionBands;
+  if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
+      duration_s < min_duration_s_ || !evolved) {
+    record(event.id, Outcome::rejected, -1);
+  } else if (waits_for_parent(event)) {
+    pending_.push_back(std::move(event));
+    return;
+  } else {
+    decide(event, closed);
+  }
+  decide_pending(closed);
+}
+
+void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
+  // The seizures (roots) that events linked to this one belong to, earliest link first. This
+  // event is the spread of the first of them from none of whose members it diverged: one
+  // seizure drives its whole field at one rhythm.
+  for (const auto& link : event.links) {
+    int root = -1;
+    const Outcome parent = outcome(link.parent, &root);
+    // Spread appears while its parent discharges, at its rhythm: a parent whose home channels
+    // were quiet while this event ran, or that shared its rhythm only briefly, is not one.
+    if ((parent != Outcome::seizure && parent != Outcome::spread) ||
+        link.agreed < kMinAgreedWindows) {
+      continue;
+    }
+    const bool diverged = std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {
+      int other_root = -1;
+      const Outcome o = outcome(l.parent, &other_root);
+      return (o == Outcome::seizure || o == Outcome::spread) && other_root == root &&
+             l.longest_diverged >= kIndependentWindows;
+    });
+    if (!diverged) {
+      record(event.id, Outcome::spread, root);
+      return;
+    }
+  }
+  auto located = localiser_(event);
+  if (located.seizure.channel_onsets.empty()) {
+    record(event.id, Outcome::rejected, -1);
+    return;
+  }
+  record(event.id, Outcome::seizure, event.id);
+  closed.push_back({std::move(event), std::move(located)});
+}
+
+void EventTracker::decide_pending(std::vector<ClosedEvent>& closed) {
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      if (waits_for_parent(pending_[i])) continue;
+      Event event = std::move(pending_[i]);
+      pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
+      decide(event, closed);
+      progress = true;
+      break;
+    }
+  }
 }
 
 std::size_t EventTracker::buffer_bytes() const {
   std::size_t total = (ring_gain_.size() + ring_excess_.size()) * sizeof(float);
-  for (const auto& event : open_events_) {
-    total += (event.history.gain_db.capacity() + event.history.excess.capacity()) * sizeof(float) +
-             event.history.window_start.capacity() * sizeof(std::int64_t);
+  for (const auto* events : {&open_events_, &pending_}) {
+    for (const auto& event : *events) {
+      total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
+                   sizeof(float) +
+               event.history.window_start.capacity() * sizeof(std::int64_t);
+    }
   }
   return total;
 }

@@ -3,10 +3,12 @@
 // running event they border or open a new one; an event ends when none of its channels was on
 // for close_gap_s. It owns the channels' tracking state, the lookback ring and the open events'
 // histories, and decides, when an event ends, whether it is kept as a seizure (long and
-// sustained enough, not a movement artifact, not the spread of a parent event on the same side).
-// docs/detection.md, steps 5-6.
+// sustained enough, not a common-mode artifact) and whether it is a seizure of its own or the
+// spread of an event that was running when it opened (the spread model: it is spread unless
+// its rhythm went its own way). docs/detection.md, steps 5-6.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,26 +25,91 @@ namespace ictaltrack::detail {
 struct WindowScores {
   const float* gain_db = nullptr;  ///< rhythm gain over baseline, dB
   const float* excess = nullptr;   ///< signed excess power in the rhythm range, uV^2
-  const int* peak_band = nullptr;  ///< 1 Hz band where the rhythm span starts
+  /// 1 Hz band where the rhythm span of the discharge's fundamental starts (a harmonic's span
+  /// is traced back to its fundamental by the scorer)
+  const int* peak_band = nullptr;
   const char* on = nullptr;        ///< ictal state (hysteresis)
+  /// The rhythm's frequency (Hz, finer than the bands); nullptr: the band's centre is used
+  const float* rhythm_hz = nullptr;
 };
+
+/// What an event knows of one event that was running when it opened: how long both had a home
+/// channel on, how long their rhythms agreed and how long they went separate ways (docs/detection.md, "Spread or a
+/// new seizure").
+struct ParentLink {
+  int parent = -1;
+  std::int64_t together = 0;          ///< windows in which both had a home channel on
+  std::int64_t agreed = 0;            ///< those of them with related rhythms
+  std::int64_t diverged_run = 0;      ///< current run of those windows with unrelated rhythms
+  std::int64_t longest_diverged = 0;  ///< longest such run
+};
+
+/// Windows over which an event's rhythm is smoothed (median) before two events are compared.
+constexpr std::size_t kRhythmSmoothing = 5;
+/// Windows at the start and at the end of an event whose rhythms are compared for evolution.
+constexpr std::size_t kEvolutionWindows = 10;
 
 struct Event {
   int id = 0;
   std::int64_t opened = 0;        ///< window index when opened
   std::int64_t last_on = 0;       ///< last window with an owned channel on
   std::int64_t first_window = 0;  ///< window index of history entry 0
-  bool global_onset = false;      ///< its first window switched on most good channels at once
+  /// Most good channels switched on within its first windows, counting every event opened with
+  /// it (a common-mode artifact, whatever groups it was cut into)
+  bool global_onset = false;
   double peak_gain_db = 0.0;
   int rhythm_band = 0;  ///< 1 Hz band of the event's strongest channel, last time one was on
   Hemisphere side = Hemisphere::unknown;  ///< side of the strongest channel it opened with
   std::int64_t longest_run = 0;     ///< longest run of consecutive windows on, any channel
   std::int64_t first_recruit = -1;  ///< window where the earliest recruited channel's run began
-  /// Events running with a similar rhythm when this one opened: if one of them started on the
-  /// same side, this event is its spread, not a new seizure.
-  std::vector<int> parents;
+  /// Every event running when this one opened, earliest first: this event is the spread of the
+  /// first of them that is a seizure, unless its rhythm diverged from that one's.
+  std::vector<ParentLink> links;
+  /// Per channel: held by this event in its first windows (where its own rhythm is measured).
+  std::vector<char> home;
+  bool on_now = false;  ///< a home channel of it is on in the current window
+  /// Rhythm of its strongest home channel in its last windows with one on.
+  std::array<int, kRhythmSmoothing> recent_bands{};
+  std::size_t n_recent = 0;
+  int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
+  std::array<float, kRhythmSmoothing> recent_hz{};  ///< the same windows' rhythm in Hz
+  float smoothed_hz = 0.0f;                          ///< their median
+  /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
+  /// home channel on: a seizure evolves (starts with one rhythm, ends with another), a
+  /// background rhythm that waxes and wanes does not.
+  struct RhythmEnds {
+    std::array<int, kEvolutionWindows> first{}, last{};
+    std::size_t n = 0;  ///< windows counted so far
+    void add(int band) {
+      if (n < kEvolutionWindows) first[n] = band;
+      last[n % kEvolutionWindows] = band;
+      ++n;
+    }
+  };
+  RhythmEnds home_ends;
+  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen).
+  bool truncated = false;
   EventHistory history;
 };
+
+/// True when two rhythm bands (1 Hz band indices of their spans, each the fundamental of its
+/// discharge as the scorer reports it) belong to one discharge: within `tolerance_hz` (used
+/// for a channel against its event's rhythm in the one-rhythm split). Not an octave apart: two
+/// seizures that slow down geometrically keep their frequency ratio, so an octave relation
+/// joined a second seizure starting at twice the slowed rhythm of the first (seen on the
+/// simulated suite); harmonics are traced to their fundamental per channel instead.
+bool related_rhythms(int band_a, int band_b, double tolerance_hz);
+
+/// Tolerance (Hz) within which two events' smoothed rhythms (WindowScores::rhythm_hz) agree in
+/// the spread model: a propagated discharge runs at its parent's frequency up to a slight
+/// detuning, and two independent seizures that happen to slow alike are rarely closer than this
+/// for long. (0.5 Hz kept more overlapping pairs apart but reported fewer propagated seizures
+/// as one; 1 Hz, the band resolution, the reverse; docs/detection.md.)
+constexpr double kSpreadToleranceHz = 0.75;
+
+/// How far (1 Hz bands) an event's rhythm moved from its first to its last kEvolutionWindows
+/// windows with a home channel on (medians); 0 with fewer windows than that.
+int evolution_bands(const Event& event);
 
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
@@ -84,9 +151,23 @@ class EventTracker {
   bool same_rhythm(std::size_t a, std::size_t b) const;
   void track_events(std::int64_t start, std::vector<ClosedEvent>& closed);
   void split_by_rhythm();
-  int open_event(const std::vector<std::size_t>& group);
+  /// Opens an event for `group`; `from`: the running event the group is split off (its history
+  /// supplies the group's past), or nullptr.
+  int open_event(const std::vector<std::size_t>& group, const Event* from = nullptr);
   void append_history(Event& event, std::int64_t start);
+  void update_links();
+  void mark_common_onsets();
   void close(Event& event, std::vector<ClosedEvent>& closed);
+  /// What became of an event that ended: a seizure, the spread of one, neither, or not known
+  /// yet (still open, or waiting for a parent).
+  enum class Outcome { seizure, spread, rejected, undecided };
+  /// The outcome of event `id`; `root` gets the seizure it is (part of), -1 if none.
+  Outcome outcome(int id, int* root = nullptr) const;
+  void record(int id, Outcome outcome, int root);
+  /// Decides a closed event whose parents are decided (or from which it diverged).
+  void decide(Event& event, std::vector<ClosedEvent>& closed);
+  bool waits_for_parent(const Event& event) const;
+  void decide_pending(std::vector<ClosedEvent>& closed);
 
   const ChannelGeometry& geometry_;
   std::size_t n_ = 0;
@@ -117,7 +198,13 @@ class EventTracker {
   std::int64_t segment_first_window_ = 0;  // first window after the last gap
 
   std::vector<Event> open_events_;
-  std::vector<std::pair<int, Hemisphere>> closed_sides_;  // onset side of recent seizures
+  std::vector<Event> pending_;  // ended, waiting for a parent's outcome
+  struct Decided {
+    int id;
+    Outcome outcome;
+    int root;  // the seizure it is (part of); -1 when rejected
+  };
+  std::vector<Decided> outcomes_;  // of recently ended events
   int next_event_id_ = 0;
 };
 

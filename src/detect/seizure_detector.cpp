@@ -117,6 +117,7 @@ struct SeizureDetector::Impl {
   // parallel after the warm-up, the tracker reads them window by window.
   std::vector<float> block_gain, block_excess;
   std::vector<int> block_peak;
+  std::vector<float> block_rhythm;
   std::vector<char> block_on;
 
   std::vector<detail::ClosedEvent> closed;  // scratch: events the tracker just closed
@@ -206,6 +207,7 @@ struct SeizureDetector::Impl {
     block_gain.assign(max_windows * n, 0.0f);
     block_excess.assign(max_windows * n, 0.0f);
     block_peak.assign(max_windows * n, 0);
+    block_rhythm.assign(max_windows * n, 0.0f);
     block_on.assign(max_windows * n, 0);
   }
 
@@ -325,6 +327,7 @@ struct SeizureDetector::Impl {
     block_gain[w * n + c] = score.gain_db;
     block_excess[w * n + c] = score.excess;
     block_peak[w * n + c] = score.peak_band;
+    block_rhythm[w * n + c] = score.rhythm_hz;
     block_on[w * n + c] = score.on ? 1 : 0;
   }
 
@@ -396,7 +399,8 @@ struct SeizureDetector::Impl {
   // The cross-channel part of window w of the block, once every channel is scored.
   void track(std::size_t w, std::int64_t start) {
     const detail::WindowScores scores{&block_gain[w * n], &block_excess[w * n],
-                                      &block_peak[w * n], &block_on[w * n]};
+                                      &block_peak[w * n], &block_on[w * n],
+                                      &block_rhythm[w * n]};
     tracker->step(scores, start, closed);
     hand_off_closed();
   }
@@ -437,7 +441,8 @@ struct SeizureDetector::Impl {
                         warmup_powers.capacity() * sizeof(double) +
                         window_powers.capacity() * sizeof(double) +
                         (block_gain.capacity() + block_excess.capacity()) * sizeof(float) +
-                        block_peak.capacity() * sizeof(int) + block_on.capacity();
+                        block_peak.capacity() * sizeof(int) + block_on.capacity() +
+                        block_rhythm.capacity() * sizeof(float);
     for (const auto& lane : lanes.lanes()) total += lane.buffer_bytes();
     return total;
   }

@@ -92,6 +92,24 @@ TEST(ChannelScorer, BroadbandPowerIsNotARhythm) {
   EXPECT_FALSE(score.on);
 }
 
+TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
+  ScorerFixture f;
+  // A 3.5 Hz discharge (span 2: bands 2, 3) with six harmonics, each on the two bands around
+  // k x 3.5 Hz; its first harmonic (7.5 Hz, span 6) rises most over the flat baseline.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  auto raise = [&](std::size_t k, double ratio) { power[k] = power[k + 1] = ratio; };
+  raise(2, 15.0);   // fundamental: excess 28
+  raise(6, 20.0);   // 2f: excess 38, the best span
+  raise(9, 12.0);   // 3f: excess 22
+  for (const std::size_t k : {13u, 16u, 20u, 23u}) raise(k, 12.0);  // 4f-7f: 22 each
+  // The best span alone holds 38 / 176 of the excess (below min_concentration = 0.4); the
+  // fundamental and its first two harmonics hold 88 / 176.
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.peak_band, 2);  // the fundamental's span (it rises above the on ratio too)
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);  // the gain is the best span's
+  EXPECT_TRUE(score.on);
+}
+
 TEST(ChannelScorer, MuscleVetoesARhythm) {
   ScorerFixture vetoed, kept;
   auto power = vetoed.rhythm(8, 20.0);  // span excess 38
@@ -156,6 +174,8 @@ struct TrackerFixture {
   std::vector<float> gain, excess;
   std::vector<int> band;
   std::vector<char> on;
+  // Each channel's rhythm in Hz is its band's centre (band + 1.5 Hz) plus this detuning.
+  std::vector<float> detune, hz;
   std::vector<ClosedEvent> closed;
   // The rhythm band of every channel while it is off: a channel that comes on with a band more
   // than 1 away from it is treated as a rhythm change, which is not what these tests are about.
@@ -208,7 +228,11 @@ struct TrackerFixture {
   }
   void step() {
     const std::int64_t window = tracker.windows();
-    tracker.step({gain.data(), excess.data(), band.data(), on.data()}, window * 256, closed);
+    detune.resize(n, 0.0f);
+    hz.resize(n);
+    for (std::size_t c = 0; c < n; ++c) hz[c] = static_cast<float>(band[c]) + 1.5f + detune[c];
+    tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()}, window * 256,
+                 closed);
   }
 };
 
@@ -226,13 +250,20 @@ TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
   ASSERT_TRUE(f.connected({"O1", "P7"}));
 
   // Windows 0-29 quiet; A = {Fp1, F7} on in 30-59; B = {O1, P7} on in 35-64; F3 (next to A, same
-  // rhythm) on in 40-59. All at 5 Hz (band 4), 12 dB.
+  // rhythm) on in 40-59, all 12 dB. Both evolve (a seizure slows; a rhythm that does not change
+  // is not one): A and F3 from 7.5 to 5.5 Hz (bands 6, 5, 4 for 10 windows each), B from 11.5 to
+  // 9.5 Hz (bands 10, 9, 8), always at least 3 Hz from A's, so B is a seizure of its own.
+  auto a_band = [](int t) { return 6 - (std::clamp(t, 30, 59) - 30) / 10; };
+  auto b_band = [](int t) { return 10 - (std::clamp(t, 35, 64) - 35) / 10; };
   std::vector<std::size_t> open_count;
   for (int t = 0; t < 90; ++t) {
     f.reset_window();
-    if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, 4, 12.0f);
-    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, 4, 12.0f);
-    if (t >= 40 && t < 60) f.set_on({"F3"}, 4, 12.0f);
+    // Each channel's background peak is its coming rhythm (no jump on switching on).
+    for (const auto c : {fp1, f7, f3}) f.band[c] = a_band(t);
+    f.band[o1] = f.band[p7] = b_band(t);
+    if (t >= 30 && t < 60) f.set_on({"Fp1", "F7"}, a_band(t), 12.0f);
+    if (t >= 35 && t < 65) f.set_on({"O1", "P7"}, b_band(t), 12.0f);
+    if (t >= 40 && t < 60) f.set_on({"F3"}, a_band(t), 12.0f);
     const std::size_t closed_before = f.closed.size();
     f.step();
     open_count.push_back(f.tracker.open_events().size());
@@ -257,8 +288,13 @@ TEST(EventTracker, TwoSeparatedGroupsOpenTwoEventsAndANeighbourJoinsItsGroup) {
   EXPECT_EQ(b.first_recruit, 35);
   EXPECT_EQ(b.last_on, 64);
   EXPECT_EQ(a.longest_run, 30);
-  EXPECT_TRUE(a.parents.empty());
-  EXPECT_TRUE(b.parents.empty());
+  // B opened while A ran, so A was its candidate parent; their rhythms were unrelated from the
+  // first window both were on (35) to A's last (59).
+  EXPECT_TRUE(a.links.empty());
+  ASSERT_EQ(b.links.size(), 1u);
+  EXPECT_EQ(b.links[0].parent, a.id);
+  EXPECT_EQ(b.links[0].together, 59 - 35 + 1);
+  EXPECT_EQ(b.links[0].longest_diverged, 59 - 35 + 1);
   // Recruited channels of A: Fp1, F7 and F3; none of B's.
   EXPECT_GE(a.history.first_on[fp1], 0);
   EXPECT_GE(a.history.first_on[f7], 0);
@@ -306,7 +342,10 @@ TEST(EventTracker, FinishClosesAnOpenEvent) {
   ASSERT_TRUE(f.connected({"T7", "P7"}));
   for (int t = 0; t < 50; ++t) {
     f.reset_window();
-    if (t >= 20) f.set_on({"T7", "P7"}, 3, 10.0f);
+    // Evolving from 6.5 to 4.5 Hz (bands 5, 4, 3 for 10 windows each).
+    const int band = 5 - (std::clamp(t, 20, 49) - 20) / 10;
+    f.band[f.index("T7")] = f.band[f.index("P7")] = band;
+    if (t >= 20) f.set_on({"T7", "P7"}, band, 10.0f);
     f.step();
   }
   EXPECT_TRUE(f.closed.empty());
@@ -315,6 +354,159 @@ TEST(EventTracker, FinishClosesAnOpenEvent) {
   EXPECT_EQ(f.closed[0].event.first_recruit, 20);
   EXPECT_EQ(f.closed[0].event.last_on, 49);
   EXPECT_TRUE(f.tracker.open_events().empty());
+}
+
+// The spread model (docs/detection.md, "Spread or a new seizure"): a group that switches on apart
+// from a running event is its spread when its rhythm follows the event's (with a lag, a slight
+// detuning, or at its octave), and a seizure of its own when its rhythm goes its own way.
+
+TEST(EventTracker, RelatedRhythmsAreTheSameFrequencyWithinTheTolerance) {
+  // Band k is the span [0.5 + k, 2.5 + k) Hz, centred on k + 1.5 Hz.
+  EXPECT_TRUE(related_rhythms(4, 4, 1.0));   // 5.5 and 5.5 Hz
+  EXPECT_TRUE(related_rhythms(4, 5, 1.0));   // 5.5 and 6.5 Hz
+  EXPECT_TRUE(related_rhythms(5, 4, 1.0));   // symmetric
+  EXPECT_FALSE(related_rhythms(4, 6, 1.0));  // 5.5 and 7.5 Hz
+  EXPECT_TRUE(related_rhythms(4, 6, 2.0));   // ... within a 2 Hz tolerance
+  // An octave is not related at the event level (the scorer reports a harmonic-rich channel at
+  // its fundamental already): 3.5 and 7.5 Hz.
+  EXPECT_FALSE(related_rhythms(2, 6, 1.0));
+}
+
+// A = {Fp1, F7} opens at window 30 at `a_band(t)`; B = {O1, P7}, apart from A, comes on at window
+// `b_start` at `b_band(t)`; A ends at window 89, B at `b_end` - 1. Returns the seizures kept.
+template <typename BandA, typename BandB>
+std::vector<ClosedEvent> two_groups(BandA a_band, BandB b_band, int b_start, int b_end = 90,
+                                    float b_detune_hz = 0.0f) {
+  TrackerFixture f;
+  f.detune.assign(f.n, 0.0f);
+  for (const auto& label : {"O1", "P7"}) f.detune[f.index(label)] = b_detune_hz;
+  for (int t = 0; t < 130; ++t) {
+    f.reset_window();
+    // Each group's channels hold its rhythm in the background (no rhythm jump on switching on).
+    for (const auto& label : {"Fp1", "F7"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    for (const auto& label : {"O1", "P7"}) f.band[f.index(label)] = b_band(std::max(t, b_start));
+    if (t >= 30 && t < 90) f.set_on({"Fp1", "F7"}, a_band(t), 14.0f);
+    if (t >= b_start && t < b_end) f.set_on({"O1", "P7"}, b_band(t), 11.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  return f.closed;
+}
+
+TEST(EventTracker, PropagatedGroupWithLagAndDetuningIsTheSameSeizure) {
+  // A slows from 9.5 Hz (band 8) to 3.5 Hz (band 2) over its 60 windows; B appears 8 windows
+  // later far from A and follows A's rhythm 3 windows behind, detuned by 0.3 Hz.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  auto b_band = [&](int t) { return a_band(t - 3); };
+  const auto kept = two_groups(a_band, b_band, 38, 90, 0.3f);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);  // the seizure is A, from its onset
+}
+
+TEST(EventTracker, ASecondRhythmOneHertzAwayIsASeizureOfItsOwnEvenWhenItSlowsInStep) {
+  // The same as above, but B runs a whole 1 Hz off A throughout (two seizures that happen to
+  // slow alike): more than a propagated discharge's detuning (kSpreadToleranceHz).
+  ASSERT_LT(kSpreadToleranceHz, 1.0);
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  const auto kept = two_groups(a_band, [&](int t) { return a_band(t - 3); }, 38, 90, 1.0f);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].event.first_recruit, 38);
+}
+
+TEST(EventTracker, HarmonicRichGroupTracedToItsFundamentalIsTheSameSeizure) {
+  // B = {O1, P7} shows A's rhythm at its first harmonic, the strongest rise over its 1/f
+  // baseline: the scorer reports B at the fundamental (its own unit test above), so the tracker
+  // sees one rhythm, and B is A's spread.
+  ScorerFixture scorer;
+  std::vector<double> power(scorer.layout.n_bands, 1.0);
+  power[2] = power[3] = 10.0;   // 3.5 Hz fundamental, 10 dB
+  power[6] = power[7] = 30.0;   // 7.5 Hz first harmonic, 14.8 dB (the best span)
+  power[9] = power[10] = 8.0;   // second harmonic
+  const ChannelScore b_score = scorer.scorer.score(0, power.data());
+  ASSERT_TRUE(b_score.on);
+  const int b_band = b_score.peak_band;
+  EXPECT_EQ(b_band, 2);
+  // A evolves from 5.5 to 3.5 Hz; B shows A's rhythm as the scorer reports it (at the
+  // fundamental: A's band; at the harmonic it would be 4 bands above, another rhythm).
+  auto a_band = [](int t) { return 4 - (std::clamp(t, 30, 89) - 30) / 20; };
+  const auto kept = two_groups(a_band, [&](int t) { return a_band(t) + (b_band - 2); }, 40);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);
+}
+
+TEST(EventTracker, IndependentRhythmStartingElsewhereIsASeizureOfItsOwn) {
+  // A slows from 9.5 Hz to 3.5 Hz; at window 55 (A at band 6, 7.5 Hz) B starts at 10.5 Hz
+  // (band 9) and slows on its own to 8.5 Hz: its own onset frequency and its own evolution.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  auto b_band = [](int t) { return 9 - std::min(2, (std::max(t, 55) - 55) / 10); };
+  const auto kept = two_groups(a_band, b_band, 55);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].event.first_recruit, 30);
+  EXPECT_EQ(kept[1].event.first_recruit, 55);
+  ASSERT_EQ(kept[1].event.links.size(), 1u);
+  EXPECT_GE(kept[1].event.links[0].longest_diverged, 5);
+}
+
+TEST(EventTracker, SameRhythmAtFirstThenItsOwnEvolutionIsASeizureOfItsOwn) {
+  // B starts with the rhythm A has slowed to (band 5 at window 60), then holds it while A slows
+  // on (to band 3 at window 70): the rhythms part, and B, which then slows on its own (bands 4
+  // and 3 from window 90), is independent although it began like A's spread.
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 8; };
+  auto b_band = [](int t) { return 5 - std::clamp((t - 80) / 10, 0, 2); };
+  const auto kept = two_groups(a_band, b_band, 60, 110);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].event.first_recruit, 60);
+}
+
+TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
+  // Two groups apart from each other, 3 + 3 of 8 channels (each below max_onset_fraction = 0.6 of
+  // the good channels, together above it), switching on one window apart at unrelated rhythms:
+  // a common-mode artifact whatever the grouping, so neither is kept.
+  TrackerFixture f;
+  ASSERT_TRUE(f.connected({"Fp1", "F7", "F3"}));
+  ASSERT_TRUE(f.connected({"P7", "P3", "O1"}));
+  for (int t = 0; t < 80; ++t) {
+    f.reset_window();
+    // Both evolve (so that only the common onset can reject them): bands 6, 5, 4 and 3, 2, 1.
+    const int step = (std::clamp(t, 20, 49) - 20) / 10;
+    for (const auto& label : {"Fp1", "F7", "F3"}) f.band[f.index(label)] = 6 - step;
+    for (const auto& label : {"P7", "P3", "O1"}) f.band[f.index(label)] = 3 - step;
+    if (t >= 20 && t < 50) f.set_on({"Fp1", "F7", "F3"}, 6 - step, 12.0f);
+    if (t >= 21 && t < 50) f.set_on({"P7", "P3", "O1"}, 3 - step, 12.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  EXPECT_TRUE(f.closed.empty());
+  // The same groups 5 windows apart are a focal onset and its spread: one seizure.
+  TrackerFixture g;
+  for (int t = 0; t < 80; ++t) {
+    g.reset_window();
+    const int band = 6 - (std::clamp(t, 20, 49) - 20) / 10;  // evolving: bands 6, 5, 4
+    for (auto& b : g.band) b = band;
+    if (t >= 20 && t < 50) g.set_on({"Fp1", "F7", "F3"}, band, 12.0f);
+    if (t >= 25 && t < 50) g.set_on({"P7", "P3", "O1"}, band, 12.0f);
+    g.step();
+  }
+  g.tracker.finish(g.closed);
+  EXPECT_EQ(g.closed.size(), 1u);
+}
+
+TEST(EventTracker, ARhythmThatWaxesAndWanesWithoutEvolvingIsNotASeizure) {
+  // O1 and P7 hold 9.5 Hz (band 8) for 90 windows, switching off now and then (a posterior
+  // rhythm on eyes closing): long and sustained, but its rhythm never changes. The same with
+  // the rhythm slowing by 2 Hz over the event is kept.
+  for (const bool evolving : {false, true}) {
+    TrackerFixture f;
+    for (int t = 0; t < 140; ++t) {
+      f.reset_window();
+      const int band = evolving ? 8 - (std::clamp(t, 20, 109) - 20) / 30 : 8;
+      f.band[f.index("O1")] = f.band[f.index("P7")] = band;
+      if (t >= 20 && t < 110 && t % 15 != 0) f.set_on({"O1", "P7"}, band, 11.0f);
+      f.step();
+    }
+    f.tracker.finish(f.closed);
+    EXPECT_EQ(f.closed.size(), evolving ? 1u : 0u) << (evolving ? "evolving" : "steady");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -53,9 +53,14 @@ def _write_recording(path):
     data = rng.normal(0, 20, (len(LABELS), n))
     left = (t >= 300) & (t < 360)
     right = (t >= 800) & (t < 870)
-    data[LABELS.index("C3")] += 200 * np.sin(2 * np.pi * 7 * t) * left
-    data[LABELS.index("T3")] += 120 * np.sin(2 * np.pi * 7 * t) * left
-    data[LABELS.index("C4")] += 200 * np.sin(2 * np.pi * 6 * t) * right
+    # Seizures evolve (docs/detection.md): each discharge slows linearly, 7 -> 4 Hz over 60 s
+    # and 6 -> 3.5 Hz over 70 s (phase = 2 pi x the integral of the frequency).
+    tau_left, tau_right = t - 300, t - 800
+    left_wave = np.sin(2 * np.pi * (7 * tau_left - 3 / 120 * tau_left**2))
+    right_wave = np.sin(2 * np.pi * (6 * tau_right - 2.5 / 140 * tau_right**2))
+    data[LABELS.index("C3")] += 200 * left_wave * left
+    data[LABELS.index("T3")] += 120 * left_wave * left
+    data[LABELS.index("C4")] += 200 * right_wave * right
     data[LABELS.index("ECG")] += 500 * np.sin(2 * np.pi * 2 * t)  # must be ignored
     headers = [{"label": label, "dimension": "uV", "sample_frequency": FS,
                 "physical_min": -1000.0, "physical_max": 1000.0,
@@ -71,7 +76,8 @@ def test_detector_finds_and_lateralises_two_discharges(tmp_path):
     assert kinds["ECG"] == "ecg"
     seizures = detection["seizures"]
     assert len(seizures) == 2
-    # Rhythmic 7 Hz at 300-360 s (C3 strongest, T3 weaker), 6 Hz at 800-870 s (C4 alone).
+    # Rhythmic 7 -> 4 Hz at 300-360 s (C3 strongest, T3 weaker), 6 -> 3.5 Hz at 800-870 s (C4
+    # alone).
     assert seizures[0]["onset_s"] == pytest.approx(300, abs=3)
     assert seizures[0]["offset_s"] == pytest.approx(360, abs=5)
     assert seizures[0]["hemisphere"] == "left" and seizures[0]["region"] == "central"
