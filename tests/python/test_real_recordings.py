@@ -155,8 +155,6 @@ def test_eegmmidb_python_api_keeps_the_warnings_printable() -> None:
 # ------------------------------------------------------------------------------------------------
 
 @needs_real
-@pytest.mark.xfail(strict=True, reason="issue 18: the detector bridges the EDF+D gap (an event from "
-                   "37 s to 3035.5 s) and splits the seizure; fixed by the detector work on gaps")
 def test_joined_edfd_gives_one_seizure_at_the_annotated_onset() -> None:
     truth = json.loads((REAL / "chb01_03_joined_edfd.truth.json").read_text(encoding="utf-8"))
     true_onset = truth["seizures"][0]["onset_s"]
@@ -214,10 +212,8 @@ FALSE_SEIZURES_TODAY = ("issue 18: a normal background rhythm that starts and st
 SEIZURE_FREE_REAL = [
     "real/eegmmidb_S001R02_as_found.edf",
     "real/chb01_03_start_crop.edf",
-    pytest.param("corpus/edfio/short_psg.edf",
-                 marks=pytest.mark.xfail(strict=True, reason=FALSE_SEIZURES_TODAY)),
-    pytest.param("corpus/edfio/short_psg.bdf",
-                 marks=pytest.mark.xfail(strict=True, reason=FALSE_SEIZURES_TODAY)),
+    "corpus/edfio/short_psg.edf",
+    "corpus/edfio/short_psg.bdf",
     pytest.param("corpus/mne_testing_data/multiple_annotation_chans.bdf",
                  marks=pytest.mark.xfail(strict=True, reason=FALSE_SEIZURES_TODAY)),
     "corpus/mne_testing_data/test_edf_overlapping_annotations.edf",
