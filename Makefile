@@ -70,9 +70,11 @@ test:
 	@$(MAKE) --no-print-directory -j $(JOBS) --output-sync=target WERROR=ON test-stages
 	@echo "== stage wall times (stages overlap):" && cat build/stage-times.txt
 
-test-stages: lint test-python test-cpp test-sanitize test-tsan
+# In this order because make starts them in it: the longest chain (Release build, extension,
+# pytest) first, beside it the ASan build; lint (light) last.
+test-stages: test-python test-cpp test-sanitize test-tsan lint
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build (preset `asan`: GCC, -O1 -g, no benches) of
+# AddressSanitizer + UndefinedBehaviorSanitizer build (preset `asan`: GCC, -O1 -g1, no benches) of
 # the library, the C++ tests and the fuzz replay programs (tests/fuzz/replay: seed corpus and
 # reproducers through each fuzz target), run with zero reports allowed. Excluded here, run once in
 # the Release build only: the installed-package check, and the slow detector and simulator cases
