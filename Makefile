@@ -34,26 +34,33 @@ STAGE_BEGIN = @mkdir -p build && date +%s > build/.stage-$@
 STAGE_END = @echo "$@: $$(( $$(date +%s) - $$(cat build/.stage-$@) )) s" >> build/stage-times.txt
 
 # One Release build (CMake preset `release`, build/cpp) serves the C++ tests and the Python
-# extension `_core`, built against the venv's Python and pybind11. No benchmarks (`make bench`).
-CPP_CONFIGURE = cmake --preset release -DICTALTRACK_WERROR=$(WERROR) -DICTALTRACK_BUILD_PYTHON=ON \
-  -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) -Dpybind11_DIR="$$($(VENV_PYTHON) -m pybind11 --cmakedir)"
-cpp: venv
+# extension. `cpp` builds the library and the C++ tests (no benchmarks: `make bench`); it needs no
+# venv, so in `make test` it compiles while .venv is being installed.
+CPP_CONFIGURE_PYTHON = cmake --preset release -DICTALTRACK_WERROR=$(WERROR) \
+  -DICTALTRACK_BUILD_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) \
+  -Dpybind11_DIR="$$($(VENV_PYTHON) -m pybind11 --cmakedir)"
+cpp: deps
 	$(STAGE_BEGIN)
-	$(CPP_CONFIGURE)
+	cmake --preset release -DICTALTRACK_WERROR=$(WERROR)
 	cmake --build $(CPP_BUILD) -j $(JOBS)
 	$(STAGE_END)
 
-# The Python package, installed into .venv with the extension from build/cpp (scikit-build-core
-# only packages that file: ICTALTRACK_PREBUILT_CORE in CMakeLists.txt). `pip install .` elsewhere
-# builds the extension from source as usual.
-python: cpp
+# `python` adds the extension `_core` to that build (against the venv's Python and pybind11) and
+# installs the package into .venv with it: scikit-build-core only packages the file
+# (ICTALTRACK_PREBUILT_CORE in CMakeLists.txt). `pip install .` elsewhere builds the extension from
+# source as usual.
+python: cpp venv
 	$(STAGE_BEGIN)
+	$(CPP_CONFIGURE_PYTHON)
+	cmake --build $(CPP_BUILD) -j $(JOBS) --target _core
 	$(VENV_PYTHON) -m pip install --quiet --no-build-isolation --no-deps \
 	  -Cbuild-dir=build/python-prebuilt \
 	  -Ccmake.define.ICTALTRACK_PREBUILT_CORE="$$(cat $(CPP_BUILD)/python_core_path.txt)" .
 	$(STAGE_END)
 
-test-cpp: cpp
+# `make test` sets TEST_CPP_AFTER=python: ctest then never runs while `python` reconfigures build/cpp.
+TEST_CPP_AFTER ?=
+test-cpp: cpp $(TEST_CPP_AFTER)
 	$(STAGE_BEGIN)
 	ctest --preset release -j $(JOBS)
 	$(STAGE_END)
@@ -67,7 +74,8 @@ test-python: python
 # stage) and warnings as errors. Per-stage wall times are printed at the end.
 test:
 	@mkdir -p build && rm -f build/stage-times.txt
-	@$(MAKE) --no-print-directory -j $(JOBS) --output-sync=target WERROR=ON test-stages
+	@$(MAKE) --no-print-directory -j $(JOBS) --output-sync=target WERROR=ON \
+	  TEST_CPP_AFTER=python test-stages
 	@echo "== stage wall times (stages overlap):" && cat build/stage-times.txt
 
 # In this order because make starts them in it: the longest chain (Release build, extension,
@@ -145,7 +153,7 @@ format: venv
 # clang-tidy (.clang-tidy) on the library and bindings sources, with the compile commands of the
 # Release build (configured, not built). Not part of `make test`: minutes of CPU (Eigen, pybind11).
 tidy: venv
-	$(CPP_CONFIGURE)
+	$(CPP_CONFIGURE_PYTHON)
 	run-clang-tidy -quiet -p $(CPP_BUILD) -j $(JOBS) -extra-arg=-Wno-error '$(CURDIR)/(src|python/src)/'
 
 # The demo file's header, its seizures with the migration summary, and the plots: a timeline
