@@ -150,11 +150,13 @@ format: venv
 	$(VENV)/bin/ruff check --fix-only $(PY_FORMAT_PATHS)
 	$(VENV)/bin/ruff format $(PY_FORMAT_PATHS)
 
-# clang-tidy (.clang-tidy) on the library and bindings sources, with the compile commands of the
-# Release build (configured, not built). Not part of `make test`: minutes of CPU (Eigen, pybind11).
+# clang-tidy (.clang-tidy) on the library sources, with the compile commands of the Release build
+# (configured, not built). Not part of `make test`: about 10 min of CPU (Eigen). The bindings
+# (python/src) are left out: clang-tidy 14 cannot parse their lambdas that capture structured
+# bindings (C++20, clang >= 16), which GCC compiles.
 tidy: venv
 	$(CPP_CONFIGURE_PYTHON)
-	run-clang-tidy -quiet -p $(CPP_BUILD) -j $(JOBS) -extra-arg=-Wno-error '$(CURDIR)/(src|python/src)/'
+	run-clang-tidy -quiet -p $(CPP_BUILD) -j $(JOBS) -extra-arg=-Wno-error '$(CURDIR)/src/'
 
 # The demo file's header, its seizures with the migration summary, and the plots: a timeline
 # and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).
