@@ -70,17 +70,18 @@ test-python: python
 	$(VENV_PYTHON) -m pytest -q
 	$(STAGE_END)
 
-# Every check, with the independent stages run side by side (JOBS at a time, output kept per
-# stage) and warnings as errors. Per-stage wall times are printed at the end.
+# Every check, with the independent stages run side by side (JOBS + 1 at a time, since the venv
+# install hardly uses a core; output kept per stage) and warnings as errors. Per-stage wall times
+# are printed at the end.
 test:
 	@mkdir -p build && rm -f build/stage-times.txt
-	@$(MAKE) --no-print-directory -j $(JOBS) --output-sync=target WERROR=ON \
+	@$(MAKE) --no-print-directory -j $$(( $(JOBS) + 1 )) --output-sync=target WERROR=ON \
 	  TEST_CPP_AFTER=python test-stages
 	@echo "== stage wall times (stages overlap):" && cat build/stage-times.txt
 
-# In this order because make starts them in it: the longest chain (Release build, extension,
-# pytest) first, beside it the ASan build; lint (light) last.
-test-stages: test-python test-cpp test-sanitize test-tsan lint
+# In this order because make starts them in it: the ASan build (the longest) and the Release build
+# at once, with the venv install (mostly download) as one more job beside them; lint (light) last.
+test-stages: test-sanitize test-python test-cpp test-tsan lint
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build (preset `asan`: GCC, -O1 -g1, no benches) of
 # the library, the C++ tests and the fuzz replay programs (tests/fuzz/replay: seed corpus and
