@@ -7,9 +7,12 @@ VENV_PYTHON := $(VENV)/bin/python
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPP_BUILD := build/cpp
 DEMO_FILE ?= sample_edf/migrating_referential.edf
+# Compiler warnings are errors in `make test` (and so in CI); `make WERROR=ON cpp` does it by hand.
+WERROR ?= OFF
 
-.PHONY: all deps venv cpp python test test-cpp test-python demo bench bench-peers eval samples \
-        clean test-sanitize test-tsan fuzz-build fuzz test-fuzz
+.PHONY: all deps venv cpp python test test-stages test-cpp test-python demo bench bench-peers \
+        eval samples clean test-sanitize test-tsan asan-build tsan-build fuzz-build fuzz \
+        test-fuzz lint format tidy
 
 all: cpp python
 
@@ -26,59 +29,135 @@ $(VENV)/.pins-installed: pyproject.toml scripts/pinned_requirements.py | deps
 
 venv: $(VENV)/.pins-installed
 
-# C++ library, GoogleTest suite and benchmarks.
+# Each stage of `make test` adds its wall time to build/stage-times.txt (printed at the end).
+STAGE_BEGIN = @mkdir -p build && date +%s > build/.stage-$@
+STAGE_END = @echo "$@: $$(( $$(date +%s) - $$(cat build/.stage-$@) )) s" >> build/stage-times.txt
+
+# One Release build (CMake preset `release`, build/cpp) serves the C++ tests and the Python
+# extension. `cpp` builds the library and the C++ tests (no benchmarks: `make bench`); it needs no
+# venv, so in `make test` it compiles while .venv is being installed.
+CPP_CONFIGURE_PYTHON = cmake --preset release -DICTALTRACK_WERROR=$(WERROR) \
+  -DICTALTRACK_BUILD_PYTHON=ON -DPython_EXECUTABLE=$(CURDIR)/$(VENV_PYTHON) \
+  -Dpybind11_DIR="$$($(VENV_PYTHON) -m pybind11 --cmakedir)"
 cpp: deps
-	cmake -S . -B $(CPP_BUILD) -DCMAKE_BUILD_TYPE=Release
+	$(STAGE_BEGIN)
+	cmake --preset release -DICTALTRACK_WERROR=$(WERROR)
 	cmake --build $(CPP_BUILD) -j $(JOBS)
+	$(STAGE_END)
 
-# The Python package (scikit-build-core builds the extension; its build dir is kept for speed).
-python: venv
-	$(VENV_PYTHON) -m pip install --quiet --no-build-isolation --no-deps .
+# `python` adds the extension `_core` to that build (against the venv's Python and pybind11) and
+# installs the package into .venv with it: scikit-build-core only packages the file
+# (ICTALTRACK_PREBUILT_CORE in CMakeLists.txt). `pip install .` elsewhere builds the extension from
+# source as usual.
+python: cpp venv
+	$(STAGE_BEGIN)
+	$(CPP_CONFIGURE_PYTHON)
+	cmake --build $(CPP_BUILD) -j $(JOBS) --target _core
+	$(VENV_PYTHON) -m pip install --quiet --no-build-isolation --no-deps \
+	  -Cbuild-dir=build/python-prebuilt \
+	  -Ccmake.define.ICTALTRACK_PREBUILT_CORE="$$(cat $(CPP_BUILD)/python_core_path.txt)" .
+	$(STAGE_END)
 
-test-cpp: cpp
-	ctest --test-dir $(CPP_BUILD) --output-on-failure -j $(JOBS)
+# `make test` sets TEST_CPP_AFTER=python: ctest then never runs while `python` reconfigures build/cpp.
+TEST_CPP_AFTER ?=
+test-cpp: cpp $(TEST_CPP_AFTER)
+	$(STAGE_BEGIN)
+	ctest --preset release -j $(JOBS)
+	$(STAGE_END)
 
 test-python: python
+	$(STAGE_BEGIN)
 	$(VENV_PYTHON) -m pytest -q
+	$(STAGE_END)
 
-test: test-cpp test-python test-sanitize test-tsan test-fuzz
+# Every check, with the independent stages run side by side (JOBS + 1 at a time, since the venv
+# install hardly uses a core; output kept per stage) and warnings as errors. Per-stage wall times
+# are printed at the end.
+test:
+	@mkdir -p build && rm -f build/stage-times.txt
+	@$(MAKE) --no-print-directory -j $$(( $(JOBS) + 1 )) --output-sync=target WERROR=ON \
+	  TEST_CPP_AFTER=python test-stages
+	@echo "== stage wall times (stages overlap):" && cat build/stage-times.txt
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build of the library and the C++ tests (no benches,
-# -O1), run with zero reports allowed. The installed-package check is left to the normal build.
-ASAN_BUILD := build/asan
-SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-test-sanitize: deps
-	cmake -S . -B $(ASAN_BUILD) -DICTALTRACK_SANITIZE=ON -DICTALTRACK_BUILD_BENCH=OFF \
-	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
-	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) \
-	  -E cmake_package_consumer
+# In this order because make starts them in it: the ASan build (the longest) and the Release build
+# at once, with the venv install (mostly download) as one more job beside them; lint (light) last.
+test-stages: test-sanitize test-python test-cpp test-tsan lint
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build (preset `asan`: GCC, -O1 -g1, no benches) of
+# the library, the C++ tests and the fuzz replay programs (tests/fuzz/replay: seed corpus and
+# reproducers through each fuzz target), run with zero reports allowed. Excluded here, run once in
+# the Release build only: the installed-package check, and the slow detector and simulator cases
+# that repeat the same code paths on more data (listed in CMakePresets.json, test preset `asan`,
+# and in docs/reliability.md).
+asan-build: deps
+	$(STAGE_BEGIN)
+	cmake --preset asan -DICTALTRACK_WERROR=$(WERROR)
+	cmake --build build/asan -j $(JOBS)
+	$(STAGE_END)
+
+test-sanitize: asan-build
+	$(STAGE_BEGIN)
+	ctest --preset asan -j $(JOBS)
+	$(STAGE_END)
 
 # ThreadSanitizer run of the concurrency test: readers, band power and detect_file from 8
 # threads, and detect_file's own worker pool and read-ahead thread. The library is built with
-# -fsanitize=thread (own build dir, only this test target); FFTW and EDFlib are not instrumented.
-TSAN_BUILD := build/tsan
-test-tsan: deps
-	cmake -S . -B $(TSAN_BUILD) -DICTALTRACK_SANITIZE_THREAD=ON -DICTALTRACK_BUILD_BENCH=OFF \
-	  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_concurrency
-	TSAN_OPTIONS=halt_on_error=1 $(TSAN_BUILD)/tests/cpp/test_concurrency
+# -fsanitize=thread (preset `tsan`, build/tsan, only this test target); FFTW and EDFlib are not
+# instrumented.
+tsan-build: deps
+	$(STAGE_BEGIN)
+	cmake --preset tsan -DICTALTRACK_WERROR=$(WERROR)
+	cmake --build --preset tsan -j $(JOBS)
+	$(STAGE_END)
 
-# libFuzzer targets (clang, own build in build/fuzz): `make fuzz FUZZ_SECONDS=600` fuzzes each
-# target that long; `make test` runs a short smoke run and replays tests/fuzz/reproducers/.
-FUZZ_BUILD := build/fuzz
+test-tsan: tsan-build
+	$(STAGE_BEGIN)
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/cpp/test_concurrency
+	$(STAGE_END)
+
+# libFuzzer targets (preset `fuzz`: clang, build/fuzz): `make fuzz FUZZ_SECONDS=600` fuzzes each
+# target that long and replays tests/fuzz/reproducers/; `make test-fuzz` is a short smoke run.
+# `make test` does not build these: it replays the corpus and reproducers in the ASan build.
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 fuzz-build: deps
-	CC=clang CXX=clang++ cmake -S tests/fuzz -B $(FUZZ_BUILD)
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
 
 fuzz: fuzz-build
 	tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS)
 
 test-fuzz: fuzz-build
 	tests/fuzz/run_fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# Style and static checks (run by `make test`): clang-format on the C++ tree, ruff (lint and
+# format) and mypy on the Python package. `make format` applies both formatters (and ruff's safe
+# fixes: import order, pyupgrade).
+CXX_FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp' 2>/dev/null || \
+                     find bench include python/src src tests -name '*.cpp' -o -name '*.hpp')
+PY_FORMAT_PATHS := python bench scripts tests docs
+lint: venv
+	$(STAGE_BEGIN)
+	@echo "clang-format --dry-run --Werror: $(words $(CXX_FORMAT_FILES)) C++ files"
+	@clang-format --dry-run --Werror $(CXX_FORMAT_FILES)
+	$(VENV)/bin/ruff check $(PY_FORMAT_PATHS)
+	$(VENV)/bin/ruff format --check $(PY_FORMAT_PATHS)
+	$(VENV)/bin/mypy
+	$(STAGE_END)
+
+format: venv
+	@echo "clang-format -i: $(words $(CXX_FORMAT_FILES)) C++ files"
+	@clang-format -i $(CXX_FORMAT_FILES)
+	$(VENV)/bin/ruff check --fix-only $(PY_FORMAT_PATHS)
+	$(VENV)/bin/ruff format $(PY_FORMAT_PATHS)
+
+# clang-tidy (.clang-tidy) on the library sources, with the compile commands of the Release build
+# (configured, not built). Not part of `make test`: about 10 min of CPU (Eigen). The bindings
+# (python/src) are left out: clang-tidy 14 cannot parse their lambdas that capture structured
+# bindings (C++20, clang >= 16), which GCC compiles.
+tidy: venv
+	$(CPP_CONFIGURE_PYTHON)
+	run-clang-tidy -quiet -p $(CPP_BUILD) -j $(JOBS) -extra-arg=-Wno-error '$(CURDIR)/src/'
 
 # The demo file's header, its seizures with the migration summary, and the plots: a timeline
 # and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).
@@ -94,6 +173,8 @@ samples: python
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash scripts/make_samples.sh sample_edf
 
 bench: cpp python
+	cmake --preset release -DICTALTRACK_BUILD_BENCH=ON
+	cmake --build $(CPP_BUILD) -j $(JOBS)
 	@for b in $(CPP_BUILD)/bench/bench_*; do echo "== $$b"; $$b; done
 
 # ictaltrack against MNE+scipy, pyedflib+scipy and a plain C++ floor loop on the 24 h reference
@@ -101,6 +182,8 @@ bench: cpp python
 # in $ICTALTRACK_BENCH_DIR (or ~/.cache/ictaltrack/bench). Needs several GB of free memory.
 BENCH_PEERS_ARGS ?=
 bench-peers: cpp python
+	cmake --preset release -DICTALTRACK_BUILD_BENCH=ON
+	cmake --build $(CPP_BUILD) -j $(JOBS) --target floor_loop read_band_power
 	$(VENV_PYTHON) bench/compare_peers.py $(BENCH_PEERS_ARGS)
 
 # Simulated evaluation suite: one table of SzCORE event, localisation and migration scores, also

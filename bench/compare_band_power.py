@@ -1,4 +1,4 @@
-"""Time ictaltrack.band_power against scipy.signal.spectrogram + band integration, same data, same run.
+"""Time ictaltrack.band_power against scipy.signal.spectrogram + band integration on the same data.
 
 Reference job shape (docs/band_power.md): 19 channels at 256 Hz, 2 s Hann windows, 1 s hop, the five
 default bands. One hour of random noise (uV) is generated in memory; both sides get the same array,

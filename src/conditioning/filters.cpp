@@ -102,7 +102,7 @@ std::size_t index_closest_to_unit_circle(const std::vector<Complex>& values,
   return best;
 }
 
-enum class Kind { Real, Complex, Any };
+enum class Kind { Real, NonReal, Any };
 
 std::size_t nearest(const std::vector<Complex>& from, const Complex& to, Kind kind) {
   std::vector<std::size_t> order(from.size());
@@ -180,7 +180,7 @@ SosSections zpk_to_sos(Zpk zpk) {
       sos[s] = single_section({z1, 0.0}, {p1, 0.0});
     } else if (p.size() + 1 == z.size() && !is_real(p1) && count_real(p) == 1 &&
                count_real(z) == 1) {
-      const Complex z1 = take(z, nearest(z, p1, Kind::Complex));
+      const Complex z1 = take(z, nearest(z, p1, Kind::NonReal));
       sos[s] = single_section({z1, std::conj(z1)}, {p1, std::conj(p1)});
     } else {
       Complex p2;

@@ -398,7 +398,9 @@ TEST(BandPowerEngine, EnginesPlannedConcurrentlyInManyThreadsAgree) {
   // window lengths made and dropped in parallel must still compute exactly the serial results.
   const auto data = random_signal(2, 3000, 37);
   std::vector<BandPowerOptions> settings(4);
-  for (std::size_t i = 0; i < settings.size(); ++i) settings[i].window_s = 1.0 + 0.37 * i;
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    settings[i].window_s = 1.0 + 0.37 * static_cast<double>(i);
+  }
   std::vector<BandPowerResult> serial;
   for (const auto& options : settings)
     serial.push_back(band_power(data.data(), 2, 3000, 256.0, options));

@@ -111,8 +111,8 @@ TEST_P(HostileFiles, GiveTheExpectedOutcomeAndLeaveTheInputUntouched) {
 
 INSTANTIATE_TEST_SUITE_P(Table, HostileFiles,
                          ::testing::ValuesIn(ictaltrack::testing::hostile_files()),
-                         [](const ::testing::TestParamInfo<HostileFile>& info) {
-                           return test_name(info.param.defect);
+                         [](const ::testing::TestParamInfo<HostileFile>& param_info) {
+                           return test_name(param_info.param.defect);
                          });
 
 TEST(HostileFileTable, HasAtLeastThirtyDistinctDefectsAllDocumented) {

@@ -153,9 +153,9 @@ TEST_P(HostileMemory, OpeningAndReadingStayWithinABudgetSetByTheFileSize) {
 
 INSTANTIATE_TEST_SUITE_P(Table, HostileMemory,
                          ::testing::ValuesIn(ictaltrack::testing::hostile_files()),
-                         [](const ::testing::TestParamInfo<HostileFile>& info) {
+                         [](const ::testing::TestParamInfo<HostileFile>& param_info) {
                            std::string name;
-                           for (const char c : info.param.defect) {
+                           for (const char c : param_info.param.defect) {
                              name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
                            }
                            return name;

@@ -130,7 +130,9 @@ TEST(Montage, ArbitraryWeightsMatchANaiveProduct) {
     const Montage montage(4, {"a", "b", "c"}, weights);
     const std::size_t n = 50;
     std::vector<double> input(4 * n);
-    for (std::size_t i = 0; i < input.size(); ++i) input[i] = std::sin(0.37 * i) * 10.0;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      input[i] = std::sin(0.37 * static_cast<double>(i)) * 10.0;
+    }
     std::vector<double> out(3 * n);
     montage.apply(input.data(), n, out.data(), n, n);
     for (std::size_t r = 0; r < 3; ++r) {

@@ -184,8 +184,8 @@ TEST_P(ReaderVersusEdflib, DecodesLikeEdflib) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ReaderVersusEdflib, ::testing::ValuesIn(files_edflib_opens()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           const std::filesystem::path path(info.param);
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           const std::filesystem::path path(param_info.param);
                            std::string name = path.parent_path().filename().string() + "_" +
                                               path.filename().string();
                            for (char& c : name) {

@@ -24,12 +24,12 @@ def overlapped(call: Callable[[], object]) -> bool:
             started = threading.Event()
             finished = []
 
-            def work() -> None:
+            def work(started: threading.Event, finished: list[bool]) -> None:
                 started.set()
                 call()
                 finished.append(True)
 
-            thread = threading.Thread(target=work)
+            thread = threading.Thread(target=work, args=(started, finished))
             thread.start()
             started.wait()
             seen.append(not finished)

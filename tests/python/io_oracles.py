@@ -264,11 +264,11 @@ def write_edf(
     for name in ("physical_min", "physical_max", "digital_min", "digital_max"):
         for spec in all_specs:
             header += _field(f"{getattr(spec, name):g}", 8)
-    for spec in all_specs:
+    for _ in all_specs:
         header += _field("", 80)
     for spec in all_specs:
         header += _field(str(spec.samples_per_record), 8)
-    for spec in all_specs:
+    for _ in all_specs:
         header += _field("", 32)
     assert len(header) == 256 * (n + 1)
 

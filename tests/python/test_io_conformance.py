@@ -114,7 +114,7 @@ LEGACY_ANNOTATION_SIGNAL = {"pyedflib/test_legacy.edf"}
 PARAMS = [pytest.param(path, id=corpus_id(path)) for path in FILES]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ours(path: Path) -> ictaltrack.Recording:
     return ictaltrack.read_edf(path, verbose=False)
 
@@ -219,8 +219,6 @@ def test_agrees_with_pyedflib(path):
 
 @pytest.mark.parametrize("path", PARAMS)
 def test_agrees_with_mne(path):
-    import mne
-
     raw = mne_raw(path)
     assert raw is not None, "MNE reads every corpus file"
     recording = ours(path)
