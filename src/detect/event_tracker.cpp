@@ -51,6 +51,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorParams
       localiser_(std::move(localiser)),
       max_frequency_difference_hz_(params.max_frequency_difference_hz),
       max_onset_fraction_(params.max_onset_fraction),
+      on_threshold_db_(static_cast<float>(params.on_threshold_db)),
       min_duration_s_(params.min_duration_s),
       step_s_(params.step_s),
       close_gap_windows_(windows_for(params.close_gap_s, params.step_s)),
@@ -342,7 +343,12 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
                                             : static_cast<float>(home_band) + 1.5f;
       }
     }
-    if (home_band >= 0) event.home_ends.add(home_band);
+    // Evolution is judged on the windows where the discharge is clearly present (its strongest
+    // home channel at or above the switch-on gain), not on the fading tail that the hysteresis
+    // keeps on: a normal rhythm that dies away slows and weakens as it goes (the occipital
+    // alpha of multiple_annotation_chans.bdf falls from 9 to 4-5 Hz in its last 15 s), while a
+    // seizure's slowing comes with a discharge at full strength.
+    if (home_band >= 0 && strongest_home >= on_threshold_db_) event.home_ends.add(home_band);
     event.on_now = home_band >= 0;
     if (event.on_now) {
       event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
