@@ -27,6 +27,12 @@ constexpr std::int64_t kHomeWindows = 5;
 // does not (and a passing change in between is not an evolution).
 constexpr int kMinEvolutionBands = 2;
 constexpr std::size_t kOnsetRhythmWindows = 3;
+// An event cut by a gap or the end of the stream while discharging is spared the evolution test
+// (its end was not seen) only while it has run for less than this: most seizures end within
+// 2 minutes (Jenssen et al., Epilepsia 2006, video-EEG monitoring: longer ones are rare), and
+// one that has discharged for that long has shown its evolution. A normal rhythm cut by the end
+// of a recording after minutes of an unchanging frequency is judged like any other.
+constexpr double kTruncatedUnjudgedS = 120.0;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -563,7 +569,8 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s =
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  const bool evolved = event.truncated || evolution_bands(event) >= kMinEvolutionBands;
+  const bool unjudged = event.truncated && duration_s < kTruncatedUnjudgedS;
+  const bool evolved = unjudged || evolution_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);

@@ -88,7 +88,8 @@ struct Event {
     }
   };
   RhythmEnds home_ends;
-  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen).
+  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen;
+  /// not judged for evolution while it has run for less than 2 minutes).
   bool truncated = false;
   EventHistory history;
 };
