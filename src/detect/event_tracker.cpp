@@ -27,6 +27,12 @@ constexpr std::int64_t kHomeWindows = 5;
 // does not (and a passing change in between is not an evolution).
 constexpr int kMinEvolutionBands = 2;
 constexpr std::size_t kOnsetRhythmWindows = 3;
+// An event cut by a gap or the end of the stream while discharging is spared the evolution test
+// (its end was not seen) only while it has run for less than this: most seizures end within
+// 2 minutes (Jenssen et al., Epilepsia 2006, video-EEG monitoring: longer ones are rare), and
+// one that has discharged for that long has shown its evolution. A normal rhythm cut by the end
+// of a recording after minutes of an unchanging frequency is judged like any other.
+constexpr double kTruncatedUnjudgedS = 120.0;
 // A channel that joined a running event is a focus of its own when, within kNewFocusWindows of
 // joining, its gain stays above that of every neighbouring channel of the event by at least
 // kNewFocusMarginDb for kNewFocusLeadWindows windows in a row: a spreading discharge weakens
@@ -51,6 +57,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorParams
       localiser_(std::move(localiser)),
       max_frequency_difference_hz_(params.max_frequency_difference_hz),
       max_onset_fraction_(params.max_onset_fraction),
+      on_threshold_db_(static_cast<float>(params.on_threshold_db)),
       min_duration_s_(params.min_duration_s),
       step_s_(params.step_s),
       close_gap_windows_(windows_for(params.close_gap_s, params.step_s)),
@@ -342,7 +349,12 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
                                             : static_cast<float>(home_band) + 1.5f;
       }
     }
-    if (home_band >= 0) event.home_ends.add(home_band);
+    // Evolution is judged on the windows where the discharge is clearly present (its strongest
+    // home channel at or above the switch-on gain), not on the fading tail that the hysteresis
+    // keeps on: a normal rhythm that dies away slows and weakens as it goes (the occipital
+    // alpha of multiple_annotation_chans.bdf falls from 9 to 4-5 Hz in its last 15 s), while a
+    // seizure's slowing comes with a discharge at full strength.
+    if (home_band >= 0 && strongest_home >= on_threshold_db_) event.home_ends.add(home_band);
     event.on_now = home_band >= 0;
     if (event.on_now) {
       event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
@@ -557,7 +569,8 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s =
       static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  const bool evolved = event.truncated || evolution_bands(event) >= kMinEvolutionBands;
+  const bool unjudged = event.truncated && duration_s < kTruncatedUnjudgedS;
+  const bool evolved = unjudged || evolution_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);

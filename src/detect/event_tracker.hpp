@@ -75,8 +75,9 @@ struct Event {
   std::array<float, kRhythmSmoothing> recent_hz{};  ///< the same windows' rhythm in Hz
   float smoothed_hz = 0.0f;                          ///< their median
   /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
-  /// home channel on: a seizure evolves (starts with one rhythm, ends with another), a
-  /// background rhythm that waxes and wanes does not.
+  /// home channel on at or above the switch-on gain: a seizure evolves (starts with one rhythm,
+  /// ends with another), a background rhythm that waxes and wanes (or slows as it fades) does
+  /// not.
   struct RhythmEnds {
     std::array<int, kEvolutionWindows> first{}, last{};
     std::size_t n = 0;  ///< windows counted so far
@@ -87,7 +88,8 @@ struct Event {
     }
   };
   RhythmEnds home_ends;
-  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen).
+  /// Ended by the end of the stream or a gap while still discharging (its evolution unseen;
+  /// not judged for evolution while it has run for less than 2 minutes).
   bool truncated = false;
   EventHistory history;
 };
@@ -174,6 +176,7 @@ class EventTracker {
   EventLocaliser localiser_;
   double max_frequency_difference_hz_ = 1.0;
   double max_onset_fraction_ = 0.6;
+  float on_threshold_db_ = 9.0f;  // a home channel's gain counting for the evolution test
   double min_duration_s_ = 10.0, step_s_ = 1.0;
   std::int64_t close_gap_windows_ = 1, recruit_windows_ = 1, sustained_windows_ = 1;
   std::int64_t rhythm_change_windows_ = 3;

@@ -509,6 +509,44 @@ TEST(EventTracker, ARhythmThatWaxesAndWanesWithoutEvolvingIsNotASeizure) {
   }
 }
 
+TEST(EventTracker, ASteadyRhythmCutByTheEndIsJudgedOnlyOnceItRanTwoMinutes) {
+  // O1 and P7 hold 9.5 Hz (band 8) at 11 dB from window 20 until the stream ends while they
+  // are on. Cut after 40 s, its evolution was not seen: kept (a seizure cut by the end of a
+  // recording). Cut after 150 s without any change of rhythm: a normal rhythm, dropped.
+  for (const int seen : {40, 150}) {
+    TrackerFixture f;
+    for (int t = 0; t < 20 + seen; ++t) {
+      f.reset_window();
+      f.band[f.index("O1")] = f.band[f.index("P7")] = 8;
+      if (t >= 20) f.set_on({"O1", "P7"}, 8, 11.0f);
+      f.step();
+    }
+    f.tracker.finish(f.closed);
+    EXPECT_EQ(f.closed.size(), seen < 120 ? 1u : 0u) << seen << " s seen";
+  }
+}
+
+TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
+  // O1 and P7 hold 9.5 Hz (band 8) at 11 dB for 50 windows, then over their last 25 windows
+  // slow down to 5.5 Hz (band 4, one band every 4 windows) while they fade (7 dB: under the
+  // switch-on gain of 9 dB, still on by the hysteresis), as a posterior rhythm dying away
+  // does. The same slowing at full strength (11 dB) is a seizure's evolution and is kept.
+  for (const bool strong_end : {false, true}) {
+    TrackerFixture f;
+    ASSERT_LT(7.0, f.params.on_threshold_db);
+    for (int t = 0; t < 110; ++t) {
+      f.reset_window();
+      const bool fading = t >= 70;
+      const int band = 8 - (std::clamp(t, 70, 86) - 70) / 4;
+      f.band[f.index("O1")] = f.band[f.index("P7")] = band;
+      if (t >= 20 && t < 95) f.set_on({"O1", "P7"}, band, fading && !strong_end ? 7.0f : 11.0f);
+      f.step();
+    }
+    f.tracker.finish(f.closed);
+    EXPECT_EQ(f.closed.size(), strong_end ? 1u : 0u) << (strong_end ? "strong" : "fading");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // ConditioningLane at a gap
 // ---------------------------------------------------------------------------------------------

@@ -202,9 +202,6 @@ def test_detect_ends_with_a_result_or_a_typed_error(path: Path) -> None:
 # Real seizure-free recordings give no seizure
 # ------------------------------------------------------------------------------------------------
 
-FALSE_SEIZURES_TODAY = ("issue 18: a normal background rhythm that starts and stops (posterior "
-                        "alpha, drowsiness) is detected as a seizure")
-
 #: The real EEG recordings of ../shared/real and ../shared/corpus, all from people without
 #: epilepsy or from parts of a recording without a seizure (docs/evaluation.md, "Real recordings").
 #: Every other corpus file holds generated signals (sines, ramps, noise), random samples under a
@@ -214,8 +211,7 @@ SEIZURE_FREE_REAL = [
     "real/chb01_03_start_crop.edf",
     "corpus/edfio/short_psg.edf",
     "corpus/edfio/short_psg.bdf",
-    pytest.param("corpus/mne_testing_data/multiple_annotation_chans.bdf",
-                 marks=pytest.mark.xfail(strict=True, reason=FALSE_SEIZURES_TODAY)),
+    "corpus/mne_testing_data/multiple_annotation_chans.bdf",
     "corpus/mne_testing_data/test_edf_overlapping_annotations.edf",
     "corpus/mne_testing_data/MB0400FU.EDF",
     "corpus/mne_testing_data/chtypes_edf.edf",
