@@ -61,8 +61,8 @@ py::object field_to_python(const T& field) {
   }
 }
 
-SimulationConfig config_from_dict(const py::dict& options) {
-  SimulationConfig config;
+SimulationOptions config_from_dict(const py::dict& options) {
+  SimulationOptions config;
   for (const auto& [key, value] : options) {
     const auto name = key.cast<std::string>();
     bool found = false;
@@ -155,7 +155,7 @@ void register_simulate(py::module_& m) {
       "simulation_defaults",
       [] {
         py::dict defaults;
-        const SimulationConfig config;
+        const SimulationOptions config;
         for_each_config_field(config, [&](const char* name, const auto& field) {
           defaults[py::str(name)] = field_to_python(field);
         });
@@ -165,7 +165,7 @@ void register_simulate(py::module_& m) {
   m.def(
       "simulate_to_edf",
       [](const std::string& edf_path, const py::dict& options, const std::string& json_path) {
-        const SimulationConfig config = config_from_dict(options);
+        const SimulationOptions config = config_from_dict(options);
         std::string json;
         {
           py::gil_scoped_release release;
@@ -179,7 +179,7 @@ void register_simulate(py::module_& m) {
   m.def(
       "simulate_samples",
       [](const py::dict& options) {
-        const SimulationConfig config = config_from_dict(options);
+        const SimulationOptions config = config_from_dict(options);
         SimulationGenerator generator(config);
         const auto n_channels = static_cast<py::ssize_t>(generator.channel_labels().size());
         const auto n_times = static_cast<py::ssize_t>(generator.total_samples());

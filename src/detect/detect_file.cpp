@@ -158,7 +158,7 @@ std::string seconds_text(Ticks ticks) {
 
 }  // namespace
 
-DetectionOutput detect_file(const std::string& path, const DetectorParams& params,
+DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
                             const ProgressCallback& progress) {
   // Annotations are not needed for detection: without them, opening a continuous file reads
   // only the first record's time-keeping TAL instead of every record's (85 ms of a 24 h file,
@@ -225,7 +225,7 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   }
   const std::int64_t n_samples = info.channels[static_cast<std::size_t>(selected[0])].n_samples;
 
-  DetectorParams used = params;
+  DetectorOptions used = params;
   if (params.line_frequency_hz == 0) {
     used.line_frequency_hz = guess_line_frequency(reader, selected, sfreq, n_samples);
     if (used.line_frequency_hz == 0) used.line_frequency_hz = -1;

@@ -100,7 +100,7 @@ struct OutputChannel {
   int negative = -1;  // -1: referential
 };
 
-std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
+std::vector<OutputChannel> make_channels(const SimulationOptions& config) {
   std::vector<OutputChannel> channels;
   const auto& sites = scalp_sites();
   if (config.montage == SimulatedMontage::referential) {
@@ -326,9 +326,9 @@ const char* artifact_name(ArtifactKind kind) {
   return "artifact";
 }
 
-void validate(const SimulationConfig& c) {
+void validate(const SimulationOptions& c) {
   auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument("SimulationConfig: " + message);
+    if (!ok) throw std::invalid_argument("SimulationOptions: " + message);
   };
   auto range = [&](double low, double high, const char* name) {
     require(std::isfinite(low) && std::isfinite(high) && low <= high,
@@ -448,7 +448,7 @@ int homologous_site(int site) {
 // Morphology and propagation of every seizure, from two streams of their own. Every seizure
 // consumes the same draws whatever the probabilities, so raising one probability changes only
 // the seizures it selects.
-void plan_morphology_and_spread(const SimulationConfig& c, std::vector<SeizurePlan>& plans) {
+void plan_morphology_and_spread(const SimulationOptions& c, std::vector<SeizurePlan>& plans) {
   const auto& sites = scalp_sites();
   Random morphology_random(detail::mix_seed(c.seed, kStreamMorphology));
   Random spread_random(detail::mix_seed(c.seed, kStreamPropagation));
@@ -531,7 +531,7 @@ void plan_morphology_and_spread(const SimulationConfig& c, std::vector<SeizurePl
   }
 }
 
-std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duration) {
+std::vector<SeizurePlan> plan_seizures(const SimulationOptions& c, double duration) {
   Random random(detail::mix_seed(c.seed, kStreamSeizures));
   const auto& sites = scalp_sites();
   constexpr double kTail = 10;  // the last seizure ends at least this long before the end
@@ -599,7 +599,7 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     const auto [tight, tight_end] = lay_out(0.0);
     const double free_time = duration - kTail - tight_end;
     if (free_time < 0) {
-      throw std::invalid_argument("SimulationConfig: " + std::to_string(draws.size()) +
+      throw std::invalid_argument("SimulationOptions: " + std::to_string(draws.size()) +
                                   " seizures of " + shortest(c.seizure_duration_min_s) + "-" +
                                   shortest(c.seizure_duration_max_s) + " s do not fit into " +
                                   shortest(duration) +
@@ -637,7 +637,8 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
 
 // `bad_site`: the flat/disconnected electrode (or -1); an electrode pop never picks it, since
 // nothing would show.
-std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration, int bad_site) {
+std::vector<ArtifactPlan> plan_artifacts(const SimulationOptions& c, double duration,
+                                         int bad_site) {
   std::vector<ArtifactPlan> plans;
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
     if (!rate.enabled || rate.per_hour <= 0) return;
@@ -880,7 +881,7 @@ struct StatePlan {
   BackgroundState state = BackgroundState::Awake;
 };
 
-std::vector<StatePlan> plan_states(const SimulationConfig& c, double duration) {
+std::vector<StatePlan> plan_states(const SimulationOptions& c, double duration) {
   std::vector<StatePlan> states;
   if (!c.state_changes) return states;
   Random random(detail::mix_seed(c.seed, kStreamStates));
@@ -912,7 +913,7 @@ double ecg_beat(double tau) {
 // ---------------------------------------------------------------------------------------------
 
 struct SimulationGenerator::Impl {
-  SimulationConfig config;
+  SimulationOptions config;
   SimulationTruth truth;
   std::vector<OutputChannel> channels;
   std::vector<SeizurePlan> seizures;
@@ -947,7 +948,7 @@ struct SimulationGenerator::Impl {
   std::array<double, kSites> ecg_weight{};
   double ecg_beat_time = 0, ecg_period = 0;
 
-  explicit Impl(const SimulationConfig& c);
+  explicit Impl(const SimulationOptions& c);
   void update_background_mix(double t);
   void add_event(std::size_t i, double t);
   void plan_background();
@@ -956,7 +957,7 @@ struct SimulationGenerator::Impl {
   void sample(std::int64_t n, double* out, std::int64_t stride, std::int64_t k);
 };
 
-SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
+SimulationGenerator::Impl::Impl(const SimulationOptions& c) : config(c) {
   validate(config);
   fs = config.sample_rate_hz;
   const auto seconds = static_cast<std::int64_t>(std::ceil(config.duration_s - 1e-9));
@@ -1448,13 +1449,13 @@ void SimulationGenerator::Impl::build_truth() {
   }
 }
 
-SimulationGenerator::SimulationGenerator(const SimulationConfig& config)
+SimulationGenerator::SimulationGenerator(const SimulationOptions& config)
     : impl_(std::make_unique<Impl>(config)) {}
 SimulationGenerator::~SimulationGenerator() = default;
 SimulationGenerator::SimulationGenerator(SimulationGenerator&&) noexcept = default;
 SimulationGenerator& SimulationGenerator::operator=(SimulationGenerator&&) noexcept = default;
 
-const SimulationConfig& SimulationGenerator::config() const noexcept { return impl_->config; }
+const SimulationOptions& SimulationGenerator::config() const noexcept { return impl_->config; }
 const SimulationTruth& SimulationGenerator::truth() const noexcept { return impl_->truth; }
 const std::vector<std::string>& SimulationGenerator::channel_labels() const noexcept {
   return impl_->truth.channel_labels;
@@ -1526,7 +1527,7 @@ BadChannelKind parse_bad_channel_kind(const std::string& name) {
 
 // ---------------------------------------------------------------------------------------------
 
-SimulationTruth simulate_to_edf(const SimulationConfig& config,
+SimulationTruth simulate_to_edf(const SimulationOptions& config,
                                 const std::filesystem::path& edf_path,
                                 const std::filesystem::path& json_path) {
   SimulationGenerator generator(config);

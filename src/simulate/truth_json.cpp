@@ -98,7 +98,7 @@ std::string config_value(const T& value) {
 
 }  // namespace
 
-std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& config) {
+std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions& config) {
   std::string j = "{\n";
   j += "  \"format\": \"ictaltrack-simulation-truth\",\n";
   j += "  \"generator\": {\"name\": \"ictaltrack simulator\", \"version\": " +

@@ -42,7 +42,7 @@ struct ArtifactRate {
   double per_hour = 0;
 };
 
-struct SimulationConfig {
+struct SimulationOptions {
   std::uint64_t seed = 1;
   double duration_s = 600;
   int sample_rate_hz = 256;
@@ -187,12 +187,12 @@ struct SimulationTruth {
 class SimulationGenerator {
  public:
   /// Throws std::invalid_argument for an inconsistent configuration (e.g. more seizures than fit).
-  explicit SimulationGenerator(const SimulationConfig& config);
+  explicit SimulationGenerator(const SimulationOptions& config);
   ~SimulationGenerator();
   SimulationGenerator(SimulationGenerator&&) noexcept;
   SimulationGenerator& operator=(SimulationGenerator&&) noexcept;
 
-  const SimulationConfig& config() const noexcept;
+  const SimulationOptions& config() const noexcept;
   const SimulationTruth& truth() const noexcept;
   const std::vector<std::string>& channel_labels() const noexcept;
   std::int64_t total_samples() const noexcept;
@@ -209,12 +209,12 @@ class SimulationGenerator {
 };
 
 /// The truth as JSON text (the sidecar format documented in docs/simulator.md).
-std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& config);
+std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions& config);
 
 /// Writes the recording to `edf_path` (EDF+ or BDF+, 1 s records, seizures and artifacts as
 /// annotations) and the truth to `json_path` (empty: `edf_path` with extension .json). Both files
 /// are written atomically. Returns the truth.
-SimulationTruth simulate_to_edf(const SimulationConfig& config,
+SimulationTruth simulate_to_edf(const SimulationOptions& config,
                                 const std::filesystem::path& edf_path,
                                 const std::filesystem::path& json_path = {});
 
