@@ -339,13 +339,13 @@ void validate(const SimulationOptions& c) {
   };
   require(c.duration_s >= 1 && c.duration_s <= 7 * 24 * 3600.0,
           "duration_s must be between 1 s and 7 days");
-  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096, "sample_rate_hz must be 64..4096");
+  require(c.sfreq >= 64 && c.sfreq <= 4096, "sfreq must be 64..4096");
   require(c.background_rms_uv >= 0 && c.amplifier_noise_uv >= 0 && c.line_noise_uv >= 0,
           "amplitudes must be >= 0");
-  require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sample_rate_hz / 2.0,
+  require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sfreq / 2.0,
           "line_noise_hz must be below the Nyquist frequency");
   require(c.spatial_correlation > 0 && c.field_width > 0, "length scales must be > 0");
-  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sample_rate_hz / 2.0,
+  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sfreq / 2.0,
           "rhythm peaks must be in (0, Nyquist)");
   require(c.channel_gain_spread >= 0 && c.channel_gain_spread < 0.5,
           "channel_gain_spread must be in [0, 0.5)");
@@ -357,7 +357,7 @@ void validate(const SimulationOptions& c) {
   require(c.interval_min_s >= 0, "interval_min_s must be >= 0");
   range(c.onset_frequency_min_hz, c.onset_frequency_max_hz, "onset_frequency");
   range(c.end_frequency_min_hz, c.end_frequency_max_hz, "end_frequency");
-  require(c.end_frequency_min_hz > 0 && c.onset_frequency_max_hz < c.sample_rate_hz / 4.0,
+  require(c.end_frequency_min_hz > 0 && c.onset_frequency_max_hz < c.sfreq / 4.0,
           "seizure frequencies must be in (0, sample_rate / 4)");
   range(c.amplitude_min_uv, c.amplitude_max_uv, "amplitude");
   require(c.amplitude_min_uv >= 0, "amplitude_min_uv must be >= 0");
@@ -390,7 +390,7 @@ void validate(const SimulationOptions& c) {
     require(std::isfinite(rate) && rate >= 0 && rate <= 3600, "event rates must be 0..3600 / h");
   }
   range(c.posterior_rhythm_min_hz, c.posterior_rhythm_max_hz, "posterior_rhythm");
-  require(c.posterior_rhythm_min_hz > 0 && c.posterior_rhythm_max_hz < c.sample_rate_hz / 4.0,
+  require(c.posterior_rhythm_min_hz > 0 && c.posterior_rhythm_max_hz < c.sfreq / 4.0,
           "posterior rhythm frequencies must be in (0, sample_rate / 4)");
   probability(c.suppression_level, "suppression_level");
   range(c.state_duration_min_s, c.state_duration_max_s, "state_duration");
@@ -959,9 +959,9 @@ struct SimulationGenerator::Impl {
 
 SimulationGenerator::Impl::Impl(const SimulationOptions& c) : config(c) {
   validate(config);
-  fs = config.sample_rate_hz;
+  fs = config.sfreq;
   const auto seconds = static_cast<std::int64_t>(std::ceil(config.duration_s - 1e-9));
-  total = seconds * config.sample_rate_hz;
+  total = seconds * config.sfreq;
   const auto duration = static_cast<double>(seconds);
   channels = make_channels(config);
   seizures = plan_seizures(config, duration);
@@ -988,7 +988,7 @@ SimulationGenerator::Impl::Impl(const SimulationOptions& c) : config(c) {
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
   truth.duration = seconds_to_ticks(duration);
-  truth.sample_rate_hz = config.sample_rate_hz;
+  truth.sfreq = config.sfreq;
   plan_background();
   build_truth();
 }
@@ -1035,7 +1035,7 @@ void SimulationGenerator::Impl::plan_background() {
   background_noise = Random(detail::mix_seed(config.seed, kStreamBackground));
   // Run the filters for 4 s so that the recording starts in their steady state.
   std::array<double, kSites> discard{};
-  for (int n = 0; n < 4 * config.sample_rate_hz; ++n) background_step(discard);
+  for (int n = 0; n < 4 * config.sfreq; ++n) background_step(discard);
 }
 
 void SimulationGenerator::Impl::background_step(std::array<double, kSites>& out) {
@@ -1532,8 +1532,8 @@ SimulationTruth simulate_to_edf(const SimulationOptions& config,
                                 const std::filesystem::path& json_path) {
   SimulationGenerator generator(config);
   const SimulationTruth& truth = generator.truth();
-  const bool bdf = config.file_type == EdfFileType::BdfPlus;
-  const int fs = config.sample_rate_hz;
+  const bool bdf = is_bdf(config.format);
+  const int fs = config.sfreq;
 
   std::vector<EdfSignalSpec> signals;
   for (const auto& label : truth.channel_labels) {
@@ -1555,7 +1555,7 @@ SimulationTruth simulate_to_edf(const SimulationOptions& config,
       truth.seizures.size() + propagations + truth.artifacts.size() +
       truth.background_events.size());
   EdfWriterOptions options;
-  options.file_type = config.file_type;
+  options.format = config.format;
   options.start = config.start;
   options.patient_code = "SIM-" + std::to_string(config.seed);
   options.patient_name = "simulated infant";

@@ -226,7 +226,7 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
     config.first_onset_max_s = 60;
     config.seizure_duration_min_s = 40;
     config.seizure_duration_max_s = 60;
-    config.file_type = i % 2 == 0 ? EdfFileType::EdfPlus : EdfFileType::BdfPlus;
+    config.format = i % 2 == 0 ? FileFormat::edf_plus_c : FileFormat::bdf_plus_c;
     const auto path = scratch / ("sim" + std::to_string(i) + (i % 2 == 0 ? ".edf" : ".bdf"));
     simulate_to_edf(config, path);
     paths.push_back(path.string());

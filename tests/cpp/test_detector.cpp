@@ -37,7 +37,7 @@ Stream simulate(const SimulationOptions& config) {
   generator.generate(stream.data.data(), generator.total_samples(),
                      static_cast<std::int64_t>(stream.n_samples));
   stream.truth = generator.truth();
-  stream.sfreq = config.sample_rate_hz;
+  stream.sfreq = config.sfreq;
   return stream;
 }
 

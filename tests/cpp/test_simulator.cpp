@@ -222,7 +222,7 @@ TEST(Simulator, RejectsBadConfiguration) {
   config.overlap_probability = 1.5;
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
-  config.sample_rate_hz = 80;  // 50 Hz line noise above Nyquist
+  config.sfreq = 80;  // 50 Hz line noise above Nyquist
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
   config.bad_channel_electrode = "FT9";  // not among the 19 recorded electrodes

@@ -45,12 +45,13 @@ struct ArtifactRate {
 struct SimulationOptions {
   std::uint64_t seed = 1;
   double duration_s = 600;
-  int sample_rate_hz = 256;
+  int sfreq = 256;  ///< samples per second (Hz) of every channel
   SimulatedMontage montage = SimulatedMontage::referential;
   LabelStyle label_style = LabelStyle::plain;
   bool new_temporal_names = false;  ///< T7/T8/P7/P8 instead of T3/T4/T5/T6 (referential)
-  EdfFileType file_type = EdfFileType::EdfPlus;
-  EdfStartDateTime start{2020, 1, 1, 8, 0, 0, 0};  ///< fixed, so files are reproducible
+  /// FileFormat::edf_plus_c or bdf_plus_c; option "file_type" ("edf"/"bdf", parse_writer_format).
+  FileFormat format = FileFormat::edf_plus_c;
+  StartDateTime start{2020, 1, 1, 8, 0, 0, 0};  ///< fixed, so files are reproducible
 
   // Background (microvolts, Hz).
   double background_rms_uv = 25;      ///< per-channel RMS of the slow background
@@ -180,7 +181,7 @@ struct SimulationTruth {
   std::vector<SimulatedArtifact> background_events;  ///< normal rhythms, transients, states
   std::vector<SimulatedBadChannel> bad_channels;
   Ticks duration = 0;  ///< the recording's length (whole seconds)
-  int sample_rate_hz = 0;
+  int sfreq = 0;  ///< samples per second (Hz)
 };
 
 /// Streaming generator: plan at construction, then samples in time order.
@@ -232,18 +233,19 @@ BadChannelKind parse_bad_channel_kind(const std::string& name);
 
 /// Calls visit(name, field) for every configuration field, in a fixed order, so that bindings
 /// and the JSON sidecar share one list. Field types: std::uint64_t, int, double, bool,
-/// std::string, SimulatedMontage, LabelStyle, BadChannelKind, EdfFileType. Artifact processes
+/// std::string, SimulatedMontage, LabelStyle, BadChannelKind, FileFormat (named "edf"/"bdf" by
+/// parse_writer_format/writer_format_name). Artifact processes
 /// appear as two fields, "<name>" (bool) and "<name>_per_hour" (double); the start date-time as
 /// "start_year" ... "start_second" (int).
 template <typename Config, typename Visitor>
 void for_each_config_field(Config& c, Visitor&& visit) {
   visit("seed", c.seed);
   visit("duration_s", c.duration_s);
-  visit("sample_rate_hz", c.sample_rate_hz);
+  visit("sfreq", c.sfreq);
   visit("montage", c.montage);
   visit("label_style", c.label_style);
   visit("new_temporal_names", c.new_temporal_names);
-  visit("file_type", c.file_type);
+  visit("file_type", c.format);
   visit("start_year", c.start.year);
   visit("start_month", c.start.month);
   visit("start_day", c.start.day);
