@@ -20,7 +20,7 @@ DetectorOptions params_from_dict(const py::dict& options) {
   for (const auto& [key, value] : options) {
     const auto name = py::str(key).cast<std::string>();
     bool found = false;
-    for_each_detector_param(params, [&](const char* field_name, auto& field) {
+    for_each_detector_option(params, [&](const char* field_name, auto& field) {
       if (name != field_name) return;
       found = true;
       using T = std::remove_reference_t<decltype(field)>;
@@ -43,7 +43,7 @@ DetectorOptions params_from_dict(const py::dict& options) {
 
 py::dict params_to_dict(const DetectorOptions& params) {
   py::dict out;
-  for_each_detector_param(params, [&](const char* name, const auto& field) {
+  for_each_detector_option(params, [&](const char* name, const auto& field) {
     out[py::str(name)] = py::cast(field);
   });
   return out;

@@ -68,7 +68,7 @@ SimulationOptions config_from_dict(const py::dict& options) {
   for (const auto& [key, value] : options) {
     const auto name = key.cast<std::string>();
     bool found = false;
-    for_each_config_field(config, [&](const char* field_name, auto& field) {
+    for_each_simulation_option(config, [&](const char* field_name, auto& field) {
       if (name == field_name) {
         assign_field(field, field_name, value);
         found = true;
@@ -158,7 +158,7 @@ void register_simulate(py::module_& m) {
       [] {
         py::dict defaults;
         const SimulationOptions config;
-        for_each_config_field(config, [&](const char* name, const auto& field) {
+        for_each_simulation_option(config, [&](const char* name, const auto& field) {
           defaults[py::str(name)] = field_to_python(field);
         });
         return defaults;

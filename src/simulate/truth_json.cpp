@@ -197,7 +197,7 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions&
 
   j += "  \"config\": {";
   bool first = true;
-  for_each_config_field(config, [&](const char* name, const auto& value) {
+  for_each_simulation_option(config, [&](const char* name, const auto& value) {
     j += (first ? "\n    " : ",\n    ") + quoted(config_key(name)) + ": " + config_value(value);
     first = false;
   });

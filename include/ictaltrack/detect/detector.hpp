@@ -88,8 +88,8 @@ struct DetectorOptions {
 
 /// Calls visit(name, field) for every DetectorOptions field in declaration order (int or double),
 /// so that bindings, docs and reports share one list of names.
-template <typename Params, typename Visitor>
-void for_each_detector_param(Params& p, Visitor&& visit) {
+template <typename Options, typename Visitor>
+void for_each_detector_option(Options& p, Visitor&& visit) {
   visit("n_threads", p.n_threads);
   visit("highpass_hz", p.highpass_hz);
   visit("highpass_order", p.highpass_order);

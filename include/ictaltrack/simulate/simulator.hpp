@@ -237,8 +237,8 @@ BadChannelKind parse_bad_channel_kind(const std::string& name);
 /// parse_writer_format/writer_format_name). Artifact processes
 /// appear as two fields, "<name>" (bool) and "<name>_per_hour" (double); the start date-time as
 /// "start_year" ... "start_second" (int).
-template <typename Config, typename Visitor>
-void for_each_config_field(Config& c, Visitor&& visit) {
+template <typename Options, typename Visitor>
+void for_each_simulation_option(Options& c, Visitor&& visit) {
   visit("seed", c.seed);
   visit("duration_s", c.duration_s);
   visit("sfreq", c.sfreq);
