@@ -25,7 +25,7 @@ struct Hour {
 
 const Hour& simulated_hour() {
   static const Hour hour = [] {
-    ictaltrack::SimulationConfig config;
+    ictaltrack::SimulationOptions config;
     config.seed = 7;
     config.duration_s = kSeconds;
     ictaltrack::SimulationGenerator generator(config);
@@ -60,7 +60,7 @@ void set_counters(benchmark::State& state, std::size_t channels) {
 void BM_Detector(benchmark::State& state) {
   const Hour& hour = simulated_hour();
   const std::size_t n = hour.labels.size();
-  ictaltrack::DetectorParams params;
+  ictaltrack::DetectorOptions params;
   params.n_threads = static_cast<int>(state.range(0));
   params.line_frequency_hz = 50;
   std::size_t seizures = 0;

@@ -25,7 +25,7 @@ const std::string& hour_file() {
   static const std::string path = []() -> std::string {
     if (const char* given = std::getenv("ICTALTRACK_BENCH_FILE")) return given;
     const auto file = std::filesystem::temp_directory_path() / "ictaltrack_bench_pipeline.edf";
-    ictaltrack::SimulationConfig config;
+    ictaltrack::SimulationOptions config;
     config.duration_s = kSeconds;
     config.seed = 3;
     ictaltrack::simulate_to_edf(config, file);
@@ -46,7 +46,7 @@ void set_counters(benchmark::State& state) {
 
 void BM_DetectFile(benchmark::State& state) {
   const auto& path = hour_file();
-  ictaltrack::DetectorParams params;
+  ictaltrack::DetectorOptions params;
   params.n_threads = static_cast<int>(state.range(0));
   for (auto _ : state) {
     auto output = ictaltrack::detect_file(path, params);

@@ -10,8 +10,8 @@
 
 namespace {
 
-ictaltrack::SimulationConfig one_hour() {
-  ictaltrack::SimulationConfig config;
+ictaltrack::SimulationOptions one_hour() {
+  ictaltrack::SimulationOptions config;
   config.duration_s = 3600;
   config.seed = 7;
   return config;

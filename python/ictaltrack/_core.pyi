@@ -156,7 +156,7 @@ def simulate_samples(options: dict[str, Any]) -> tuple[npt.NDArray[np.float64], 
 def write_edf(
     path: str,
     data: npt.NDArray[np.float64],
-    sample_rate_hz: float,
+    sfreq: float,
     labels: list[str],
     annotations: list[tuple[float, float, str]],
     file_type: str,

@@ -61,7 +61,7 @@ class Recording:
     case : str
         What makes it easy or hard, for the table.
     simulation : dict
-        Keyword arguments of the simulator (names of the C++ ``SimulationConfig`` fields:
+        Keyword arguments of the simulator (names of the C++ ``SimulationOptions`` fields:
         ``duration_s``, ``seed``, ``montage`` ("referential" or "bipolar"), ...).
     held_out : bool
         Not to be looked at while tuning: pooled in a separate row, so that a change tuned on

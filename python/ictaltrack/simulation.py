@@ -54,7 +54,7 @@ def simulate(
     n_seizures: int | None = None,
     overlap_probability: float = 0.15,
     contralateral_probability: float = 0.7,
-    sample_rate_hz: int = 256,
+    sfreq: int = 256,
     file_type: str = "edf",
     json_path: str | os.PathLike[str] | None = None,
     **options: Any,
@@ -84,7 +84,7 @@ def simulate(
         hemisphere, another region).
     contralateral_probability : float
         Probability that a non-overlapping seizure starts in the other hemisphere.
-    sample_rate_hz : int
+    sfreq : int
         Samples per second of every channel.
     file_type : {"edf", "bdf"}
         EDF+ (16-bit, 0.1 uV steps) or BDF+ (24-bit, 0.001 uV steps).
@@ -119,7 +119,7 @@ def simulate(
         The file cannot be written.
     """
     settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-                         overlap_probability, contralateral_probability, sample_rate_hz,
+                         overlap_probability, contralateral_probability, sfreq,
                          file_type, options)
     text = _core.simulate_to_edf(
         os.fspath(path), settings, "" if json_path is None else os.fspath(json_path)
@@ -128,7 +128,7 @@ def simulate(
 
 
 def _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-              overlap_probability, contralateral_probability, sample_rate_hz, file_type,
+              overlap_probability, contralateral_probability, sfreq, file_type,
               options) -> dict[str, Any]:
     """Checks the keyword arguments and turns them into the C++ option names."""
     if montage not in _MONTAGES:
@@ -149,7 +149,7 @@ def _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures
         "n_seizures": -1 if n_seizures is None else int(n_seizures),
         "overlap_probability": float(overlap_probability),
         "contralateral_probability": float(contralateral_probability),
-        "sample_rate_hz": int(sample_rate_hz),
+        "sfreq": int(sfreq),
         "file_type": file_type,
     }
     settings.update(options)
@@ -166,7 +166,7 @@ def simulate_array(
     n_seizures: int | None = None,
     overlap_probability: float = 0.15,
     contralateral_probability: float = 0.7,
-    sample_rate_hz: int = 256,
+    sfreq: int = 256,
     **options: Any,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Simulate into memory instead of a file (same model and options as :func:`simulate`).
@@ -177,7 +177,7 @@ def simulate_array(
         Length in seconds (rounded up to whole seconds); 60 s by default here.
     seed, montage, label_style, temporal_names, n_seizures, overlap_probability
         As for :func:`simulate`.
-    contralateral_probability, sample_rate_hz, **options
+    contralateral_probability, sfreq, **options
         As for :func:`simulate`.
 
     Returns
@@ -190,7 +190,7 @@ def simulate_array(
         As returned by :func:`simulate`; ``truth["channels"]`` labels the rows.
     """
     settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-                         overlap_probability, contralateral_probability, sample_rate_hz, "edf",
+                         overlap_probability, contralateral_probability, sfreq, "edf",
                          options)
     data, text = _core.simulate_samples(settings)
     return data, json.loads(text)

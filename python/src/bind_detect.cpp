@@ -15,12 +15,12 @@ namespace py = pybind11;
 namespace ictaltrack::python {
 namespace {
 
-DetectorParams params_from_dict(const py::dict& options) {
-  DetectorParams params;
+DetectorOptions params_from_dict(const py::dict& options) {
+  DetectorOptions params;
   for (const auto& [key, value] : options) {
     const auto name = py::str(key).cast<std::string>();
     bool found = false;
-    for_each_detector_param(params, [&](const char* field_name, auto& field) {
+    for_each_detector_option(params, [&](const char* field_name, auto& field) {
       if (name != field_name) return;
       found = true;
       using T = std::remove_reference_t<decltype(field)>;
@@ -41,9 +41,9 @@ DetectorParams params_from_dict(const py::dict& options) {
   return params;
 }
 
-py::dict params_to_dict(const DetectorParams& params) {
+py::dict params_to_dict(const DetectorOptions& params) {
   py::dict out;
-  for_each_detector_param(params, [&](const char* name, const auto& field) {
+  for_each_detector_option(params, [&](const char* name, const auto& field) {
     out[py::str(name)] = py::cast(field);
   });
   return out;
@@ -121,13 +121,13 @@ py::dict output_to_dict(const DetectionOutput& output) {
 
 void register_detect(py::module_& m) {
   m.def(
-      "detector_defaults", [] { return params_to_dict(DetectorParams{}); },
+      "detector_defaults", [] { return params_to_dict(DetectorOptions{}); },
       "Default value of every detector parameter (name -> int or float).");
   m.def(
       "detect_file",
       [](const std::string& path, std::optional<py::dict> params,
          std::optional<py::function> progress) {
-        const DetectorParams parsed = params ? params_from_dict(*params) : DetectorParams{};
+        const DetectorOptions parsed = params ? params_from_dict(*params) : DetectorOptions{};
         ProgressCallback callback;
         if (progress) {
           py::function function = *progress;

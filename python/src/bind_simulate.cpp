@@ -47,7 +47,7 @@ void assign_field(T& field, const char* name, const py::handle& value) {
     if constexpr (std::is_same_v<T, SimulatedMontage>) field = parse_simulated_montage(text);
     if constexpr (std::is_same_v<T, LabelStyle>) field = parse_label_style(text);
     if constexpr (std::is_same_v<T, BadChannelKind>) field = parse_bad_channel_kind(text);
-    if constexpr (std::is_same_v<T, EdfFileType>) field = parse_edf_file_type(text);
+    if constexpr (std::is_same_v<T, FileFormat>) field = parse_writer_format(text);
   }
 }
 
@@ -56,17 +56,19 @@ py::object field_to_python(const T& field) {
   if constexpr (std::is_same_v<T, bool> || std::is_same_v<T, std::string> ||
                 std::is_arithmetic_v<T>) {
     return py::cast(field);
+  } else if constexpr (std::is_same_v<T, FileFormat>) {
+    return py::str(writer_format_name(field));
   } else {
     return py::str(to_string(field));
   }
 }
 
-SimulationConfig config_from_dict(const py::dict& options) {
-  SimulationConfig config;
+SimulationOptions config_from_dict(const py::dict& options) {
+  SimulationOptions config;
   for (const auto& [key, value] : options) {
     const auto name = key.cast<std::string>();
     bool found = false;
-    for_each_config_field(config, [&](const char* field_name, auto& field) {
+    for_each_simulation_option(config, [&](const char* field_name, auto& field) {
       if (name == field_name) {
         assign_field(field, field_name, value);
         found = true;
@@ -82,7 +84,7 @@ using Annotations = std::vector<std::tuple<double, double, std::string>>;
 // Writes (n_channels, n_times) physical values as EDF+/BDF+ through EdfWriter.
 void write_edf(const std::string& path,
                const py::array_t<double, py::array::c_style | py::array::forcecast>& data,
-               double sample_rate_hz, const std::vector<std::string>& labels,
+               double sfreq, const std::vector<std::string>& labels,
                const Annotations& annotations, const std::string& file_type, double physical_min,
                double physical_max, const std::string& physical_dimension, double record_duration_s,
                const std::vector<int>& start) {
@@ -92,11 +94,11 @@ void write_edf(const std::string& path,
   if (labels.size() != n_channels) {
     throw py::value_error("need one label per channel (" + std::to_string(n_channels) + ")");
   }
-  const double per_record = sample_rate_hz * record_duration_s;
+  const double per_record = sfreq * record_duration_s;
   const auto samples_per_record = static_cast<std::int64_t>(std::llround(per_record));
-  if (!(sample_rate_hz > 0) || !(record_duration_s > 0) || samples_per_record < 1 ||
+  if (!(sfreq > 0) || !(record_duration_s > 0) || samples_per_record < 1 ||
       std::abs(per_record - static_cast<double>(samples_per_record)) > 1e-9) {
-    throw py::value_error("sample_rate_hz * record_duration_s must be a whole number >= 1");
+    throw py::value_error("sfreq * record_duration_s must be a whole number >= 1");
   }
   if (n_times == 0 || n_times % samples_per_record != 0) {
     throw py::value_error("n_times must be a positive multiple of the " +
@@ -114,7 +116,7 @@ void write_edf(const std::string& path,
     signals.push_back(std::move(spec));
   }
   EdfWriterOptions options;
-  options.file_type = parse_edf_file_type(file_type);
+  options.format = parse_writer_format(file_type);
   options.record_duration = seconds_to_ticks(record_duration_s);
   options.start = {start[0], start[1], start[2], start[3], start[4], start[5], 0};
   const std::int64_t records = n_times / samples_per_record;
@@ -147,7 +149,7 @@ void write_edf(const std::string& path,
 void register_simulate(py::module_& m) {
   // The generic EDF+ writer is bound here (not in bind_io.cpp) only to keep the stages' files
   // apart while they are written in parallel.
-  m.def("write_edf", &write_edf, py::arg("path"), py::arg("data"), py::arg("sample_rate_hz"),
+  m.def("write_edf", &write_edf, py::arg("path"), py::arg("data"), py::arg("sfreq"),
         py::arg("labels"), py::arg("annotations"), py::arg("file_type"), py::arg("physical_min"),
         py::arg("physical_max"), py::arg("physical_dimension"), py::arg("record_duration_s"),
         py::arg("start"), "Write (n_channels, n_times) physical values as EDF+/BDF+ (atomically).");
@@ -155,8 +157,8 @@ void register_simulate(py::module_& m) {
       "simulation_defaults",
       [] {
         py::dict defaults;
-        const SimulationConfig config;
-        for_each_config_field(config, [&](const char* name, const auto& field) {
+        const SimulationOptions config;
+        for_each_simulation_option(config, [&](const char* name, const auto& field) {
           defaults[py::str(name)] = field_to_python(field);
         });
         return defaults;
@@ -165,7 +167,7 @@ void register_simulate(py::module_& m) {
   m.def(
       "simulate_to_edf",
       [](const std::string& edf_path, const py::dict& options, const std::string& json_path) {
-        const SimulationConfig config = config_from_dict(options);
+        const SimulationOptions config = config_from_dict(options);
         std::string json;
         {
           py::gil_scoped_release release;
@@ -179,7 +181,7 @@ void register_simulate(py::module_& m) {
   m.def(
       "simulate_samples",
       [](const py::dict& options) {
-        const SimulationConfig config = config_from_dict(options);
+        const SimulationOptions config = config_from_dict(options);
         SimulationGenerator generator(config);
         const auto n_channels = static_cast<py::ssize_t>(generator.channel_labels().size());
         const auto n_times = static_cast<py::ssize_t>(generator.total_samples());

@@ -6,7 +6,7 @@
 
 namespace ictaltrack::detail {
 
-BandLayout BandLayout::make(const DetectorParams& params, double sfreq) {
+BandLayout BandLayout::make(const DetectorOptions& params, double sfreq) {
   BandLayout layout;
   const double nyquist = sfreq / 2.0;
   const double fine_top = std::min(params.rhythm_high_hz, nyquist);
@@ -20,7 +20,7 @@ BandLayout BandLayout::make(const DetectorParams& params, double sfreq) {
   return layout;
 }
 
-BandPowerOptions BandLayout::band_power_options(const DetectorParams& params) const {
+BandPowerOptions BandLayout::band_power_options(const DetectorOptions& params) const {
   BandPowerOptions options;
   options.window_s = params.window_s;
   options.step_s = params.step_s;
@@ -35,7 +35,7 @@ BandPowerOptions BandLayout::band_power_options(const DetectorParams& params) co
 }
 
 ChannelScorer::ChannelScorer(std::size_t n_channels, const BandLayout& layout,
-                             const DetectorParams& params)
+                             const DetectorOptions& params)
     : layout_(layout),
       min_concentration_(params.min_concentration),
       max_high_frequency_ratio_(params.max_high_frequency_ratio),

@@ -25,11 +25,11 @@ struct BandLayout {
   std::size_t n_bands = 0;
   std::size_t span_first = 1, span_last = 0;
 
-  static BandLayout make(const DetectorParams& params, double sfreq);
+  static BandLayout make(const DetectorOptions& params, double sfreq);
   /// True when there is no span to search (the rate is too low for the rhythm range).
   bool unusable() const noexcept { return n_fine < 3 || span_first > span_last; }
   /// Band-power options computing exactly these bands, single-threaded.
-  BandPowerOptions band_power_options(const DetectorParams& params) const;
+  BandPowerOptions band_power_options(const DetectorOptions& params) const;
 };
 
 /// One channel's score for one window.
@@ -46,7 +46,7 @@ struct ChannelScore {
 class ChannelScorer {
  public:
   ChannelScorer() = default;
-  ChannelScorer(std::size_t n_channels, const BandLayout& layout, const DetectorParams& params);
+  ChannelScorer(std::size_t n_channels, const BandLayout& layout, const DetectorOptions& params);
 
   /// Baseline of every channel and band: the median over the warm-up windows `powers`
   /// ((window, channel, band), n_windows >= 1).

@@ -158,7 +158,7 @@ std::string seconds_text(Ticks ticks) {
 
 }  // namespace
 
-DetectionOutput detect_file(const std::string& path, const DetectorParams& params,
+DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
                             const ProgressCallback& progress) {
   // Annotations are not needed for detection: without them, opening a continuous file reads
   // only the first record's time-keeping TAL instead of every record's (85 ms of a 24 h file,
@@ -187,12 +187,12 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   for (std::size_t c = 0; c < labels.size(); ++c) {
     const auto& channel = info.channels[c];
     if (parsed[c].kind != ChannelKind::eeg) continue;
-    if (!channel.usable || !channel.calibrated || channel.sample_rate_hz <= 0) {
+    if (!channel.usable || !channel.calibrated || channel.sfreq <= 0) {
       output.channels[c].bad = true;
       output.channels[c].bad_reason = "not usable (dummy or uncalibrated)";
       continue;
     }
-    ++rate_counts[channel.sample_rate_hz];
+    ++rate_counts[channel.sfreq];
   }
   double sfreq = 0.0;
   int best_count = 0;
@@ -206,7 +206,7 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   std::vector<std::string> selected_labels;
   for (std::size_t c = 0; c < labels.size(); ++c) {
     if (parsed[c].kind != ChannelKind::eeg || output.channels[c].bad) continue;
-    if (info.channels[c].sample_rate_hz != sfreq) {
+    if (info.channels[c].sfreq != sfreq) {
       output.channels[c].bad = true;
       output.channels[c].bad_reason = "sample rate differs from the other EEG channels";
       output.warnings.push_back({"other_sample_rate",
@@ -225,7 +225,7 @@ DetectionOutput detect_file(const std::string& path, const DetectorParams& param
   }
   const std::int64_t n_samples = info.channels[static_cast<std::size_t>(selected[0])].n_samples;
 
-  DetectorParams used = params;
+  DetectorOptions used = params;
   if (params.line_frequency_hz == 0) {
     used.line_frequency_hz = guess_line_frequency(reader, selected, sfreq, n_samples);
     if (used.line_frequency_hz == 0) used.line_frequency_hz = -1;

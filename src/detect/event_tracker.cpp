@@ -50,7 +50,7 @@ std::int64_t windows_for(double seconds, double step_s) {
 
 }  // namespace
 
-EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorParams& params,
+EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOptions& params,
                            EventLocaliser localiser)
     : geometry_(geometry),
       n_(geometry.labels.size()),

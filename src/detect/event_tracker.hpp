@@ -126,7 +126,7 @@ using EventLocaliser = std::function<LocalisedEvent(const Event&)>;
 class EventTracker {
  public:
   /// Tracks the channels of `geometry` (which must outlive the tracker).
-  EventTracker(const ChannelGeometry& geometry, const DetectorParams& params,
+  EventTracker(const ChannelGeometry& geometry, const DetectorOptions& params,
                EventLocaliser localiser);
 
   /// The good channels, once judged (before the first step): the share of good channels decides

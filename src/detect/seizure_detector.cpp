@@ -38,7 +38,7 @@ using detail::kMaxBlock;
 // meetings, less waiting for a worker to wake up, while each block stays cache-sized.
 constexpr std::size_t kBlocksPerStep = 8;
 
-void check_params(const DetectorParams& p, double sfreq) {
+void check_params(const DetectorOptions& p, double sfreq) {
   auto require = [](bool ok, const char* what) {
     if (!ok) throw std::invalid_argument(std::string("detector parameter: ") + what);
   };
@@ -80,7 +80,7 @@ std::size_t windows_for(double seconds, double step_s) {
 
 struct SeizureDetector::Impl {
   double sfreq;
-  DetectorParams p;
+  DetectorOptions p;
   std::vector<DetectedChannel> channels;
   std::vector<ReadWarning> warnings;
   std::vector<std::size_t> analysed;  // detector channel index of each analysed channel
@@ -123,7 +123,7 @@ struct SeizureDetector::Impl {
   std::vector<detail::ClosedEvent> closed;  // scratch: events the tracker just closed
   std::vector<StreamSeizure> finished;
 
-  Impl(double rate, std::vector<std::string> labels, DetectorParams params,
+  Impl(double rate, std::vector<std::string> labels, DetectorOptions params,
        std::vector<bool> bad)
       : sfreq(rate), p(std::move(params)) {
     check_params(p, sfreq);
@@ -449,7 +449,7 @@ struct SeizureDetector::Impl {
 };
 
 SeizureDetector::SeizureDetector(double sfreq, std::vector<std::string> labels,
-                                 DetectorParams params, std::vector<bool> bad)
+                                 DetectorOptions params, std::vector<bool> bad)
     : impl_(std::make_unique<Impl>(sfreq, std::move(labels), std::move(params), std::move(bad))) {}
 SeizureDetector::~SeizureDetector() = default;
 SeizureDetector::SeizureDetector(SeizureDetector&&) noexcept = default;

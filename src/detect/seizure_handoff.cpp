@@ -6,8 +6,8 @@
 
 namespace ictaltrack::detail {
 
-LocaliseParams localise_params(const DetectorParams& params) {
-  LocaliseParams out;
+LocaliseOptions localise_options(const DetectorOptions& params) {
+  LocaliseOptions out;
   out.step_s = params.step_s;
   out.page_hinkley_bias_db = params.page_hinkley_bias_db;
   out.page_hinkley_threshold_db = params.page_hinkley_threshold_db;
@@ -19,11 +19,11 @@ LocaliseParams localise_params(const DetectorParams& params) {
   return out;
 }
 
-SeizureHandOff::SeizureHandOff(const ChannelGeometry* geometry, const DetectorParams& params,
+SeizureHandOff::SeizureHandOff(const ChannelGeometry* geometry, const DetectorOptions& params,
                                std::vector<std::size_t> analysed, double sfreq,
                                std::size_t window_samples, std::size_t step_samples)
     : geometry_(geometry),
-      params_(localise_params(params)),
+      params_(localise_options(params)),
       analysed_(std::move(analysed)),
       sfreq_(sfreq),
       window_samples_(static_cast<std::int64_t>(window_samples)),

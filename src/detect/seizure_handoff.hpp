@@ -1,5 +1,5 @@
 // The hand-off to localisation: localises an event from the history the tracker kept (through
-// src/localise, which takes its own LocaliseParams: the dependency runs detect -> localise only)
+// src/localise, which takes its own LocaliseOptions: the dependency runs detect -> localise only)
 // and turns a kept event into the StreamSeizure the detector emits (stream sample times,
 // detector channel indices, ticks).
 #pragma once
@@ -15,7 +15,7 @@
 namespace ictaltrack::detail {
 
 /// The localisation tunables of `params`.
-LocaliseParams localise_params(const DetectorParams& params);
+LocaliseOptions localise_options(const DetectorOptions& params);
 
 class SeizureHandOff {
  public:
@@ -23,7 +23,7 @@ class SeizureHandOff {
   /// `geometry` (which must outlive this) describes the analysed channels; `analysed[c]` is
   /// analysed channel c's index in the detector's channel list. Windows are `window_samples`
   /// long and `step_samples` apart at `sfreq`.
-  SeizureHandOff(const ChannelGeometry* geometry, const DetectorParams& params,
+  SeizureHandOff(const ChannelGeometry* geometry, const DetectorOptions& params,
                  std::vector<std::size_t> analysed, double sfreq, std::size_t window_samples,
                  std::size_t step_samples);
 
@@ -39,7 +39,7 @@ class SeizureHandOff {
   Ticks to_ticks(std::int64_t sample) const;
 
   const ChannelGeometry* geometry_ = nullptr;
-  LocaliseParams params_;
+  LocaliseOptions params_;
   std::vector<std::size_t> analysed_;
   double sfreq_ = 1.0;
   std::int64_t window_samples_ = 0, step_samples_ = 0;

@@ -491,7 +491,6 @@ class HeaderParser {
                         static_cast<double>(kTicksPerSecond) /
                         static_cast<double>(info.record_duration);
       }
-      channel.sample_rate_hz = channel.sfreq;  // the deprecated name, same value
     }
   }
 

@@ -95,17 +95,17 @@ long long to_edflib_annotation_units(Ticks ticks) {
 
 }  // namespace
 
-const char* to_string(EdfFileType type) noexcept {
-  return type == EdfFileType::BdfPlus ? "bdf" : "edf";
-}
-
-EdfFileType parse_edf_file_type(const std::string& name) {
+FileFormat parse_writer_format(std::string_view name) {
   std::string lower;
   for (const unsigned char c : name) lower.push_back(static_cast<char>(std::tolower(c)));
-  if (lower == "edf" || lower == "edf+") return EdfFileType::EdfPlus;
-  if (lower == "bdf" || lower == "bdf+") return EdfFileType::BdfPlus;
-  throw std::invalid_argument("file type must be 'edf' or 'bdf', got '" + detail::printable(name) +
-                              "'");
+  if (lower == "edf" || lower == "edf+" || lower == "edf+c") return FileFormat::edf_plus_c;
+  if (lower == "bdf" || lower == "bdf+" || lower == "bdf+c") return FileFormat::bdf_plus_c;
+  throw std::invalid_argument("file type must be 'edf' or 'bdf', got '" +
+                              detail::printable(std::string(name)) + "'");
+}
+
+const char* writer_format_name(FileFormat format) noexcept {
+  return is_bdf(format) ? "bdf" : "edf";
 }
 
 struct EdfWriter::Impl {
@@ -139,10 +139,6 @@ EdfWriter::EdfWriter(std::filesystem::path path, std::vector<EdfSignalSpec> sign
   w.target = std::move(path);
   w.signals = std::move(signals);
   w.options = std::move(options);
-  if (w.options.file_type) {  // the deprecated way to choose the format wins when used
-    w.options.format = *w.options.file_type == EdfFileType::BdfPlus ? FileFormat::bdf_plus_c
-                                                                    : FileFormat::edf_plus_c;
-  }
   if (w.options.format != FileFormat::edf_plus_c && w.options.format != FileFormat::bdf_plus_c) {
     throw std::invalid_argument(std::string("EdfWriter writes EDF+C or BDF+C, not ") +
                                 to_string(w.options.format));

@@ -94,7 +94,7 @@ ChannelGeometry make_geometry(const std::vector<LabelInfo>& labels) {
 }
 
 LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geometry,
-                        const std::vector<bool>& good, const LocaliseParams& params,
+                        const std::vector<bool>& good, const LocaliseOptions& params,
                         double peak_gain_db) {
   const std::size_t n = history.n_channels;
   const std::size_t windows = history.n_windows();

@@ -3,7 +3,7 @@
 // Internal to the detector; the method is described in docs/detection.md.
 //
 // Dependency direction: detect -> localise. This stage knows nothing of the detector: it takes
-// its own parameters (LocaliseParams, filled from DetectorParams by src/detect/handoff.cpp) and
+// its own parameters (LocaliseOptions, filled from DetectorOptions by src/detect/handoff.cpp) and
 // the history the detector kept of one event.
 #pragma once
 
@@ -40,8 +40,8 @@ struct ChannelGeometry {
 
 ChannelGeometry make_geometry(const std::vector<LabelInfo>& labels);
 
-/// The localisation tunables (the fields of the same names in DetectorParams, documented there).
-struct LocaliseParams {
+/// The localisation tunables (the fields of the same names in DetectorOptions, documented there).
+struct LocaliseOptions {
   double step_s = 1.0;  ///< hop between the history's windows
   double page_hinkley_bias_db = 1.0;
   double page_hinkley_threshold_db = 12.0;
@@ -61,7 +61,7 @@ struct LocalisedEvent {
 
 /// `good[c]`: channel c is analysed and not bad. `peak_gain_db`: highest gain of the event.
 LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geometry,
-                        const std::vector<bool>& good, const LocaliseParams& params,
+                        const std::vector<bool>& good, const LocaliseOptions& params,
                         double peak_gain_db);
 
 }  // namespace ictaltrack::detail

@@ -100,7 +100,7 @@ struct OutputChannel {
   int negative = -1;  // -1: referential
 };
 
-std::vector<OutputChannel> make_channels(const SimulationConfig& config) {
+std::vector<OutputChannel> make_channels(const SimulationOptions& config) {
   std::vector<OutputChannel> channels;
   const auto& sites = scalp_sites();
   if (config.montage == SimulatedMontage::referential) {
@@ -326,9 +326,9 @@ const char* artifact_name(ArtifactKind kind) {
   return "artifact";
 }
 
-void validate(const SimulationConfig& c) {
+void validate(const SimulationOptions& c) {
   auto require = [](bool ok, const std::string& message) {
-    if (!ok) throw std::invalid_argument("SimulationConfig: " + message);
+    if (!ok) throw std::invalid_argument("SimulationOptions: " + message);
   };
   auto range = [&](double low, double high, const char* name) {
     require(std::isfinite(low) && std::isfinite(high) && low <= high,
@@ -339,13 +339,13 @@ void validate(const SimulationConfig& c) {
   };
   require(c.duration_s >= 1 && c.duration_s <= 7 * 24 * 3600.0,
           "duration_s must be between 1 s and 7 days");
-  require(c.sample_rate_hz >= 64 && c.sample_rate_hz <= 4096, "sample_rate_hz must be 64..4096");
+  require(c.sfreq >= 64 && c.sfreq <= 4096, "sfreq must be 64..4096");
   require(c.background_rms_uv >= 0 && c.amplifier_noise_uv >= 0 && c.line_noise_uv >= 0,
           "amplitudes must be >= 0");
-  require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sample_rate_hz / 2.0,
+  require(c.line_noise_hz >= 0 && c.line_noise_hz < c.sfreq / 2.0,
           "line_noise_hz must be below the Nyquist frequency");
   require(c.spatial_correlation > 0 && c.field_width > 0, "length scales must be > 0");
-  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sample_rate_hz / 2.0,
+  require(c.delta_peak_hz > 0 && c.theta_peak_hz > 0 && c.theta_peak_hz < c.sfreq / 2.0,
           "rhythm peaks must be in (0, Nyquist)");
   require(c.channel_gain_spread >= 0 && c.channel_gain_spread < 0.5,
           "channel_gain_spread must be in [0, 0.5)");
@@ -357,7 +357,7 @@ void validate(const SimulationConfig& c) {
   require(c.interval_min_s >= 0, "interval_min_s must be >= 0");
   range(c.onset_frequency_min_hz, c.onset_frequency_max_hz, "onset_frequency");
   range(c.end_frequency_min_hz, c.end_frequency_max_hz, "end_frequency");
-  require(c.end_frequency_min_hz > 0 && c.onset_frequency_max_hz < c.sample_rate_hz / 4.0,
+  require(c.end_frequency_min_hz > 0 && c.onset_frequency_max_hz < c.sfreq / 4.0,
           "seizure frequencies must be in (0, sample_rate / 4)");
   range(c.amplitude_min_uv, c.amplitude_max_uv, "amplitude");
   require(c.amplitude_min_uv >= 0, "amplitude_min_uv must be >= 0");
@@ -390,7 +390,7 @@ void validate(const SimulationConfig& c) {
     require(std::isfinite(rate) && rate >= 0 && rate <= 3600, "event rates must be 0..3600 / h");
   }
   range(c.posterior_rhythm_min_hz, c.posterior_rhythm_max_hz, "posterior_rhythm");
-  require(c.posterior_rhythm_min_hz > 0 && c.posterior_rhythm_max_hz < c.sample_rate_hz / 4.0,
+  require(c.posterior_rhythm_min_hz > 0 && c.posterior_rhythm_max_hz < c.sfreq / 4.0,
           "posterior rhythm frequencies must be in (0, sample_rate / 4)");
   probability(c.suppression_level, "suppression_level");
   range(c.state_duration_min_s, c.state_duration_max_s, "state_duration");
@@ -448,7 +448,7 @@ int homologous_site(int site) {
 // Morphology and propagation of every seizure, from two streams of their own. Every seizure
 // consumes the same draws whatever the probabilities, so raising one probability changes only
 // the seizures it selects.
-void plan_morphology_and_spread(const SimulationConfig& c, std::vector<SeizurePlan>& plans) {
+void plan_morphology_and_spread(const SimulationOptions& c, std::vector<SeizurePlan>& plans) {
   const auto& sites = scalp_sites();
   Random morphology_random(detail::mix_seed(c.seed, kStreamMorphology));
   Random spread_random(detail::mix_seed(c.seed, kStreamPropagation));
@@ -531,7 +531,7 @@ void plan_morphology_and_spread(const SimulationConfig& c, std::vector<SeizurePl
   }
 }
 
-std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duration) {
+std::vector<SeizurePlan> plan_seizures(const SimulationOptions& c, double duration) {
   Random random(detail::mix_seed(c.seed, kStreamSeizures));
   const auto& sites = scalp_sites();
   constexpr double kTail = 10;  // the last seizure ends at least this long before the end
@@ -599,7 +599,7 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
     const auto [tight, tight_end] = lay_out(0.0);
     const double free_time = duration - kTail - tight_end;
     if (free_time < 0) {
-      throw std::invalid_argument("SimulationConfig: " + std::to_string(draws.size()) +
+      throw std::invalid_argument("SimulationOptions: " + std::to_string(draws.size()) +
                                   " seizures of " + shortest(c.seizure_duration_min_s) + "-" +
                                   shortest(c.seizure_duration_max_s) + " s do not fit into " +
                                   shortest(duration) +
@@ -637,7 +637,8 @@ std::vector<SeizurePlan> plan_seizures(const SimulationConfig& c, double duratio
 
 // `bad_site`: the flat/disconnected electrode (or -1); an electrode pop never picks it, since
 // nothing would show.
-std::vector<ArtifactPlan> plan_artifacts(const SimulationConfig& c, double duration, int bad_site) {
+std::vector<ArtifactPlan> plan_artifacts(const SimulationOptions& c, double duration,
+                                         int bad_site) {
   std::vector<ArtifactPlan> plans;
   auto poisson = [&](const ArtifactRate& rate, Stream stream, auto&& make) {
     if (!rate.enabled || rate.per_hour <= 0) return;
@@ -880,7 +881,7 @@ struct StatePlan {
   BackgroundState state = BackgroundState::Awake;
 };
 
-std::vector<StatePlan> plan_states(const SimulationConfig& c, double duration) {
+std::vector<StatePlan> plan_states(const SimulationOptions& c, double duration) {
   std::vector<StatePlan> states;
   if (!c.state_changes) return states;
   Random random(detail::mix_seed(c.seed, kStreamStates));
@@ -912,7 +913,7 @@ double ecg_beat(double tau) {
 // ---------------------------------------------------------------------------------------------
 
 struct SimulationGenerator::Impl {
-  SimulationConfig config;
+  SimulationOptions config;
   SimulationTruth truth;
   std::vector<OutputChannel> channels;
   std::vector<SeizurePlan> seizures;
@@ -947,7 +948,7 @@ struct SimulationGenerator::Impl {
   std::array<double, kSites> ecg_weight{};
   double ecg_beat_time = 0, ecg_period = 0;
 
-  explicit Impl(const SimulationConfig& c);
+  explicit Impl(const SimulationOptions& c);
   void update_background_mix(double t);
   void add_event(std::size_t i, double t);
   void plan_background();
@@ -956,11 +957,11 @@ struct SimulationGenerator::Impl {
   void sample(std::int64_t n, double* out, std::int64_t stride, std::int64_t k);
 };
 
-SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
+SimulationGenerator::Impl::Impl(const SimulationOptions& c) : config(c) {
   validate(config);
-  fs = config.sample_rate_hz;
+  fs = config.sfreq;
   const auto seconds = static_cast<std::int64_t>(std::ceil(config.duration_s - 1e-9));
-  total = seconds * config.sample_rate_hz;
+  total = seconds * config.sfreq;
   const auto duration = static_cast<double>(seconds);
   channels = make_channels(config);
   seizures = plan_seizures(config, duration);
@@ -987,7 +988,7 @@ SimulationGenerator::Impl::Impl(const SimulationConfig& c) : config(c) {
   artifact_noise.resize(artifacts.size());
   muscle_previous.resize(artifacts.size());
   truth.duration = seconds_to_ticks(duration);
-  truth.sample_rate_hz = config.sample_rate_hz;
+  truth.sfreq = config.sfreq;
   plan_background();
   build_truth();
 }
@@ -1034,7 +1035,7 @@ void SimulationGenerator::Impl::plan_background() {
   background_noise = Random(detail::mix_seed(config.seed, kStreamBackground));
   // Run the filters for 4 s so that the recording starts in their steady state.
   std::array<double, kSites> discard{};
-  for (int n = 0; n < 4 * config.sample_rate_hz; ++n) background_step(discard);
+  for (int n = 0; n < 4 * config.sfreq; ++n) background_step(discard);
 }
 
 void SimulationGenerator::Impl::background_step(std::array<double, kSites>& out) {
@@ -1448,13 +1449,13 @@ void SimulationGenerator::Impl::build_truth() {
   }
 }
 
-SimulationGenerator::SimulationGenerator(const SimulationConfig& config)
+SimulationGenerator::SimulationGenerator(const SimulationOptions& config)
     : impl_(std::make_unique<Impl>(config)) {}
 SimulationGenerator::~SimulationGenerator() = default;
 SimulationGenerator::SimulationGenerator(SimulationGenerator&&) noexcept = default;
 SimulationGenerator& SimulationGenerator::operator=(SimulationGenerator&&) noexcept = default;
 
-const SimulationConfig& SimulationGenerator::config() const noexcept { return impl_->config; }
+const SimulationOptions& SimulationGenerator::config() const noexcept { return impl_->config; }
 const SimulationTruth& SimulationGenerator::truth() const noexcept { return impl_->truth; }
 const std::vector<std::string>& SimulationGenerator::channel_labels() const noexcept {
   return impl_->truth.channel_labels;
@@ -1526,13 +1527,13 @@ BadChannelKind parse_bad_channel_kind(const std::string& name) {
 
 // ---------------------------------------------------------------------------------------------
 
-SimulationTruth simulate_to_edf(const SimulationConfig& config,
+SimulationTruth simulate_to_edf(const SimulationOptions& config,
                                 const std::filesystem::path& edf_path,
                                 const std::filesystem::path& json_path) {
   SimulationGenerator generator(config);
   const SimulationTruth& truth = generator.truth();
-  const bool bdf = config.file_type == EdfFileType::BdfPlus;
-  const int fs = config.sample_rate_hz;
+  const bool bdf = is_bdf(config.format);
+  const int fs = config.sfreq;
 
   std::vector<EdfSignalSpec> signals;
   for (const auto& label : truth.channel_labels) {
@@ -1554,7 +1555,7 @@ SimulationTruth simulate_to_edf(const SimulationConfig& config,
       truth.seizures.size() + propagations + truth.artifacts.size() +
       truth.background_events.size());
   EdfWriterOptions options;
-  options.file_type = config.file_type;
+  options.format = config.format;
   options.start = config.start;
   options.patient_code = "SIM-" + std::to_string(config.seed);
   options.patient_name = "simulated infant";

@@ -81,6 +81,12 @@ std::string onset_map(const std::map<std::string, Ticks>& onsets, const std::str
   return out + "\n" + indent + "}";
 }
 
+// The config block keeps the sidecar's documented keys (docs/simulator.md): the option that C++
+// and Python call sfreq is "sample_rate_hz" there, as at the top level.
+std::string config_key(const char* option) {
+  return std::string_view(option) == "sfreq" ? "sample_rate_hz" : option;
+}
+
 template <typename T>
 std::string config_value(const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -91,6 +97,8 @@ std::string config_value(const T& value) {
     return std::to_string(value);
   } else if constexpr (std::is_floating_point_v<T>) {
     return number(value);
+  } else if constexpr (std::is_same_v<T, FileFormat>) {
+    return quoted(writer_format_name(value));
   } else {
     return quoted(to_string(value));
   }
@@ -98,7 +106,7 @@ std::string config_value(const T& value) {
 
 }  // namespace
 
-std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& config) {
+std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions& config) {
   std::string j = "{\n";
   j += "  \"format\": \"ictaltrack-simulation-truth\",\n";
   j += "  \"generator\": {\"name\": \"ictaltrack simulator\", \"version\": " +
@@ -106,7 +114,7 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
        ", \"model_version\": " + std::to_string(kSimulatorModelVersion) + "},\n";
   j += "  \"seed\": " + std::to_string(config.seed) + ",\n";
   j += "  \"duration_s\": " + seconds(truth.duration) + ",\n";
-  j += "  \"sample_rate_hz\": " + std::to_string(truth.sample_rate_hz) + ",\n";
+  j += "  \"sample_rate_hz\": " + std::to_string(truth.sfreq) + ",\n";
   j += "  \"montage\": " + quoted(to_string(config.montage)) + ",\n";
   j += "  \"channels\": " + string_list(truth.channel_labels) + ",\n";
 
@@ -189,8 +197,8 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& 
 
   j += "  \"config\": {";
   bool first = true;
-  for_each_config_field(config, [&](const char* name, const auto& value) {
-    j += (first ? "\n    " : ",\n    ") + quoted(name) + ": " + config_value(value);
+  for_each_simulation_option(config, [&](const char* name, const auto& value) {
+    j += (first ? "\n    " : ",\n    ") + quoted(config_key(name)) + ": " + config_value(value);
     first = false;
   });
   j += "\n  }\n}\n";

@@ -218,7 +218,7 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
   ScratchDir scratch;
   std::vector<std::string> paths;
   for (int i = 0; i < kFiles; ++i) {
-    SimulationConfig config;
+    SimulationOptions config;
     config.seed = 500 + static_cast<std::uint64_t>(i);
     config.duration_s = 150;
     config.n_seizures = 1;
@@ -226,12 +226,12 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
     config.first_onset_max_s = 60;
     config.seizure_duration_min_s = 40;
     config.seizure_duration_max_s = 60;
-    config.file_type = i % 2 == 0 ? EdfFileType::EdfPlus : EdfFileType::BdfPlus;
+    config.format = i % 2 == 0 ? FileFormat::edf_plus_c : FileFormat::bdf_plus_c;
     const auto path = scratch / ("sim" + std::to_string(i) + (i % 2 == 0 ? ".edf" : ".bdf"));
     simulate_to_edf(config, path);
     paths.push_back(path.string());
   }
-  DetectorParams params;
+  DetectorOptions params;
   params.n_threads = 1;  // the threads of this test are the concurrency under test
   std::vector<std::vector<std::string>> serial;
   std::size_t seizures = 0;
@@ -264,14 +264,14 @@ TEST(ConcurrentDetection, EightSimulatedFilesFromEightThreadsMatchTheSerialRun) 
 // chunk was read ahead.
 TEST(ConcurrentDetection, DetectorThreadsGiveTheOneThreadResult) {
   ScratchDir scratch;
-  SimulationConfig config;
+  SimulationOptions config;
   config.seed = 77;
   config.duration_s = 240;
   config.n_seizures = 2;
   config.overlap_probability = 1.0;
   const auto path = (scratch / "threads.edf").string();
   simulate_to_edf(config, path);
-  DetectorParams params;
+  DetectorOptions params;
   params.n_threads = 1;
   const auto one = describe(detect_file(path, params));
   // Something to compare: the simulated seizures are found (both, or at least one of the pair).

@@ -28,7 +28,7 @@ struct Stream {
   double sfreq = 256;
 };
 
-Stream simulate(const SimulationConfig& config) {
+Stream simulate(const SimulationOptions& config) {
   SimulationGenerator generator(config);
   Stream stream;
   stream.labels = generator.channel_labels();
@@ -37,14 +37,14 @@ Stream simulate(const SimulationConfig& config) {
   generator.generate(stream.data.data(), generator.total_samples(),
                      static_cast<std::int64_t>(stream.n_samples));
   stream.truth = generator.truth();
-  stream.sfreq = config.sample_rate_hz;
+  stream.sfreq = config.sfreq;
   return stream;
 }
 
 // Feeds the stream in chunks of `chunk` samples (copied into a buffer of that width, so the
 // detector cannot see past the chunk) and collects every seizure.
 template <typename Sample = double>
-std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, DetectorParams params = {},
+std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, DetectorOptions params = {},
                                std::size_t* max_bytes = nullptr,
                                std::vector<DetectedChannel>* channels = nullptr) {
   params.line_frequency_hz = 50;
@@ -94,8 +94,8 @@ void expect_identical(const std::vector<StreamSeizure>& a, const std::vector<Str
   }
 }
 
-SimulationConfig base_config(std::uint64_t seed, double duration_s) {
-  SimulationConfig config;
+SimulationOptions base_config(std::uint64_t seed, double duration_s) {
+  SimulationOptions config;
   config.seed = seed;
   config.duration_s = duration_s;
   return config;
@@ -106,17 +106,17 @@ TEST(SeizureDetector, ChunkSizeAndThreadsDoNotChangeTheResult) {
   config.n_seizures = 3;
   config.overlap_probability = 0.5;
   const Stream stream = simulate(config);
-  DetectorParams one_thread;
+  DetectorOptions one_thread;
   one_thread.n_threads = 1;
   const auto whole = run(stream, stream.n_samples, one_thread);
   ASSERT_GE(whole.size(), 2u);  // the recording holds three seizures
   expect_identical(whole, run(stream, 4096, one_thread));
   expect_identical(whole, run(stream, 37, one_thread));
   expect_identical(whole, run(stream, 1000, one_thread));
-  DetectorParams two_threads;
+  DetectorOptions two_threads;
   two_threads.n_threads = 2;
   expect_identical(whole, run(stream, 777, two_threads));
-  DetectorParams three_threads;
+  DetectorOptions three_threads;
   three_threads.n_threads = 3;
   expect_identical(whole, run(stream, stream.n_samples, three_threads));
 }
@@ -138,7 +138,7 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   for (std::size_t i = 300 * 256; i < 300 * 256 + 20; ++i) {
     stream.data[8 * ns + i] = i % 2 ? std::numeric_limits<double>::infinity() : std::nan("");
   }
-  DetectorParams one_thread;
+  DetectorOptions one_thread;
   one_thread.n_threads = 1;
   std::vector<DetectedChannel> channels;
   const auto whole = run<float>(stream, ns, one_thread, nullptr, &channels);
@@ -148,10 +148,10 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   EXPECT_FALSE(channels[8].bad);  // judged on the warm-up only
   expect_identical(whole, run<float>(stream, 4096, one_thread));
   expect_identical(whole, run<float>(stream, 37, one_thread));
-  DetectorParams two_threads;
+  DetectorOptions two_threads;
   two_threads.n_threads = 2;
   expect_identical(whole, run<float>(stream, 777, two_threads));
-  DetectorParams three_threads;
+  DetectorOptions three_threads;
   three_threads.n_threads = 3;
   expect_identical(whole, run<float>(stream, 4096, three_threads));
 }
@@ -165,7 +165,7 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   config.n_seizures = 2;
   const Stream stream = simulate(config);
   const std::size_t n = stream.labels.size(), chunk = 16384;
-  DetectorParams params;
+  DetectorOptions params;
   params.n_threads = 2;
   const auto plain = run<float>(stream, chunk, params);
   ASSERT_GE(plain.size(), 1u);
@@ -411,7 +411,7 @@ TEST(DetectFile, SixtyHertzMainsIsRecognised) {
 }
 
 TEST(SeizureDetector, RejectsBadParameters) {
-  DetectorParams params;
+  DetectorOptions params;
   params.off_threshold_db = params.on_threshold_db + 1;
   EXPECT_THROW(SeizureDetector(256, {"Fp1"}, params), std::invalid_argument);
   EXPECT_THROW(SeizureDetector(0, {"Fp1"}), std::invalid_argument);

@@ -29,7 +29,7 @@ struct Segment {
 // One simulated seizure in `duration_s` of referential EEG, without line noise (the file test
 // quantises the samples to 16 bits; the stream test feeds them as they are).
 Segment simulate_segment(std::uint64_t seed, double duration_s) {
-  SimulationConfig config;
+  SimulationOptions config;
   config.seed = seed;
   config.duration_s = duration_s;
   config.n_seizures = 1;
@@ -63,7 +63,7 @@ void cut_at(Segment& segment, double seconds) {
 // Runs a detector over the segments, with mark_gap() between them, in chunks of 1000 samples.
 std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segments,
                                       std::int64_t* analysed = nullptr) {
-  DetectorParams params;
+  DetectorOptions params;
   params.line_frequency_hz = 50;
   SeizureDetector detector(256.0, segments.front()->labels, params);
   std::vector<StreamSeizure> out;
@@ -142,7 +142,7 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
 TEST(DetectorGaps, MarkGapOnlyCountsBetweenSamples) {
   const Segment segment = simulate_segment(5, 200);
   // Gaps before the first sample and repeated gaps change nothing.
-  DetectorParams params;
+  DetectorOptions params;
   params.line_frequency_hz = 50;
   SeizureDetector with_marks(256.0, segment.labels, params);
   with_marks.mark_gap();

@@ -31,7 +31,7 @@ namespace {
 // One channel, baseline 1 uV^2 in every band; a window whose bands `k`, `k + 1` hold `ratio`
 // times the baseline is a pure rhythm of gain 10 log10(ratio).
 struct ScorerFixture {
-  DetectorParams params;
+  DetectorOptions params;
   BandLayout layout = BandLayout::make(params, 256.0);
   ChannelScorer scorer{1, layout, params};
 
@@ -47,7 +47,7 @@ struct ScorerFixture {
 };
 
 TEST(ChannelScorer, BandLayoutAt256Hz) {
-  const BandLayout layout = BandLayout::make(DetectorParams{}, 256.0);
+  const BandLayout layout = BandLayout::make(DetectorOptions{}, 256.0);
   // 1 Hz bands [0.5, 1.5) .. [24.5, 25.5), then 30-70 Hz; spans start at 1.5 Hz (band 1) and the
   // last span is bands 23, 24.
   EXPECT_EQ(layout.n_fine, 25u);
@@ -155,7 +155,7 @@ TEST(ChannelScorer, BadChannelScoresZero) {
 struct TrackerFixture {
   std::vector<std::string> labels{"Fp1", "F7", "F3", "T7", "C3", "P7", "P3", "O1"};
   ChannelGeometry geometry = make_geometry(parse_labels(labels));
-  DetectorParams params;
+  DetectorOptions params;
   int localised = 0;
   EventTracker tracker{geometry, params, [this](const Event& event) {
                          ++localised;
@@ -555,7 +555,7 @@ TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
 // through the 0.5 Hz high-pass and the 50 Hz notch, with or without a gap marked at the jump.
 double power_after_jump(bool mark_gap) {
   const double sfreq = 256.0;
-  DetectorParams params;
+  DetectorOptions params;
   const BandLayout layout = BandLayout::make(params, sfreq);
   LaneFilters filters;
   filters.highpass = butterworth_highpass(2, 0.5, sfreq);

@@ -199,7 +199,7 @@ TEST(EdfWriter, BdfKeeps24BitResolution) {
   for (int n = 0; n < 30; ++n) EXPECT_NEAR(values[n], 1234.5678 + 0.001 * n, 0.0011);
 }
 
-TEST(EdfWriter, WritesOnlyTheContinuousPlusFormatsAndHonoursTheDeprecatedFileType) {
+TEST(EdfWriter, WritesOnlyTheContinuousPlusFormats) {
   ScratchDir dir;
   EdfSignalSpec spec;
   spec.label = "Cz";
@@ -212,18 +212,20 @@ TEST(EdfWriter, WritesOnlyTheContinuousPlusFormatsAndHonoursTheDeprecatedFileTyp
         << to_string(format);
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "refused.edf"));
-  // The former EdfFileType still chooses the format (and wins over `format`) until it goes.
-  EdfWriterOptions options;
-  options.format = FileFormat::edf_plus_c;
-  options.file_type = EdfFileType::BdfPlus;
-  const auto path = dir / "deprecated.bdf";
-  {
-    EdfWriter writer(path, {spec}, options);
-    writer.write_record(std::vector<double>(10, 1.0));
-    writer.close();
+}
+
+TEST(EdfWriter, ShortFormatNamesMapToTheWritableFormats) {
+  for (const char* name : {"edf", "EDF", "edf+", "EDF+C"}) {
+    EXPECT_EQ(parse_writer_format(name), FileFormat::edf_plus_c) << name;
   }
-  EdflibFile file(path);
-  EXPECT_EQ(file.header.filetype, EDFLIB_FILETYPE_BDFPLUS);
+  for (const char* name : {"bdf", "Bdf+", "bdf+c"}) {
+    EXPECT_EQ(parse_writer_format(name), FileFormat::bdf_plus_c) << name;
+  }
+  for (const char* name : {"", "gdf", "edf+d", "BDF+D", "edf "}) {
+    EXPECT_THROW(parse_writer_format(name), std::invalid_argument) << name;
+  }
+  EXPECT_STREQ(writer_format_name(FileFormat::edf_plus_c), "edf");
+  EXPECT_STREQ(writer_format_name(FileFormat::bdf_plus_c), "bdf");
 }
 
 TEST(EdfWriter, UnclosedWriterLeavesNoFile) {

@@ -14,7 +14,7 @@ using namespace ictaltrack;
 
 namespace {
 
-// localise() takes the localisation tunables as its fourth argument (DetectorParams today; its own
+// localise() takes the localisation tunables as its fourth argument (DetectorOptions today; its own
 // struct once detect and localise are separated). The test only relies on the shared field names
 // and their defaults, so it names the type through the function.
 template <typename Function>

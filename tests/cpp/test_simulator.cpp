@@ -21,8 +21,8 @@ using ictaltrack::testing::ScratchDir;
 
 namespace {
 
-SimulationConfig short_config(std::uint64_t seed = 5) {
-  SimulationConfig config;
+SimulationOptions short_config(std::uint64_t seed = 5) {
+  SimulationOptions config;
   config.seed = seed;
   config.duration_s = 240;
   config.n_seizures = 3;
@@ -35,7 +35,7 @@ SimulationConfig short_config(std::uint64_t seed = 5) {
   return config;
 }
 
-std::vector<double> generate_all(const SimulationConfig& config, std::int64_t chunk) {
+std::vector<double> generate_all(const SimulationOptions& config, std::int64_t chunk) {
   SimulationGenerator generator(config);
   const auto channels = static_cast<std::int64_t>(generator.channel_labels().size());
   const std::int64_t total = generator.total_samples();
@@ -93,7 +93,7 @@ struct EdflibHeader {
 }  // namespace
 
 TEST(Simulator, OutputDoesNotDependOnChunkSize) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 60;
   config.n_seizures = 1;
   config.seizure_duration_min_s = config.seizure_duration_max_s = 20;
@@ -104,7 +104,7 @@ TEST(Simulator, OutputDoesNotDependOnChunkSize) {
 }
 
 TEST(Simulator, SameSeedSameSignalOtherSeedOtherSignal) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 60;
   config.n_seizures = 1;
   config.seizure_duration_min_s = config.seizure_duration_max_s = 20;
@@ -119,7 +119,7 @@ TEST(Simulator, SameSeedSameSignalOtherSeedOtherSignal) {
 }
 
 TEST(Simulator, BackgroundIsInTheInfantMicrovoltRange) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 30;
   config.n_seizures = 0;
   config.blinks.enabled = config.muscle.enabled = false;
@@ -142,7 +142,7 @@ TEST(Simulator, BackgroundIsInTheInfantMicrovoltRange) {
 }
 
 TEST(Simulator, SeizuresMigrateToTheOtherHemisphereWhenAlwaysAsked) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 3600;
   config.n_seizures = 12;
   config.contralateral_probability = 1.0;
@@ -158,7 +158,7 @@ TEST(Simulator, SeizuresMigrateToTheOtherHemisphereWhenAlwaysAsked) {
 }
 
 TEST(Simulator, IpsilateralMigrationChangesRegion) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 3600;
   config.n_seizures = 10;
   config.contralateral_probability = 0.0;
@@ -173,7 +173,7 @@ TEST(Simulator, IpsilateralMigrationChangesRegion) {
 }
 
 TEST(Simulator, OverlappingSeizuresStartElsewhereBeforeThePreviousEnds) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 1800;
   config.n_seizures = 6;
   config.overlap_probability = 1.0;
@@ -191,7 +191,7 @@ TEST(Simulator, OverlappingSeizuresStartElsewhereBeforeThePreviousEnds) {
 }
 
 TEST(Simulator, RecruitmentIsLaterFartherFromTheFocus) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   const SimulationGenerator generator(config);
   for (const auto& s : generator.truth().seizures) {
     ASSERT_EQ(s.electrode_onsets.at(s.focus_electrode), s.onset);
@@ -205,7 +205,7 @@ TEST(Simulator, RecruitmentIsLaterFartherFromTheFocus) {
 }
 
 TEST(Simulator, FixedSeizureCountShrinksIntervalsOrRefuses) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 300;
   config.n_seizures = 4;
   config.interval_min_s = 500;  // far too long: the layout must shrink them
@@ -218,11 +218,11 @@ TEST(Simulator, FixedSeizureCountShrinksIntervalsOrRefuses) {
 }
 
 TEST(Simulator, RejectsBadConfiguration) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.overlap_probability = 1.5;
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
-  config.sample_rate_hz = 80;  // 50 Hz line noise above Nyquist
+  config.sfreq = 80;  // 50 Hz line noise above Nyquist
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
   config = short_config();
   config.bad_channel_electrode = "FT9";  // not among the 19 recorded electrodes
@@ -233,7 +233,7 @@ TEST(Simulator, RejectsBadConfiguration) {
 namespace {
 
 // Every model-version-2 feature on at once (rates high enough to land in a short recording).
-SimulationConfig everything_on(SimulationConfig config) {
+SimulationOptions everything_on(SimulationOptions config) {
   config.homologous_spread_probability = 1;
   config.distant_spread_probability = 0.5;
   config.generalisation_probability = 0.5;
@@ -259,7 +259,7 @@ SimulationConfig everything_on(SimulationConfig config) {
 }  // namespace
 
 TEST(Simulator, NewFeaturesStreamIndependentlyOfChunkSize) {
-  SimulationConfig config = everything_on(short_config());
+  SimulationOptions config = everything_on(short_config());
   config.duration_s = 150;
   const auto by_second = generate_all(config, 256);
   EXPECT_EQ(by_second, generate_all(config, 1000));
@@ -268,7 +268,7 @@ TEST(Simulator, NewFeaturesStreamIndependentlyOfChunkSize) {
 }
 
 TEST(Simulator, NewFeaturesLeaveTheSeizurePlanAndOldArtifactsAlone) {
-  const SimulationConfig base = short_config(9);
+  const SimulationOptions base = short_config(9);
   const SimulationGenerator plain(base);
   const SimulationGenerator rich(everything_on(base));
   const auto& a = plain.truth();
@@ -297,7 +297,7 @@ TEST(Simulator, NewFeaturesLeaveTheSeizurePlanAndOldArtifactsAlone) {
 }
 
 TEST(Simulator, RejectsBadNewOptions) {
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.sharp_wave_probability = 0.6;
   config.spike_and_wave_probability = 0.6;  // more than 1 in total
   EXPECT_THROW(SimulationGenerator{config}, std::invalid_argument);
@@ -319,7 +319,7 @@ TEST(Simulator, RejectsBadNewOptions) {
 
 TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
   ScratchDir dir;
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.label_style = LabelStyle::eeg_ref;
   const auto truth = simulate_to_edf(config, dir / "sim.edf");
   ASSERT_TRUE(std::filesystem::exists(dir / "sim.json"));
@@ -350,7 +350,7 @@ TEST(Simulator, WritesEdfThatEdflibReadsWithTruthAnnotations) {
 
 TEST(Simulator, EdfSamplesEqualTheStreamWithinOneStep) {
   ScratchDir dir;
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 20;
   config.n_seizures = 0;
   simulate_to_edf(config, dir / "sim.edf");
@@ -366,7 +366,7 @@ TEST(Simulator, EdfSamplesEqualTheStreamWithinOneStep) {
 
 TEST(Simulator, SameConfigurationSameBytes) {
   ScratchDir dir;
-  const SimulationConfig config = short_config();
+  const SimulationOptions config = short_config();
   simulate_to_edf(config, dir / "a.edf");
   simulate_to_edf(config, dir / "b.edf");
   EXPECT_EQ(file_bytes(dir / "a.edf"), file_bytes(dir / "b.edf"));
@@ -375,7 +375,7 @@ TEST(Simulator, SameConfigurationSameBytes) {
 
 TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
   ScratchDir dir;
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.montage = SimulatedMontage::bipolar_chbmit;
   config.duration_s = 120;
   config.n_seizures = 1;
@@ -406,7 +406,7 @@ TEST(Simulator, BipolarMontageUsesChbMitDerivations) {
 
 TEST(Simulator, FlatChannelIsExactlyZero) {
   ScratchDir dir;
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.duration_s = 30;
   config.n_seizures = 0;
   config.bad_channel = BadChannelKind::flat;
@@ -423,7 +423,7 @@ TEST(Simulator, FlatChannelIsExactlyZero) {
 
 TEST(Simulator, FailureLeavesNoFiles) {
   ScratchDir dir;
-  SimulationConfig config = short_config();
+  SimulationOptions config = short_config();
   config.n_seizures = 50;  // does not fit: refused before anything is written
   EXPECT_THROW(simulate_to_edf(config, dir / "x.edf"), std::invalid_argument);
   EXPECT_THROW(simulate_to_edf(short_config(), dir / "missing" / "x.edf"), IoError);

@@ -75,9 +75,9 @@ def check_against_truth(truth: dict, criteria: dict | None = None) -> None:
     regions = summary["region_transitions"]["regions"]
     counts = np.zeros((len(regions), len(regions)), dtype=int)
     for a, b in zip(ordered, ordered[1:]):
-        counts[regions.index(_region(a)), regions.index(_region(b))] += 1
+        counts[regions.index(a["region"]), regions.index(b["region"])] += 1
     np.testing.assert_array_equal(summary["region_transitions"]["counts"], counts)
-    distinct = {_region(s) for s in ordered} - {"unknown"}
+    distinct = {s["region"] for s in ordered} - {"unknown"}
     assert summary["n_distinct_regions"] == len(distinct)
     c = summary["criteria"]
     verdict = (len(ordered) >= c["min_seizures"] and len(distinct) >= c["min_regions"]
@@ -95,10 +95,6 @@ def check_against_truth(truth: dict, criteria: dict | None = None) -> None:
     assert other["migrating"] is summary["migrating"] is verdict
     if sided:
         assert other["switch_fraction"] == pytest.approx(summary["hemisphere_switch_rate"])
-
-
-def _region(seizure: dict) -> str:
-    return "frontopolar" if seizure["region"] == "frontal polar" else seizure["region"]
 
 
 def truth_to_detection_dict(truth: dict) -> dict:

@@ -327,7 +327,7 @@ def test_bdf_output(tmp_path):
 
 def test_defaults_and_errors(tmp_path):
     defaults = ictaltrack.simulation_defaults()
-    assert defaults["sample_rate_hz"] == 256
+    assert defaults["sfreq"] == 256
     assert defaults["contralateral_probability"] == 0.7
     assert defaults["line_noise_hz"] == 50
     assert defaults["montage"] == "referential"

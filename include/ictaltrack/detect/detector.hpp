@@ -18,7 +18,7 @@ namespace ictaltrack {
 
 /// Every tunable of the detector, with the one documented set of defaults (docs/detection.md).
 /// Units are in the names: _hz, _s, _db (10 log10 of a power ratio).
-struct DetectorParams {
+struct DetectorOptions {
   int n_threads = 0;  ///< 0 = all cores; results are identical for any value
 
   // Conditioning (causal, per channel).
@@ -86,10 +86,10 @@ struct DetectorParams {
   double line_noise_min_uv = 10.0;
 };
 
-/// Calls visit(name, field) for every DetectorParams field in declaration order (int or double),
+/// Calls visit(name, field) for every DetectorOptions field in declaration order (int or double),
 /// so that bindings, docs and reports share one list of names.
-template <typename Params, typename Visitor>
-void for_each_detector_param(Params& p, Visitor&& visit) {
+template <typename Options, typename Visitor>
+void for_each_detector_option(Options& p, Visitor&& visit) {
   visit("n_threads", p.n_threads);
   visit("highpass_hz", p.highpass_hz);
   visit("highpass_order", p.highpass_order);
@@ -154,7 +154,7 @@ using ProgressCallback = std::function<bool(double fraction_done)>;
 /// UnsupportedError for unreadable input; std::invalid_argument for bad parameters. The file's
 /// annotations are not read (record onsets of EDF+D files are): problems in the annotation
 /// signal beyond the first record are reported by EdfReader (`ictaltrack info`), not here.
-DetectionOutput detect_file(const std::string& path, const DetectorParams& params = {},
+DetectionOutput detect_file(const std::string& path, const DetectorOptions& params = {},
                             const ProgressCallback& progress = {});
 
 /// A seizure as the streaming detector emits it: times as stream sample indices (the first
@@ -175,7 +175,7 @@ class SeizureDetector {
   /// `labels`: the channels' labels (parsed with parse_labels; only EEG channels of the list are
   /// analysed, the others are left out). `bad`: channels to leave out from the start (may be
   /// empty). Throws std::invalid_argument for bad parameters or sfreq.
-  SeizureDetector(double sfreq, std::vector<std::string> labels, DetectorParams params = {},
+  SeizureDetector(double sfreq, std::vector<std::string> labels, DetectorOptions params = {},
                   std::vector<bool> bad = {});
   ~SeizureDetector();
   SeizureDetector(SeizureDetector&&) noexcept;

@@ -43,8 +43,6 @@ struct ChannelInfo {
   std::int32_t samples_per_record = 0;
   double gain = 1.0, offset = 0.0;  ///< physical = gain * digital + offset (NaN when !calibrated)
   double sfreq = 0;                 ///< sample rate (Hz): samples_per_record / record duration (s)
-  /// Deprecated: the former name of `sfreq` (same value), kept until every caller has moved.
-  double sample_rate_hz = 0;
   std::int64_t n_samples = 0;       ///< samples_per_record * number of complete data records
   bool usable = true;               ///< false for a dummy channel or when calibration is impossible
   bool calibrated = true;  ///< false when dmin == dmax or pmin == pmax (physical reads give NaN)

@@ -16,9 +16,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ictaltrack/io/edf_format.hpp"
@@ -26,17 +26,13 @@
 
 namespace ictaltrack {
 
-/// Deprecated: the writer's former format type. Use FileFormat::edf_plus_c / bdf_plus_c and
-/// EdfWriterOptions::format; kept (with to_string and parse_edf_file_type) until every caller has
-/// moved over.
-enum class EdfFileType {
-  EdfPlus,  ///< FileFormat::edf_plus_c
-  BdfPlus,  ///< FileFormat::bdf_plus_c
-};
-const char* to_string(EdfFileType type) noexcept;  ///< "edf", "bdf"
-/// Deprecated (see EdfFileType): "edf"/"edf+" or "bdf"/"bdf+" (any case); throws
-/// std::invalid_argument otherwise.
-EdfFileType parse_edf_file_type(const std::string& name);
+/// The writable formats by the short names that users (Python `file_type=`, the simulator's CLI)
+/// and the simulator's truth JSON use: "edf" -> FileFormat::edf_plus_c, "bdf" ->
+/// FileFormat::bdf_plus_c; "edf+"/"edf+c"/"bdf+"/"bdf+c" too, in any case. Throws
+/// std::invalid_argument otherwise (EDF+D and the plain formats are not written).
+FileFormat parse_writer_format(std::string_view name);
+/// "edf" or "bdf" (by is_bdf): the short name parse_writer_format reads.
+const char* writer_format_name(FileFormat format) noexcept;
 
 struct EdfSignalSpec {
   std::string label;                      ///< at most 16 ASCII characters
@@ -55,15 +51,10 @@ struct EdfSignalSpec {
   std::int32_t samples_per_record = 256;
 };
 
-/// Deprecated: the writer's former start type, now the one StartDateTime of reader and writer.
-using EdfStartDateTime = StartDateTime;
-
 struct EdfWriterOptions {
   /// FileFormat::edf_plus_c (16-bit samples) or FileFormat::bdf_plus_c (24-bit samples); any
   /// other format throws std::invalid_argument.
   FileFormat format = FileFormat::edf_plus_c;
-  /// Deprecated: the former way to choose the format; when set it overrides `format`.
-  std::optional<EdfFileType> file_type;
   Ticks record_duration = kTicksPerSecond;  ///< 1 ms .. 60 s, a multiple of 10 us
   /// 1985-01-01 00:00:00 (the default) is the anonymised convention; EDFlib keeps 100 ns
   /// resolution of `subsecond`.

@@ -42,15 +42,16 @@ struct ArtifactRate {
   double per_hour = 0;
 };
 
-struct SimulationConfig {
+struct SimulationOptions {
   std::uint64_t seed = 1;
   double duration_s = 600;
-  int sample_rate_hz = 256;
+  int sfreq = 256;  ///< samples per second (Hz) of every channel
   SimulatedMontage montage = SimulatedMontage::referential;
   LabelStyle label_style = LabelStyle::plain;
   bool new_temporal_names = false;  ///< T7/T8/P7/P8 instead of T3/T4/T5/T6 (referential)
-  EdfFileType file_type = EdfFileType::EdfPlus;
-  EdfStartDateTime start{2020, 1, 1, 8, 0, 0, 0};  ///< fixed, so files are reproducible
+  /// FileFormat::edf_plus_c or bdf_plus_c; option "file_type" ("edf"/"bdf", parse_writer_format).
+  FileFormat format = FileFormat::edf_plus_c;
+  StartDateTime start{2020, 1, 1, 8, 0, 0, 0};  ///< fixed, so files are reproducible
 
   // Background (microvolts, Hz).
   double background_rms_uv = 25;      ///< per-channel RMS of the slow background
@@ -180,19 +181,19 @@ struct SimulationTruth {
   std::vector<SimulatedArtifact> background_events;  ///< normal rhythms, transients, states
   std::vector<SimulatedBadChannel> bad_channels;
   Ticks duration = 0;  ///< the recording's length (whole seconds)
-  int sample_rate_hz = 0;
+  int sfreq = 0;  ///< samples per second (Hz)
 };
 
 /// Streaming generator: plan at construction, then samples in time order.
 class SimulationGenerator {
  public:
   /// Throws std::invalid_argument for an inconsistent configuration (e.g. more seizures than fit).
-  explicit SimulationGenerator(const SimulationConfig& config);
+  explicit SimulationGenerator(const SimulationOptions& config);
   ~SimulationGenerator();
   SimulationGenerator(SimulationGenerator&&) noexcept;
   SimulationGenerator& operator=(SimulationGenerator&&) noexcept;
 
-  const SimulationConfig& config() const noexcept;
+  const SimulationOptions& config() const noexcept;
   const SimulationTruth& truth() const noexcept;
   const std::vector<std::string>& channel_labels() const noexcept;
   std::int64_t total_samples() const noexcept;
@@ -209,12 +210,12 @@ class SimulationGenerator {
 };
 
 /// The truth as JSON text (the sidecar format documented in docs/simulator.md).
-std::string truth_to_json(const SimulationTruth& truth, const SimulationConfig& config);
+std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions& config);
 
 /// Writes the recording to `edf_path` (EDF+ or BDF+, 1 s records, seizures and artifacts as
 /// annotations) and the truth to `json_path` (empty: `edf_path` with extension .json). Both files
 /// are written atomically. Returns the truth.
-SimulationTruth simulate_to_edf(const SimulationConfig& config,
+SimulationTruth simulate_to_edf(const SimulationOptions& config,
                                 const std::filesystem::path& edf_path,
                                 const std::filesystem::path& json_path = {});
 
@@ -232,18 +233,19 @@ BadChannelKind parse_bad_channel_kind(const std::string& name);
 
 /// Calls visit(name, field) for every configuration field, in a fixed order, so that bindings
 /// and the JSON sidecar share one list. Field types: std::uint64_t, int, double, bool,
-/// std::string, SimulatedMontage, LabelStyle, BadChannelKind, EdfFileType. Artifact processes
+/// std::string, SimulatedMontage, LabelStyle, BadChannelKind, FileFormat (named "edf"/"bdf" by
+/// parse_writer_format/writer_format_name). Artifact processes
 /// appear as two fields, "<name>" (bool) and "<name>_per_hour" (double); the start date-time as
 /// "start_year" ... "start_second" (int).
-template <typename Config, typename Visitor>
-void for_each_config_field(Config& c, Visitor&& visit) {
+template <typename Options, typename Visitor>
+void for_each_simulation_option(Options& c, Visitor&& visit) {
   visit("seed", c.seed);
   visit("duration_s", c.duration_s);
-  visit("sample_rate_hz", c.sample_rate_hz);
+  visit("sfreq", c.sfreq);
   visit("montage", c.montage);
   visit("label_style", c.label_style);
   visit("new_temporal_names", c.new_temporal_names);
-  visit("file_type", c.file_type);
+  visit("file_type", c.format);
   visit("start_year", c.start.year);
   visit("start_month", c.start.month);
   visit("start_day", c.start.day);

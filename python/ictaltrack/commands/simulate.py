@@ -100,7 +100,7 @@ def options_from_args(args: argparse.Namespace) -> dict:
         "montage": args.montage,
         "label_style": args.label_style,
         "temporal_names": args.temporal_names,
-        "sample_rate_hz": args.sample_rate,
+        "sfreq": args.sample_rate,
         "file_type": "bdf" if args.bdf else "edf",
         "n_seizures": args.seizures,
         "overlap_probability": args.overlap_probability,
