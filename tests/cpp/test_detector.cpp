@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/detector_access.hpp"
 #include "ictaltrack/detect/detector.hpp"
 #include "ictaltrack/errors.hpp"
 #include "ictaltrack/simulate/simulator.hpp"
@@ -156,10 +157,10 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   expect_identical(whole, run<float>(stream, 4096, three_threads));
 }
 
-// push(..., alongside, parts) is how detect_file overlaps reading with detection: every part runs
-// once per push (also for an empty push and for a detector with nothing to analyse), and an
-// exception from one is rethrown only after the push's samples and the other parts were
-// processed, so the result is unchanged.
+// DetectorAccess::push(..., alongside, parts) (internal) is how detect_file overlaps reading with
+// detection: every part runs once per push (also for an empty push and for a detector with
+// nothing to analyse), and an exception from one is rethrown only after the push's samples and
+// the other parts were processed, so the result is unchanged.
 TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchanged) {
   auto config = base_config(11, 300);
   config.n_seizures = 2;
@@ -185,8 +186,8 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
     }
     ++pushes;
     try {
-      detector.push(
-          buffer.data(), count, chunk,
+      detail::DetectorAccess::push(
+          detector, buffer.data(), count, chunk,
           [&](std::size_t part) {
             ++part_calls[part];
             if (++calls == 7) throw std::runtime_error("read failed");
