@@ -209,12 +209,13 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   expect_identical(plain, out);
 
   int empty_calls = 0;
-  detector.push(buffer.data(), 0, chunk, [&](std::size_t) { ++empty_calls; }, 2);
+  detail::DetectorAccess::push(detector, buffer.data(), 0, chunk,
+                               [&](std::size_t) { ++empty_calls; }, 2);
   EXPECT_EQ(empty_calls, 2);
   SeizureDetector nothing_to_analyse(256.0, {"ECG"}, params);
   std::vector<float> ecg(4096, 1.0f);
-  nothing_to_analyse.push(ecg.data(), ecg.size(), ecg.size(), [&](std::size_t) { ++empty_calls; },
-                          1);
+  detail::DetectorAccess::push(nothing_to_analyse, ecg.data(), ecg.size(), ecg.size(),
+                               [&](std::size_t) { ++empty_calls; }, 1);
   EXPECT_EQ(empty_calls, 3);
 }
 
