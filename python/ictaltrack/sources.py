@@ -18,8 +18,9 @@ from ictaltrack import _core
 # MNE channel types -> the library's channel kinds; an "eeg" channel is judged by its label, as in
 # a file (an MNE Raw read from EDF types every channel "eeg").
 _MNE_KINDS = {"eeg": "unknown", "ecg": "ecg", "eog": "eog", "emg": "emg", "stim": "trigger"}
-# Samples per channel converted at a time (bounds the float64 copy MNE's get_data makes).
-_CONVERT_SAMPLES = 1 << 20
+# Values (channels x samples) converted at a time: bounds the float64 copy MNE's get_data makes
+# to 128 MB whatever the channel count.
+_CONVERT_VALUES = 1 << 24
 
 
 def is_mne_raw(source: Any) -> bool:
@@ -51,8 +52,9 @@ def detect_raw(raw: Any, params: dict[str, Any] | None,
     sfreq = float(raw.info["sfreq"])
     n_times = int(raw.n_times)
     data = np.empty((len(names), n_times), dtype=np.float32)
-    for first in range(0, n_times, _CONVERT_SAMPLES):
-        last = min(n_times, first + _CONVERT_SAMPLES)
+    step = max(1, _CONVERT_VALUES // max(1, len(names)))
+    for first in range(0, n_times, step):
+        last = min(n_times, first + step)
         # get_data gives SI units (volts for EEG); *1e6 in float64, then rounded once to float32.
         data[:, first:last] = raw.get_data(start=first, stop=last) * 1e6
     bads = set(raw.info["bads"])

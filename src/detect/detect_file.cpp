@@ -70,6 +70,8 @@ class SampleSource {
   virtual std::vector<SourceSegment> segments(int channel) const = 0;
   /// True time of sample `sample` (< n_samples) of `channel`.
   virtual Ticks sample_time(int channel, std::int64_t sample) const = 0;
+  /// Where gaps come from, for the warning (e.g. " (EDF+D)"; empty: not said).
+  virtual std::string gap_origin() const { return {}; }
 };
 
 // 60 Hz when the mains tone at 60 Hz clearly dominates the one at 50 Hz in the first seconds,
@@ -302,7 +304,7 @@ DetectionOutput run_detection(DetectionOutput output,
     output.warnings.push_back(
         {"gaps",
          "the recording has " + std::to_string(segments.size() - 1) +
-             (segments.size() == 2 ? " gap" : " gaps") + " (EDF+D)" +
+             (segments.size() == 2 ? " gap" : " gaps") + source.gap_origin() +
              (listed.empty() ? "" : ": " + listed) +
              "; each segment is analysed on its own (no event spans a gap), the baseline "
              "carries over",
@@ -414,6 +416,7 @@ class FileSource final : public SampleSource {
   Ticks sample_time(int channel, std::int64_t sample) const override {
     return reader_.sample_time(channel, sample);
   }
+  std::string gap_origin() const override { return " (EDF+D)"; }
 
  private:
   const EdfReader& reader_;

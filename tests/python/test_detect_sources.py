@@ -19,6 +19,7 @@ import pyedflib
 import pytest
 
 import ictaltrack
+from gil_probe import overlapped
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_edf"
@@ -225,3 +226,27 @@ def test_stream_rejects_bad_chunks():
         detector.push(np.zeros(10))
     with pytest.raises(ValueError, match="bads"):
         ictaltrack.SeizureDetector(256.0, ["Fp1"], bads=["Cz"])
+
+
+def test_array_detection_and_push_release_the_gil(recordings):
+    path = next(p for p in recordings if p.name == "sim_referential.edf")
+    physical, names, sfreq = _pyedflib_samples(path)
+    samples = physical.astype(np.float32)
+    results = []
+    assert overlapped(lambda: results.append(
+        ictaltrack.detect(samples, sfreq=sfreq, ch_names=names, n_threads=1))), (
+        "the main thread never ran during detect(array): GIL held?")
+    assert results[-1].seizures.equals(ictaltrack.detect(path, n_threads=1).seizures)
+
+    pushed = []
+
+    def push() -> None:
+        detector = ictaltrack.SeizureDetector(sfreq, names, n_threads=1, line_frequency_hz=50)
+        detector.push(samples)
+        detector.finish()
+        pushed.append(detector.take_seizures())
+
+    assert overlapped(push), "the main thread never ran during SeizureDetector.push: GIL held?"
+    assert pushed[-1] == _stream(samples, names, sfreq, [0, samples.shape[1]],
+                                 line_frequency_hz=50)
+    assert pushed[-1]
