@@ -44,6 +44,7 @@ _LAZY = {
     "DetectionResult": "detection",
     "detect": "detection",
     "detector_defaults": "detection",
+    "SeizureDetector": "streaming",
     "average_reference": "electrodes",
     "bipolar": "electrodes",
     "channel_table": "electrodes",
@@ -98,6 +99,7 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from ictaltrack.warning import ReadWarning
     from ictaltrack.scoring import evaluate
     from ictaltrack.simulation import simulate, simulate_array, simulation_defaults
+    from ictaltrack.streaming import SeizureDetector
     from ictaltrack.spectral import (
         DEFAULT_BANDS,
         Band,
@@ -163,4 +165,5 @@ __all__ = [
     "DetectionResult",
     "detect",
     "detector_defaults",
+    "SeizureDetector",
 ]

@@ -24,6 +24,7 @@
 #include "detect/bad_channels.hpp"
 #include "detect/channel_scorer.hpp"
 #include "detect/conditioning_lane.hpp"
+#include "detect/detector_access.hpp"
 #include "detect/event_tracker.hpp"
 #include "detect/seizure_handoff.hpp"
 #include "ictaltrack/conditioning/filters.hpp"
@@ -461,10 +462,11 @@ void SeizureDetector::push(const double* data, std::size_t n_samples, std::size_
 void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride) {
   impl_->push(data, n_samples, row_stride);
 }
-void SeizureDetector::push(const float* data, std::size_t n_samples, std::size_t row_stride,
-                           const std::function<void(std::size_t)>& alongside,
-                           std::size_t parts) {
-  impl_->push(data, n_samples, row_stride, alongside, parts);
+void detail::DetectorAccess::push(SeizureDetector& detector, const float* data,
+                                  std::size_t n_samples, std::size_t row_stride,
+                                  const std::function<void(std::size_t)>& alongside,
+                                  std::size_t parts) {
+  detector.impl_->push(data, n_samples, row_stride, alongside, parts);
 }
 void SeizureDetector::mark_gap() { impl_->mark_gap(); }
 void SeizureDetector::finish() { impl_->finish(); }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/detector_access.hpp"
 #include "ictaltrack/detect/detector.hpp"
 #include "ictaltrack/errors.hpp"
 #include "ictaltrack/simulate/simulator.hpp"
@@ -156,10 +157,10 @@ TEST(SeizureDetector, FloatInputWithGapsAndNonFiniteValuesIsChunkAndThreadInvari
   expect_identical(whole, run<float>(stream, 4096, three_threads));
 }
 
-// push(..., alongside, parts) is how detect_file overlaps reading with detection: every part runs
-// once per push (also for an empty push and for a detector with nothing to analyse), and an
-// exception from one is rethrown only after the push's samples and the other parts were
-// processed, so the result is unchanged.
+// DetectorAccess::push(..., alongside, parts) (internal) is how detect_file overlaps reading with
+// detection: every part runs once per push (also for an empty push and for a detector with
+// nothing to analyse), and an exception from one is rethrown only after the push's samples and
+// the other parts were processed, so the result is unchanged.
 TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchanged) {
   auto config = base_config(11, 300);
   config.n_seizures = 2;
@@ -185,8 +186,8 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
     }
     ++pushes;
     try {
-      detector.push(
-          buffer.data(), count, chunk,
+      detail::DetectorAccess::push(
+          detector, buffer.data(), count, chunk,
           [&](std::size_t part) {
             ++part_calls[part];
             if (++calls == 7) throw std::runtime_error("read failed");
@@ -208,12 +209,13 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   expect_identical(plain, out);
 
   int empty_calls = 0;
-  detector.push(buffer.data(), 0, chunk, [&](std::size_t) { ++empty_calls; }, 2);
+  detail::DetectorAccess::push(detector, buffer.data(), 0, chunk,
+                               [&](std::size_t) { ++empty_calls; }, 2);
   EXPECT_EQ(empty_calls, 2);
   SeizureDetector nothing_to_analyse(256.0, {"ECG"}, params);
   std::vector<float> ecg(4096, 1.0f);
-  nothing_to_analyse.push(ecg.data(), ecg.size(), ecg.size(), [&](std::size_t) { ++empty_calls; },
-                          1);
+  detail::DetectorAccess::push(nothing_to_analyse, ecg.data(), ecg.size(), ecg.size(),
+                               [&](std::size_t) { ++empty_calls; }, 1);
   EXPECT_EQ(empty_calls, 3);
 }
 

@@ -8,11 +8,13 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "edf_builder.hpp"
 #include "ictaltrack/detect/detector.hpp"
+#include "ictaltrack/io/edf_reader.hpp"
 #include "ictaltrack/simulate/simulator.hpp"
 #include "test_support.hpp"
 
@@ -229,6 +231,90 @@ TEST(DetectorGaps, DetectFileAnalysesEdfPlusDSegmentsApartWithTrueTimes) {
               1.0);
   EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second.truth.seizures[0].onset) + shift_s, 5.0);
   for (const auto& onset : b.channel_onsets) EXPECT_GE(onset.onset, 3000 * kTicksPerSecond);
+}
+
+// detect_samples runs detect_file's assembly on samples in memory: the file's float32 physical
+// values with its gaps give the same output (oracle: detect_file on the file).
+DetectionOutput detect_read_samples(const std::filesystem::path& path) {
+  const EdfReader reader(path.string());
+  const auto& info = reader.info();
+  std::vector<int> channels;
+  std::vector<std::string> labels;
+  for (int c = 0; c < info.n_channels(); ++c) {
+    channels.push_back(c);
+    labels.push_back(info.channels[static_cast<std::size_t>(c)].label);
+  }
+  const std::int64_t n = info.channels[0].n_samples;
+  std::vector<float> data(channels.size() * static_cast<std::size_t>(n));
+  reader.read_physical(channels, 0, n, data.data(), n);
+  SampleSourceInfo source;
+  source.start = info.start;
+  const auto segments = reader.segments();
+  for (std::size_t s = 1; s < segments.size(); ++s) {
+    const Ticks previous_end =
+        segments[s - 1].onset + segments[s - 1].n_records * info.record_duration;
+    source.gaps.push_back({segments[s].first_record * info.channels[0].samples_per_record,
+                           segments[s].onset - previous_end});
+  }
+  return detect_samples(labels, info.channels[0].sfreq, data.data(),
+                        static_cast<std::size_t>(n), static_cast<std::size_t>(n), {}, source);
+}
+
+TEST(DetectorGaps, DetectSamplesGivesDetectFileOutput) {
+  Segment first = simulate_segment(5, 240);
+  const Segment second = simulate_segment(8, 240);
+  cut_at(first, std::floor(ticks_to_seconds(first.truth.seizures.at(0).onset)) + 20.0);
+  const testing::ScratchDir dir;
+  for (const auto& path : {write_edf(dir / "joined.edf", {&first, &second}, {0.0, 3000.0}),
+                           write_edf(dir / "second.edf", {&second}, {0.0})}) {
+    const DetectionOutput expected = detect_file(path.string());
+    const DetectionOutput got = detect_read_samples(path);
+    ASSERT_FALSE(expected.seizures.empty());
+    EXPECT_EQ(got.duration, expected.duration);
+    EXPECT_EQ(got.analysed, expected.analysed);
+    EXPECT_EQ(got.line_frequency_hz, expected.line_frequency_hz);
+    EXPECT_EQ(got.start.iso8601(), expected.start.iso8601());
+    ASSERT_EQ(got.gaps.size(), expected.gaps.size());
+    for (std::size_t g = 0; g < got.gaps.size(); ++g) {
+      EXPECT_EQ(got.gaps[g].onset, expected.gaps[g].onset);
+      EXPECT_EQ(got.gaps[g].duration, expected.gaps[g].duration);
+    }
+    ASSERT_EQ(got.channels.size(), expected.channels.size());
+    for (std::size_t c = 0; c < got.channels.size(); ++c) {
+      EXPECT_EQ(got.channels[c].bad, expected.channels[c].bad);
+      EXPECT_EQ(got.channels[c].bad_reason, expected.channels[c].bad_reason);
+    }
+    ASSERT_EQ(got.seizures.size(), expected.seizures.size());
+    for (std::size_t i = 0; i < got.seizures.size(); ++i) {
+      const Seizure& a = got.seizures[i];
+      const Seizure& b = expected.seizures[i];
+      EXPECT_EQ(a.onset, b.onset);
+      EXPECT_EQ(a.offset, b.offset);
+      EXPECT_EQ(a.onset_channels, b.onset_channels);
+      EXPECT_EQ(a.hemisphere, b.hemisphere);
+      EXPECT_EQ(a.confidence, b.confidence);
+      ASSERT_EQ(a.channel_onsets.size(), b.channel_onsets.size());
+      for (std::size_t k = 0; k < a.channel_onsets.size(); ++k) {
+        EXPECT_EQ(a.channel_onsets[k].onset, b.channel_onsets[k].onset);
+        EXPECT_EQ(a.channel_onsets[k].channel, b.channel_onsets[k].channel);
+      }
+    }
+  }
+}
+
+TEST(DetectorGaps, DetectSamplesRejectsGapsOutsideTheSamples) {
+  std::vector<float> data(2 * 1000, 0.0f);
+  SampleSourceInfo source;
+  source.gaps = {{1000, kTicksPerSecond}};
+  EXPECT_THROW(detect_samples({"Fp1", "Fp2"}, 256.0, data.data(), 1000, 1000, {}, source),
+               std::invalid_argument);
+  source.gaps = {{500, 0}};
+  EXPECT_THROW(detect_samples({"Fp1", "Fp2"}, 256.0, data.data(), 1000, 1000, {}, source),
+               std::invalid_argument);
+  source.gaps = {};
+  source.bad = {true};
+  EXPECT_THROW(detect_samples({"Fp1", "Fp2"}, 256.0, data.data(), 1000, 1000, {}, source),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@ def test_tutorial_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "migrating" in result.stdout
+    assert "FIF through MNE gives the same seizures: True" in result.stdout
+    assert "live: seizure" in result.stdout
     names = {p.name for p in tmp_path.iterdir()}
     assert {"tutorial.edf", "tutorial.json", "timeline.png", "tutorial_detections.json",
             "tutorial_detections.csv", "tutorial_detections_annotations.edf"} <= names

@@ -16,6 +16,10 @@
 
 namespace ictaltrack {
 
+namespace detail {
+struct DetectorAccess;  // the library's own access to internals (src/detect/detector_access.hpp)
+}  // namespace detail
+
 /// Every tunable of the detector, with the one documented set of defaults (docs/detection.md).
 /// Units are in the names: _hz, _s, _db (10 log10 of a power ratio).
 struct DetectorOptions {
@@ -157,6 +161,39 @@ using ProgressCallback = std::function<bool(double fraction_done)>;
 DetectionOutput detect_file(const std::string& path, const DetectorOptions& params = {},
                             const ProgressCallback& progress = {});
 
+/// A stretch without data inside samples given to detect_samples: the data resumes at `sample`
+/// after `duration` without samples.
+struct SampleGap {
+  std::int64_t sample = 0;  ///< first sample after the gap (0 < sample < n_samples, increasing)
+  Ticks duration = 0;       ///< > 0
+};
+
+/// What detect_samples knows of its samples beyond their values. Empty vectors mean "none".
+struct SampleSourceInfo {
+  std::string name;     ///< reported as DetectionOutput::file (e.g. the file MNE read)
+  StartDateTime start;  ///< wall-clock time of the first sample
+  std::vector<bool> bad;  ///< per channel: bad by the source's own account (left out)
+  /// Per channel: the source's typing of it (e.g. MNE channel types); ChannelKind::unknown lets
+  /// the label decide, as for a file. Only ChannelKind::eeg channels are analysed.
+  std::vector<ChannelKind> kinds;
+  std::vector<SampleGap> gaps;  ///< in sample order
+};
+
+/// detect_file on samples already in memory: the same channel selection (EEG channels by kind,
+/// left out when bad), mains-frequency decision from the first 30 s, gap handling, chunking and
+/// mapping of results to channels and times; only the samples come from `data` instead of a file.
+/// Channel c's samples are data[c * row_stride + i], i < n_samples, in microvolts, as float32:
+/// detect_file feeds the detector the float32 of each physical value it reads, so an EDF's samples
+/// converted to float32 give byte-identical results on both routes. All channels share `sfreq`;
+/// the time of sample i is start + i / sfreq (floored to ticks, as EdfReader::sample_time places
+/// samples inside a record), plus the gaps before it. Throws std::invalid_argument for bad
+/// parameters, sizes or gaps.
+DetectionOutput detect_samples(const std::vector<std::string>& labels, double sfreq,
+                               const float* data, std::size_t n_samples, std::size_t row_stride,
+                               const DetectorOptions& params = {},
+                               const SampleSourceInfo& source = {},
+                               const ProgressCallback& progress = {});
+
 /// A seizure as the streaming detector emits it: times as stream sample indices (the first
 /// sample pushed is 0), channels as indices into the detector's channel list.
 struct StreamSeizure {
@@ -186,16 +223,6 @@ class SeizureDetector {
   /// Channel c's samples are data[c * row_stride + i], i < n_samples, in microvolts.
   void push(const double* data, std::size_t n_samples, std::size_t row_stride);
   void push(const float* data, std::size_t n_samples, std::size_t row_stride);
-  /// As push(), and calls `alongside(part)` once for every part in [0, parts) while the samples
-  /// are processed: each of the detector's threads, once done with its share of the samples,
-  /// takes the next part not yet taken (with one thread: all parts after the samples). Made for
-  /// overlapping input with detection: detect_file reads the next chunk here, in parts, so the
-  /// reading fills whichever thread is free and no reading thread competes for the cores. Parts
-  /// may run concurrently with each other and must not use the detector or `data`; if one
-  /// throws, the samples and the other parts are still processed and the first exception is
-  /// rethrown afterwards.
-  void push(const float* data, std::size_t n_samples, std::size_t row_stride,
-            const std::function<void(std::size_t part)>& alongside, std::size_t parts);
   /// The next sample pushed does not follow the last one (a gap in the recording, e.g. between
   /// EDF+D records, or a dropped connection): the detector never treats the data as contiguous.
   /// Every open event ends at the gap (a seizure continuing after it is reported again from the
@@ -226,6 +253,7 @@ class SeizureDetector {
   std::size_t buffer_bytes() const noexcept;
 
  private:
+  friend struct detail::DetectorAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
