@@ -11,7 +11,6 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -59,9 +58,8 @@ void BM_RealTime(benchmark::State& state) {
   std::vector<std::string> labels;
   if (n_channels == sim.n_channels) labels = sim.labels;
   for (std::size_t c = labels.size(); c < n_channels; ++c) {
-    char label[16];
-    std::snprintf(label, sizeof label, "EEG %03zu", c + 1);
-    labels.emplace_back(label);
+    std::string number = std::to_string(c + 1);
+    labels.push_back("EEG " + std::string(number.size() < 3 ? 3 - number.size() : 0, '0') + number);
   }
   ictaltrack::DetectorOptions params;
   params.n_threads = 1;
