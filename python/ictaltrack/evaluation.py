@@ -90,27 +90,27 @@ def _rec(name: str, case: str, hours: float, seed: int, montage: str, *, held_ou
     return Recording(name, case, simulation, held_out)
 
 
-_LOW_AMPLITUDE = {"amplitude_min_uv": 35.0, "amplitude_max_uv": 60.0}
-_HEAVY_ARTIFACTS = {"blinks_per_hour": 240.0, "muscle_per_hour": 120.0,
+_LOW_AMPLITUDE: dict[str, Any] = {"amplitude_min_uv": 35.0, "amplitude_max_uv": 60.0}
+_HEAVY_ARTIFACTS: dict[str, Any] = {"blinks_per_hour": 240.0, "muscle_per_hour": 120.0,
                     "electrode_pops_per_hour": 60.0, "movement_per_hour": 40.0}
-_SPARSE = {"interval_min_s": 1800.0, "interval_max_s": 5400.0}
+_SPARSE: dict[str, Any] = {"interval_min_s": 1800.0, "interval_max_s": 5400.0}
 
 # What real EEG does (simulator options of docs/simulator.md, all off in the first 22 recordings).
-_SPREAD = {"homologous_spread_probability": 0.8, "distant_spread_probability": 0.2,
+_SPREAD: dict[str, Any] = {"homologous_spread_probability": 0.8, "distant_spread_probability": 0.2,
            "generalisation_probability": 0.15}
-_SHARP = {"sharp_wave_probability": 0.25, "spike_and_wave_probability": 0.2,
+_SHARP: dict[str, Any] = {"sharp_wave_probability": 0.25, "spike_and_wave_probability": 0.2,
           "polyspike_probability": 0.1, "asymmetric_wave_probability": 0.15}
-_INFANT_RHYTHMS = {"posterior_rhythm_per_hour": 6.0, "posterior_rhythm_min_hz": 3.5,
+_INFANT_RHYTHMS: dict[str, Any] = {"posterior_rhythm_per_hour": 6.0, "posterior_rhythm_min_hz": 3.5,
                    "posterior_rhythm_max_hz": 6.0, "hypersynchrony_per_hour": 20.0,
                    "spindles_per_hour": 30.0, "vertex_waves_per_hour": 20.0,
                    "k_complexes_per_hour": 10.0, "state_changes": True}
-_CHILD_RHYTHM = {"posterior_rhythm_per_hour": 20.0, "posterior_rhythm_min_hz": 8.0,
+_CHILD_RHYTHM: dict[str, Any] = {"posterior_rhythm_per_hour": 20.0, "posterior_rhythm_min_hz": 8.0,
                  "posterior_rhythm_max_hz": 12.0}
-_COMMON_MODE = {"patting_per_hour": 10.0, "rocking_per_hour": 6.0, "chewing_per_hour": 6.0}
-_SLOW_AND_ECG = {"sweat_per_hour": 4.0, "ecg_uv": 15.0}
-_BURST_SUPPRESSION = {"bursts_per_hour": 360.0, "suppression_level": 0.2}
-_REAL = {**_SPREAD, **_SHARP, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG}
-_NONE = {"n_seizures": 0}
+_COMMON_MODE: dict[str, Any] = {"patting_per_hour": 10.0, "rocking_per_hour": 6.0, "chewing_per_hour": 6.0}
+_SLOW_AND_ECG: dict[str, Any] = {"sweat_per_hour": 4.0, "ecg_uv": 15.0}
+_BURST_SUPPRESSION: dict[str, Any] = {"bursts_per_hour": 360.0, "suppression_level": 0.2}
+_REAL: dict[str, Any] = {**_SPREAD, **_SHARP, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG}
+_NONE: dict[str, Any] = {"n_seizures": 0}
 
 #: The evaluation suite: the first 22 recordings (37.5 h), then recordings with propagation,
 #: sharp discharges and real-EEG background, seizure-free false-alarm provokers, and held-out
@@ -489,7 +489,7 @@ def _spread_cells(result: SuiteResult) -> dict[str, Any]:
 
 
 def _pooled_row(name: str, results: Sequence[SuiteResult]) -> list[str]:
-    pooled = pooled_scores(results)
+    pooled: dict[str, Any] = dict(pooled_scores(results))
     pooled["overlapping_pairs_separated"] = sum(
         r.evaluation.localisation.overlapping_pairs_separated for r in results)
     pooled["verdict"] = (f"{pooled['migrating_verdicts_agreeing']}/{pooled['recordings']} "
@@ -616,9 +616,9 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
         "latency (detected minus true onset, s) median and 90th percentile over matched "
         "seizures; `hemi`, `region` accuracy on matched seizures; `ovl sep` overlapping true "
         "pairs separated / overlapping true pairs; `migr` hemisphere-switch agreement on "
-        "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated seizures "
-        "reported as one / true propagated seizures; `frag/sz` fragments (detections matching "
-        "no true seizure inside a true seizure) per true seizure; `verdict` whether the "
+        "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated "
+        "seizures reported as one / true propagated seizures; `frag/sz` fragments (detections "
+        "matching no true seizure inside a true seizure) per true seizure; `verdict` whether the "
         "detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
         "`ALL (pooled)` pools counts over the recordings that are not held out, "
         "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "

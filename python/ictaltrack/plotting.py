@@ -18,6 +18,7 @@ from ictaltrack._extras import require
 
 if TYPE_CHECKING:
     import matplotlib.figure
+    from matplotlib.artist import Artist
 
     from ictaltrack.result import DetectionResult
 
@@ -118,7 +119,7 @@ def plot_timeline(result: DetectionResult, *, ax: Any = None,
     ax.set_title(f"{Path(result.file).name}: {len(result)} seizures, switch rate {rate_text}, "
                  f"{summary.get('n_overlapping_pairs', 0)} overlapping pairs, "
                  f"migrating: {'yes' if summary.get('migrating') else 'no'}", fontsize=10)
-    handles = [Patch(facecolor=REGION_COLOURS.get(r, "0.6"), edgecolor="black", label=r)
+    handles: list[Artist] = [Patch(facecolor=REGION_COLOURS.get(r, "0.6"), edgecolor="black", label=r)
                for r in regions]
     handles.append(Line2D([], [], color="dimgray", marker=">", label="next onset"))
     handles.append(Line2D([], [], color="red", marker=">",

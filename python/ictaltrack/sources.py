@@ -35,7 +35,7 @@ def is_array(source: Any) -> bool:
     return np is not None and isinstance(source, np.ndarray)
 
 
-def _start_tuple(start: Any) -> tuple[int, ...]:
+def _start_tuple(start: Any) -> tuple[int, int, int, int, int, int, int]:
     return (start.year, start.month, start.day, start.hour, start.minute, start.second,
             start.microsecond * 10)
 
