@@ -80,13 +80,15 @@ fuzz: fuzz-build
 test-fuzz: fuzz-build
 	tests/fuzz/run_fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
-# The demo file's header, its seizures with the migration summary, and the plots: a timeline
-# and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).
+# The demo file's header, its seizures with the migration summary, and the plots: a timeline,
+# one onset map per seizure, and seizure 1's EEG page and onset spectrogram
+# (scripts/review_plots.py) as PNG files in build/demo/ (JSON and CSV beside them).
 demo: python
 	$(VENV)/bin/ictaltrack info $(DEMO_FILE)
 	@mkdir -p build/demo
 	$(VENV)/bin/ictaltrack detect $(DEMO_FILE) --json build/demo/detections.json \
 		--csv build/demo/detections.csv --plots build/demo
+	$(VENV_PYTHON) scripts/review_plots.py build/demo/detections.json build/demo --seizure 1
 	@echo "plots: $$(ls build/demo/*.png | tr '\n' ' ')"
 
 # Regenerates the committed recordings in sample_edf/ (scripts/make_samples.sh, deterministic).

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
     from ictaltrack.result import DetectionResult
 
-__all__ = ["REGION_COLOURS", "SEIZURE_MONTAGES", "homologous_channel", "montage_traces",
-           "onset_spectrogram_bands", "plot_onset_map", "plot_onset_spectrogram",
+__all__ = ["REGION_COLOURS", "SEIZURE_MONTAGES", "SENSITIVITY_STEPS", "auto_sensitivity",
+           "homologous_channel", "montage_traces", "onset_spectrogram_bands", "plot_onset_map", "plot_onset_spectrogram",
            "plot_seizure", "plot_timeline", "save_figure"]
 
 #: Fixed colour per onset region, the same in every plot (front to back, warm to cool).
@@ -334,6 +334,22 @@ def montage_traces(data: Any, labels: list[str], montage: str,
     return data, list(labels), sorted(range(len(labels)), key=key)
 
 
+#: Usual display sensitivities (uV/mm) that ``sensitivity_uv_per_mm="auto"`` chooses from.
+SENSITIVITY_STEPS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000,
+                     2000, 5000)
+
+
+def auto_sensitivity(data: Any, lane_mm: float) -> float:
+    """The most sensitive of :data:`SENSITIVITY_STEPS` at which the median row of ``data``
+    (uV, rows = traces) has its 2-98 percentile range within 80 % of a ``lane_mm`` lane."""
+    import numpy as np
+
+    low, high = np.nanpercentile(data, [2, 98], axis=1)
+    spread = float(np.nanmedian(high - low)) if len(low) else 0.0
+    return float(next((s for s in SENSITIVITY_STEPS if spread <= 0.8 * lane_mm * s),
+                      SENSITIVITY_STEPS[-1]))
+
+
 def _trace_facts(label: str, seizure: dict[str, Any],
                  bad: set[str]) -> tuple[bool, float | None, bool]:
     """``(is_onset_channel, own_onset_s, is_bad)`` of one displayed trace.
@@ -374,9 +390,9 @@ def _clock_formatter(result: DetectionResult) -> Any:
 
 def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
                  before_s: float = 10.0, after_s: float = 30.0, montage: str = "as recorded",
-                 sensitivity_uv_per_mm: float = 10.0, lane_mm: float = 7.0,
+                 sensitivity_uv_per_mm: float | str = "auto", lane_mm: float = 7.0,
                  scale_bar_mm: float = 5.0, negative_up: bool = True,
-                 seconds_per_inch: float = 4.0) -> matplotlib.figure.Figure:
+                 seconds_per_inch: float = 2.5) -> matplotlib.figure.Figure:
     """The EEG around seizure ``index`` (0-based position in onset order) as a reader sees it.
 
     Traces run top to bottom in montage order (left chain, right chain, midline, then the
@@ -403,15 +419,29 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
         The file's channels, the library's double banana (:func:`ictaltrack.bipolar`,
         derivations the file cannot give are left out) or the common average
         (:func:`ictaltrack.average_reference`, bad channels left out of the average).
+    sensitivity_uv_per_mm : float or "auto"
+        Microvolts per millimetre. ``"auto"`` takes the most sensitive of the usual steps
+        (:data:`SENSITIVITY_STEPS`) at which the median trace's 2-98 percentile range fits in
+        80 % of a lane (:func:`auto_sensitivity`); pass a number to compare pages.
+    lane_mm, scale_bar_mm : float
+        Height of one trace's lane and of the scale bar, in millimetres.
+    negative_up : bool
+        Draw negative voltage up (the clinical convention; default).
+    seconds_per_inch : float
+        Horizontal scale of the page (the width follows from the span).
     """
     plt = require("matplotlib.pyplot", extra="plot")
     import numpy as np
 
     if not -len(result) <= index < len(result):
         raise IndexError(f"seizure {index} out of range ({len(result)} seizures)")
-    if sensitivity_uv_per_mm <= 0 or lane_mm <= 0 or before_s < 0 or after_s <= 0:
-        raise ValueError("sensitivity_uv_per_mm, lane_mm and after_s must be positive and "
-                         "before_s not negative")
+    if lane_mm <= 0 or before_s < 0 or after_s <= 0 or seconds_per_inch <= 0:
+        raise ValueError("lane_mm, after_s and seconds_per_inch must be positive and before_s "
+                         "not negative")
+    if not (sensitivity_uv_per_mm == "auto" or (
+            isinstance(sensitivity_uv_per_mm, (int, float)) and sensitivity_uv_per_mm > 0)):
+        raise ValueError(f"sensitivity_uv_per_mm must be a positive number or 'auto', got "
+                         f"{sensitivity_uv_per_mm!r}")
     k = index % len(result)
     seizure = result._seizures[k]
     onset_s = seizure["onset_s"]
@@ -420,10 +450,12 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
                                              onset_s + after_s)
     data, labels, order = montage_traces(raw, labels, montage, bad)
     times = t_first + np.arange(data.shape[1]) / sfreq
+    if sensitivity_uv_per_mm == "auto":
+        sensitivity_uv_per_mm = auto_sensitivity(data, lane_mm)
 
     lane_uv = lane_mm * sensitivity_uv_per_mm
     n = len(order)
-    margins_in = {"left": 1.0, "right": 0.9, "top": 0.95, "bottom": 0.55}
+    margins_in = {"left": 1.0, "right": 1.0, "top": 0.95, "bottom": 0.55}
     axes_w = max(6.0, (times[-1] - times[0]) / seconds_per_inch)
     axes_h = n * lane_mm / 25.4
     fig_w = axes_w + margins_in["left"] + margins_in["right"]
@@ -432,7 +464,7 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     ax = fig.add_axes((margins_in["left"] / fig_w, margins_in["bottom"] / fig_h,
                        axes_w / fig_w, axes_h / fig_h))
     sign = -1.0 if negative_up else 1.0
-    ax.axvspan(onset_s, min(seizure["offset_s"], times[-1]), color="#fde0dd", zorder=0,
+    ax.axvspan(onset_s, min(seizure["offset_s"], times[-1]), color="#fff0ee", zorder=0,
                gid="seizure-span")
     ax.axvline(onset_s, color="red", lw=1.2, zorder=3, gid="seizure-onset")
     tick_labels = []
@@ -442,12 +474,16 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
         trace = np.clip(trace, -lane_uv / 2, lane_uv / 2) + centre
         is_onset, own, is_bad = _trace_facts(labels[i], seizure, bad)
         colour = "0.65" if is_bad else "#c00000" if is_onset else "black"
-        ax.plot(times, trace, color=colour, lw=0.8 if is_onset else 0.5, zorder=2,
+        ax.plot(times, trace, color=colour, lw=0.6 if is_onset else 0.4, zorder=2,
                 gid=f"trace:{labels[i]}")
         if own is not None and times[0] <= own <= times[-1]:
-            ax.plot([own], [centre], marker="|", ms=lane_mm * 72 / 25.4 * 0.9, mew=2.0,
-                    color="#1f77b4", zorder=4, gid=f"channel-onset:{labels[i]}")
-        tick_labels.append((labels[i] + (" (bad)" if is_bad else ""), colour, is_onset))
+            ax.plot([own], [centre], marker="|", ms=lane_mm * 72 / 25.4, mew=2.5,
+                    color="#1f77b4", alpha=0.9, zorder=4, gid=f"channel-onset:{labels[i]}")
+        # Old temporal names (T3/T4/T5/T6) get the modern one the onset channels use.
+        site = _core.parse_label(labels[i])["name"]
+        shown = labels[i] if site.lower() in (labels[i].lower(), "") or "-" in site else (
+            f"{labels[i]} ({site})")
+        tick_labels.append((shown + (" (bad)" if is_bad else ""), colour, is_onset))
     ax.set_yticks([-row * lane_uv for row in range(n)], [t[0] for t in tick_labels])
     for tick, (_, colour, is_onset) in zip(ax.get_yticklabels(), tick_labels):
         tick.set_color(colour)
@@ -469,7 +505,7 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     ax.text(x_bar, y_low + bar_uv / 2, f" {bar_uv:g} uV\n {sensitivity_uv_per_mm:g} uV/mm",
             fontsize=7, va="center", ha="left", clip_on=False)
     ax.set_title(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
-                 f"{onset_s:.1f} s, {montage} montage; onset channels (red): "
+                 f"{onset_s:.1f} s, {montage} montage, {sensitivity_uv_per_mm:g} uV/mm; onset channels (red): "
                  f"{', '.join(seizure['onset_channels']) or 'none'}; blue ticks: each "
                  "channel's onset", fontsize=8, pad=22)
     return fig

@@ -101,7 +101,7 @@ def test_traces_in_reading_order_with_the_samples_of_the_file(result, mne_data):
 
 
 def test_onset_highlight_ticks_bad_channels_and_clipping(result):
-    fig = result.plot_seizure(0, before_s=10, after_s=20)
+    fig = result.plot_seizure(0, before_s=10, after_s=20, sensitivity_uv_per_mm=10)
     ax = fig.axes[0]
     colours = {line.get_gid()[6:]: matplotlib.colors.to_hex(line.get_color())
                for line in traces(fig)}
@@ -114,6 +114,7 @@ def test_onset_highlight_ticks_bad_channels_and_clipping(result):
                       ax.get_yticks()))
     ticks = {line.get_gid()[len("channel-onset:"):]: (line.get_xdata()[0], line.get_ydata()[0])
              for line in ax.lines if (line.get_gid() or "").startswith("channel-onset:")}
+    assert "T4 (T8)" in [t.get_text() for t in ax.get_yticklabels()]  # old name, new name
     assert ticks == {"T4": (25.5, centre["T4"]), "F8": (28.0, centre["F8"]),
                      "T3": (33.25, centre["T3"])}
     lane = 70.0
@@ -139,7 +140,8 @@ def test_scale_bar_is_the_stated_sensitivity_on_the_saved_image(result, sensitiv
 
 
 def test_double_banana_order_values_and_highlight(result, mne_data):
-    fig = result.plot_seizure(0, montage="double banana", before_s=5, after_s=5)
+    fig = result.plot_seizure(0, montage="double banana", before_s=5, after_s=5,
+                              sensitivity_uv_per_mm=10)
     lines = traces(fig)
     names = [ictaltrack.parse_label(a)["name"] + "-" + ictaltrack.parse_label(c)["name"]
              for a, c in DOUBLE_BANANA]
@@ -161,7 +163,8 @@ def test_double_banana_order_values_and_highlight(result, mne_data):
 
 
 def test_average_montage_leaves_the_bad_channel_out_of_the_mean(result, mne_data):
-    fig = result.plot_seizure(0, montage="average", before_s=2, after_s=2)
+    fig = result.plot_seizure(0, montage="average", before_s=2, after_s=2,
+                              sensitivity_uv_per_mm=10)
     lines = traces(fig)
     _, samples = mne_data
     start, stop = int(23 * SFREQ), int(27 * SFREQ)
@@ -197,6 +200,21 @@ def test_sources_path_recording_and_mne_raw_draw_the_same(result, recording, mne
         result.plot_seizure(1)
     with pytest.raises(ValueError, match="montage"):
         result.plot_seizure(0, montage="laplacian")
+
+
+def test_auto_sensitivity_is_the_most_sensitive_usual_step_that_fits(result, mne_data):
+    fig = result.plot_seizure(0, before_s=10, after_s=20, lane_mm=7)
+    bar = next(line for line in fig.axes[0].lines if line.get_gid() == "scale-bar")
+    chosen = (bar.get_ydata()[1] - bar.get_ydata()[0]) / 5  # 5 mm bar
+    _, samples = mne_data
+    spans = [np.percentile(samples[label][int(15 * SFREQ):int(45 * SFREQ)], [2, 98])
+             for label in LABELS]
+    spread = np.median([high - low for low, high in spans])
+    steps = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500]
+    assert chosen in steps
+    assert spread <= 0.8 * 7 * chosen
+    assert spread > 0.8 * 7 * steps[steps.index(chosen) - 1]
+    plt.close(fig)
 
 
 def test_clock_time_on_the_top_axis(result):
