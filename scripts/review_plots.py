@@ -2,7 +2,7 @@
 spectrogram, as PNG files (used by `make demo`, and to make the README's pictures in docs/img).
 
 Usage: review_plots.py DETECTIONS.json OUT_DIR [--seizure N] [--source EDF] [--before S]
-                       [--after S] [--dpi D]
+                       [--after S] [--dpi D] [--palette N]
 (N is the 1-based seizure number of the CSV; the source defaults to the JSON's file.)
 """
 
@@ -28,6 +28,8 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=10.0, help="seconds before the onset")
     parser.add_argument("--after", type=float, default=30.0, help="seconds after the onset")
     parser.add_argument("--dpi", type=int, default=100)
+    parser.add_argument("--palette", type=int, default=0,
+                        help="re-save with at most this many colours (smaller files, docs/img)")
     args = parser.parse_args()
     result = ictaltrack.DetectionResult.from_json(args.detections)
     out = Path(args.out_dir)
@@ -41,6 +43,11 @@ def main() -> None:
     ]:
         path = out / f"seizure_{args.seizure}_{name}.png"
         save_figure(figure, path, dpi=args.dpi)
+        if args.palette:
+            from PIL import Image  # matplotlib's own dependency
+
+            with Image.open(path) as image:
+                image.convert("RGB").quantize(args.palette).save(path, optimize=True)
         written.append(str(path))
     print("review plots: " + " ".join(written))
 

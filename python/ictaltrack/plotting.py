@@ -376,8 +376,7 @@ def _bad_names(result: DetectionResult) -> set[str]:
 def _clock_formatter(result: DetectionResult) -> Any:
     from datetime import timedelta
 
-    from matplotlib.ticker import FuncFormatter
-
+    ticker = require("matplotlib.ticker", extra="plot")
     start = result.start_datetime
 
     def clock(seconds: float, _position: Any = None) -> str:
@@ -385,7 +384,7 @@ def _clock_formatter(result: DetectionResult) -> Any:
             return ""
         return (start + timedelta(seconds=float(seconds))).strftime("%H:%M:%S")
 
-    return FuncFormatter(clock)
+    return ticker.FuncFormatter(clock)
 
 
 def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
