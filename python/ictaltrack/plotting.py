@@ -238,9 +238,13 @@ def _open_source(result: DetectionResult, source: Any) -> tuple[Any, bool]:
 
 
 def _read_span(result: DetectionResult, source: Any, t0: float,
-               t1: float) -> tuple[Any, list[str], float, float]:
+               t1: float) -> tuple[Any, list[str], float, float, list[bool]]:
     """The EEG channels of ``source`` over ``[t0, t1)`` seconds (clamped to the gap-free
-    stretch holding ``t0``): ``(data_uV, labels, sfreq, time_of_first_sample_s)``.
+    stretch holding ``t0``): ``(data_uV, labels, sfreq, time_of_first_sample_s, bad_rows)``.
+
+    ``bad_rows`` flags the rows the result calls bad: by file position when the result's
+    channels are the source's (so one of two channels sharing a label can be bad), else by
+    label or site name.
 
     Only that span is read (:meth:`Recording.get_data` with ``start``/``stop``). EEG channels
     are those the label parser calls ``eeg``; the most common rate among them is kept.
@@ -283,7 +287,14 @@ def _read_span(result: DetectionResult, source: Any, t0: float,
             t_first = start / sfreq
         if data.shape[1] < 2:
             raise ValueError(f"no samples between {t0:.1f} s and {t1:.1f} s in the source")
-        return np.asarray(data, dtype=np.float64), [labels[i] for i in picks], sfreq, t_first
+        channels = result._channels
+        if [c["label"] for c in channels] == list(labels):
+            bad_rows = [channels[i]["status"] == "bad" for i in picks]
+        else:
+            bad = _bad_names(result)
+            bad_rows = [labels[i] in bad or parsed[i]["name"] in bad for i in picks]
+        return (np.asarray(data, dtype=np.float64), [labels[i] for i in picks], sfreq, t_first,
+                bad_rows)
     finally:
         if owned:
             reader.close()
@@ -299,23 +310,28 @@ def _electrode_rank() -> dict[str, int]:
 
 
 def montage_traces(data: Any, labels: list[str], montage: str,
-                   bad: set[str]) -> tuple[Any, list[str], list[int]]:
+                   bad_rows: list[bool]) -> tuple[Any, list[str], list[int], list[bool]]:
     """Re-reference ``data`` (rows = ``labels``) to ``montage`` and order the rows as EEG
     readers do: left chain, right chain, midline, then the rest.
 
-    Returns ``(data, labels, order)`` where ``order`` lists row indices top to bottom. Within a
-    side, referential channels follow the library's double banana chains (Fp1 F7 T7 P7 O1, then
-    F3 C3 P3) and bipolar rows keep their montage (or file) order. ``bad`` holds the labels or
-    site names of bad channels (left out of the common average, as MNE does).
+    Returns ``(data, labels, order, bad)``: ``order`` lists row indices top to bottom, ``bad``
+    flags each output row. Within a side, referential channels follow the library's double
+    banana chains (Fp1 F7 T7 P7 O1, then F3 C3 P3) and bipolar rows keep their montage (or file)
+    order. ``bad_rows`` flags the bad input rows: left out of the common average (as MNE does);
+    a derivation is bad when its recorded channel or either electrode is (a site counts as bad
+    only when no good row has it).
     """
     from ictaltrack import electrodes
 
     if montage not in SEIZURE_MONTAGES:
         raise ValueError(f"montage must be one of {SEIZURE_MONTAGES}, got {montage!r}")
+    inputs = _core.parse_labels(list(labels)) if len(labels) else []
+    sites_bad = {n for p, flag in zip(inputs, bad_rows) if flag for n in (p["label"], p["name"])}
+    sites_bad -= {n for p, flag in zip(inputs, bad_rows) if not flag
+                  for n in (p["label"], p["name"])}
+    sites_bad.discard("")
     if montage == "average":
-        parsed = _core.parse_labels(labels)
-        flags = [label in bad or p["name"] in bad for label, p in zip(labels, parsed)]
-        data, labels = electrodes.average_reference(data, labels, bad=flags)
+        data, labels = electrodes.average_reference(data, labels, bad=list(bad_rows))
     elif montage == "double banana":
         data, labels = electrodes.bipolar(data, labels, montage="double_banana",
                                           on_missing="skip")
@@ -323,6 +339,11 @@ def montage_traces(data: Any, labels: list[str], montage: str,
             raise ValueError("the recording gives none of the double banana derivations")
     rank = _electrode_rank()
     parsed = _core.parse_labels(list(labels))
+    if montage == "as recorded":
+        bad_out = list(bad_rows)
+    else:
+        bad_out = [bool({p["label"], p["name"], p["anode"], p["cathode"]} & sites_bad)
+                   for p in parsed]
 
     def key(i: int) -> tuple[int, int]:
         p = parsed[i]
@@ -331,7 +352,7 @@ def montage_traces(data: Any, labels: list[str], montage: str,
             return side, len(rank) + i
         return side, rank.get(p["name"], len(rank) + i)
 
-    return data, list(labels), sorted(range(len(labels)), key=key)
+    return data, list(labels), sorted(range(len(labels)), key=key), bad_out
 
 
 #: Usual display sensitivities (uV/mm) that ``sensitivity_uv_per_mm="auto"`` chooses from.
@@ -350,13 +371,12 @@ def auto_sensitivity(data: Any, lane_mm: float) -> float:
                       SENSITIVITY_STEPS[-1]))
 
 
-def _trace_facts(label: str, seizure: dict[str, Any],
-                 bad: set[str]) -> tuple[bool, float | None, bool]:
-    """``(is_onset_channel, own_onset_s, is_bad)`` of one displayed trace.
+def _trace_facts(label: str, seizure: dict[str, Any]) -> tuple[bool, float | None]:
+    """``(is_onset_channel, own_onset_s)`` of one displayed trace.
 
     A derivation (``F8-T8``, ``T8-AVG``) counts as an onset channel when its label, site or
     either electrode is one; its own onset is the recorded channel's, else the earliest of its
-    electrodes'; it is bad when the channel or either electrode is.
+    electrodes'.
     """
     p = _core.parse_label(label)
     names = {label, p["name"], p["anode"], p["cathode"]} - {""}
@@ -365,7 +385,7 @@ def _trace_facts(label: str, seizure: dict[str, Any],
     if own is None:
         found = [onsets[n] for n in (p["anode"], p["cathode"]) if n in onsets]
         own = min(found) if found else None
-    return bool(names & set(seizure["onset_channels"])), own, bool(names & bad)
+    return bool(names & set(seizure["onset_channels"])), own
 
 
 def _bad_names(result: DetectionResult) -> set[str]:
@@ -444,10 +464,9 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     k = index % len(result)
     seizure = result._seizures[k]
     onset_s = seizure["onset_s"]
-    bad = _bad_names(result)
-    raw, labels, sfreq, t_first = _read_span(result, source, max(0.0, onset_s - before_s),
-                                             onset_s + after_s)
-    data, labels, order = montage_traces(raw, labels, montage, bad)
+    raw, labels, sfreq, t_first, bad_rows = _read_span(
+        result, source, max(0.0, onset_s - before_s), onset_s + after_s)
+    data, labels, order, bad_out = montage_traces(raw, labels, montage, bad_rows)
     times = t_first + np.arange(data.shape[1]) / sfreq
     if sensitivity_uv_per_mm == "auto":
         sensitivity_uv_per_mm = auto_sensitivity(data, lane_mm)
@@ -471,7 +490,8 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
         centre = -row * lane_uv
         trace = sign * (data[i] - np.median(data[i]))
         trace = np.clip(trace, -lane_uv / 2, lane_uv / 2) + centre
-        is_onset, own, is_bad = _trace_facts(labels[i], seizure, bad)
+        is_onset, own = _trace_facts(labels[i], seizure)
+        is_bad = bad_out[i]
         colour = "0.65" if is_bad else "#c00000" if is_onset else "black"
         ax.plot(times, trace, color=colour, lw=0.6 if is_onset else 0.4, zorder=2,
                 gid=f"trace:{labels[i]}")
@@ -556,7 +576,7 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     k = index % len(result)
     seizure = result._seizures[k]
     onset_s = seizure["onset_s"]
-    raw, labels, sfreq, t_first = _read_span(
+    raw, labels, sfreq, t_first, _ = _read_span(
         result, source, max(0.0, onset_s - before_s - window_s / 2),
         onset_s + after_s + window_s / 2)
     parsed = _core.parse_labels(labels)

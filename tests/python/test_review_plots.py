@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 import ictaltrack  # noqa: E402
 from test_band_power import scipy_band_power  # noqa: E402
+from truth_detections import SAMPLE_DIR  # noqa: E402
 
 SFREQ = 256.0
 DURATION_S = 60
@@ -263,3 +264,27 @@ def test_homologous_channels():
     assert ictaltrack.plotting.homologous_channel("Fp1", labels) == "Fp2"
     assert ictaltrack.plotting.homologous_channel("FP1-F7", labels) == "FP2-F8"
     assert ictaltrack.plotting.homologous_channel("Cz", labels) is None
+
+
+def test_a_bad_duplicate_label_greys_only_its_own_row():
+    """CHB-MIT records T8-P8 twice; only the second copy (file position 22) is called bad."""
+    path = SAMPLE_DIR / "chbmit_bipolar.edf"
+    with ictaltrack.read_edf(path) as rec:
+        labels = rec.info.ch_names
+    assert [i for i, label in enumerate(labels) if label == "T8-P8"] == [14, 22]
+    result = ictaltrack.DetectionResult.from_dict({
+        "file": str(path), "duration_s": 220, "start_time": "2020-01-01T08:00:00",
+        "channels": [{"label": label, "kind": "eeg", "status": "bad" if i == 22 else "ok"}
+                     for i, label in enumerate(labels)],
+        "warnings": [], "seizures": [{"onset_s": 30.0, "offset_s": 60.0,
+                                      "onset_channels": ["F7-T7"]}]})
+    fig = result.plot_seizure(0, before_s=2, after_s=2)
+    grey = matplotlib.colors.to_hex("0.65")
+    rows = [(line.get_gid()[6:], matplotlib.colors.to_hex(line.get_color()))
+            for line in traces(fig)]
+    assert [label for label, colour in rows if colour == grey] == ["T8-P8"]
+    assert [label for label, _ in rows].count("T8-P8") == 2
+    plt.close(fig)
+    fig = result.plot_seizure(0, before_s=2, after_s=2, montage="double banana")
+    assert all(matplotlib.colors.to_hex(line.get_color()) != grey for line in traces(fig))
+    plt.close(fig)
