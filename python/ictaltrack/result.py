@@ -284,6 +284,16 @@ class DetectionResult:
         :func:`ictaltrack.export.write_annotations` for the file's layout)."""
         export.write_annotations(self, path)
 
+    def to_html(self, path: str | os.PathLike[str], source: Any = None,
+                **options: Any) -> None:
+        """Write one self-contained HTML report (summary, timeline, tables, verdict, and each
+        seizure's onset map, EEG page and onset spectrogram; pictures embedded), atomically.
+        ``source`` gives the samples (default :attr:`file`); see
+        :func:`ictaltrack.report.render_report` for the options."""
+        from ictaltrack import report
+
+        report.write_report(self, path, source, **options)
+
     # -- plots (ictaltrack.plotting) --------------------------------------------------------
 
     def plot_timeline(self, *, ax: Any = None, time_unit: str = "auto") -> matplotlib.figure.Figure:
