@@ -1,8 +1,10 @@
 """Plots of a :class:`~ictaltrack.result.DetectionResult` (matplotlib, imported on first use).
 
 :func:`plot_timeline` shows every seizure on the time axis, :func:`plot_onset_map` one seizure's
-onset on the head; :func:`save_figure` writes a figure atomically. Seizures are numbered from 1
-in onset order, as in the CSV and the annotations.
+onset on the head, :func:`plot_seizure` the EEG around one seizure as an EEG reader looks at it
+and :func:`plot_onset_spectrogram` the band power of its onset channels and their homologues;
+:func:`save_figure` writes a figure atomically. The functions take a seizure's 0-based position
+in onset order; titles show its 1-based number, as in the CSV and the annotations.
 """
 
 from __future__ import annotations
@@ -270,8 +272,9 @@ def _read_span(result: DetectionResult, source: Any, t0: float,
             info = reader.info
             per_record = round(sfreq * info.record_duration)
             segments = info.segments or ((0.0, info.duration, 0, info.n_records),)
+            # The stretch holding t0, else (t0 in a gap) the next one.
             onset, duration, first_record, _ = next(
-                (s for s in segments if s[0] <= t0 < s[0] + s[1]), segments[0])
+                (s for s in segments if t0 < s[0] + s[1]), segments[-1])
             n_samples = min(info.channels[i].n_samples for i in picks)
             first = first_record * per_record
             start = first + max(0, round((t0 - onset) * sfreq))

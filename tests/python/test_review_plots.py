@@ -288,3 +288,32 @@ def test_a_bad_duplicate_label_greys_only_its_own_row():
     fig = result.plot_seizure(0, before_s=2, after_s=2, montage="double banana")
     assert all(matplotlib.colors.to_hex(line.get_color()) != grey for line in traces(fig))
     plt.close(fig)
+
+
+def test_a_page_after_a_gap_reads_the_right_samples(tmp_path):
+    """EDF+D with records at 0-9 s and 15-29 s (written byte by byte by the test's own writer):
+    a page around 20 s shows the samples of second 20, stamped 20 s, and stops at the segment."""
+    from io_oracles import SignalSpec, write_edf
+
+    specs = [SignalSpec(name, "uV", -500, 500, -32768, 32767, 256) for name in ("T3", "T4")]
+    onsets = [float(s) for s in list(range(0, 10)) + list(range(15, 30))]
+    rng = np.random.default_rng(3)
+    digital = [rng.integers(-3000, 3000, 256 * len(onsets)) for _ in specs]
+    path = tmp_path / "gaps.edf"
+    write_edf(path, specs, digital, reserved="EDF+D", record_onsets=onsets)
+    gain = 1000 / 65535
+    physical = [-500 + (d + 32768) * gain for d in digital]
+    result = ictaltrack.DetectionResult.from_dict({
+        "file": str(path), "duration_s": 30, "start_time": "2019-04-03T16:00:16",
+        "channels": [{"label": "T3"}, {"label": "T4"}], "warnings": [],
+        "seizures": [{"onset_s": 20.0, "offset_s": 25.0, "onset_channels": ["T8"]}]})
+    fig = result.plot_seizure(0, before_s=2, after_s=20, sensitivity_uv_per_mm=100)
+    first = (10 + 3) * 256  # record 10 holds second 15; second 18 starts 3 records later
+    for row, line in enumerate(traces(fig)):
+        label = line.get_gid()[len("trace:"):]
+        x = line.get_xdata()
+        assert x[0] == pytest.approx(18.0) and x[-1] == pytest.approx(30 - 1 / 256)
+        segment = physical[["T3", "T4"].index(label)][first:25 * 256]
+        expected = np.clip(-(segment - np.median(segment)), -350, 350) - row * 700
+        np.testing.assert_allclose(line.get_ydata(), expected, atol=1e-3)
+    plt.close(fig)
