@@ -604,8 +604,13 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     finite = decibels[np.isfinite(decibels)]
     vmin, vmax = np.percentile(finite, [5, 99.5]) if finite.size else (0.0, 1.0)
 
-    fig, axes = plt.subplots(len(rows), 2, figsize=(11, 1.0 + 1.7 * len(rows)), sharex=True,
-                             sharey=True, squeeze=False, layout="constrained")
+    # A fixed layout (margins in inches), not constrained layout: the report draws one of
+    # these per seizure and constrained layout was most of the time.
+    height = 1.0 + 1.7 * len(rows)
+    fig, axes = plt.subplots(len(rows), 2, figsize=(11, height), sharex=True, sharey=True,
+                             squeeze=False)
+    fig.subplots_adjust(left=0.06, right=0.87, bottom=0.55 / height, top=1 - 0.5 / height,
+                        hspace=0.3, wspace=0.04)
     column_of = {lab: j for j, lab in enumerate(dict.fromkeys(shown))}
     mesh = None
     for r, pair in enumerate(rows):
@@ -629,8 +634,10 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     for ax in axes[-1]:
         ax.set_xlabel("time from recording start (s)")
     if mesh is not None:
-        fig.colorbar(mesh, ax=axes, shrink=0.8, label="band power (dB re 1 uV^2)")
+        colour_axes = fig.add_axes((0.89, 0.55 / height + 0.05, 0.013,
+                                    1 - 1.05 / height - 0.1))
+        fig.colorbar(mesh, cax=colour_axes, label="band power (dB re 1 uV^2)")
     fig.suptitle(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
                  f"{onset_s:.1f} s (red line); 1 Hz bands, {window_s:g} s windows every "
-                 f"{step_s:g} s", fontsize=9)
+                 f"{step_s:g} s", fontsize=9, y=1 - 0.12 / height, va="top")
     return fig
