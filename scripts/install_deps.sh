@@ -10,6 +10,7 @@ PACKAGES=(
   libedf-dev libfftw3-dev libeigen3-dev libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev
   time
+  chromium chromium-driver
 )
 
 missing=()

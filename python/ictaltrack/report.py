@@ -70,7 +70,8 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
         Called as ``progress(fraction, detail)`` after each seizure, e.g.
         :meth:`ictaltrack.progress.ProgressBar.show`.
     dpi, colours : int
-        Resolution and colour count of the embedded pictures.
+        Resolution of the EEG pages (the timeline gets 1.8 times, onset maps and spectrograms
+        1.4 times as many dots per inch) and colour count of the embedded pictures.
     """
     jinja2 = require("jinja2", extra="report")
     matplotlib = require("matplotlib", extra="plot")
@@ -81,7 +82,9 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.get_template("report.html.j2")
     with matplotlib.rc_context({"figure.max_open_warning": 0}):
-        timeline = _png(result.plot_timeline(), dpi, colours)
+        # The EEG pages are large (and hold most of the bytes); the smaller pictures get more
+        # dots per inch so their text stays readable.
+        timeline = _png(result.plot_timeline(), round(dpi * 1.8), colours)
         seizures = []
         for k, s in enumerate(result._seizures):
             entry = {"number": k + 1, "onset_s": s["onset_s"], "offset_s": s["offset_s"],
@@ -91,13 +94,13 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
                      "clock": "" if start is None else
                      (start + timedelta(seconds=s["onset_s"])).strftime("%H:%M:%S"),
                      "onset_map": "", "eeg": "", "spectrogram": "", "problems": []}
-            entry["onset_map"] = _png(result.plot_onset_map(k), dpi, colours)
+            entry["onset_map"] = _png(result.plot_onset_map(k), round(dpi * 1.4), colours)
             # A page that cannot be drawn (no onset channel in the source, a span in a gap)
             # is said in the report instead of failing the whole report.
-            for key, draw in (("eeg", result.plot_seizure),
-                              ("spectrogram", result.plot_onset_spectrogram)):
+            for key, draw, scale in (("eeg", result.plot_seizure, 1.0),
+                                     ("spectrogram", result.plot_onset_spectrogram, 1.4)):
                 try:
-                    entry[key] = _png(draw(k, source), dpi, colours)
+                    entry[key] = _png(draw(k, source), round(dpi * scale), colours)
                 except ValueError as error:
                     entry["problems"].append(f"{key}: {error}")
             seizures.append(entry)
