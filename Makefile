@@ -159,14 +159,20 @@ tidy: venv
 	$(CPP_CONFIGURE_PYTHON)
 	run-clang-tidy -quiet -p $(CPP_BUILD) -j $(JOBS) -extra-arg=-Wno-error '$(CURDIR)/src/'
 
-# The demo file's header, its seizures with the migration summary, and the plots: a timeline
-# and one onset map per seizure as PNG files in build/demo/ (JSON and CSV beside them).
+# The demo file's header, its seizures with the migration summary, and the plots: a timeline,
+# one onset map per seizure, and seizure 1's EEG page and onset spectrogram
+# (scripts/review_plots.py) as PNG files in build/demo/ (JSON and CSV beside them), and the
+# self-contained HTML report build/demo/report.html.
 demo: python
 	$(VENV)/bin/ictaltrack info $(DEMO_FILE)
 	@mkdir -p build/demo
 	$(VENV)/bin/ictaltrack detect $(DEMO_FILE) --json build/demo/detections.json \
 		--csv build/demo/detections.csv --plots build/demo
+	$(VENV_PYTHON) scripts/review_plots.py build/demo/detections.json build/demo --seizure 1
+	$(VENV)/bin/ictaltrack report $(DEMO_FILE) -o build/demo/report.html \
+		--detections build/demo/detections.json
 	@echo "plots: $$(ls build/demo/*.png | tr '\n' ' ')"
+	@echo "report: $(CURDIR)/build/demo/report.html (open it in a browser)"
 
 # Regenerates the committed recordings in sample_edf/ (scripts/make_samples.sh, deterministic).
 samples: python

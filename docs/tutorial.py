@@ -148,7 +148,8 @@ print(f"SzCORE event scoring (timescoring EventScoring rules): sensitivity "
 # ## 7. Plots and exports
 # The timeline shows every seizure as a bar (rows: onset hemisphere, colour: onset region; an
 # arrow joins consecutive onsets, red when they overlap). The onset map shows one seizure's
-# recruitment order on the head seen from above.
+# recruitment order on the head seen from above. The EEG page shows the signal behind the
+# first detection (0-based index) in the double banana, as an EEG reader checks it.
 
 # %%
 timeline = result.plot_timeline()
@@ -156,6 +157,8 @@ timeline.savefig(output / "timeline.png", dpi=100)
 if len(result):
     onset_map = result.plot_onset_map(0)
     onset_map.savefig(output / "onset_map.png", dpi=100)
+    eeg_page = result.plot_seizure(0, recording, montage="double banana")
+    eeg_page.savefig(output / "seizure_1_eeg.png", dpi=100)
 result.to_json(output / "tutorial_detections.json")
 result.to_csv(output / "tutorial_detections.csv")
 result.write_annotations(output / "tutorial_detections_annotations.edf")

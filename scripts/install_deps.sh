@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   time
   ccache clang-format clang-tidy
+  chromium chromium-driver
 )
 
 missing=()

@@ -284,6 +284,16 @@ class DetectionResult:
         :func:`ictaltrack.export.write_annotations` for the file's layout)."""
         export.write_annotations(self, path)
 
+    def to_html(self, path: str | os.PathLike[str], source: Any = None,
+                **options: Any) -> None:
+        """Write one self-contained HTML report (summary, timeline, tables, verdict, and each
+        seizure's onset map, EEG page and onset spectrogram; pictures embedded), atomically.
+        ``source`` gives the samples (default :attr:`file`); see
+        :func:`ictaltrack.report.render_report` for the options."""
+        from ictaltrack import report
+
+        report.write_report(self, path, source, **options)
+
     # -- plots (ictaltrack.plotting) --------------------------------------------------------
 
     def plot_timeline(self, *, ax: Any = None, time_unit: str = "auto") -> matplotlib.figure.Figure:
@@ -296,3 +306,23 @@ class DetectionResult:
         (0-based position; the title shows its 1-based number), see
         :func:`ictaltrack.plotting.plot_onset_map`."""
         return plotting.plot_onset_map(self, index, ax=ax)
+
+    def plot_seizure(self, index: int, source: Any = None, *, before_s: float = 10.0,
+                     after_s: float = 30.0, montage: str = "as recorded",
+                     **options: Any) -> matplotlib.figure.Figure:
+        """The EEG around seizure ``index`` (0-based position, like :meth:`plot_onset_map`;
+        the title shows its 1-based number): traces in montage order (left chain, right chain,
+        midline) at a fixed sensitivity with a scale bar, the onset marked, onset channels in
+        red, each channel's onset ticked, bad channels grey. ``source`` is a path, a
+        :class:`~ictaltrack.Recording` or an MNE Raw (default :attr:`file`); ``montage`` is
+        ``"as recorded"``, ``"double banana"`` or ``"average"``. See
+        :func:`ictaltrack.plotting.plot_seizure` for the other options."""
+        return plotting.plot_seizure(self, index, source, before_s=before_s, after_s=after_s,
+                                     montage=montage, **options)
+
+    def plot_onset_spectrogram(self, index: int, source: Any = None,
+                               **options: Any) -> matplotlib.figure.Figure:
+        """Band power over time (1 Hz bands, :func:`ictaltrack.band_power`) of seizure
+        ``index``'s onset channels and their homologous channels on the other side (``index``
+        0-based); see :func:`ictaltrack.plotting.plot_onset_spectrogram`."""
+        return plotting.plot_onset_spectrogram(self, index, source, **options)

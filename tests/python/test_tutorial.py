@@ -28,3 +28,5 @@ def test_tutorial_runs(tmp_path: Path) -> None:
     assert len(truth["seizures"]) == 4
     image = plt.imread(tmp_path / "timeline.png")
     assert image.shape[0] > 200 and image[..., :3].std() > 0.05
+    page = plt.imread(tmp_path / "seizure_1_eeg.png")  # 18 double banana lanes of 7 mm
+    assert page.shape[0] > 18 * 7 / 25.4 * 100 and page[..., :3].std() > 0.05
