@@ -48,19 +48,26 @@ def measure(paths: list[Path], repeats: int) -> tuple[dict[int, float], dict[int
         clients = {}
         for n_workers in (1, 2):
             started = time.perf_counter()
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=n_workers, threads_per_worker=1, processes=True,
-                dashboard_address=":0"))
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                )
+            )
             clients[n_workers] = stack.enter_context(distributed.Client(cluster))
             startup[n_workers] = time.perf_counter() - started
-            batch.run(paths[:n_workers], out_dir=scratch / f"warmup{n_workers}",
-                      client=clients[n_workers])
+            batch.run(
+                paths[:n_workers], out_dir=scratch / f"warmup{n_workers}", client=clients[n_workers]
+            )
         try:
             for k in range(repeats):
                 for n_workers, client in clients.items():
                     t0 = time.perf_counter()
-                    result = batch.run(paths, out_dir=scratch / f"run{n_workers}-{k}",
-                                       client=client)
+                    result = batch.run(
+                        paths, out_dir=scratch / f"run{n_workers}-{k}", client=client
+                    )
                     seconds[n_workers] = min(seconds[n_workers], time.perf_counter() - t0)
                     assert result.n_computed == len(paths)
         finally:
@@ -73,23 +80,30 @@ def main() -> None:
     parser.add_argument("--recordings", type=int, default=8)
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--corpus", type=Path,
-                        default=Path(tempfile.gettempdir()) / "ictaltrack-bench-batch")
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "ictaltrack-bench-batch"
+    )
     args = parser.parse_args()
     paths = make_corpus(args.corpus, args.recordings, args.minutes)
     hours = args.recordings * args.minutes / 60
-    print(f"{args.recordings} simulated recordings x {args.minutes:g} min = {hours:g} "
-          f"recording-hours; {os.cpu_count()} CPU cores; load average before: "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        f"{args.recordings} simulated recordings x {args.minutes:g} min = {hours:g} "
+        f"recording-hours; {os.cpu_count()} CPU cores; load average before: "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     seconds, startup = measure(paths, args.repeats)
     rates = {}
     for n_workers in (1, 2):
         rates[n_workers] = hours / seconds[n_workers]
-        print(f"{n_workers} worker(s): {seconds[n_workers]:.2f} s (best of {args.repeats}) = "
-              f"{rates[n_workers]:.2f} recording-hours/s; cluster start-up "
-              f"{startup[n_workers]:.1f} s")
-    print(f"scaling 2 vs 1 workers: {rates[2] / rates[1]:.2f}x; load average after: "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(
+            f"{n_workers} worker(s): {seconds[n_workers]:.2f} s (best of {args.repeats}) = "
+            f"{rates[n_workers]:.2f} recording-hours/s; cluster start-up "
+            f"{startup[n_workers]:.1f} s"
+        )
+    print(
+        f"scaling 2 vs 1 workers: {rates[2] / rates[1]:.2f}x; load average after: "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
 
 
 if __name__ == "__main__":

@@ -36,10 +36,10 @@ const std::string& hour_file() {
 
 void set_counters(benchmark::State& state) {
   const auto iterations = static_cast<double>(state.iterations());
-  state.counters["samples_per_s"] = benchmark::Counter(
-      iterations * kSeconds * kRate * kChannels, benchmark::Counter::kIsRate);
-  state.counters["channel_hours_per_s"] = benchmark::Counter(
-      iterations * kSeconds / 3600.0 * kChannels, benchmark::Counter::kIsRate);
+  state.counters["samples_per_s"] =
+      benchmark::Counter(iterations * kSeconds * kRate * kChannels, benchmark::Counter::kIsRate);
+  state.counters["channel_hours_per_s"] =
+      benchmark::Counter(iterations * kSeconds / 3600.0 * kChannels, benchmark::Counter::kIsRate);
   state.counters["s_per_24h_job"] = benchmark::Counter(
       iterations * kSeconds / 86400.0, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
@@ -54,7 +54,11 @@ void BM_DetectFile(benchmark::State& state) {
   }
   set_counters(state);
 }
-BENCHMARK(BM_DetectFile)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_DetectFile)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 }  // namespace

@@ -2,9 +2,9 @@
 // CPU (the real-time factor) and the detector's own memory, for a clinical montage (19 channels at
 // 256 Hz) and a dense research one (128 channels at 1 kHz). The samples are simulated EEG with
 // seizures and artifacts (the 19 simulated channels at the rate with their 10-20 labels; for 128
-// channels repeated over the rows, labelled "EEG 001".."EEG 128"), held in memory and pushed in 1 s chunks of float32 as a live acquisition
-// would hand them over (the copy of each chunk into its buffer is timed too). File reading is not
-// included (bench_reader).
+// channels repeated over the rows, labelled "EEG 001".."EEG 128"), held in memory and pushed in 1 s
+// chunks of float32 as a live acquisition would hand them over (the copy of each chunk into its
+// buffer is timed too). File reading is not included (bench_reader).
 //   build/cpp/bench/bench_realtime
 // Counters: realtime_factor (EEG seconds per CPU second), detector_bytes (buffer_bytes() at the
 // end of the stream).
@@ -23,7 +23,7 @@ constexpr double kSeconds = 600.0;
 
 struct Simulated {
   std::vector<std::string> labels;  // the simulator's 10-20 labels
-  std::vector<float> data;  // (19, n_samples), channel-major
+  std::vector<float> data;          // (19, n_samples), channel-major
   std::size_t n_channels = 0;
   std::size_t n_samples = 0;
 };

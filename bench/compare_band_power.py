@@ -23,12 +23,21 @@ def scipy_band_power(data: np.ndarray, sfreq: float) -> np.ndarray:
     """spectrogram (density PSD) + sum of bins with low <= f < high times df, the stated rule."""
     nperseg = int(2 * sfreq)
     freqs, _, psd = scipy.signal.spectrogram(
-        data, sfreq, window="hann", nperseg=nperseg, noverlap=nperseg - int(sfreq),
-        detrend="constant", scaling="density", mode="psd")
+        data,
+        sfreq,
+        window="hann",
+        nperseg=nperseg,
+        noverlap=nperseg - int(sfreq),
+        detrend="constant",
+        scaling="density",
+        mode="psd",
+    )
     df = sfreq / nperseg
     power = np.stack(
-        [psd[:, (freqs >= b.low_hz) & (freqs < b.high_hz), :].sum(axis=1) * df
-         for b in ictaltrack.DEFAULT_BANDS],
+        [
+            psd[:, (freqs >= b.low_hz) & (freqs < b.high_hz), :].sum(axis=1) * df
+            for b in ictaltrack.DEFAULT_BANDS
+        ],
         axis=-1,
     )
     return power.transpose(1, 0, 2)
@@ -59,19 +68,28 @@ def main() -> None:
 
     warnings.simplefilter("ignore", UserWarning)  # the 0.5 Hz two-cycle warning of the job
     ours_wall, ours_cpu, ours = best_of(
-        args.repeats, lambda: ictaltrack.band_power(data, sfreq, n_threads=args.threads))
+        args.repeats, lambda: ictaltrack.band_power(data, sfreq, n_threads=args.threads)
+    )
     scipy_wall, scipy_cpu, reference = best_of(args.repeats, lambda: scipy_band_power(data, sfreq))
     np.testing.assert_allclose(ours.power, reference, rtol=1e-9)
 
     channel_hours = n_channels * args.hours
-    print(f"data: {n_channels} channels x {args.hours:g} h at {sfreq:g} Hz, "
-          f"{ours.power.shape[0]} windows, best of {args.repeats}, threads={args.threads}")
-    for name, wall, cpu in (("ictaltrack.band_power", ours_wall, ours_cpu),
-                            ("scipy spectrogram+sum", scipy_wall, scipy_cpu)):
-        print(f"{name:24s} wall {wall:7.3f} s (24 h job ~ {wall * 24 / args.hours:6.2f} s, "
-              f"{channel_hours / wall:7.1f} channel-h/s)  cpu {cpu:7.3f} s")
-    print(f"ratio scipy / ictaltrack: wall {scipy_wall / ours_wall:.1f}x, "
-          f"cpu {scipy_cpu / ours_cpu:.1f}x")
+    print(
+        f"data: {n_channels} channels x {args.hours:g} h at {sfreq:g} Hz, "
+        f"{ours.power.shape[0]} windows, best of {args.repeats}, threads={args.threads}"
+    )
+    for name, wall, cpu in (
+        ("ictaltrack.band_power", ours_wall, ours_cpu),
+        ("scipy spectrogram+sum", scipy_wall, scipy_cpu),
+    ):
+        print(
+            f"{name:24s} wall {wall:7.3f} s (24 h job ~ {wall * 24 / args.hours:6.2f} s, "
+            f"{channel_hours / wall:7.1f} channel-h/s)  cpu {cpu:7.3f} s"
+        )
+    print(
+        f"ratio scipy / ictaltrack: wall {scipy_wall / ours_wall:.1f}x, "
+        f"cpu {scipy_cpu / ours_cpu:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BANDS = (("delta", 0.5, 4.0), ("theta", 4.0, 8.0), ("alpha", 8.0, 13.0), ("beta", 13.0, 30.0),
-         ("gamma", 30.0, 70.0))
+BANDS = (
+    ("delta", 0.5, 4.0),
+    ("theta", 4.0, 8.0),
+    ("alpha", 8.0, 13.0),
+    ("beta", 13.0, 30.0),
+    ("gamma", 30.0, 70.0),
+)
 N_CHANNELS, SFREQ = 19, 256.0
 TIME_PROGRAM = "/usr/bin/time" if Path("/usr/bin/time").exists() else ""
 
@@ -64,13 +69,20 @@ def scipy_band_sums(data, sfreq: float, whole_array: bool) -> tuple[float, int]:
     from scipy.signal import spectrogram
 
     n = int(round(2.0 * sfreq))
-    kwargs = dict(fs=sfreq, window="hann", nperseg=n, noverlap=n - int(round(sfreq)),
-                  detrend="constant", scaling="density", mode="psd")
+    kwargs = dict(
+        fs=sfreq,
+        window="hann",
+        nperseg=n,
+        noverlap=n - int(round(sfreq)),
+        detrend="constant",
+        scaling="density",
+        mode="psd",
+    )
     freqs = np.fft.rfftfreq(n, 1.0 / sfreq)
     masks = [(freqs >= low) & (freqs < high) for _, low, high in BANDS]
     df = sfreq / n
     total, n_windows = 0.0, 0
-    blocks = [data] if whole_array else [data[c:c + 1] for c in range(data.shape[0])]
+    blocks = [data] if whole_array else [data[c : c + 1] for c in range(data.shape[0])]
     for block in blocks:
         _, _, sxx = spectrogram(block, **kwargs)  # (channels, freqs, windows)
         powers = np.stack([sxx[:, mask, :].sum(axis=1) * df for mask in masks], axis=-1)
@@ -118,8 +130,11 @@ def run_ictaltrack_array(path: str, threads: int) -> dict:
     started = time.perf_counter()
     result = ictaltrack.band_power(data, SFREQ, n_threads=threads)
     band_power_s = time.perf_counter() - started
-    return {"checksum": float(result.power.sum()), "n_windows": result.n_windows,
-            "band_power_s": band_power_s}
+    return {
+        "checksum": float(result.power.sum()),
+        "n_windows": result.n_windows,
+        "band_power_s": band_power_s,
+    }
 
 
 def run_ictaltrack_detect_api(path: str, threads: int) -> dict:
@@ -136,8 +151,12 @@ def check_layout(path: str) -> dict:
     with ictaltrack.read_edf(path) as recording:
         info = recording.info
         rates = {round(channel.sample_rate, 9) for channel in info.channels}
-        if (len(info.channels) != N_CHANNELS or rates != {SFREQ} or info.format != "EDF+C"
-                or info.record_duration != 1.0):
+        if (
+            len(info.channels) != N_CHANNELS
+            or rates != {SFREQ}
+            or info.format != "EDF+C"
+            or info.record_duration != 1.0
+        ):
             raise SystemExit(f"not 19 channels at 256 Hz, EDF+C, 1 s records: {info}")
     return {"ok": True}
 
@@ -215,9 +234,9 @@ def tile_recording(source: Path, target: Path, copies: int) -> None:
         src.seek(0)
         header = bytearray(src.read(header_bytes))
         fields = header[256:]
-        labels = [fields[16 * s:16 * s + 16].decode("latin-1").strip() for s in range(n_signals)]
+        labels = [fields[16 * s : 16 * s + 16].decode("latin-1").strip() for s in range(n_signals)]
         at_spr = n_signals * (16 + 80 + 8 + 8 + 8 + 8 + 8 + 80)
-        sizes = [2 * int(fields[at_spr + 8 * s:at_spr + 8 * s + 8]) for s in range(n_signals)]
+        sizes = [2 * int(fields[at_spr + 8 * s : at_spr + 8 * s + 8]) for s in range(n_signals)]
         record_bytes = sum(sizes)
         annotation = labels.index("EDF Annotations")
         tal_offset, tal_size = sum(sizes[:annotation]), sizes[annotation]
@@ -231,7 +250,7 @@ def tile_recording(source: Path, target: Path, copies: int) -> None:
                     record = bytearray(src.read(record_bytes))
                     if copy > 0:
                         tal = f"+{copy * n_records + r}\x14\x14\x00".encode()
-                        record[tal_offset:tal_offset + tal_size] = tal.ljust(tal_size, b"\x00")
+                        record[tal_offset : tal_offset + tal_size] = tal.ljust(tal_size, b"\x00")
                     out.write(record)
         partial.replace(target)
 
@@ -247,11 +266,25 @@ def reference_file(hours: float) -> Path:
         tile_recording(day, path, int(hours // 24))
     if not path.exists():
         print(f"making {path} (ictaltrack simulate, once)", flush=True)
-        subprocess.run([ictaltrack_cli(), "simulate", str(path), "--duration", f"{hours:g}h",
-                        "--seed", "3", "--quiet"], check=True)
+        subprocess.run(
+            [
+                ictaltrack_cli(),
+                "simulate",
+                str(path),
+                "--duration",
+                f"{hours:g}h",
+                "--seed",
+                "3",
+                "--quiet",
+            ],
+            check=True,
+        )
     # Checked in a child: importing numpy here would inflate the parent (see run_measured).
-    check = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--run", "layout",
-                            str(path)], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--run", "layout", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if check.returncode != 0:
         raise SystemExit(f"{path} is not the reference layout: {check.stderr[-2000:]}")
     return path
@@ -263,8 +296,9 @@ def cli_has_detect() -> bool:
 
 
 def api_has_detect() -> bool:
-    probe = subprocess.run([sys.executable, "-c", "import ictaltrack; ictaltrack.detect"],
-                           capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import ictaltrack; ictaltrack.detect"], capture_output=True
+    )
     return probe.returncode == 0
 
 
@@ -281,43 +315,88 @@ def make_tools(args: argparse.Namespace, path: Path, scratch: Path) -> list[Tool
     tools = []
     if cli_has_detect():
         for threads in args.threads_list:
-            tools.append(Tool(f"cli_t{threads}", f"ictaltrack detect CLI, n_threads={threads}",
-                              [ictaltrack_cli(), "detect", str(path), "--json",
-                               str(scratch / "detect.json"), "--quiet", "--no-progress",
-                               "--param", f"n_threads={threads}"]))
+            tools.append(
+                Tool(
+                    f"cli_t{threads}",
+                    f"ictaltrack detect CLI, n_threads={threads}",
+                    [
+                        ictaltrack_cli(),
+                        "detect",
+                        str(path),
+                        "--json",
+                        str(scratch / "detect.json"),
+                        "--quiet",
+                        "--no-progress",
+                        "--param",
+                        f"n_threads={threads}",
+                    ],
+                )
+            )
     if api_has_detect():
-        tools.append(Tool("py_detect", "ictaltrack.detect(path) (Python API), n_threads=1",
-                          me + ["--run", "py_detect", str(path), "--threads", "1"]))
+        tools.append(
+            Tool(
+                "py_detect",
+                "ictaltrack.detect(path) (Python API), n_threads=1",
+                me + ["--run", "py_detect", str(path), "--threads", "1"],
+            )
+        )
     tools += [
-        Tool("mne_scipy", f"MNE read_raw_edf(preload) + scipy spectrogram ({scipy_mode})",
-             me + ["--run", "mne_scipy", str(path)], memory_need_bytes=scipy_need),
+        Tool(
+            "mne_scipy",
+            f"MNE read_raw_edf(preload) + scipy spectrogram ({scipy_mode})",
+            me + ["--run", "mne_scipy", str(path)],
+            memory_need_bytes=scipy_need,
+        ),
     ]
     if args.scipy_whole_array:
-        tools.append(Tool("mne_scipy_whole",
-                          "MNE read_raw_edf(preload) + scipy spectrogram (whole array: the "
-                          "reference measurement of domain.md)",
-                          me + ["--run", "mne_scipy_whole", str(path)],
-                          memory_need_bytes=whole_need))
+        tools.append(
+            Tool(
+                "mne_scipy_whole",
+                "MNE read_raw_edf(preload) + scipy spectrogram (whole array: the "
+                "reference measurement of domain.md)",
+                me + ["--run", "mne_scipy_whole", str(path)],
+                memory_need_bytes=whole_need,
+            )
+        )
     tools += [
-        Tool("pyedflib_scipy", f"pyedflib readSignal + scipy spectrogram ({scipy_mode})",
-             me + ["--run", "pyedflib_scipy", str(path)], memory_need_bytes=scipy_need),
-        Tool("floor", "floor loop: mmap + decode + FFTW r2c, 1 thread (bench/floor_loop.cpp)",
-             [str(build / "bench" / "floor_loop"), str(path)]),
+        Tool(
+            "pyedflib_scipy",
+            f"pyedflib readSignal + scipy spectrogram ({scipy_mode})",
+            me + ["--run", "pyedflib_scipy", str(path)],
+            memory_need_bytes=scipy_need,
+        ),
+        Tool(
+            "floor",
+            "floor loop: mmap + decode + FFTW r2c, 1 thread (bench/floor_loop.cpp)",
+            [str(build / "bench" / "floor_loop"), str(path)],
+        ),
     ]
     for threads in args.threads_list:
-        tools.append(Tool(f"cpp_t{threads}",
-                          f"ictaltrack read + band power, C++ streaming, n_threads={threads}",
-                          [str(build / "bench" / "read_band_power"), str(path),
-                           "--threads", str(threads)]))
+        tools.append(
+            Tool(
+                f"cpp_t{threads}",
+                f"ictaltrack read + band power, C++ streaming, n_threads={threads}",
+                [str(build / "bench" / "read_band_power"), str(path), "--threads", str(threads)],
+            )
+        )
     tools += [
-        Tool("py_stream", "ictaltrack Python: read_edf(...).band_power() streaming, n_threads=1",
-             me + ["--run", "py_stream", str(path), "--threads", "1"]),
-        Tool("cpp_array", "ictaltrack C++ band_power() on an in-memory array, n_threads=1",
-             [str(build / "bench" / "read_band_power"), str(path), "--threads", "1",
-              "--in-memory"], memory_need_bytes=array_bytes * 2),
-        Tool("py_array", "ictaltrack.band_power(array) Python, in-memory, n_threads=1",
-             me + ["--run", "py_array", str(path), "--threads", "1"],
-             memory_need_bytes=array_bytes * 2),
+        Tool(
+            "py_stream",
+            "ictaltrack Python: read_edf(...).band_power() streaming, n_threads=1",
+            me + ["--run", "py_stream", str(path), "--threads", "1"],
+        ),
+        Tool(
+            "cpp_array",
+            "ictaltrack C++ band_power() on an in-memory array, n_threads=1",
+            [str(build / "bench" / "read_band_power"), str(path), "--threads", "1", "--in-memory"],
+            memory_need_bytes=array_bytes * 2,
+        ),
+        Tool(
+            "py_array",
+            "ictaltrack.band_power(array) Python, in-memory, n_threads=1",
+            me + ["--run", "py_array", str(path), "--threads", "1"],
+            memory_need_bytes=array_bytes * 2,
+        ),
     ]
     wanted = set(args.only.split(",")) if args.only else None
     return [tool for tool in tools if wanted is None or tool.key in wanted]
@@ -388,14 +467,17 @@ def median(values: list[float]) -> float:
 def write_table(args, machine, tools: list[Tool], path: Path, end_load) -> str:
     measured = [tool for tool in tools if tool.runs]
     baseline = next((t for t in measured if t.key == "cli_t1"), None) or next(
-        (t for t in measured if t.key.startswith("cli")), None)
+        (t for t in measured if t.key.startswith("cli")), None
+    )
     baseline_note = f"the ictaltrack CLI ({baseline.label})" if baseline else ""
     if baseline is None:
         baseline = next((t for t in measured if t.key == "cpp_t1"), measured[0])
-        baseline_note = (f"{baseline.label} (`ictaltrack detect` is not available on this "
-                         "branch yet)")
-    reference_sum = next((median([r["checksum"] for r in t.runs]) for t in measured
-                          if t.key == "cpp_t1"), None)
+        baseline_note = (
+            f"{baseline.label} (`ictaltrack detect` is not available on this branch yet)"
+        )
+    reference_sum = next(
+        (median([r["checksum"] for r in t.runs]) for t in measured if t.key == "cpp_t1"), None
+    )
     base_wall = median([r["wall_s"] for r in baseline.runs])
     lines = [
         f"Reference job, {args.hours:g} h: `{path.name}` ({path.stat().st_size / 1e6:.0f} MB, "
@@ -408,10 +490,12 @@ def write_table(args, machine, tools: list[Tool], path: Path, end_load) -> str:
         f"{machine['loadavg'][1]:.2f} / {machine['loadavg'][2]:.2f} (1/5/15 min), at the end "
         f"{end_load[0]:.2f} / {end_load[1]:.2f} / {end_load[2]:.2f}; Linux {machine['kernel']}, "
         f"Python {machine['python']}. Command: `{' '.join(args.command_line)}`. "
-        + ("Peak RSS: /usr/bin/time's maximum resident set size of each tool's process."
-           if TIME_PROGRAM else
-           f"Peak RSS: os.wait4 ru_maxrss, which includes the parent's "
-           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB."),
+        + (
+            "Peak RSS: /usr/bin/time's maximum resident set size of each tool's process."
+            if TIME_PROGRAM
+            else f"Peak RSS: os.wait4 ru_maxrss, which includes the parent's "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB."
+        ),
         "",
         "| tool | wall s (median) | all runs s | ratio | CPU s (user+sys) | peak RSS MB | "
         "band sum rel. diff |",
@@ -433,7 +517,8 @@ def write_table(args, machine, tools: list[Tool], path: Path, end_load) -> str:
             extra = f" (band power alone {median([r['band_power_s'] for r in tool.runs]):.2f} s)"
         lines.append(
             f"| {tool.label} | {wall:.2f}{extra} | {', '.join(f'{w:.2f}' for w in walls)} | "
-            f"{wall / base_wall:.2f} | {cpu:.2f} | {rss:.0f} | {diff} |")
+            f"{wall / base_wall:.2f} | {cpu:.2f} | {rss:.0f} | {diff} |"
+        )
     return "\n".join(lines) + "\n" + speedup_lines(tools, machine)
 
 
@@ -441,18 +526,29 @@ def speedup_lines(tools: list[Tool], machine) -> str:
     """The ratios the performance targets ask for, from the medians above."""
     walls = {t.key: median([r["wall_s"] for r in t.runs]) for t in tools if t.runs}
     default_key = f"cli_t{machine['nproc']}"
-    clis = [(key, label) for key, label in ((default_key, f"default n_threads = all "
-                                             f"{machine['nproc']} cores"),
-                                            ("cli_t1", "n_threads=1")) if key in walls]
+    clis = [
+        (key, label)
+        for key, label in (
+            (default_key, f"default n_threads = all {machine['nproc']} cores"),
+            ("cli_t1", "n_threads=1"),
+        )
+        if key in walls
+    ]
     if not clis:
         return ""
-    out = ["", "Speed-ups from these medians (wall time of the other tool / the CLI's; for the "
-           "floor loop, the CLI's / the floor's):", ""]
+    out = [
+        "",
+        "Speed-ups from these medians (wall time of the other tool / the CLI's; for the "
+        "floor loop, the CLI's / the floor's):",
+        "",
+    ]
     for key, label in clis:
         parts = []
-        for peer, name in (("mne_scipy_whole", "MNE + scipy whole array"),
-                           ("mne_scipy", "MNE + scipy channel by channel"),
-                           ("pyedflib_scipy", "pyedflib + scipy channel by channel")):
+        for peer, name in (
+            ("mne_scipy_whole", "MNE + scipy whole array"),
+            ("mne_scipy", "MNE + scipy channel by channel"),
+            ("pyedflib_scipy", "pyedflib + scipy channel by channel"),
+        ):
             if peer in walls:
                 parts.append(f"{walls[peer] / walls[key]:.1f}x faster than {name}")
         if "floor" in walls:
@@ -469,7 +565,7 @@ def update_doc(doc: Path, hours: float, table: str) -> None:
     block = f"{begin}\n{table}{end}"
     text = doc.read_text() if doc.exists() else "# Performance\n"
     if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + f"\n\n### Peer comparison, {hours:g} h\n\n{block}\n"
     doc.write_text(text)
@@ -479,15 +575,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hours", type=float, default=24.0, help="recording length (24)")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (3)")
-    parser.add_argument("--threads-list", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[1, 2], help="n_threads values for ictaltrack (1,2)")
+    parser.add_argument(
+        "--threads-list",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[1, 2],
+        help="n_threads values for ictaltrack (1,2)",
+    )
     parser.add_argument("--only", default="", help="comma-separated tool keys to run")
     parser.add_argument("--build-dir", default=str(REPO / "build" / "cpp"))
-    parser.add_argument("--doc", default=str(REPO / "docs" / "performance.md"),
-                        help="file to write the table into ('' = do not write)")
-    parser.add_argument("--scipy-whole-array", action="store_true",
-                        help="add MNE + one spectrogram of the whole array (the reference run "
-                             "of domain.md, ~17 GB for 24 h)")
+    parser.add_argument(
+        "--doc",
+        default=str(REPO / "docs" / "performance.md"),
+        help="file to write the table into ('' = do not write)",
+    )
+    parser.add_argument(
+        "--scipy-whole-array",
+        action="store_true",
+        help="add MNE + one spectrogram of the whole array (the reference run "
+        "of domain.md, ~17 GB for 24 h)",
+    )
     parser.add_argument("--run", default="", help=argparse.SUPPRESS)
     parser.add_argument("file", nargs="?", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=1, help=argparse.SUPPRESS)
@@ -509,8 +615,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             available = mem_available_bytes()
             if tool.memory_need_bytes and available < tool.memory_need_bytes * 1.2:
-                tool.skipped = (f"needs ~{tool.memory_need_bytes / 1e9:.1f} GB, "
-                                f"{available / 1e9:.1f} GB available")
+                tool.skipped = (
+                    f"needs ~{tool.memory_need_bytes / 1e9:.1f} GB, "
+                    f"{available / 1e9:.1f} GB available"
+                )
                 print(f"skip {tool.key}: {tool.skipped}", flush=True)
                 continue
             warm_page_cache(path)
@@ -518,8 +626,11 @@ def main(argv: list[str] | None = None) -> int:
             tool.runs.append(report)
             if report["peak_rss_mb"] >= SETTLE_AFTER_MB:
                 time.sleep(SETTLE_S)
-            print(f"[{repetition + 1}/{args.repeats}] {tool.key:15s} {report['wall_s']:8.2f} s "
-                  f"{report['peak_rss_mb']:8.0f} MB", flush=True)
+            print(
+                f"[{repetition + 1}/{args.repeats}] {tool.key:15s} {report['wall_s']:8.2f} s "
+                f"{report['peak_rss_mb']:8.0f} MB",
+                flush=True,
+            )
     table = write_table(args, machine, tools, path, os.getloadavg())
     print(table)
     if args.doc:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ictaltrack import evaluation
 
-
 #: The generated report ends where this heading starts: from it on, docs/evaluation.md is written
 #: by hand (the real recordings) and kept as it is.
 HAND_WRITTEN_HEADING = "## Real recordings"
@@ -28,16 +27,17 @@ def _hand_written_part(path: Path) -> str:
         return ""
     text = path.read_text(encoding="utf-8")
     at = text.find("\n" + HAND_WRITTEN_HEADING + "\n")
-    return "" if at < 0 else "\n" + text[at + 1:]
+    return "" if at < 0 else "\n" + text[at + 1 :]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these recordings")
-    parser.add_argument("--markdown",
-                        default=str(Path(__file__).resolve().parent.parent / "docs" /
-                                    "evaluation.md"),
-                        help="where to write the Markdown report ('' to skip)")
+    parser.add_argument(
+        "--markdown",
+        default=str(Path(__file__).resolve().parent.parent / "docs" / "evaluation.md"),
+        help="where to write the Markdown report ('' to skip)",
+    )
     args = parser.parse_args(argv)
 
     recordings = evaluation.SUITE
@@ -50,19 +50,25 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print(f"cache: {evaluation.cache_dir()}", file=sys.stderr)
     results = evaluation.run_suite(
-        evaluation.ictaltrack_detector, recordings=recordings,
-        progress=lambda line: print(line, file=sys.stderr, flush=True))
+        evaluation.ictaltrack_detector,
+        recordings=recordings,
+        progress=lambda line: print(line, file=sys.stderr, flush=True),
+    )
     seconds = time.perf_counter() - started
     label = evaluation.DETECTOR_LABEL
     print(evaluation.format_table(results, detector_label=label))
     print(f"\n{len(results)} recordings, {seconds:.0f} s", file=sys.stderr)
     if args.markdown:
-        command = "make eval" if not args.only else "bench/eval_suite.py --only " + " ".join(
-            args.only)
+        command = (
+            "make eval" if not args.only else "bench/eval_suite.py --only " + " ".join(args.only)
+        )
         target = Path(args.markdown)
-        target.write_text(evaluation.format_markdown(
-            results, detector_label=label, command=command, seconds=seconds) +
-            _hand_written_part(target))
+        target.write_text(
+            evaluation.format_markdown(
+                results, detector_label=label, command=command, seconds=seconds
+            )
+            + _hand_written_part(target)
+        )
         print(f"wrote {args.markdown}", file=sys.stderr)
     return 0
 

@@ -36,13 +36,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def truth_as_detection(truth_path: Path) -> dict[str, Any]:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    seizures = [{
-        "onset_s": s["onset_s"],
-        "offset_s": s["offset_s"],
-        "hemisphere": s["hemisphere"],
-        "region": s["region"],
-        "onset_channels": list(s["focus_electrodes"]),
-    } for s in truth["seizures"]]
+    seizures = [
+        {
+            "onset_s": s["onset_s"],
+            "offset_s": s["offset_s"],
+            "hemisphere": s["hemisphere"],
+            "region": s["region"],
+            "onset_channels": list(s["focus_electrodes"]),
+        }
+        for s in truth["seizures"]
+    ]
     return {"file": str(truth_path), "duration_s": truth["duration_s"], "seizures": seizures}
 
 
@@ -63,10 +66,12 @@ def compare(name: str, edf: Path, truth_path: Path) -> dict[str, Any]:
         tracked = _core.track_migration([d_seizures[j0], d_seizures[j1]])
         detected_transition = tracked["transitions"][0]
         # The tracker orders by onset; a swapped pair counts as a disagreement of shift too.
-        shift_hits += (tracked["order"] == [0, 1]
-                       and detected_transition["shift"] == transition["shift"])
-        overlap_hits += (d_seizures[j1]["onset_s"] < d_seizures[j0]["offset_s"]) == \
-            transition["overlap"]
+        shift_hits += (
+            tracked["order"] == [0, 1] and detected_transition["shift"] == transition["shift"]
+        )
+        overlap_hits += (d_seizures[j1]["onset_s"] < d_seizures[j0]["offset_s"]) == transition[
+            "overlap"
+        ]
     return {
         "name": name,
         "true": len(t_seizures),
@@ -94,9 +99,11 @@ def _rate(value: float) -> str:
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
-    lines = ["| recording | true | detected | matched | pairs | shift agrees | overlap agrees "
-             "| overlaps true/det | switch rate true/det | migrating true/det |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| recording | true | detected | matched | pairs | shift agrees | overlap agrees "
+        "| overlaps true/det | switch rate true/det | migrating true/det |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         lines.append(
             f"| {r['name']} | {r['true']} | {r['detected']} | {r['matched']} | {r['pairs']} | "
@@ -105,7 +112,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             f"{r['true_overlaps']}/{r['detected_overlaps']} | "
             f"{_rate(r['true_rate'])}/{_rate(r['detected_rate'])} | "
             f"{'yes' if r['true_migrating'] else 'no'}/"
-            f"{'yes' if r['detected_migrating'] else 'no'} |")
+            f"{'yes' if r['detected_migrating'] else 'no'} |"
+        )
     pairs = sum(r["pairs"] for r in rows)
     verdicts = sum(r["true_migrating"] == r["detected_migrating"] for r in rows)
     lines.append(
@@ -114,7 +122,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         f"{_fraction(sum(r['shift_hits'] for r in rows), pairs)} | "
         f"{_fraction(sum(r['overlap_hits'] for r in rows), pairs)} | "
         f"{sum(r['true_overlaps'] for r in rows)}/{sum(r['detected_overlaps'] for r in rows)} "
-        f"| | verdict agrees {_fraction(verdicts, len(rows))} |")
+        f"| | verdict agrees {_fraction(verdicts, len(rows))} |"
+    )
     return "\n".join(lines)
 
 

@@ -31,13 +31,24 @@ print("writing into", output)
 
 # %%
 edf_path = output / "tutorial.edf"
-truth = ictaltrack.simulate(edf_path, duration_s=300, seed=7, n_seizures=4,
-                            seizure_duration_min_s=30, seizure_duration_max_s=50,
-                            interval_min_s=5, interval_max_s=20, first_onset_min_s=15,
-                            first_onset_max_s=25, overlap_probability=0.35)
+truth = ictaltrack.simulate(
+    edf_path,
+    duration_s=300,
+    seed=7,
+    n_seizures=4,
+    seizure_duration_min_s=30,
+    seizure_duration_max_s=50,
+    interval_min_s=5,
+    interval_max_s=20,
+    first_onset_min_s=15,
+    first_onset_max_s=25,
+    overlap_probability=0.35,
+)
 for seizure in truth["seizures"]:
-    print(f"true seizure {seizure['index']}: {seizure['onset_s']:6.1f}-{seizure['offset_s']:6.1f} s"
-          f"  {seizure['hemisphere']:>5} {seizure['region']}")
+    print(
+        f"true seizure {seizure['index']}: {seizure['onset_s']:6.1f}-{seizure['offset_s']:6.1f} s"
+        f"  {seizure['hemisphere']:>5} {seizure['region']}"
+    )
 
 # %% [markdown]
 # ## 2. Read it
@@ -45,8 +56,16 @@ for seizure in truth["seizures"]:
 
 # %%
 recording = ictaltrack.read_edf(edf_path)
-print(recording.info.format, recording.info.duration, "s,", len(recording.info.channels),
-      "channels at", recording.info.sfreq, "Hz, start", recording.info.start_iso)
+print(
+    recording.info.format,
+    recording.info.duration,
+    "s,",
+    len(recording.info.channels),
+    "channels at",
+    recording.info.sfreq,
+    "Hz, start",
+    recording.info.start_iso,
+)
 print(ictaltrack.channel_table(recording.info.ch_names)[["label", "hemisphere", "region"]].head())
 
 # %% [markdown]
@@ -64,8 +83,10 @@ loudest = theta_alpha.argmax(axis=1)
 first_onset = truth["seizures"][0]["onset_s"]
 window = int(abs(power.times - (first_onset + 10)).argmin())
 print("bands:", bands, "windows:", power.power.shape[0])
-print(f"10 s after the first true onset the strongest theta+alpha channel is "
-      f"{recording.info.ch_names[loudest[window]]}")
+print(
+    f"10 s after the first true onset the strongest theta+alpha channel is "
+    f"{recording.info.ch_names[loudest[window]]}"
+)
 
 # %% [markdown]
 # ## 4. Detect seizures and localise their onsets
@@ -88,8 +109,9 @@ import mne  # noqa: E402
 fif_path = output / "tutorial_raw.fif"
 recording.to_mne(verbose="error").save(fif_path, fmt="double", overwrite=True, verbose="error")
 from_fif = ictaltrack.detect(mne.io.read_raw_fif(fif_path, verbose="error"))
-same = [(s["onset_s"], s["hemisphere"]) for s in from_fif.to_dict()["seizures"]] == \
-    [(s["onset_s"], s["hemisphere"]) for s in result.to_dict()["seizures"]]
+same = [(s["onset_s"], s["hemisphere"]) for s in from_fif.to_dict()["seizures"]] == [
+    (s["onset_s"], s["hemisphere"]) for s in result.to_dict()["seizures"]
+]
 print("FIF through MNE gives the same seizures:", same)
 
 # %% [markdown]
@@ -98,16 +120,19 @@ print("FIF through MNE gives the same seizures:", same)
 # are seconds from the first sample pushed. It does not guess the mains frequency: give it.
 
 # %%
-detector = ictaltrack.SeizureDetector(recording.info.sfreq, recording.info.ch_names,
-                                      line_frequency_hz=50)  # the simulator's mains
+detector = ictaltrack.SeizureDetector(
+    recording.info.sfreq, recording.info.ch_names, line_frequency_hz=50
+)  # the simulator's mains
 second = int(recording.info.sfreq)
 samples = recording.get_data().astype("float32")
 for start in range(0, samples.shape[1], second):
-    detector.push(samples[:, start:start + second])
+    detector.push(samples[:, start : start + second])
     for seizure in detector.take_seizures():
-        print(f"live: seizure {seizure['onset_s']:.1f}-{seizure['offset_s']:.1f} s, "
-              f"{seizure['hemisphere']}, reported at "
-              f"{detector.samples_pushed / recording.info.sfreq:.0f} s")
+        print(
+            f"live: seizure {seizure['onset_s']:.1f}-{seizure['offset_s']:.1f} s, "
+            f"{seizure['hemisphere']}, reported at "
+            f"{detector.samples_pushed / recording.info.sfreq:.0f} s"
+        )
 detector.finish()
 for seizure in detector.take_seizures():
     print(f"live: seizure {seizure['onset_s']:.1f}-{seizure['offset_s']:.1f} s (at the end)")
@@ -128,12 +153,27 @@ for reason in summary["verdict_reasons"]:
 
 # The same tracker on the truth, for comparison.
 truth_result = ictaltrack.DetectionResult.from_dict(
-    {"file": str(edf_path), "duration_s": truth["duration_s"],
-     "seizures": [{"onset_s": s["onset_s"], "offset_s": s["offset_s"],
-                   "hemisphere": s["hemisphere"], "region": s["region"],
-                   "onset_channels": s["focus_electrodes"]} for s in truth["seizures"]]})
-print("truth: switch rate", truth_result.summary["hemisphere_switch_rate"],
-      "migrating", truth_result.summary["migrating"])
+    {
+        "file": str(edf_path),
+        "duration_s": truth["duration_s"],
+        "seizures": [
+            {
+                "onset_s": s["onset_s"],
+                "offset_s": s["offset_s"],
+                "hemisphere": s["hemisphere"],
+                "region": s["region"],
+                "onset_channels": s["focus_electrodes"],
+            }
+            for s in truth["seizures"]
+        ],
+    }
+)
+print(
+    "truth: switch rate",
+    truth_result.summary["hemisphere_switch_rate"],
+    "migrating",
+    truth_result.summary["migrating"],
+)
 
 # %% [markdown]
 # ## 6. Score against the truth (SzCORE event scoring + localisation)
@@ -141,8 +181,10 @@ print("truth: switch rate", truth_result.summary["hemisphere_switch_rate"],
 # %%
 evaluation = ictaltrack.evaluate(edf_path.with_suffix(".json"), result.to_dict())
 events = evaluation.events
-print(f"SzCORE event scoring (timescoring EventScoring rules): sensitivity "
-      f"{events.sensitivity:.2f}, precision {events.precision:.2f}, F1 {events.f1:.2f}")
+print(
+    f"SzCORE event scoring (timescoring EventScoring rules): sensitivity "
+    f"{events.sensitivity:.2f}, precision {events.precision:.2f}, F1 {events.f1:.2f}"
+)
 
 # %% [markdown]
 # ## 7. Plots and exports

@@ -8,6 +8,7 @@ library (tomllib, Python >= 3.11).
 
 import pathlib
 import sys
+
 import tomllib
 
 pyproject = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "pyproject.toml")

@@ -28,8 +28,12 @@ def main() -> None:
     parser.add_argument("--before", type=float, default=10.0, help="seconds before the onset")
     parser.add_argument("--after", type=float, default=30.0, help="seconds after the onset")
     parser.add_argument("--dpi", type=int, default=100)
-    parser.add_argument("--palette", type=int, default=0,
-                        help="re-save with at most this many colours (smaller files, docs/img)")
+    parser.add_argument(
+        "--palette",
+        type=int,
+        default=0,
+        help="re-save with at most this many colours (smaller files, docs/img)",
+    )
     args = parser.parse_args()
     result = ictaltrack.DetectionResult.from_json(args.detections)
     out = Path(args.out_dir)
@@ -38,8 +42,10 @@ def main() -> None:
     written = []
     for name, figure in [
         ("eeg", result.plot_seizure(k, args.source, before_s=args.before, after_s=args.after)),
-        ("onset_spectrogram", result.plot_onset_spectrogram(
-            k, args.source, before_s=args.before, after_s=args.after)),
+        (
+            "onset_spectrogram",
+            result.plot_onset_spectrogram(k, args.source, before_s=args.before, after_s=args.after),
+        ),
     ]:
         path = out / f"seizure_{args.seizure}_{name}.png"
         save_figure(figure, path, dpi=args.dpi)

@@ -19,7 +19,8 @@ class Error : public std::runtime_error {
 class FormatError : public Error {
  public:
   /// `field`: header field or structure name (e.g. "number of data records", "TAL");
-  /// `signal`: signal index or -1 when not signal-specific; `byte_offset`: offset in the file or -1.
+  /// `signal`: signal index or -1 when not signal-specific; `byte_offset`: offset in the file or
+  /// -1.
   FormatError(std::string field, int signal, std::int64_t byte_offset, const std::string& what);
   const std::string& field() const noexcept { return field_; }
   int signal() const noexcept { return signal_; }

@@ -7,7 +7,7 @@
 
 namespace ictaltrack {
 
-using Ticks = std::int64_t;                       ///< 100 ns units
+using Ticks = std::int64_t;  ///< 100 ns units
 inline constexpr Ticks kTicksPerSecond = 10'000'000;
 
 constexpr double ticks_to_seconds(Ticks t) noexcept {

@@ -96,10 +96,8 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
         notch_filter,
     )
     from ictaltrack.io import Recording, read_edf
-    from ictaltrack.warning import ReadWarning
     from ictaltrack.scoring import evaluate
     from ictaltrack.simulation import simulate, simulate_array, simulation_defaults
-    from ictaltrack.streaming import SeizureDetector
     from ictaltrack.spectral import (
         DEFAULT_BANDS,
         Band,
@@ -107,6 +105,8 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
         BandPowerStream,
         band_power,
     )
+    from ictaltrack.streaming import SeizureDetector
+    from ictaltrack.warning import ReadWarning
 
 
 def __getattr__(name: str):

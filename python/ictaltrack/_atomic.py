@@ -25,8 +25,9 @@ def _create_temporary(target: Path) -> Path:
     while True:
         candidate = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
         try:
-            descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                                 0o666)
+            descriptor = os.open(
+                candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666
+            )
         except FileExistsError:
             continue
         os.close(descriptor)

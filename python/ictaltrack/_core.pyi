@@ -1,5 +1,6 @@
 # Type stubs for the private extension module ictaltrack._core. One section per pipeline stage.
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -7,12 +8,15 @@ import numpy.typing as npt
 __version__: str
 
 class Error(RuntimeError): ...
+
 class FormatError(Error):
     field: str
     signal: int
     byte_offset: int
+
 class IoError(Error, OSError):
     path: str
+
 class FileNotFoundIoError(IoError, FileNotFoundError): ...
 class PermissionIoError(IoError, PermissionError): ...
 class IsADirectoryIoError(IoError, IsADirectoryError): ...
@@ -34,7 +38,9 @@ class EdfReader:
     def read_physical_float32(
         self, channels: list[int], start: int, count: int
     ) -> npt.NDArray[np.float32]: ...
-    def read_digital(self, channels: list[int], start: int, count: int) -> npt.NDArray[np.int32]: ...
+    def read_digital(
+        self, channels: list[int], start: int, count: int
+    ) -> npt.NDArray[np.int32]: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...

@@ -68,4 +68,6 @@ def require(module: str, *, extra: str) -> ModuleType:
         raise MissingExtraError(
             f"this needs the optional dependency {top_level!r}, which is not installed; install "
             f"it with the '{extra}' extra: pip install 'ictaltrack[{extra}]'",
-            name=top_level, extra=extra) from error
+            name=top_level,
+            extra=extra,
+        ) from error

@@ -90,21 +90,27 @@ RESULT_SUFFIX = ".json"
 # ---------------------------------------------------------------------------------------------
 
 
-def _detect_task(path: str, params: dict[str, Any], criteria: dict[str, Any] | None
-                 ) -> dict[str, Any]:
+def _detect_task(
+    path: str, params: dict[str, Any], criteria: dict[str, Any] | None
+) -> dict[str, Any]:
     """Detect one recording; every exception becomes a failure record, so one broken file
     never fails the batch. Returns the detect JSON text (small), not the result object."""
     started = time.perf_counter()
     try:
         result = detect(path, criteria=criteria, **params)
-        outcome: dict[str, Any] = {"status": "ok", "json": result.to_json(),
-                                   "n_seizures": len(result)}
+        outcome: dict[str, Any] = {
+            "status": "ok",
+            "json": result.to_json(),
+            "n_seizures": len(result),
+        }
     except Exception as error:  # noqa: BLE001 - recorded in the failure table
-        outcome = {"status": "failed", "error_type": public_name(error),
-                   "error_message": str(error)}
+        outcome = {
+            "status": "failed",
+            "error_type": public_name(error),
+            "error_message": str(error),
+        }
     outcome["elapsed_s"] = time.perf_counter() - started
     return outcome
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,10 +154,12 @@ class _BatchProgress:
         rate = computed / elapsed if elapsed > 0 and computed else math.nan
         remaining = (self.total - self.done) / rate if rate > 0 else math.nan
         rate_text = f"{rate:.2f} files/s" if math.isfinite(rate) else "- files/s"
-        self.bar.show(self.done / max(1, self.total),
-                      f"{self.done}/{self.total} files, {self.failed} failed | "
-                      f"{self.seizures} seizures | {rate_text} | "
-                      f"ETA {_duration_text(remaining) if self.done < self.total else '0m00s'}")
+        self.bar.show(
+            self.done / max(1, self.total),
+            f"{self.done}/{self.total} files, {self.failed} failed | "
+            f"{self.seizures} seizures | {rate_text} | "
+            f"ETA {_duration_text(remaining) if self.done < self.total else '0m00s'}",
+        )
 
     def close(self) -> None:
         self.bar.close()
@@ -164,15 +172,21 @@ def _read_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _is_up_to_date(status: dict[str, Any] | None, fingerprint: dict[str, Any],
-                   result_path: Path, retry_failed: bool) -> bool:
+def _is_up_to_date(
+    status: dict[str, Any] | None,
+    fingerprint: dict[str, Any],
+    result_path: Path,
+    retry_failed: bool,
+) -> bool:
     if not status or status.get("fingerprint") != fingerprint:
         return False
     if status.get("status") == "ok":
         return result_path.is_file()
-    return (status.get("status") == "failed" and not retry_failed
-            and status.get("error_type") in FINAL_ERRORS)
-
+    return (
+        status.get("status") == "failed"
+        and not retry_failed
+        and status.get("error_type") in FINAL_ERRORS
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,16 +207,24 @@ def _check_params(params: Mapping[str, Any]) -> None:
     known = detector_defaults()
     unknown = sorted(set(params) - set(known))
     if unknown:
-        raise ValueError(f"unknown detector parameter(s): {', '.join(unknown)} "
-                         f"(known: {', '.join(sorted(known))})")
+        raise ValueError(
+            f"unknown detector parameter(s): {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
 
 
-def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
-        out_dir: str | os.PathLike[str], params: Mapping[str, Any] | None = None,
-        criteria: Mapping[str, Any] | None = None, client: Any = None,
-        n_workers: int | None = None, retry_failed: bool = False,
-        progress: bool | None = None,
-        on_recording: Callable[[dict[str, Any]], None] | None = None) -> BatchResult:
+def run(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    out_dir: str | os.PathLike[str],
+    params: Mapping[str, Any] | None = None,
+    criteria: Mapping[str, Any] | None = None,
+    client: Any = None,
+    n_workers: int | None = None,
+    retry_failed: bool = False,
+    progress: bool | None = None,
+    on_recording: Callable[[dict[str, Any]], None] | None = None,
+) -> BatchResult:
     """Detect seizures and track migration in every EDF/BDF recording, one Dask task each.
 
     Parameters
@@ -277,35 +299,45 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
             fingerprint = None
             plans.append((path, result_path, status_path, None, False, str(error)))
             continue
-        up_to_date = _is_up_to_date(_read_json(status_path), fingerprint, result_path,
-                                    retry_failed)
+        up_to_date = _is_up_to_date(_read_json(status_path), fingerprint, result_path, retry_failed)
         plans.append((path, result_path, status_path, fingerprint, up_to_date, None))
     to_compute = [p for p in plans if p[3] is not None and not p[4]]
 
     computed: dict[Path, bool] = {}
     dashboard_link = None
     if show and not to_compute:
-        print(f"ictaltrack batch: all {len(plans)} recordings up to date, nothing to compute",
-              file=sys.stderr)
+        print(
+            f"ictaltrack batch: all {len(plans)} recordings up to date, nothing to compute",
+            file=sys.stderr,
+        )
     if to_compute:
         own_cluster = None
         if client is None:
             workers = n_workers or os.cpu_count() or 1
             own_cluster = distributed.LocalCluster(
-                n_workers=max(1, min(workers, len(to_compute))), threads_per_worker=1,
-                processes=True)
+                n_workers=max(1, min(workers, len(to_compute))),
+                threads_per_worker=1,
+                processes=True,
+            )
             client = distributed.Client(own_cluster)
         try:
             dashboard_link = client.dashboard_link
             if show:
-                print(f"ictaltrack batch: {len(to_compute)} of {len(plans)} recordings to "
-                      f"compute on {client.scheduler.address}; Dask dashboard: "
-                      f"{dashboard_link}", file=sys.stderr)
-            bar = _BatchProgress(len(plans), len(plans) - len(to_compute), sys.stderr) \
-                if show else None
+                print(
+                    f"ictaltrack batch: {len(to_compute)} of {len(plans)} recordings to "
+                    f"compute on {client.scheduler.address}; Dask dashboard: "
+                    f"{dashboard_link}",
+                    file=sys.stderr,
+                )
+            bar = (
+                _BatchProgress(len(plans), len(plans) - len(to_compute), sys.stderr)
+                if show
+                else None
+            )
             try:
-                _compute(distributed, client, to_compute, params, criteria, computed, bar,
-                         on_recording)
+                _compute(
+                    distributed, client, to_compute, params, criteria, computed, bar, on_recording
+                )
             finally:
                 if bar is not None:
                     bar.close()
@@ -317,15 +349,22 @@ def run(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *,
     return _collect(out, plans, computed, dashboard_link)
 
 
-def _compute(distributed: Any, client: Any, to_compute: list[tuple], params: dict[str, Any],
-             criteria: dict[str, Any] | None, computed: dict[Path, bool],
-             bar: _BatchProgress | None,
-             on_recording: Callable[[dict[str, Any]], None] | None) -> None:
+def _compute(
+    distributed: Any,
+    client: Any,
+    to_compute: list[tuple],
+    params: dict[str, Any],
+    criteria: dict[str, Any] | None,
+    computed: dict[Path, bool],
+    bar: _BatchProgress | None,
+    on_recording: Callable[[dict[str, Any]], None] | None,
+) -> None:
     pending = {}
     for plan in to_compute:
         path = plan[0]
-        future = client.submit(_detect_task, str(path), params, criteria,
-                               key=f"detect-{uuid.uuid4().hex}", pure=False)
+        future = client.submit(
+            _detect_task, str(path), params, criteria, key=f"detect-{uuid.uuid4().hex}", pure=False
+        )
         pending[future] = plan
     try:
         for future in distributed.as_completed(list(pending)):
@@ -333,27 +372,39 @@ def _compute(distributed: Any, client: Any, to_compute: list[tuple], params: dic
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the worker crashed
-                outcome = {"status": "failed", "error_type": public_name(error),
-                           "error_message": str(error), "elapsed_s": None}
+                outcome = {
+                    "status": "failed",
+                    "error_type": public_name(error),
+                    "error_message": str(error),
+                    "elapsed_s": None,
+                }
             future.release()
             _save(path, result_path, status_path, fingerprint, outcome)
             computed[path] = True
             if bar is not None:
-                bar.update(failed=outcome["status"] != "ok",
-                           seizures=int(outcome.get("n_seizures") or 0))
+                bar.update(
+                    failed=outcome["status"] != "ok", seizures=int(outcome.get("n_seizures") or 0)
+                )
             if on_recording is not None:
-                result = (DetectionResult.from_json(result_path)
-                          if outcome["status"] == "ok" else None)
-                on_recording(recording_row(path, _read_json(status_path), result,
-                                             result_path, True))
+                result = (
+                    DetectionResult.from_json(result_path) if outcome["status"] == "ok" else None
+                )
+                on_recording(
+                    recording_row(path, _read_json(status_path), result, result_path, True)
+                )
     except BaseException:
         # Interrupted (Ctrl-C, a callback): stop the cluster's remaining work for this batch.
         client.cancel(list(pending))
         raise
 
 
-def _save(path: Path, result_path: Path, status_path: Path, fingerprint: dict[str, Any],
-          outcome: dict[str, Any]) -> None:
+def _save(
+    path: Path,
+    result_path: Path,
+    status_path: Path,
+    fingerprint: dict[str, Any],
+    outcome: dict[str, Any],
+) -> None:
     """The result first, then the status that vouches for it: a status file always describes
     a complete result."""
     status = {
@@ -375,8 +426,9 @@ def _save(path: Path, result_path: Path, status_path: Path, fingerprint: dict[st
         result_path.unlink(missing_ok=True)  # a stale result of an older version of the file
 
 
-def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
-             dashboard_link: str | None) -> BatchResult:
+def _collect(
+    out: Path, plans: list[tuple], computed: dict[Path, bool], dashboard_link: str | None
+) -> BatchResult:
     """Rebuild the combined tables from the per-recording files of every input."""
     recording_rows, seizure_rows, transition_rows = [], [], []
     for path, result_path, status_path, fingerprint, _, stat_error in plans:
@@ -390,26 +442,41 @@ def _collect(out: Path, plans: list[tuple], computed: dict[Path, bool],
             try:
                 result = DetectionResult.from_json(result_path)
             except (OSError, ValueError) as error:
-                status = dict(status, status="failed", error_type=public_name(error),
-                              error_message=f"result unreadable: {error}")
+                status = dict(
+                    status,
+                    status="failed",
+                    error_type=public_name(error),
+                    error_message=f"result unreadable: {error}",
+                )
         elif status is None:
-            status = {"status": "failed", "error_type": "Missing",
-                      "error_message": "no result (the batch was interrupted before it)"}
-        recording_rows.append(recording_row(path, status, result, result_path,
-                                              computed.get(path, False)))
+            status = {
+                "status": "failed",
+                "error_type": "Missing",
+                "error_message": "no result (the batch was interrupted before it)",
+            }
+        recording_rows.append(
+            recording_row(path, status, result, result_path, computed.get(path, False))
+        )
         if result is not None:
             seizures, transitions = recording_tables(str(path), result)
             seizure_rows += seizures
             transition_rows += transitions
 
-    recordings, seizures, transitions = combined_tables(recording_rows, seizure_rows,
-                                                        transition_rows)
+    recordings, seizures, transitions = combined_tables(
+        recording_rows, seizure_rows, transition_rows
+    )
     cohort = cohort_summary(recordings)
     write_table(seizures, out / "seizures")
     write_table(transitions, out / "transitions")
     write_table(recordings, out / "recordings")
     write_table(cohort.reset_index(), out / "cohort")
-    return BatchResult(out_dir=out, seizures=seizures, transitions=transitions,
-                       recordings=recordings, cohort=cohort, n_computed=len(computed),
-                       dashboard_link=dashboard_link,
-                       computed_files=[str(p) for p in computed])
+    return BatchResult(
+        out_dir=out,
+        seizures=seizures,
+        transitions=transitions,
+        recordings=recordings,
+        cohort=cohort,
+        n_computed=len(computed),
+        dashboard_link=dashboard_link,
+        computed_files=[str(p) for p in computed],
+    )

@@ -9,9 +9,10 @@ seconds (``_s``) or hours (``_h``); rates are per hour of recording.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -74,7 +75,6 @@ RECORDING_TABLE_COLUMNS = [
 ]
 
 
-
 @dataclass
 class BatchResult:
     """What a batch produced (also on disk under :attr:`out_dir`, see ``docs/batch.md``).
@@ -120,82 +120,97 @@ class BatchResult:
         return failed[["file", "error_type", "error_message"]].reset_index(drop=True)
 
 
-def recording_row(path: Path, status: dict[str, Any] | None, result: DetectionResult | None,
-                    result_path: Path, computed: bool) -> dict[str, Any]:
+def recording_row(
+    path: Path,
+    status: dict[str, Any] | None,
+    result: DetectionResult | None,
+    result_path: Path,
+    computed: bool,
+) -> dict[str, Any]:
     status = status or {}
     fingerprint = status.get("fingerprint") or {}
     row: dict[str, Any] = {column: None for column in RECORDING_TABLE_COLUMNS}
-    row.update({
-        "file": str(path),
-        "status": status.get("status", "failed"),
-        "error_type": status.get("error_type"),
-        "error_message": status.get("error_message"),
-        "computed": computed,
-        "elapsed_s": status.get("elapsed_s"),
-        "computed_at": status.get("computed_at"),
-        "size_bytes": fingerprint.get("size_bytes"),
-        "mtime_ns": fingerprint.get("mtime_ns"),
-        "params_hash": fingerprint.get("params_hash"),
-    })
+    row.update(
+        {
+            "file": str(path),
+            "status": status.get("status", "failed"),
+            "error_type": status.get("error_type"),
+            "error_message": status.get("error_message"),
+            "computed": computed,
+            "elapsed_s": status.get("elapsed_s"),
+            "computed_at": status.get("computed_at"),
+            "size_bytes": fingerprint.get("size_bytes"),
+            "mtime_ns": fingerprint.get("mtime_ns"),
+            "params_hash": fingerprint.get("params_hash"),
+        }
+    )
     if result is not None:
         summary = result.summary
         hours = result.duration_s / 3600.0
         rate = summary.get("hemisphere_switch_rate")
-        row.update({
-            "duration_s": result.duration_s,
-            "analysed_s": result.analysed_s,
-            "start_time": result.start_time,
-            "n_channels": len(result._channels),
-            "n_bad_channels": sum(c["status"] == "bad" for c in result._channels),
-            "n_seizures": len(result),
-            "seizures_per_hour": len(result) / hours if hours > 0 else math.nan,
-            "n_left": summary.get("n_left"),
-            "n_right": summary.get("n_right"),
-            "n_transitions": summary.get("n_transitions"),
-            "n_sided_pairs": summary.get("n_sided_pairs"),
-            "n_hemisphere_switches": summary.get("n_hemisphere_switches"),
-            "hemisphere_switch_rate": math.nan if rate is None else float(rate),
-            "n_overlapping_pairs": summary.get("n_overlapping_pairs"),
-            "n_distinct_regions": summary.get("n_distinct_regions"),
-            "migrating": bool(summary.get("migrating")),
-            "n_warnings": len(result.warnings),
-            "result_json": str(result_path),
-        })
+        row.update(
+            {
+                "duration_s": result.duration_s,
+                "analysed_s": result.analysed_s,
+                "start_time": result.start_time,
+                "n_channels": len(result._channels),
+                "n_bad_channels": sum(c["status"] == "bad" for c in result._channels),
+                "n_seizures": len(result),
+                "seizures_per_hour": len(result) / hours if hours > 0 else math.nan,
+                "n_left": summary.get("n_left"),
+                "n_right": summary.get("n_right"),
+                "n_transitions": summary.get("n_transitions"),
+                "n_sided_pairs": summary.get("n_sided_pairs"),
+                "n_hemisphere_switches": summary.get("n_hemisphere_switches"),
+                "hemisphere_switch_rate": math.nan if rate is None else float(rate),
+                "n_overlapping_pairs": summary.get("n_overlapping_pairs"),
+                "n_distinct_regions": summary.get("n_distinct_regions"),
+                "migrating": bool(summary.get("migrating")),
+                "n_warnings": len(result.warnings),
+                "result_json": str(result_path),
+            }
+        )
     return row
 
 
-def recording_tables(file: str, result: DetectionResult) -> tuple[list[dict[str, Any]],
-                                                             list[dict[str, Any]]]:
+def recording_tables(
+    file: str, result: DetectionResult
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     seizures, transitions = [], []
     ordered = result._seizures
     # The detect CSV rows, with table-friendly missing values: the CSV writes "" where the first
     # seizure has no previous one; the tables hold None (text, boolean) or NaN (numbers).
     for row in result.csv_rows():
         first = row["seizure"] == 1
-        seizures.append({
-            "file": file,
-            **row,
-            "shift_from_previous": None if first else row["shift_from_previous"],
-            "interval_from_previous_s": math.nan if first else row["interval_from_previous_s"],
-            "overlaps_previous": None if first else bool(row["overlaps_previous"]),
-            "distance_from_previous_deg": (math.nan if first
-                                           else _nan(row["distance_from_previous_deg"])),
-        })
+        seizures.append(
+            {
+                "file": file,
+                **row,
+                "shift_from_previous": None if first else row["shift_from_previous"],
+                "interval_from_previous_s": math.nan if first else row["interval_from_previous_s"],
+                "overlaps_previous": None if first else bool(row["overlaps_previous"]),
+                "distance_from_previous_deg": (
+                    math.nan if first else _nan(row["distance_from_previous_deg"])
+                ),
+            }
+        )
     for t in result._transitions:
         a, b = ordered[t["from"]], ordered[t["to"]]
-        transitions.append({
-            "file": file,
-            "from": t["from"] + 1,  # seizure numbers, as in the seizures table
-            "to": t["to"] + 1,
-            "shift": t["shift"],
-            "interval_s": t["interval_s"],
-            "overlap": bool(t["overlap"]),
-            "distance_deg": _nan(t["distance_deg"]),
-            "from_hemisphere": a["hemisphere"],
-            "to_hemisphere": b["hemisphere"],
-            "from_region": a["region"],
-            "to_region": b["region"],
-        })
+        transitions.append(
+            {
+                "file": file,
+                "from": t["from"] + 1,  # seizure numbers, as in the seizures table
+                "to": t["to"] + 1,
+                "shift": t["shift"],
+                "interval_s": t["interval_s"],
+                "overlap": bool(t["overlap"]),
+                "distance_deg": _nan(t["distance_deg"]),
+                "from_hemisphere": a["hemisphere"],
+                "to_hemisphere": b["hemisphere"],
+                "from_region": a["region"],
+                "to_region": b["region"],
+            }
+        )
     return seizures, transitions
 
 
@@ -249,8 +264,10 @@ def cohort_summary(recordings: pd.DataFrame) -> pd.DataFrame:
         "migrating_recordings": migrating,
         "migrating_fraction": migrating / len(ok) if len(ok) else math.nan,
     }
-    frame = pd.DataFrame({"value": [float(v) for v in metrics.values()]},
-                         index=pd.Index(list(metrics), name="metric"))
+    frame = pd.DataFrame(
+        {"value": [float(v) for v in metrics.values()]},
+        index=pd.Index(list(metrics), name="metric"),
+    )
     return frame
 
 
@@ -284,32 +301,71 @@ def cohort_text(cohort: pd.DataFrame, failures: pd.DataFrame | None = None) -> s
     return "\n".join(lines)
 
 
-def combined_tables(recording_rows: list[dict[str, Any]], seizure_rows: list[dict[str, Any]],
-                    transition_rows: list[dict[str, Any]]
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def combined_tables(
+    recording_rows: list[dict[str, Any]],
+    seizure_rows: list[dict[str, Any]],
+    transition_rows: list[dict[str, Any]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The recordings, seizures and transitions tables of a batch, with stable column types."""
     import pandas as pd
 
     recordings = pd.DataFrame(recording_rows, columns=RECORDING_TABLE_COLUMNS)
     seizures = pd.DataFrame(seizure_rows, columns=SEIZURE_TABLE_COLUMNS)
     transitions = pd.DataFrame(transition_rows, columns=TRANSITION_TABLE_COLUMNS)
-    recordings = _typed(recordings, {
-        "computed": bool, "duration_s": float, "analysed_s": float, "seizures_per_hour": float,
-        "hemisphere_switch_rate": float, "elapsed_s": float,
-        **{c: "Int64" for c in ("n_channels", "n_bad_channels", "n_seizures", "n_left",
-                                "n_right", "n_transitions", "n_sided_pairs",
-                                "n_hemisphere_switches", "n_overlapping_pairs",
-                                "n_distinct_regions", "n_warnings", "size_bytes",
-                                "mtime_ns")},
-        "migrating": "boolean",
-    })
-    seizures = _typed(seizures, {"seizure": "int64", "onset_s": float, "offset_s": float,
-                                 "duration_s": float, "lateralization_index": float,
-                                 "confidence": float, "interval_from_previous_s": float,
-                                 "overlaps_previous": "boolean",
-                                 "distance_from_previous_deg": float})
-    transitions = _typed(transitions, {"from": "int64", "to": "int64", "interval_s": float,
-                                       "overlap": bool, "distance_deg": float})
+    recordings = _typed(
+        recordings,
+        {
+            "computed": bool,
+            "duration_s": float,
+            "analysed_s": float,
+            "seizures_per_hour": float,
+            "hemisphere_switch_rate": float,
+            "elapsed_s": float,
+            **{
+                c: "Int64"
+                for c in (
+                    "n_channels",
+                    "n_bad_channels",
+                    "n_seizures",
+                    "n_left",
+                    "n_right",
+                    "n_transitions",
+                    "n_sided_pairs",
+                    "n_hemisphere_switches",
+                    "n_overlapping_pairs",
+                    "n_distinct_regions",
+                    "n_warnings",
+                    "size_bytes",
+                    "mtime_ns",
+                )
+            },
+            "migrating": "boolean",
+        },
+    )
+    seizures = _typed(
+        seizures,
+        {
+            "seizure": "int64",
+            "onset_s": float,
+            "offset_s": float,
+            "duration_s": float,
+            "lateralization_index": float,
+            "confidence": float,
+            "interval_from_previous_s": float,
+            "overlaps_previous": "boolean",
+            "distance_from_previous_deg": float,
+        },
+    )
+    transitions = _typed(
+        transitions,
+        {
+            "from": "int64",
+            "to": "int64",
+            "interval_s": float,
+            "overlap": bool,
+            "distance_deg": float,
+        },
+    )
     return recordings, seizures, transitions
 
 

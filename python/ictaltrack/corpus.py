@@ -20,8 +20,13 @@ from ictaltrack import __version__
 from ictaltrack.errors import io_error
 from ictaltrack.export import SCHEMA_VERSION
 
-__all__ = ["RECORDING_EXTENSIONS", "find_recordings", "input_fingerprint", "parameters_hash",
-           "result_stem"]
+__all__ = [
+    "RECORDING_EXTENSIONS",
+    "find_recordings",
+    "input_fingerprint",
+    "parameters_hash",
+    "result_stem",
+]
 
 #: File name endings (case-insensitive) searched for in folders and glob matches.
 RECORDING_EXTENSIONS = (".edf", ".bdf")
@@ -66,8 +71,9 @@ def find_recordings(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return sorted(p.resolve() for p in found)
 
 
-def parameters_hash(params: Mapping[str, Any] | None = None,
-                    criteria: Mapping[str, Any] | None = None) -> str:
+def parameters_hash(
+    params: Mapping[str, Any] | None = None, criteria: Mapping[str, Any] | None = None
+) -> str:
     """A short hash of everything besides the input that decides a result: detector
     parameters, migration criteria, the ictaltrack version and the JSON schema version."""
     settings = {

@@ -56,9 +56,15 @@ def detector_defaults() -> dict[str, Any]:
     return dict(_core.detector_defaults())
 
 
-def detect(source: Any, *, sfreq: float | None = None, ch_names: Sequence[str] | None = None,
-           progress: bool | Callable[[float], bool] = False,
-           criteria: Mapping[str, Any] | None = None, **params: Any) -> DetectionResult:
+def detect(
+    source: Any,
+    *,
+    sfreq: float | None = None,
+    ch_names: Sequence[str] | None = None,
+    progress: bool | Callable[[float], bool] = False,
+    criteria: Mapping[str, Any] | None = None,
+    **params: Any,
+) -> DetectionResult:
     """Detect seizures, localise their onsets and track their migration in one recording.
 
     Every source goes through the same C++ assembly (channel selection, mains frequency, gaps,

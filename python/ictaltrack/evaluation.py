@@ -21,9 +21,10 @@ import json
 import math
 import os
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -84,29 +85,61 @@ class Recording:
         return f"{self.name}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
-def _rec(name: str, case: str, hours: float, seed: int, montage: str, *, held_out: bool = False,
-         **extra: Any) -> Recording:
+def _rec(
+    name: str,
+    case: str,
+    hours: float,
+    seed: int,
+    montage: str,
+    *,
+    held_out: bool = False,
+    **extra: Any,
+) -> Recording:
     simulation = {"duration_s": hours * 3600.0, "seed": seed, "montage": montage, **extra}
     return Recording(name, case, simulation, held_out)
 
 
 _LOW_AMPLITUDE: dict[str, Any] = {"amplitude_min_uv": 35.0, "amplitude_max_uv": 60.0}
-_HEAVY_ARTIFACTS: dict[str, Any] = {"blinks_per_hour": 240.0, "muscle_per_hour": 120.0,
-                    "electrode_pops_per_hour": 60.0, "movement_per_hour": 40.0}
+_HEAVY_ARTIFACTS: dict[str, Any] = {
+    "blinks_per_hour": 240.0,
+    "muscle_per_hour": 120.0,
+    "electrode_pops_per_hour": 60.0,
+    "movement_per_hour": 40.0,
+}
 _SPARSE: dict[str, Any] = {"interval_min_s": 1800.0, "interval_max_s": 5400.0}
 
 # What real EEG does (simulator options of docs/simulator.md, all off in the first 22 recordings).
-_SPREAD: dict[str, Any] = {"homologous_spread_probability": 0.8, "distant_spread_probability": 0.2,
-           "generalisation_probability": 0.15}
-_SHARP: dict[str, Any] = {"sharp_wave_probability": 0.25, "spike_and_wave_probability": 0.2,
-          "polyspike_probability": 0.1, "asymmetric_wave_probability": 0.15}
-_INFANT_RHYTHMS: dict[str, Any] = {"posterior_rhythm_per_hour": 6.0, "posterior_rhythm_min_hz": 3.5,
-                   "posterior_rhythm_max_hz": 6.0, "hypersynchrony_per_hour": 20.0,
-                   "spindles_per_hour": 30.0, "vertex_waves_per_hour": 20.0,
-                   "k_complexes_per_hour": 10.0, "state_changes": True}
-_CHILD_RHYTHM: dict[str, Any] = {"posterior_rhythm_per_hour": 20.0, "posterior_rhythm_min_hz": 8.0,
-                 "posterior_rhythm_max_hz": 12.0}
-_COMMON_MODE: dict[str, Any] = {"patting_per_hour": 10.0, "rocking_per_hour": 6.0, "chewing_per_hour": 6.0}
+_SPREAD: dict[str, Any] = {
+    "homologous_spread_probability": 0.8,
+    "distant_spread_probability": 0.2,
+    "generalisation_probability": 0.15,
+}
+_SHARP: dict[str, Any] = {
+    "sharp_wave_probability": 0.25,
+    "spike_and_wave_probability": 0.2,
+    "polyspike_probability": 0.1,
+    "asymmetric_wave_probability": 0.15,
+}
+_INFANT_RHYTHMS: dict[str, Any] = {
+    "posterior_rhythm_per_hour": 6.0,
+    "posterior_rhythm_min_hz": 3.5,
+    "posterior_rhythm_max_hz": 6.0,
+    "hypersynchrony_per_hour": 20.0,
+    "spindles_per_hour": 30.0,
+    "vertex_waves_per_hour": 20.0,
+    "k_complexes_per_hour": 10.0,
+    "state_changes": True,
+}
+_CHILD_RHYTHM: dict[str, Any] = {
+    "posterior_rhythm_per_hour": 20.0,
+    "posterior_rhythm_min_hz": 8.0,
+    "posterior_rhythm_max_hz": 12.0,
+}
+_COMMON_MODE: dict[str, Any] = {
+    "patting_per_hour": 10.0,
+    "rocking_per_hour": 6.0,
+    "chewing_per_hour": 6.0,
+}
 _SLOW_AND_ECG: dict[str, Any] = {"sweat_per_hour": 4.0, "ecg_uv": 15.0}
 _BURST_SUPPRESSION: dict[str, Any] = {"bursts_per_hour": 360.0, "suppression_level": 0.2}
 _REAL: dict[str, Any] = {**_SPREAD, **_SHARP, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG}
@@ -124,76 +157,264 @@ SUITE: tuple[Recording, ...] = (
     _rec("lowamp-bip-2h", "low-amplitude seizures", 2, 106, "bipolar", **_LOW_AMPLITUDE),
     _rec("artifact-ref-1h", "heavy artifacts", 1, 107, "referential", **_HEAVY_ARTIFACTS),
     _rec("artifact-bip-2h", "heavy artifacts", 2, 108, "bipolar", **_HEAVY_ARTIFACTS),
-    _rec("overlap-ref-1h", "many overlapping seizures", 1, 109, "referential",
-         overlap_probability=0.6),
-    _rec("overlap-bip-2h", "many overlapping seizures", 2, 110, "bipolar",
-         overlap_probability=0.6),
+    _rec(
+        "overlap-ref-1h",
+        "many overlapping seizures",
+        1,
+        109,
+        "referential",
+        overlap_probability=0.6,
+    ),
+    _rec("overlap-bip-2h", "many overlapping seizures", 2, 110, "bipolar", overlap_probability=0.6),
     _rec("sparse-ref-6h", "long seizure-free stretches", 6, 111, "referential", **_SPARSE),
     _rec("sparse-bip-4h", "long seizure-free stretches", 4, 112, "bipolar", **_SPARSE),
     _rec("flatchan-ref-1h", "bad channel (flat)", 1, 113, "referential", bad_channel="flat"),
-    _rec("disconn-bip-1h", "bad channel (disconnected)", 1, 114, "bipolar",
-         bad_channel="disconnected"),
-    _rec("storm-ref-2h", "stormy phase (short intervals)", 2, 115, "referential",
-         interval_min_s=60.0, interval_max_s=180.0),
-    _rec("ipsi-ref-1h", "mostly ipsilateral migration", 1, 116, "referential",
-         contralateral_probability=0.15),
-    _rec("eegref-ref-1h", "TUH-style labels, T7/P7 names", 1, 117, "referential",
-         label_style="eeg-ref", temporal_names="new"),
+    _rec(
+        "disconn-bip-1h",
+        "bad channel (disconnected)",
+        1,
+        114,
+        "bipolar",
+        bad_channel="disconnected",
+    ),
+    _rec(
+        "storm-ref-2h",
+        "stormy phase (short intervals)",
+        2,
+        115,
+        "referential",
+        interval_min_s=60.0,
+        interval_max_s=180.0,
+    ),
+    _rec(
+        "ipsi-ref-1h",
+        "mostly ipsilateral migration",
+        1,
+        116,
+        "referential",
+        contralateral_probability=0.15,
+    ),
+    _rec(
+        "eegref-ref-1h",
+        "TUH-style labels, T7/P7 names",
+        1,
+        117,
+        "referential",
+        label_style="eeg-ref",
+        temporal_names="new",
+    ),
     _rec("long-ref-3h", "easy, long", 3, 118, "referential"),
-    _rec("hard-bip-3h", "low amplitude + heavy artifacts", 3, 119, "bipolar",
-         **_LOW_AMPLITUDE, **_HEAVY_ARTIFACTS),
-    _rec("short-ref-1h", "short seizures (15-35 s)", 1, 120, "referential",
-         seizure_duration_min_s=15.0, seizure_duration_max_s=35.0),
+    _rec(
+        "hard-bip-3h",
+        "low amplitude + heavy artifacts",
+        3,
+        119,
+        "bipolar",
+        **_LOW_AMPLITUDE,
+        **_HEAVY_ARTIFACTS,
+    ),
+    _rec(
+        "short-ref-1h",
+        "short seizures (15-35 s)",
+        1,
+        120,
+        "referential",
+        seizure_duration_min_s=15.0,
+        seizure_duration_max_s=35.0,
+    ),
     _rec("bdf-ref-30m", "BDF+ file", 0.5, 121, "referential", file_type="bdf"),
-    _rec("mixed-ref-2h", "low amplitude + overlaps + artifacts", 2, 122, "referential",
-         overlap_probability=0.5, **_LOW_AMPLITUDE, **_HEAVY_ARTIFACTS),
+    _rec(
+        "mixed-ref-2h",
+        "low amplitude + overlaps + artifacts",
+        2,
+        122,
+        "referential",
+        overlap_probability=0.5,
+        **_LOW_AMPLITUDE,
+        **_HEAVY_ARTIFACTS,
+    ),
     # Seizures that spread, sharp discharges, both with independent overlapping seizures.
-    _rec("spread-ref-2h", "propagation (homologous, distant, generalised)", 2, 201,
-         "referential", **_SPREAD),
-    _rec("spread-bip-2h", "propagation (homologous, distant, generalised)", 2, 202, "bipolar",
-         **_SPREAD),
-    _rec("sharp-ref-1h", "sharp / spike-wave / polyspike / asymmetric", 1, 203, "referential",
-         **_SHARP),
-    _rec("sharp-bip-1h", "sharp / spike-wave / polyspike / asymmetric", 1, 204, "bipolar",
-         **_SHARP),
-    _rec("spreadovl-ref-2h", "propagation + overlapping seizures", 2, 205, "referential",
-         overlap_probability=0.5, **_SPREAD),
-    _rec("spreadovl-bip-2h", "propagation + overlapping seizures", 2, 206, "bipolar",
-         overlap_probability=0.5, **_SPREAD),
-    _rec("realbg-ref-2h", "spread + sharp in real-EEG background", 2, 207, "referential",
-         **_REAL),
+    _rec(
+        "spread-ref-2h",
+        "propagation (homologous, distant, generalised)",
+        2,
+        201,
+        "referential",
+        **_SPREAD,
+    ),
+    _rec(
+        "spread-bip-2h",
+        "propagation (homologous, distant, generalised)",
+        2,
+        202,
+        "bipolar",
+        **_SPREAD,
+    ),
+    _rec(
+        "sharp-ref-1h",
+        "sharp / spike-wave / polyspike / asymmetric",
+        1,
+        203,
+        "referential",
+        **_SHARP,
+    ),
+    _rec(
+        "sharp-bip-1h", "sharp / spike-wave / polyspike / asymmetric", 1, 204, "bipolar", **_SHARP
+    ),
+    _rec(
+        "spreadovl-ref-2h",
+        "propagation + overlapping seizures",
+        2,
+        205,
+        "referential",
+        overlap_probability=0.5,
+        **_SPREAD,
+    ),
+    _rec(
+        "spreadovl-bip-2h",
+        "propagation + overlapping seizures",
+        2,
+        206,
+        "bipolar",
+        overlap_probability=0.5,
+        **_SPREAD,
+    ),
+    _rec("realbg-ref-2h", "spread + sharp in real-EEG background", 2, 207, "referential", **_REAL),
     _rec("realbg-bip-2h", "spread + sharp in real-EEG background", 2, 208, "bipolar", **_REAL),
     # Seizure-free: normal rhythms and artifacts that look rhythmic.
-    _rec("pdr-infant-ref-2h", "no seizures: infant PDR 3.5-6 Hz, ECG", 2, 211, "referential",
-         posterior_rhythm_per_hour=20.0, posterior_rhythm_min_hz=3.5,
-         posterior_rhythm_max_hz=6.0, ecg_uv=15.0, **_NONE),
-    _rec("pdr-child-ref-1h", "no seizures: PDR 8-12 Hz", 1, 212, "referential",
-         **_CHILD_RHYTHM, **_NONE),
-    _rec("pdr-child-bip-2h", "no seizures: PDR 8-12 Hz", 2, 213, "bipolar", **_CHILD_RHYTHM,
-         **_NONE),
-    _rec("hypersync-ref-2h", "no seizures: drowsy infant, sleep transients", 2, 214,
-         "referential", **{**_INFANT_RHYTHMS, "hypersynchrony_per_hour": 40.0}, **_NONE),
-    _rec("sleep-bip-2h", "no seizures: sleep transients, states", 2, 215, "bipolar",
-         **_INFANT_RHYTHMS, **_NONE),
-    _rec("commonmode-ref-2h", "no seizures: patting, rocking, chewing", 2, 216, "referential",
-         **_COMMON_MODE, **_NONE),
-    _rec("commonmode-bip-1h", "no seizures: patting, rocking, chewing", 1, 217, "bipolar",
-         **_COMMON_MODE, **_NONE),
-    _rec("burstsupp-ref-1h", "no seizures: neonatal burst-suppression", 1, 218, "referential",
-         **_BURST_SUPPRESSION, **_NONE),
-    _rec("burstsupp-bip-1h", "no seizures: neonatal burst-suppression", 1, 219, "bipolar",
-         **_BURST_SUPPRESSION, **_NONE),
-    _rec("drift-ecg-ref-1h", "no seizures: sweat drifts, ECG", 1, 220, "referential",
-         sweat_per_hour=8.0, ecg_uv=25.0, **_NONE),
+    _rec(
+        "pdr-infant-ref-2h",
+        "no seizures: infant PDR 3.5-6 Hz, ECG",
+        2,
+        211,
+        "referential",
+        posterior_rhythm_per_hour=20.0,
+        posterior_rhythm_min_hz=3.5,
+        posterior_rhythm_max_hz=6.0,
+        ecg_uv=15.0,
+        **_NONE,
+    ),
+    _rec(
+        "pdr-child-ref-1h",
+        "no seizures: PDR 8-12 Hz",
+        1,
+        212,
+        "referential",
+        **_CHILD_RHYTHM,
+        **_NONE,
+    ),
+    _rec(
+        "pdr-child-bip-2h", "no seizures: PDR 8-12 Hz", 2, 213, "bipolar", **_CHILD_RHYTHM, **_NONE
+    ),
+    _rec(
+        "hypersync-ref-2h",
+        "no seizures: drowsy infant, sleep transients",
+        2,
+        214,
+        "referential",
+        **{**_INFANT_RHYTHMS, "hypersynchrony_per_hour": 40.0},
+        **_NONE,
+    ),
+    _rec(
+        "sleep-bip-2h",
+        "no seizures: sleep transients, states",
+        2,
+        215,
+        "bipolar",
+        **_INFANT_RHYTHMS,
+        **_NONE,
+    ),
+    _rec(
+        "commonmode-ref-2h",
+        "no seizures: patting, rocking, chewing",
+        2,
+        216,
+        "referential",
+        **_COMMON_MODE,
+        **_NONE,
+    ),
+    _rec(
+        "commonmode-bip-1h",
+        "no seizures: patting, rocking, chewing",
+        1,
+        217,
+        "bipolar",
+        **_COMMON_MODE,
+        **_NONE,
+    ),
+    _rec(
+        "burstsupp-ref-1h",
+        "no seizures: neonatal burst-suppression",
+        1,
+        218,
+        "referential",
+        **_BURST_SUPPRESSION,
+        **_NONE,
+    ),
+    _rec(
+        "burstsupp-bip-1h",
+        "no seizures: neonatal burst-suppression",
+        1,
+        219,
+        "bipolar",
+        **_BURST_SUPPRESSION,
+        **_NONE,
+    ),
+    _rec(
+        "drift-ecg-ref-1h",
+        "no seizures: sweat drifts, ECG",
+        1,
+        220,
+        "referential",
+        sweat_per_hour=8.0,
+        ecg_uv=25.0,
+        **_NONE,
+    ),
     # Held out: other seeds, everything at once; pooled in their own row.
-    _rec("heldout-ref-2h", "held out: seizures, all features", 2, 9001, "referential",
-         held_out=True, overlap_probability=0.3, **_REAL),
-    _rec("heldout-bip-2h", "held out: seizures, all features", 2, 9002, "bipolar",
-         held_out=True, overlap_probability=0.3, **_REAL),
-    _rec("heldout-free-ref-2h", "held out: no seizures, all provokers", 2, 9003, "referential",
-         held_out=True, **_INFANT_RHYTHMS, **_COMMON_MODE, **_SLOW_AND_ECG, **_NONE),
-    _rec("heldout-free-bip-1h", "held out: no seizures, PDR 8-12 Hz + artifacts", 1, 9004,
-         "bipolar", held_out=True, **_CHILD_RHYTHM, **_COMMON_MODE, **_SLOW_AND_ECG, **_NONE),
+    _rec(
+        "heldout-ref-2h",
+        "held out: seizures, all features",
+        2,
+        9001,
+        "referential",
+        held_out=True,
+        overlap_probability=0.3,
+        **_REAL,
+    ),
+    _rec(
+        "heldout-bip-2h",
+        "held out: seizures, all features",
+        2,
+        9002,
+        "bipolar",
+        held_out=True,
+        overlap_probability=0.3,
+        **_REAL,
+    ),
+    _rec(
+        "heldout-free-ref-2h",
+        "held out: no seizures, all provokers",
+        2,
+        9003,
+        "referential",
+        held_out=True,
+        **_INFANT_RHYTHMS,
+        **_COMMON_MODE,
+        **_SLOW_AND_ECG,
+        **_NONE,
+    ),
+    _rec(
+        "heldout-free-bip-1h",
+        "held out: no seizures, PDR 8-12 Hz + artifacts",
+        1,
+        9004,
+        "bipolar",
+        held_out=True,
+        **_CHILD_RHYTHM,
+        **_COMMON_MODE,
+        **_SLOW_AND_ECG,
+        **_NONE,
+    ),
 )
 
 
@@ -210,7 +431,8 @@ def _simulate(edf_path: Path, simulation: Mapping[str, Any]) -> None:
     if simulate is None:
         raise RuntimeError(
             "ictaltrack.simulate is not available in this build: the simulator (branch "
-            "`simulate`) must be merged before the evaluation suite can be generated")
+            "`simulate`) must be merged before the evaluation suite can be generated"
+        )
     simulate(str(edf_path), **dict(simulation))
 
 
@@ -235,8 +457,12 @@ def _cached_generator(truth_path: Path) -> Any:
         return None
 
 
-def generate(recording: Recording, directory: Path | None = None, *,
-             generator: Mapping[str, Any] | None = None) -> tuple[Path, Path]:
+def generate(
+    recording: Recording,
+    directory: Path | None = None,
+    *,
+    generator: Mapping[str, Any] | None = None,
+) -> tuple[Path, Path]:
     """Generate a suite recording if it is not cached yet (or was made by another simulator).
 
     Parameters
@@ -328,11 +554,19 @@ def run_suite(
         generated = time.perf_counter()
         detections = dict(detector(edf_path))
         detected = time.perf_counter()
-        results.append(SuiteResult(recording, evaluate(truth_path, detections),
-                                   detected - generated, generated - started))
+        results.append(
+            SuiteResult(
+                recording,
+                evaluate(truth_path, detections),
+                detected - generated,
+                generated - started,
+            )
+        )
         if progress:
-            progress(f"{recording.name}: generate/load {generated - started:.1f} s, "
-                     f"detect {detected - generated:.1f} s")
+            progress(
+                f"{recording.name}: generate/load {generated - started:.1f} s, "
+                f"detect {detected - generated:.1f} s"
+            )
     return results
 
 
@@ -367,18 +601,22 @@ def pooled_scores(results: Sequence[SuiteResult]) -> dict[str, float]:
         "fp_per_24h": _ratio(fp, hours / 24.0),
         "latency_median_s": float(np.median(latencies)) if latencies.size else math.nan,
         "latency_p90_s": float(np.percentile(latencies, 90)) if latencies.size else math.nan,
-        "hemisphere_accuracy": _ratio(sum(i.hemisphere_correct for i in loc),
-                                      sum(i.hemisphere_known for i in loc)),
-        "region_accuracy": _ratio(sum(i.region_correct for i in loc),
-                                  sum(i.region_known for i in loc)),
+        "hemisphere_accuracy": _ratio(
+            sum(i.hemisphere_correct for i in loc), sum(i.hemisphere_known for i in loc)
+        ),
+        "region_accuracy": _ratio(
+            sum(i.region_correct for i in loc), sum(i.region_known for i in loc)
+        ),
         "overlapping_pairs": overlapping,
-        "overlap_separation": _ratio(sum(i.overlapping_pairs_separated for i in loc),
-                                     overlapping),
-        "migration_agreement": _ratio(sum(i.migration_agreeing for i in loc),
-                                      sum(i.migration_pairs for i in loc)),
-        "shift_class_agreement": _ratio(sum(i.shift_class_agreeing for i in loc),
-                                        sum(i.migration_pairs for i in loc)),
-        "summary_agreement": float(np.mean([i.summary_agreement for i in loc])) if loc
+        "overlap_separation": _ratio(sum(i.overlapping_pairs_separated for i in loc), overlapping),
+        "migration_agreement": _ratio(
+            sum(i.migration_agreeing for i in loc), sum(i.migration_pairs for i in loc)
+        ),
+        "shift_class_agreement": _ratio(
+            sum(i.shift_class_agreeing for i in loc), sum(i.migration_pairs for i in loc)
+        ),
+        "summary_agreement": float(np.mean([i.summary_agreement for i in loc]))
+        if loc
         else math.nan,
         **_pooled_spread(results),
     }
@@ -393,11 +631,11 @@ def _pooled_spread(results: Sequence[SuiteResult]) -> dict[str, Any]:
         "propagated_as_one_count": sum(s.propagated_as_one for s in spread),
         "propagated_as_one": _ratio(sum(s.propagated_as_one for s in spread), propagated),
         "fragments": sum(s.fragments for s in spread),
-        "fragments_per_seizure": _ratio(sum(s.fragments for s in spread),
-                                        sum(s.true_seizures for s in spread)),
+        "fragments_per_seizure": _ratio(
+            sum(s.fragments for s in spread), sum(s.true_seizures for s in spread)
+        ),
         "migrating_verdicts_agreeing": sum(s.migrating_agrees for s in spread),
-        "migrating_verdict_agreement": _ratio(sum(s.migrating_agrees for s in spread),
-                                              len(spread)),
+        "migrating_verdict_agreement": _ratio(sum(s.migrating_agrees for s in spread), len(spread)),
         "recordings": len(results),
     }
 
@@ -440,60 +678,116 @@ def target_failures(results: Sequence[SuiteResult]) -> dict[str, list[str]]:
     return failures
 
 
-_COLUMNS = ("recording", "montage", "case", "h", "sz", "tp", "fp", "sens", "prec", "F1",
-            "FP/24h", "lat med", "lat p90", "hemi", "region", "ovl sep", "migr", "summ",
-            "prop 1", "frag/sz", "verdict")
+_COLUMNS = (
+    "recording",
+    "montage",
+    "case",
+    "h",
+    "sz",
+    "tp",
+    "fp",
+    "sens",
+    "prec",
+    "F1",
+    "FP/24h",
+    "lat med",
+    "lat p90",
+    "hemi",
+    "region",
+    "ovl sep",
+    "migr",
+    "summ",
+    "prop 1",
+    "frag/sz",
+    "verdict",
+)
 
 
 def _num(value: float, digits: int = 2) -> str:
-    return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) \
+    return (
+        "n/a"
+        if value is None or (isinstance(value, float) and math.isnan(value))
         else f"{value:.{digits}f}"
+    )
 
 
 def _row(name: str, montage: str, case: str, hours: float, scores: Mapping[str, Any]) -> list:
-    return [name, montage, case, f"{hours:.1f}", str(scores["true_seizures"]),
-            f"{scores['tp']}/{scores['reference_events']}", str(scores["fp"]),
-            _num(scores["sensitivity"]), _num(scores["precision"]), _num(scores["f1"]),
-            _num(scores["fp_per_24h"], 1), _num(scores["latency_median_s"], 1),
-            _num(scores["latency_p90_s"], 1), _num(scores["hemisphere_accuracy"]),
-            _num(scores["region_accuracy"]),
-            f"{scores['overlapping_pairs_separated']}/{scores['overlapping_pairs']}",
-            _num(scores["migration_agreement"]), _num(scores["summary_agreement"]),
-            f"{scores['propagated_as_one_count']}/{scores['propagated_seizures']}",
-            _num(scores["fragments_per_seizure"]), scores["verdict"]]
+    return [
+        name,
+        montage,
+        case,
+        f"{hours:.1f}",
+        str(scores["true_seizures"]),
+        f"{scores['tp']}/{scores['reference_events']}",
+        str(scores["fp"]),
+        _num(scores["sensitivity"]),
+        _num(scores["precision"]),
+        _num(scores["f1"]),
+        _num(scores["fp_per_24h"], 1),
+        _num(scores["latency_median_s"], 1),
+        _num(scores["latency_p90_s"], 1),
+        _num(scores["hemisphere_accuracy"]),
+        _num(scores["region_accuracy"]),
+        f"{scores['overlapping_pairs_separated']}/{scores['overlapping_pairs']}",
+        _num(scores["migration_agreement"]),
+        _num(scores["summary_agreement"]),
+        f"{scores['propagated_as_one_count']}/{scores['propagated_seizures']}",
+        _num(scores["fragments_per_seizure"]),
+        scores["verdict"],
+    ]
 
 
 def _recording_scores(result: SuiteResult) -> dict[str, Any]:
     e, loc = result.evaluation.events, result.evaluation.localisation
-    return {"true_seizures": loc.true_seizures, "tp": e.tp, "reference_events": e.reference_events,
-            "fp": e.fp, "sensitivity": e.sensitivity, "precision": e.precision, "f1": e.f1,
-            "fp_per_24h": e.fp_per_24h, "latency_median_s": loc.latency_median_s,
-            "latency_p90_s": loc.latency_p90_s, "hemisphere_accuracy": loc.hemisphere_accuracy,
-            "region_accuracy": loc.region_accuracy,
-            "overlapping_pairs_separated": loc.overlapping_pairs_separated,
-            "overlapping_pairs": loc.overlapping_pairs,
-            "migration_agreement": loc.migration_agreement,
-            "summary_agreement": loc.summary_agreement, **_spread_cells(result)}
+    return {
+        "true_seizures": loc.true_seizures,
+        "tp": e.tp,
+        "reference_events": e.reference_events,
+        "fp": e.fp,
+        "sensitivity": e.sensitivity,
+        "precision": e.precision,
+        "f1": e.f1,
+        "fp_per_24h": e.fp_per_24h,
+        "latency_median_s": loc.latency_median_s,
+        "latency_p90_s": loc.latency_p90_s,
+        "hemisphere_accuracy": loc.hemisphere_accuracy,
+        "region_accuracy": loc.region_accuracy,
+        "overlapping_pairs_separated": loc.overlapping_pairs_separated,
+        "overlapping_pairs": loc.overlapping_pairs,
+        "migration_agreement": loc.migration_agreement,
+        "summary_agreement": loc.summary_agreement,
+        **_spread_cells(result),
+    }
 
 
 def _spread_cells(result: SuiteResult) -> dict[str, Any]:
     spread = result.evaluation.spread
     if spread is None:
-        return {"propagated_as_one_count": 0, "propagated_seizures": 0,
-                "fragments_per_seizure": math.nan, "verdict": "n/a"}
+        return {
+            "propagated_as_one_count": 0,
+            "propagated_seizures": 0,
+            "fragments_per_seizure": math.nan,
+            "verdict": "n/a",
+        }
     truth = "migrating" if spread.true_migrating else "not migrating"
     verdict = f"ok ({truth})" if spread.migrating_agrees else f"WRONG (true: {truth})"
-    return {"propagated_as_one_count": spread.propagated_as_one,
-            "propagated_seizures": spread.propagated_seizures,
-            "fragments_per_seizure": spread.fragments_per_seizure, "verdict": verdict}
+    return {
+        "propagated_as_one_count": spread.propagated_as_one,
+        "propagated_seizures": spread.propagated_seizures,
+        "fragments_per_seizure": spread.fragments_per_seizure,
+        "verdict": verdict,
+    }
 
 
 def _pooled_row(name: str, results: Sequence[SuiteResult]) -> list[str]:
     pooled: dict[str, Any] = dict(pooled_scores(results))
     pooled["overlapping_pairs_separated"] = sum(
-        r.evaluation.localisation.overlapping_pairs_separated for r in results)
-    pooled["verdict"] = (f"{pooled['migrating_verdicts_agreeing']}/{pooled['recordings']} "
-                         f"({_num(pooled['migrating_verdict_agreement'])})")
+        r.evaluation.localisation.overlapping_pairs_separated for r in results
+    )
+    pooled["verdict"] = (
+        f"{pooled['migrating_verdicts_agreeing']}/{pooled['recordings']} "
+        f"({_num(pooled['migrating_verdict_agreement'])})"
+    )
     return _row(name, "", "", pooled["hours"], pooled)
 
 
@@ -503,10 +797,16 @@ def table_rows(results: Sequence[SuiteResult]) -> list[list[str]]:
     ``ALL (pooled)`` pools the recordings that are not held out; ``HELD-OUT (pooled)`` (only
     when the suite has held-out recordings) pools the held-out ones.
     """
-    rows = [_row(r.recording.name + (" (held out)" if r.recording.held_out else ""),
-                 str(r.recording.simulation.get("montage", "")),
-                 r.recording.case, r.recording.duration_s / 3600.0, _recording_scores(r))
-            for r in results]
+    rows = [
+        _row(
+            r.recording.name + (" (held out)" if r.recording.held_out else ""),
+            str(r.recording.simulation.get("montage", "")),
+            r.recording.case,
+            r.recording.duration_s / 3600.0,
+            _recording_scores(r),
+        )
+        for r in results
+    ]
     tuning = [r for r in results if not r.recording.held_out]
     held_out = [r for r in results if r.recording.held_out]
     if tuning:
@@ -520,9 +820,11 @@ def format_table(results: Sequence[SuiteResult], *, detector_label: str) -> str:
     """Plain-text table: a title line naming the detector and the scorer, then aligned rows."""
     rows = [list(_COLUMNS)] + table_rows(results)
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
-    lines = [f"Detector: {detector_label}",
-             "Scorer: SzCORE event scoring (timescoring EventScoring rules: merge < 90 s, "
-             "split > 300 s, window -30 s / +60 s)"]
+    lines = [
+        f"Detector: {detector_label}",
+        "Scorer: SzCORE event scoring (timescoring EventScoring rules: merge < 90 s, "
+        "split > 300 s, window -30 s / +60 s)",
+    ]
     pooled_rows = sum(1 for row in rows if row[0].endswith("(pooled)"))
     for index, row in enumerate(rows):
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
@@ -554,8 +856,13 @@ def _targets_table(results: Sequence[SuiteResult]) -> list[list[str]]:
     return rows
 
 
-_TARGET_COLUMNS = ("target", "required", "ALL (pooled)", "HELD-OUT (pooled)",
-                   "recordings missing it on their own")
+_TARGET_COLUMNS = (
+    "target",
+    "required",
+    "ALL (pooled)",
+    "HELD-OUT (pooled)",
+    "recordings missing it on their own",
+)
 
 
 def _targets_lines(results: Sequence[SuiteResult]) -> list[str]:
@@ -567,8 +874,9 @@ def _targets_lines(results: Sequence[SuiteResult]) -> list[str]:
     return lines
 
 
-def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, command: str,
-                    seconds: float) -> str:
+def format_markdown(
+    results: Sequence[SuiteResult], *, detector_label: str, command: str, seconds: float
+) -> str:
     """docs/evaluation.md: what was run, the table, and how to read it."""
     header = "| " + " | ".join(_COLUMNS) + " |"
     rule = "|" + "|".join("---" for _ in _COLUMNS) + "|"
@@ -582,49 +890,55 @@ def format_markdown(results: Sequence[SuiteResult], *, detector_label: str, comm
     everything = pooled_scores(results)
     free = sum(r.evaluation.localisation.true_seizures == 0 for r in results)
     held_out = sum(r.recording.held_out for r in results)
-    return "\n".join([
-        "# Evaluation on the simulated suite",
-        "",
-        f"**Detector: {detector_label}.**",
-        "",
-        f"Produced by `{command}` ({len(results)} recordings, {hours:.1f} h of simulated EEG; "
-        f"{seconds:.0f} s wall time, of which {generating:.0f} s generating recordings not yet "
-        f"cached and {detecting:.0f} s in the detector). "
-        "Scorer: SzCORE event scoring as implemented in `ictaltrack.scoring` (timescoring "
-        "EventScoring rules); localisation and migration scores as defined in docs/scoring.md.",
-        "",
-        f"The suite holds {everything['true_seizures']} true seizures, of which "
-        f"{everything['propagated_seizures']} propagate, {everything['overlapping_pairs']} "
-        f"overlapping pairs, {free} seizure-free recordings and {held_out} held-out recordings "
-        "(issue 18 asks for at least 40 propagated seizures and 40 overlapping pairs).",
-        "",
-        "## Targets",
-        "",
-        "The targets of issue 18 next to the pooled figures; the last column names the "
-        "recordings whose own figure misses the target (a recording without seizures has no "
-        "sensitivity, latency or localisation; its false positives and verdict count).",
-        "",
-        target_header, target_rule, *target_body,
-        "",
-        "## Per recording",
-        "",
-        header, rule, *body,
-        "",
-        "Columns: `h` hours; `sz` true seizures; `tp` detected reference events / reference "
-        "events after SzCORE merging and splitting; `fp` false positives; `sens`, `prec`, `F1` "
-        "SzCORE event metrics; `FP/24h` false positives per day; `lat med`, `lat p90` onset "
-        "latency (detected minus true onset, s) median and 90th percentile over matched "
-        "seizures; `hemi`, `region` accuracy on matched seizures; `ovl sep` overlapping true "
-        "pairs separated / overlapping true pairs; `migr` hemisphere-switch agreement on "
-        "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated "
-        "seizures reported as one / true propagated seizures; `frag/sz` fragments (detections "
-        "matching no true seizure inside a true seizure) per true seizure; `verdict` whether the "
-        "detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
-        "`ALL (pooled)` pools counts over the recordings that are not held out, "
-        "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "
-        "`n/a`: undefined (no denominator). Definitions: docs/scoring.md.",
-        "",
-        "The suite is defined in `python/ictaltrack/evaluation.py` (`SUITE`); recordings are "
-        "cached in `$ICTALTRACK_EVAL_DIR` (default `~/.cache/ictaltrack/eval`).",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Evaluation on the simulated suite",
+            "",
+            f"**Detector: {detector_label}.**",
+            "",
+            f"Produced by `{command}` ({len(results)} recordings, {hours:.1f} h of simulated EEG; "
+            f"{seconds:.0f} s wall time, of which {generating:.0f} s generating recordings not yet "
+            f"cached and {detecting:.0f} s in the detector). "
+            "Scorer: SzCORE event scoring as implemented in `ictaltrack.scoring` (timescoring "
+            "EventScoring rules); localisation and migration scores as defined in docs/scoring.md.",
+            "",
+            f"The suite holds {everything['true_seizures']} true seizures, of which "
+            f"{everything['propagated_seizures']} propagate, {everything['overlapping_pairs']} "
+            f"overlapping pairs, {free} seizure-free recordings and {held_out} held-out recordings "
+            "(issue 18 asks for at least 40 propagated seizures and 40 overlapping pairs).",
+            "",
+            "## Targets",
+            "",
+            "The targets of issue 18 next to the pooled figures; the last column names the "
+            "recordings whose own figure misses the target (a recording without seizures has no "
+            "sensitivity, latency or localisation; its false positives and verdict count).",
+            "",
+            target_header,
+            target_rule,
+            *target_body,
+            "",
+            "## Per recording",
+            "",
+            header,
+            rule,
+            *body,
+            "",
+            "Columns: `h` hours; `sz` true seizures; `tp` detected reference events / reference "
+            "events after SzCORE merging and splitting; `fp` false positives; `sens`, `prec`, `F1` "
+            "SzCORE event metrics; `FP/24h` false positives per day; `lat med`, `lat p90` onset "
+            "latency (detected minus true onset, s) median and 90th percentile over matched "
+            "seizures; `hemi`, `region` accuracy on matched seizures; `ovl sep` overlapping true "
+            "pairs separated / overlapping true pairs; `migr` hemisphere-switch agreement on "
+            "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated "
+            "seizures reported as one / true propagated seizures; `frag/sz` fragments (detections "
+            "matching no true seizure inside a true seizure) per true seizure; `verdict` whether the "
+            "detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
+            "`ALL (pooled)` pools counts over the recordings that are not held out, "
+            "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "
+            "`n/a`: undefined (no denominator). Definitions: docs/scoring.md.",
+            "",
+            "The suite is defined in `python/ictaltrack/evaluation.py` (`SUITE`); recordings are "
+            "cached in `$ICTALTRACK_EVAL_DIR` (default `~/.cache/ictaltrack/eval`).",
+            "",
+        ]
+    )

@@ -85,29 +85,33 @@ def to_dict(result: DetectionResult) -> dict[str, Any]:
     """The detect JSON contract as a dict (NaN as None); see docs/output-format.md."""
     seizures = []
     for s in result._seizures:
-        seizures.append({
-            "onset_s": s["onset_s"],
-            "offset_s": s["offset_s"],
-            "onset_channels": list(s["onset_channels"]),
-            "region": s["region"],
-            "hemisphere": s["hemisphere"],
-            "lateralization_index": s["lateralization_index"],
-            "confidence": s["confidence"],
-            "channel_onsets": dict(s["channel_onsets"]),
-        })
-    return _json_value({
-        "schema_version": SCHEMA_VERSION,
-        "file": result.file,
-        "duration_s": result.duration_s,
-        "analysed_s": result.analysed_s,
-        "gaps": [{"onset_s": onset, "duration_s": duration} for onset, duration in result.gaps],
-        "start_time": result.start_time,
-        "channels": result._channels,
-        "seizures": seizures,
-        "transitions": result._transitions,
-        "summary": result.summary,
-        "warnings": [warning.to_dict() for warning in result.warnings],
-    })
+        seizures.append(
+            {
+                "onset_s": s["onset_s"],
+                "offset_s": s["offset_s"],
+                "onset_channels": list(s["onset_channels"]),
+                "region": s["region"],
+                "hemisphere": s["hemisphere"],
+                "lateralization_index": s["lateralization_index"],
+                "confidence": s["confidence"],
+                "channel_onsets": dict(s["channel_onsets"]),
+            }
+        )
+    return _json_value(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "file": result.file,
+            "duration_s": result.duration_s,
+            "analysed_s": result.analysed_s,
+            "gaps": [{"onset_s": onset, "duration_s": duration} for onset, duration in result.gaps],
+            "start_time": result.start_time,
+            "channels": result._channels,
+            "seizures": seizures,
+            "transitions": result._transitions,
+            "summary": result.summary,
+            "warnings": [warning.to_dict() for warning in result.warnings],
+        }
+    )
 
 
 def csv_rows(result: DetectionResult) -> list[dict[str, Any]]:
@@ -115,26 +119,29 @@ def csv_rows(result: DetectionResult) -> list[dict[str, Any]]:
     rows = []
     for k, s in enumerate(result._seizures):
         previous = result._transitions[k - 1] if k > 0 else None
-        rows.append({
-            "seizure": k + 1,
-            "onset_s": s["onset_s"],
-            "offset_s": s["offset_s"],
-            "duration_s": s["offset_s"] - s["onset_s"],
-            "hemisphere": s["hemisphere"],
-            "region": s["region"],
-            "lateralization_index": s["lateralization_index"],
-            "confidence": s["confidence"],
-            "onset_channels": " ".join(s["onset_channels"]),
-            "shift_from_previous": previous["shift"] if previous else "",
-            "interval_from_previous_s": previous["interval_s"] if previous else "",
-            "overlaps_previous": previous["overlap"] if previous else "",
-            "distance_from_previous_deg": previous["distance_deg"] if previous else "",
-        })
+        rows.append(
+            {
+                "seizure": k + 1,
+                "onset_s": s["onset_s"],
+                "offset_s": s["offset_s"],
+                "duration_s": s["offset_s"] - s["onset_s"],
+                "hemisphere": s["hemisphere"],
+                "region": s["region"],
+                "lateralization_index": s["lateralization_index"],
+                "confidence": s["confidence"],
+                "onset_channels": " ".join(s["onset_channels"]),
+                "shift_from_previous": previous["shift"] if previous else "",
+                "interval_from_previous_s": previous["interval_s"] if previous else "",
+                "overlaps_previous": previous["overlap"] if previous else "",
+                "distance_from_previous_deg": previous["distance_deg"] if previous else "",
+            }
+        )
     return rows
 
 
-def to_json(result: DetectionResult, path: str | os.PathLike[str] | None = None, *,
-            indent: int = 2) -> str:
+def to_json(
+    result: DetectionResult, path: str | os.PathLike[str] | None = None, *, indent: int = 2
+) -> str:
     """The detect JSON text; also written (atomically) to ``path`` when given."""
     text = json.dumps(to_dict(result), indent=indent, allow_nan=False) + "\n"
     if path is not None:
@@ -151,9 +158,18 @@ def to_csv(result: DetectionResult, path: str | os.PathLike[str] | None = None) 
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in csv_rows(result):
-        writer.writerow({k: ("" if isinstance(v, float) and not math.isfinite(v) else
-                             str(v).lower() if isinstance(v, bool) else v)
-                         for k, v in row.items()})
+        writer.writerow(
+            {
+                k: (
+                    ""
+                    if isinstance(v, float) and not math.isfinite(v)
+                    else str(v).lower()
+                    if isinstance(v, bool)
+                    else v
+                )
+                for k, v in row.items()
+            }
+        )
     text = buffer.getvalue()
     if path is not None:
         write_text(path, text)
@@ -169,8 +185,13 @@ def annotation_texts(result: DetectionResult) -> list[tuple[float, float, str]]:
         text = f"seizure {k + 1} {s['hemisphere']} {s['region']}"
         if k > 0 and result._transitions[k - 1]["overlap"]:
             text += " overlap"
-        notes.append((s["onset_s"], s["offset_s"] - s["onset_s"], text.encode()[:40].decode(
-            "utf-8", "ignore")))
+        notes.append(
+            (
+                s["onset_s"],
+                s["offset_s"] - s["onset_s"],
+                text.encode()[:40].decode("utf-8", "ignore"),
+            )
+        )
     return notes
 
 
@@ -180,9 +201,12 @@ def to_mne_annotations(result: DetectionResult) -> mne.Annotations:
     mne = require("mne", extra="mne")
 
     notes = annotation_texts(result)
-    return mne.Annotations(onset=[n[0] for n in notes], duration=[n[1] for n in notes],
-                           description=[n[2] for n in notes],
-                           orig_time=result.start_datetime)
+    return mne.Annotations(
+        onset=[n[0] for n in notes],
+        duration=[n[1] for n in notes],
+        description=[n[2] for n in notes],
+        orig_time=result.start_datetime,
+    )
 
 
 def write_annotations(result: DetectionResult, path: str | os.PathLike[str]) -> None:
@@ -201,31 +225,43 @@ def write_annotations(result: DetectionResult, path: str | os.PathLike[str]) -> 
 
     start = result.start_datetime or datetime(1985, 1, 1, tzinfo=timezone.utc)
     notes = annotation_texts(result)
-    end = max([result.duration_s if math.isfinite(result.duration_s) else 0.0]
-              + [onset + duration for onset, duration, _ in notes])
+    end = max(
+        [result.duration_s if math.isfinite(result.duration_s) else 0.0]
+        + [onset + duration for onset, duration, _ in notes]
+    )
     # One annotation per 1 s record fits in EDFlib: enough records for every seizure.
     n_records = max(1, math.ceil(end), len(notes))
-    write_edf(path, np.zeros((1, n_records)), 1.0, ["ictaltrack"], annotations=notes,
-              physical_dimension="", start=(start.year, start.month, start.day, start.hour,
-                                            start.minute, start.second))
+    write_edf(
+        path,
+        np.zeros((1, n_records)),
+        1.0,
+        ["ictaltrack"],
+        annotations=notes,
+        physical_dimension="",
+        start=(start.year, start.month, start.day, start.hour, start.minute, start.second),
+    )
 
 
 def seizure_table_text(result: DetectionResult) -> str:
     """Aligned plain-text seizure table (used by the CLI)."""
     if len(result) == 0:
         return "no seizures detected"
-    header = (f"{'#':>3} {'onset s':>9} {'offset s':>9} {'dur s':>6} {'hemisphere':<10} "
-              f"{'region':<15} {'LI':>5} {'conf':>5}  {'shift':<13} onset channels")
+    header = (
+        f"{'#':>3} {'onset s':>9} {'offset s':>9} {'dur s':>6} {'hemisphere':<10} "
+        f"{'region':<15} {'LI':>5} {'conf':>5}  {'shift':<13} onset channels"
+    )
     lines = [header]
     for k, s in enumerate(result._seizures):
         shift = result._transitions[k - 1]["shift"] if k else ""
         if k and result._transitions[k - 1]["overlap"]:
             shift += "*"
         li = s["lateralization_index"]
-        lines.append(f"{k + 1:>3} {s['onset_s']:9.1f} {s['offset_s']:9.1f} "
-                     f"{s['offset_s'] - s['onset_s']:6.1f} {s['hemisphere']:<10} "
-                     f"{s['region']:<15} {li if not math.isfinite(li) else round(li, 2):>5} "
-                     f"{s['confidence']:5.2f}  {shift:<13} {' '.join(s['onset_channels'])}")
+        lines.append(
+            f"{k + 1:>3} {s['onset_s']:9.1f} {s['offset_s']:9.1f} "
+            f"{s['offset_s'] - s['onset_s']:6.1f} {s['hemisphere']:<10} "
+            f"{s['region']:<15} {li if not math.isfinite(li) else round(li, 2):>5} "
+            f"{s['confidence']:5.2f}  {shift:<13} {' '.join(s['onset_channels'])}"
+        )
     lines.append("(* = starts before the previous seizure ends)")
     return "\n".join(lines)
 

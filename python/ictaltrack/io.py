@@ -32,7 +32,6 @@ from ictaltrack.warning import ReadWarning
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import mne
-    import pandas as pd
 
     from ictaltrack.spectral import BandPowerResult
 
@@ -385,7 +384,12 @@ class Recording:
         return np.array([self.info.channels[i].volts_per_unit / target for i in indices])
 
     def _read(
-        self, indices: list[int], start: int, stop: int, scales: np.ndarray | None, dtype: Any,
+        self,
+        indices: list[int],
+        start: int,
+        stop: int,
+        scales: np.ndarray | None,
+        dtype: Any,
         digital: bool,
     ) -> np.ndarray:
         if digital:
@@ -498,8 +502,9 @@ class Recording:
 
         return recording_band_power(self, picks, **options)
 
-    def times(self, channel: int | str = 0, start: int | None = None,
-              stop: int | None = None) -> np.ndarray:
+    def times(
+        self, channel: int | str = 0, start: int | None = None, stop: int | None = None
+    ) -> np.ndarray:
         """Time of each sample of ``channel`` in seconds from the recording start.
 
         Honours the record onsets of EDF+D/BDF+D files (times jump across gaps); for continuous
@@ -565,9 +570,7 @@ class Recording:
         raw = mne.io.RawArray(data, mne_info, verbose=verbose)
         meas_date = self.info.start.replace(tzinfo=timezone.utc)
         raw.set_meas_date(meas_date)
-        raw.set_annotations(
-            mne.Annotations(onsets, durations, descriptions, orig_time=meas_date)
-        )
+        raw.set_annotations(mne.Annotations(onsets, durations, descriptions, orig_time=meas_date))
         return raw
 
     def close(self) -> None:

@@ -24,9 +24,20 @@ if TYPE_CHECKING:
 
     from ictaltrack.result import DetectionResult
 
-__all__ = ["REGION_COLOURS", "SEIZURE_MONTAGES", "SENSITIVITY_STEPS", "auto_sensitivity",
-           "homologous_channel", "montage_traces", "onset_spectrogram_bands", "plot_onset_map", "plot_onset_spectrogram",
-           "plot_seizure", "plot_timeline", "save_figure"]
+__all__ = [
+    "REGION_COLOURS",
+    "SEIZURE_MONTAGES",
+    "SENSITIVITY_STEPS",
+    "auto_sensitivity",
+    "homologous_channel",
+    "montage_traces",
+    "onset_spectrogram_bands",
+    "plot_onset_map",
+    "plot_onset_spectrogram",
+    "plot_seizure",
+    "plot_timeline",
+    "save_figure",
+]
 
 #: Fixed colour per onset region, the same in every plot (front to back, warm to cool).
 REGION_COLOURS = {
@@ -49,8 +60,9 @@ def save_figure(figure: Any, path: str | os.PathLike[str], *, dpi: int = 100) ->
         figure.savefig(temporary, dpi=dpi, format=suffix or None)
 
 
-def plot_timeline(result: DetectionResult, *, ax: Any = None,
-                  time_unit: str = "auto") -> matplotlib.figure.Figure:
+def plot_timeline(
+    result: DetectionResult, *, ax: Any = None, time_unit: str = "auto"
+) -> matplotlib.figure.Figure:
     """Each seizure as a bar on the time axis; rows by onset hemisphere, colours by region.
 
     Overlapping seizures sit in separate lanes of their row so both stay visible, and an
@@ -72,13 +84,19 @@ def plot_timeline(result: DetectionResult, *, ax: Any = None,
         fig, ax = plt.subplots(figsize=(11, 3.8), layout="constrained")
     else:
         fig = ax.figure
-    span = result.duration_s if math.isfinite(result.duration_s) else max(
-        [s["offset_s"] for s in result._seizures] + [1.0])
+    span = (
+        result.duration_s
+        if math.isfinite(result.duration_s)
+        else max([s["offset_s"] for s in result._seizures] + [1.0])
+    )
     if time_unit == "auto":
         time_unit = "s" if span < 600 else "min" if span < 36000 else "h"
     scale = {"s": 1.0, "min": 60.0, "h": 3600.0}[time_unit]
-    rows = [h for h in ("left", "midline", "bilateral", "right", "unknown")
-            if h in ("left", "right") or any(s["hemisphere"] == h for s in result._seizures)]
+    rows = [
+        h
+        for h in ("left", "midline", "bilateral", "right", "unknown")
+        if h in ("left", "right") or any(s["hemisphere"] == h for s in result._seizures)
+    ]
     row_of = {h: i for i, h in enumerate(rows)}
     regions = [r for r in REGION_COLOURS if any(s["region"] == r for s in result._seizures)]
     regions += sorted({s["region"] for s in result._seizures} - set(REGION_COLOURS))
@@ -95,23 +113,48 @@ def plot_timeline(result: DetectionResult, *, ax: Any = None,
         # Lanes alternate above and below the row line so overlapping bars never hide.
         y = row_of[s["hemisphere"]] + 0.34 * ((lane + 1) // 2) * (1 if lane % 2 else -1)
         height = 0.3
-        ax.broken_barh([(s["onset_s"] / scale, (s["offset_s"] - s["onset_s"]) / scale)],
-                       (y - height / 2, height),
-                       facecolors=REGION_COLOURS.get(s["region"], "0.6"),
-                       edgecolors="black", linewidth=0.8, alpha=0.85)
-        ax.text(s["onset_s"] / scale, y + height / 2 + 0.03, str(k + 1), fontsize=8,
-                ha="left", va="bottom")
+        ax.broken_barh(
+            [(s["onset_s"] / scale, (s["offset_s"] - s["onset_s"]) / scale)],
+            (y - height / 2, height),
+            facecolors=REGION_COLOURS.get(s["region"], "0.6"),
+            edgecolors="black",
+            linewidth=0.8,
+            alpha=0.85,
+        )
+        ax.text(
+            s["onset_s"] / scale,
+            y + height / 2 + 0.03,
+            str(k + 1),
+            fontsize=8,
+            ha="left",
+            va="bottom",
+        )
         centres.append((s["onset_s"] / scale, y))
     letters = {"same-region": "S", "ipsilateral": "I", "contralateral": "C", "unknown": "?"}
     for t in result._transitions:
         (x0, y0), (x1, y1) = centres[t["from"]], centres[t["to"]]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "->", "color": "red" if t["overlap"]
-                                else "dimgray", "lw": 1.2, "shrinkA": 0, "shrinkB": 0})
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2, letters[t["shift"]], fontsize=8,
-                color="red" if t["overlap"] else "dimgray", ha="center", va="center",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                      "alpha": 0.8})
+        ax.annotate(
+            "",
+            xy=(x1, y1),
+            xytext=(x0, y0),
+            arrowprops={
+                "arrowstyle": "->",
+                "color": "red" if t["overlap"] else "dimgray",
+                "lw": 1.2,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
+        )
+        ax.text(
+            (x0 + x1) / 2,
+            (y0 + y1) / 2,
+            letters[t["shift"]],
+            fontsize=8,
+            color="red" if t["overlap"] else "dimgray",
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
     ax.set_yticks(range(len(rows)), [f"{h} onset" for h in rows])
     ax.set_ylim(-0.75, len(rows) - 0.1)
     ax.set_xlim(0, span / scale)
@@ -120,24 +163,40 @@ def plot_timeline(result: DetectionResult, *, ax: Any = None,
     summary = result.summary
     rate = summary.get("hemisphere_switch_rate")
     rate_text = "n/a" if rate is None or not math.isfinite(rate) else f"{rate:.2f}"
-    ax.set_title(f"{Path(result.file).name}: {len(result)} seizures, switch rate {rate_text}, "
-                 f"{summary.get('n_overlapping_pairs', 0)} overlapping pairs, "
-                 f"migrating: {'yes' if summary.get('migrating') else 'no'}", fontsize=10)
-    handles: list[Artist] = [Patch(facecolor=REGION_COLOURS.get(r, "0.6"), edgecolor="black", label=r)
-               for r in regions]
+    ax.set_title(
+        f"{Path(result.file).name}: {len(result)} seizures, switch rate {rate_text}, "
+        f"{summary.get('n_overlapping_pairs', 0)} overlapping pairs, "
+        f"migrating: {'yes' if summary.get('migrating') else 'no'}",
+        fontsize=10,
+    )
+    handles: list[Artist] = [
+        Patch(facecolor=REGION_COLOURS.get(r, "0.6"), edgecolor="black", label=r) for r in regions
+    ]
     handles.append(Line2D([], [], color="dimgray", marker=">", label="next onset"))
-    handles.append(Line2D([], [], color="red", marker=">",
-                          label="next onset, overlapping"))
-    handles.append(Patch(facecolor="none", edgecolor="none",
-                         label="S/I/C/?: same region,\nipsilateral, contralateral,\nunknown"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-              title="onset region", title_fontsize=8, frameon=False,
-              alignment="left")
+    handles.append(Line2D([], [], color="red", marker=">", label="next onset, overlapping"))
+    handles.append(
+        Patch(
+            facecolor="none",
+            edgecolor="none",
+            label="S/I/C/?: same region,\nipsilateral, contralateral,\nunknown",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+        title="onset region",
+        title_fontsize=8,
+        frameon=False,
+        alignment="left",
+    )
     return fig
 
 
-def plot_onset_map(result: DetectionResult, index: int, *,
-                   ax: Any = None) -> matplotlib.figure.Figure:
+def plot_onset_map(
+    result: DetectionResult, index: int, *, ax: Any = None
+) -> matplotlib.figure.Figure:
     """Head seen from above (nose up) with each channel coloured by its onset in seizure
     ``index`` (seconds after the seizure onset); onset channels ringed and labelled in bold,
     channels the seizure did not reach hollow grey, bad channels marked with a cross.
@@ -157,8 +216,9 @@ def plot_onset_map(result: DetectionResult, index: int, *,
     else:
         fig = ax.figure
     ax.add_patch(Circle((0, 0), 1.0, fill=False, lw=1.5))
-    ax.add_patch(Polygon([(-0.09, 0.995), (0, 1.12), (0.09, 0.995)], closed=False,
-                         fill=False, lw=1.5))
+    ax.add_patch(
+        Polygon([(-0.09, 0.995), (0, 1.12), (0.09, 0.995)], closed=False, fill=False, lw=1.5)
+    )
     for side in (-1, 1):
         ax.add_patch(Ellipse((side * 1.1, 0), 0.1, 0.32, fill=False, lw=1.5))
 
@@ -171,14 +231,12 @@ def plot_onset_map(result: DetectionResult, index: int, *,
     bold_at: set[tuple[float, float]] = set()
     for channel, parsed in zip(result._channels, table):
         x, y = parsed["x2d"], parsed["y2d"]
-        if channel["kind"] not in ("eeg", "unknown") or not (math.isfinite(x)
-                                                              and math.isfinite(y)):
+        if channel["kind"] not in ("eeg", "unknown") or not (math.isfinite(x) and math.isfinite(y)):
             continue
         name = channel["name"] or channel["label"]
         onset = onsets.get(name, onsets.get(channel["label"]))
         # Onset channels may be named as channels or, for a bipolar montage, as electrodes.
-        is_onset = bool({name, channel["label"], parsed["anode"], parsed["cathode"]}
-                        & onset_set)
+        is_onset = bool({name, channel["label"], parsed["anode"], parsed["cathode"]} & onset_set)
         key = (round(x, 3), round(y, 3))
         if name not in names_at.setdefault(key, []):
             names_at[key].append(name)
@@ -194,12 +252,29 @@ def plot_onset_map(result: DetectionResult, index: int, *,
             bold_at.add(key)
             ax.scatter(x, y, s=340, facecolors="none", edgecolors="black", lw=2.2, zorder=4)
     for (x, y), names in names_at.items():
-        ax.text(x, y - 0.09, " / ".join(names), ha="center", va="top", fontsize=7,
-                fontweight="bold" if (x, y) in bold_at else "normal")
+        ax.text(
+            x,
+            y - 0.09,
+            " / ".join(names),
+            ha="center",
+            va="top",
+            fontsize=7,
+            fontweight="bold" if (x, y) in bold_at else "normal",
+        )
     if values:
         vmax = max(1.0, max(values))
-        points = ax.scatter(xs, ys, c=values, s=160, cmap="plasma_r", vmin=0.0, vmax=vmax,
-                            edgecolors="black", lw=0.6, zorder=3)
+        points = ax.scatter(
+            xs,
+            ys,
+            c=values,
+            s=160,
+            cmap="plasma_r",
+            vmin=0.0,
+            vmax=vmax,
+            edgecolors="black",
+            lw=0.6,
+            zorder=3,
+        )
         fig.colorbar(points, ax=ax, shrink=0.8, label="onset after seizure onset (s)")
     extent = max([1.3] + [abs(v) + 0.15 for key in names_at for v in key])
     ax.set_aspect("equal")
@@ -207,9 +282,12 @@ def plot_onset_map(result: DetectionResult, index: int, *,
     ax.set_ylim(-extent, extent)
     ax.axis("off")
     k = index % len(result)
-    ax.set_title(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
-                 f"{seizure['onset_s']:.1f} s\nonset channels: "
-                 f"{', '.join(seizure['onset_channels']) or 'none'}", fontsize=9)
+    ax.set_title(
+        f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
+        f"{seizure['onset_s']:.1f} s\nonset channels: "
+        f"{', '.join(seizure['onset_channels']) or 'none'}",
+        fontsize=9,
+    )
     return fig
 
 
@@ -227,8 +305,9 @@ def _open_source(result: DetectionResult, source: Any) -> tuple[Any, bool]:
 
     if source is None:
         if not result.file:
-            raise ValueError("this result names no file: pass source= (a path, Recording or "
-                             "MNE Raw)")
+            raise ValueError(
+                "this result names no file: pass source= (a path, Recording or MNE Raw)"
+            )
         source = result.file
     if isinstance(source, (str, os.PathLike)):
         return read_edf(source), True
@@ -236,12 +315,14 @@ def _open_source(result: DetectionResult, source: Any) -> tuple[Any, bool]:
         return source, False
     if hasattr(source, "get_data") and hasattr(source, "info") and hasattr(source, "ch_names"):
         return source, False  # an MNE Raw (duck-typed: MNE stays optional)
-    raise TypeError(f"source must be a path, an ictaltrack Recording or an MNE Raw, "
-                    f"got {type(source).__name__}")
+    raise TypeError(
+        f"source must be a path, an ictaltrack Recording or an MNE Raw, got {type(source).__name__}"
+    )
 
 
-def _read_span(result: DetectionResult, source: Any, t0: float,
-               t1: float) -> tuple[Any, list[str], float, float, list[bool]]:
+def _read_span(
+    result: DetectionResult, source: Any, t0: float, t1: float
+) -> tuple[Any, list[str], float, float, list[bool]]:
     """The EEG channels of ``source`` over ``[t0, t1)`` seconds (clamped to the gap-free
     stretch holding ``t0``): ``(data_uV, labels, sfreq, time_of_first_sample_s, bad_rows)``.
 
@@ -275,7 +356,8 @@ def _read_span(result: DetectionResult, source: Any, t0: float,
             segments = info.segments or ((0.0, info.duration, 0, info.n_records),)
             # The stretch holding t0, else (t0 in a gap) the next one.
             onset, duration, first_record, _ = next(
-                (s for s in segments if t0 < s[0] + s[1]), segments[-1])
+                (s for s in segments if t0 < s[0] + s[1]), segments[-1]
+            )
             n_samples = min(info.channels[i].n_samples for i in picks)
             first = first_record * per_record
             start = first + max(0, round((t0 - onset) * sfreq))
@@ -297,8 +379,13 @@ def _read_span(result: DetectionResult, source: Any, t0: float,
         else:
             bad = _bad_names(result)
             bad_rows = [labels[i] in bad or parsed[i]["name"] in bad for i in picks]
-        return (np.asarray(data, dtype=np.float64), [labels[i] for i in picks], sfreq, t_first,
-                bad_rows)
+        return (
+            np.asarray(data, dtype=np.float64),
+            [labels[i] for i in picks],
+            sfreq,
+            t_first,
+            bad_rows,
+        )
     finally:
         if owned:
             reader.close()
@@ -313,8 +400,9 @@ def _electrode_rank() -> dict[str, int]:
     return rank
 
 
-def montage_traces(data: Any, labels: list[str], montage: str,
-                   bad_rows: list[bool]) -> tuple[Any, list[str], list[int], list[bool]]:
+def montage_traces(
+    data: Any, labels: list[str], montage: str, bad_rows: list[bool]
+) -> tuple[Any, list[str], list[int], list[bool]]:
     """Re-reference ``data`` (rows = ``labels``) to ``montage`` and order the rows as EEG
     readers do: left chain, right chain, midline, then the rest.
 
@@ -331,14 +419,14 @@ def montage_traces(data: Any, labels: list[str], montage: str,
         raise ValueError(f"montage must be one of {SEIZURE_MONTAGES}, got {montage!r}")
     inputs = _core.parse_labels(list(labels)) if len(labels) else []
     sites_bad = {n for p, flag in zip(inputs, bad_rows) if flag for n in (p["label"], p["name"])}
-    sites_bad -= {n for p, flag in zip(inputs, bad_rows) if not flag
-                  for n in (p["label"], p["name"])}
+    sites_bad -= {
+        n for p, flag in zip(inputs, bad_rows) if not flag for n in (p["label"], p["name"])
+    }
     sites_bad.discard("")
     if montage == "average":
         data, labels = electrodes.average_reference(data, labels, bad=list(bad_rows))
     elif montage == "double banana":
-        data, labels = electrodes.bipolar(data, labels, montage="double_banana",
-                                          on_missing="skip")
+        data, labels = electrodes.bipolar(data, labels, montage="double_banana", on_missing="skip")
         if not labels:
             raise ValueError("the recording gives none of the double banana derivations")
     rank = _electrode_rank()
@@ -346,8 +434,9 @@ def montage_traces(data: Any, labels: list[str], montage: str,
     if montage == "as recorded":
         bad_out = list(bad_rows)
     else:
-        bad_out = [bool({p["label"], p["name"], p["anode"], p["cathode"]} & sites_bad)
-                   for p in parsed]
+        bad_out = [
+            bool({p["label"], p["name"], p["anode"], p["cathode"]} & sites_bad) for p in parsed
+        ]
 
     def key(i: int) -> tuple[int, int]:
         p = parsed[i]
@@ -360,8 +449,28 @@ def montage_traces(data: Any, labels: list[str], montage: str,
 
 
 #: Usual display sensitivities (uV/mm) that ``sensitivity_uv_per_mm="auto"`` chooses from.
-SENSITIVITY_STEPS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000,
-                     2000, 5000)
+SENSITIVITY_STEPS = (
+    1,
+    2,
+    3,
+    5,
+    7,
+    10,
+    15,
+    20,
+    30,
+    50,
+    70,
+    100,
+    150,
+    200,
+    300,
+    500,
+    700,
+    1000,
+    2000,
+    5000,
+)
 
 
 def auto_sensitivity(data: Any, lane_mm: float) -> float:
@@ -371,8 +480,9 @@ def auto_sensitivity(data: Any, lane_mm: float) -> float:
 
     low, high = np.nanpercentile(data, [2, 98], axis=1)
     spread = float(np.nanmedian(high - low)) if len(low) else 0.0
-    return float(next((s for s in SENSITIVITY_STEPS if spread <= 0.8 * lane_mm * s),
-                      SENSITIVITY_STEPS[-1]))
+    return float(
+        next((s for s in SENSITIVITY_STEPS if spread <= 0.8 * lane_mm * s), SENSITIVITY_STEPS[-1])
+    )
 
 
 def _trace_facts(label: str, seizure: dict[str, Any]) -> tuple[bool, float | None]:
@@ -393,8 +503,9 @@ def _trace_facts(label: str, seizure: dict[str, Any]) -> tuple[bool, float | Non
 
 
 def _bad_names(result: DetectionResult) -> set[str]:
-    return {n for c in result._channels if c["status"] == "bad"
-            for n in (c["label"], c["name"]) if n}
+    return {
+        n for c in result._channels if c["status"] == "bad" for n in (c["label"], c["name"]) if n
+    }
 
 
 def _clock_formatter(result: DetectionResult) -> Any:
@@ -411,11 +522,20 @@ def _clock_formatter(result: DetectionResult) -> Any:
     return ticker.FuncFormatter(clock)
 
 
-def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
-                 before_s: float = 10.0, after_s: float = 30.0, montage: str = "as recorded",
-                 sensitivity_uv_per_mm: float | str = "auto", lane_mm: float = 7.0,
-                 scale_bar_mm: float = 5.0, negative_up: bool = True,
-                 seconds_per_inch: float = 2.5) -> matplotlib.figure.Figure:
+def plot_seizure(
+    result: DetectionResult,
+    index: int,
+    source: Any = None,
+    *,
+    before_s: float = 10.0,
+    after_s: float = 30.0,
+    montage: str = "as recorded",
+    sensitivity_uv_per_mm: float | str = "auto",
+    lane_mm: float = 7.0,
+    scale_bar_mm: float = 5.0,
+    negative_up: bool = True,
+    seconds_per_inch: float = 2.5,
+) -> matplotlib.figure.Figure:
     """The EEG around seizure ``index`` (0-based position in onset order) as a reader sees it.
 
     Traces run top to bottom in montage order (left chain, right chain, midline, then the
@@ -459,17 +579,23 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     if not -len(result) <= index < len(result):
         raise IndexError(f"seizure {index} out of range ({len(result)} seizures)")
     if lane_mm <= 0 or before_s < 0 or after_s <= 0 or seconds_per_inch <= 0:
-        raise ValueError("lane_mm, after_s and seconds_per_inch must be positive and before_s "
-                         "not negative")
-    if not (sensitivity_uv_per_mm == "auto" or (
-            isinstance(sensitivity_uv_per_mm, (int, float)) and sensitivity_uv_per_mm > 0)):
-        raise ValueError(f"sensitivity_uv_per_mm must be a positive number or 'auto', got "
-                         f"{sensitivity_uv_per_mm!r}")
+        raise ValueError(
+            "lane_mm, after_s and seconds_per_inch must be positive and before_s not negative"
+        )
+    if not (
+        sensitivity_uv_per_mm == "auto"
+        or (isinstance(sensitivity_uv_per_mm, (int, float)) and sensitivity_uv_per_mm > 0)
+    ):
+        raise ValueError(
+            f"sensitivity_uv_per_mm must be a positive number or 'auto', got "
+            f"{sensitivity_uv_per_mm!r}"
+        )
     k = index % len(result)
     seizure = result._seizures[k]
     onset_s = seizure["onset_s"]
     raw, labels, sfreq, t_first, bad_rows = _read_span(
-        result, source, max(0.0, onset_s - before_s), onset_s + after_s)
+        result, source, max(0.0, onset_s - before_s), onset_s + after_s
+    )
     data, labels, order, bad_out = montage_traces(raw, labels, montage, bad_rows)
     times = t_first + np.arange(data.shape[1]) / sfreq
     if sensitivity_uv_per_mm == "auto":
@@ -483,11 +609,13 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     fig_w = axes_w + margins_in["left"] + margins_in["right"]
     fig_h = axes_h + margins_in["top"] + margins_in["bottom"]
     fig = plt.figure(figsize=(fig_w, fig_h))
-    ax = fig.add_axes((margins_in["left"] / fig_w, margins_in["bottom"] / fig_h,
-                       axes_w / fig_w, axes_h / fig_h))
+    ax = fig.add_axes(
+        (margins_in["left"] / fig_w, margins_in["bottom"] / fig_h, axes_w / fig_w, axes_h / fig_h)
+    )
     sign = -1.0 if negative_up else 1.0
-    ax.axvspan(onset_s, min(seizure["offset_s"], times[-1]), color="#fff0ee", zorder=0,
-               gid="seizure-span")
+    ax.axvspan(
+        onset_s, min(seizure["offset_s"], times[-1]), color="#fff0ee", zorder=0, gid="seizure-span"
+    )
     ax.axvline(onset_s, color="red", lw=1.2, zorder=3, gid="seizure-onset")
     tick_labels = []
     for row, i in enumerate(order):
@@ -497,15 +625,33 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
         is_onset, own = _trace_facts(labels[i], seizure)
         is_bad = bad_out[i]
         colour = "0.65" if is_bad else "#c00000" if is_onset else "black"
-        ax.plot(times, trace, color=colour, lw=0.6 if is_onset else 0.4, zorder=2,
-                gid=f"trace:{labels[i]}")
+        ax.plot(
+            times,
+            trace,
+            color=colour,
+            lw=0.6 if is_onset else 0.4,
+            zorder=2,
+            gid=f"trace:{labels[i]}",
+        )
         if own is not None and times[0] <= own <= times[-1]:
-            ax.plot([own], [centre], marker="|", ms=lane_mm * 72 / 25.4, mew=2.5,
-                    color="#1f77b4", alpha=0.9, zorder=4, gid=f"channel-onset:{labels[i]}")
+            ax.plot(
+                [own],
+                [centre],
+                marker="|",
+                ms=lane_mm * 72 / 25.4,
+                mew=2.5,
+                color="#1f77b4",
+                alpha=0.9,
+                zorder=4,
+                gid=f"channel-onset:{labels[i]}",
+            )
         # Old temporal names (T3/T4/T5/T6) get the modern one the onset channels use.
         site = _core.parse_label(labels[i])["name"]
-        shown = labels[i] if site.lower() in (labels[i].lower(), "") or "-" in site else (
-            f"{labels[i]} ({site})")
+        shown = (
+            labels[i]
+            if site.lower() in (labels[i].lower(), "") or "-" in site
+            else (f"{labels[i]} ({site})")
+        )
         tick_labels.append((shown + (" (bad)" if is_bad else ""), colour, is_onset))
     ax.set_yticks([-row * lane_uv for row in range(n)], [t[0] for t in tick_labels])
     for tick, (_, colour, is_onset) in zip(ax.get_yticklabels(), tick_labels):
@@ -523,14 +669,26 @@ def plot_seizure(result: DetectionResult, index: int, source: Any = None, *,
     bar_uv = scale_bar_mm * sensitivity_uv_per_mm
     x_bar = times[-1] + 0.02 * (times[-1] - times[0])
     y_low = -(n - 0.5) * lane_uv + 0.1 * lane_uv
-    ax.plot([x_bar, x_bar], [y_low, y_low + bar_uv], color="black", lw=2, clip_on=False,
-            gid="scale-bar")
-    ax.text(x_bar, y_low + bar_uv / 2, f" {bar_uv:g} uV\n {sensitivity_uv_per_mm:g} uV/mm",
-            fontsize=7, va="center", ha="left", clip_on=False)
-    ax.set_title(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
-                 f"{onset_s:.1f} s, {montage} montage, {sensitivity_uv_per_mm:g} uV/mm; onset channels (red): "
-                 f"{', '.join(seizure['onset_channels']) or 'none'}; blue ticks: each "
-                 "channel's onset", fontsize=8, pad=22)
+    ax.plot(
+        [x_bar, x_bar], [y_low, y_low + bar_uv], color="black", lw=2, clip_on=False, gid="scale-bar"
+    )
+    ax.text(
+        x_bar,
+        y_low + bar_uv / 2,
+        f" {bar_uv:g} uV\n {sensitivity_uv_per_mm:g} uV/mm",
+        fontsize=7,
+        va="center",
+        ha="left",
+        clip_on=False,
+    )
+    ax.set_title(
+        f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
+        f"{onset_s:.1f} s, {montage} montage, {sensitivity_uv_per_mm:g} uV/mm; onset channels (red): "
+        f"{', '.join(seizure['onset_channels']) or 'none'}; blue ticks: each "
+        "channel's onset",
+        fontsize=8,
+        pad=22,
+    )
     return fig
 
 
@@ -557,10 +715,18 @@ def onset_spectrogram_bands(fmax_hz: float = 30.0) -> list[tuple[str, float, flo
     return [(f"{f}-{f + 1} Hz", float(f), float(f + 1)) for f in range(1, int(fmax_hz))]
 
 
-def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = None, *,
-                           before_s: float = 10.0, after_s: float = 30.0,
-                           fmax_hz: float = 30.0, window_s: float = 2.0, step_s: float = 0.25,
-                           max_channels: int = 4) -> matplotlib.figure.Figure:
+def plot_onset_spectrogram(
+    result: DetectionResult,
+    index: int,
+    source: Any = None,
+    *,
+    before_s: float = 10.0,
+    after_s: float = 30.0,
+    fmax_hz: float = 30.0,
+    window_s: float = 2.0,
+    step_s: float = 0.25,
+    max_channels: int = 4,
+) -> matplotlib.figure.Figure:
     """Band power over time of seizure ``index``'s onset channels (left column, earliest
     first, at most ``max_channels``) and their homologous channels on the other side (right
     column), so the rhythm can be seen to appear, evolve and spread.
@@ -581,11 +747,16 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     seizure = result._seizures[k]
     onset_s = seizure["onset_s"]
     raw, labels, sfreq, t_first, _ = _read_span(
-        result, source, max(0.0, onset_s - before_s - window_s / 2),
-        onset_s + after_s + window_s / 2)
+        result,
+        source,
+        max(0.0, onset_s - before_s - window_s / 2),
+        onset_s + after_s + window_s / 2,
+    )
     parsed = _core.parse_labels(labels)
-    wanted = list(seizure["onset_channels"]) or sorted(seizure["channel_onsets"],
-                                                        key=seizure["channel_onsets"].get)[:2]
+    wanted = (
+        list(seizure["onset_channels"])
+        or sorted(seizure["channel_onsets"], key=seizure["channel_onsets"].get)[:2]
+    )
     rows: list[tuple[str, str | None]] = []
     for name in wanted:
         match = next((lab for lab, p in zip(labels, parsed) if name in (lab, p["name"])), None)
@@ -608,23 +779,39 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     # A fixed layout (margins in inches), not constrained layout: the report draws one of
     # these per seizure and constrained layout was most of the time.
     height = 1.0 + 1.7 * len(rows)
-    fig, axes = plt.subplots(len(rows), 2, figsize=(11, height), sharex=True, sharey=True,
-                             squeeze=False)
-    fig.subplots_adjust(left=0.06, right=0.87, bottom=0.55 / height, top=1 - 0.5 / height,
-                        hspace=0.3, wspace=0.04)
+    fig, axes = plt.subplots(
+        len(rows), 2, figsize=(11, height), sharex=True, sharey=True, squeeze=False
+    )
+    fig.subplots_adjust(
+        left=0.06, right=0.87, bottom=0.55 / height, top=1 - 0.5 / height, hspace=0.3, wspace=0.04
+    )
     column_of = {lab: j for j, lab in enumerate(dict.fromkeys(shown))}
     mesh = None
     for r, pair in enumerate(rows):
         for c, lab in enumerate(pair):
             ax = axes[r][c]
             if lab is None:
-                ax.text(0.5, 0.5, "no homologous channel", ha="center", va="center",
-                        transform=ax.transAxes, fontsize=8)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "no homologous channel",
+                    ha="center",
+                    va="center",
+                    transform=ax.transAxes,
+                    fontsize=8,
+                )
                 ax.set_facecolor("0.92")
                 continue
-            mesh = ax.pcolormesh(centres, freqs, decibels[:, column_of[lab], :].T,
-                                 shading="nearest", cmap="magma", vmin=vmin, vmax=vmax,
-                                 gid=f"spectrogram:{lab}")
+            mesh = ax.pcolormesh(
+                centres,
+                freqs,
+                decibels[:, column_of[lab], :].T,
+                shading="nearest",
+                cmap="magma",
+                vmin=vmin,
+                vmax=vmax,
+                gid=f"spectrogram:{lab}",
+            )
             ax.axvline(onset_s, color="red", lw=1.2, gid="seizure-onset")
             if seizure["offset_s"] <= centres[-1]:
                 ax.axvline(seizure["offset_s"], color="red", lw=1.0, ls="--")
@@ -635,10 +822,14 @@ def plot_onset_spectrogram(result: DetectionResult, index: int, source: Any = No
     for ax in axes[-1]:
         ax.set_xlabel("time from recording start (s)")
     if mesh is not None:
-        colour_axes = fig.add_axes((0.89, 0.55 / height + 0.05, 0.013,
-                                    1 - 1.05 / height - 0.1))
+        colour_axes = fig.add_axes((0.89, 0.55 / height + 0.05, 0.013, 1 - 1.05 / height - 0.1))
         fig.colorbar(mesh, cax=colour_axes, label="band power (dB re 1 uV^2)")
-    fig.suptitle(f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
-                 f"{onset_s:.1f} s (red line); 1 Hz bands, {window_s:g} s windows every "
-                 f"{step_s:g} s", fontsize=9, y=1 - 0.12 / height, va="top")
+    fig.suptitle(
+        f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
+        f"{onset_s:.1f} s (red line); 1 Hz bands, {window_s:g} s windows every "
+        f"{step_s:g} s",
+        fontsize=9,
+        y=1 - 0.12 / height,
+        va="top",
+    )
     return fig

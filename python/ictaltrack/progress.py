@@ -41,8 +41,10 @@ class ProgressBar:
             return
         self._shown = (percent, detail)
         filled = self.width * percent // 100
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{percent:3d}%" + (f" {detail}" if detail else ""))
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{percent:3d}%" + (f" {detail}" if detail else "")
+        )
         self.stream.flush()
 
     def __call__(self, fraction: float) -> bool:

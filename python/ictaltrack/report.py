@@ -41,8 +41,9 @@ def _png(figure: Any, dpi: int, colours: int) -> str:
     figure.set_dpi(dpi)
     canvas = backend.FigureCanvasAgg(figure)
     canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
-                             "RGBA", 0, 1).convert("RGB")
+    image = Image.frombuffer(
+        "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+    ).convert("RGB")
     plt.close(figure)
     # Fast octree keeps the few saturated colours (red onset, blue ticks) distinct.
     reduced = io.BytesIO()
@@ -58,8 +59,14 @@ def _number(value: Any, digits: int = 2) -> str:
     return "n/a" if not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def render_report(result: DetectionResult, source: Any = None, *, progress: Any = None,
-                  dpi: int = 50, colours: int = 64) -> str:
+def render_report(
+    result: DetectionResult,
+    source: Any = None,
+    *,
+    progress: Any = None,
+    dpi: int = 50,
+    colours: int = 64,
+) -> str:
     """The report's HTML text (see the module docstring).
 
     Parameters
@@ -78,8 +85,11 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
     from ictaltrack import __version__
 
     start = result.start_datetime
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-                                     autoescape=True, undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
     template = environment.get_template("report.html.j2")
     with matplotlib.rc_context({"figure.max_open_warning": 0}):
         # The EEG pages are large (and hold most of the bytes); the smaller pictures get more
@@ -87,18 +97,29 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
         timeline = _png(result.plot_timeline(), round(dpi * 1.8), colours)
         seizures = []
         for k, s in enumerate(result._seizures):
-            entry = {"number": k + 1, "onset_s": s["onset_s"], "offset_s": s["offset_s"],
-                     "hemisphere": s["hemisphere"], "region": s["region"],
-                     "confidence": _number(s.get("confidence")),
-                     "onset_channels": s["onset_channels"],
-                     "clock": "" if start is None else
-                     (start + timedelta(seconds=s["onset_s"])).strftime("%H:%M:%S"),
-                     "onset_map": "", "eeg": "", "spectrogram": "", "problems": []}
+            entry = {
+                "number": k + 1,
+                "onset_s": s["onset_s"],
+                "offset_s": s["offset_s"],
+                "hemisphere": s["hemisphere"],
+                "region": s["region"],
+                "confidence": _number(s.get("confidence")),
+                "onset_channels": s["onset_channels"],
+                "clock": ""
+                if start is None
+                else (start + timedelta(seconds=s["onset_s"])).strftime("%H:%M:%S"),
+                "onset_map": "",
+                "eeg": "",
+                "spectrogram": "",
+                "problems": [],
+            }
             entry["onset_map"] = _png(result.plot_onset_map(k), round(dpi * 1.4), colours)
             # A page that cannot be drawn (no onset channel in the source, a span in a gap)
             # is said in the report instead of failing the whole report.
-            for key, draw, scale in (("eeg", result.plot_seizure, 1.0),
-                                     ("spectrogram", result.plot_onset_spectrogram, 1.4)):
+            for key, draw, scale in (
+                ("eeg", result.plot_seizure, 1.0),
+                ("spectrogram", result.plot_onset_spectrogram, 1.4),
+            ):
                 try:
                     entry[key] = _png(draw(k, source), round(dpi * scale), colours)
                 except ValueError as error:
@@ -107,24 +128,41 @@ def render_report(result: DetectionResult, source: Any = None, *, progress: Any 
             if progress is not None:
                 progress((k + 1) / len(result._seizures), f"seizure {k + 1}")
     summary = result.summary
-    transitions = [{"from_number": t["from"] + 1, "to_number": t["to"] + 1, "shift": t["shift"],
-                    "interval_s": t["interval_s"], "overlap": t["overlap"],
-                    "distance": _number(t.get("distance_deg"), 0)}
-                   for t in result._transitions]
+    transitions = [
+        {
+            "from_number": t["from"] + 1,
+            "to_number": t["to"] + 1,
+            "shift": t["shift"],
+            "interval_s": t["interval_s"],
+            "overlap": t["overlap"],
+            "distance": _number(t.get("distance_deg"), 0),
+        }
+        for t in result._transitions
+    ]
     return template.render(
-        version=__version__, name=Path(result.file).name or "recording", file=result.file,
-        start_time=result.start_time, duration_s=result.duration_s,
-        analysed="unknown" if not math.isfinite(result.analysed_s)
+        version=__version__,
+        name=Path(result.file).name or "recording",
+        file=result.file,
+        start_time=result.start_time,
+        duration_s=result.duration_s,
+        analysed="unknown"
+        if not math.isfinite(result.analysed_s)
         else f"{result.analysed_s:.1f} s",
         channels=result._channels,
         bad_channels=[c for c in result._channels if c["status"] == "bad"],
-        gaps=result.gaps, warnings=result.warnings, seizures=seizures,
-        transitions=transitions, migrating=bool(summary.get("migrating")),
+        gaps=result.gaps,
+        warnings=result.warnings,
+        seizures=seizures,
+        transitions=transitions,
+        migrating=bool(summary.get("migrating")),
         verdict_reasons=[str(r) for r in summary.get("verdict_reasons") or []],
-        switch_rate=_number(summary.get("hemisphere_switch_rate")), timeline=timeline)
+        switch_rate=_number(summary.get("hemisphere_switch_rate")),
+        timeline=timeline,
+    )
 
 
-def write_report(result: DetectionResult, path: str | os.PathLike[str], source: Any = None,
-                 **options: Any) -> None:
+def write_report(
+    result: DetectionResult, path: str | os.PathLike[str], source: Any = None, **options: Any
+) -> None:
     """Write :func:`render_report` to ``path`` (UTF-8, atomically)."""
     write_text(path, render_report(result, source, **options))

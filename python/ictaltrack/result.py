@@ -68,7 +68,7 @@ def _parse_start(text: str | None) -> datetime | None:
     if "." in value:
         head, fraction = value.split(".", 1)
         digits = "".join(ch for ch in fraction if ch.isdigit())
-        rest = fraction[len(digits):]
+        rest = fraction[len(digits) :]
         value = f"{head}.{digits[:6].ljust(6, '0')}{rest}"
     try:
         parsed = datetime.fromisoformat(value)
@@ -77,7 +77,6 @@ def _parse_start(text: str | None) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
-
 
 
 class DetectionResult:
@@ -122,12 +121,19 @@ class DetectionResult:
         (``str(warning)`` is the message).
     """
 
-    def __init__(self, *, file: str, duration_s: float, start_time: str,
-                 seizures: list[dict[str, Any]], channels: list[dict[str, Any]],
-                 warnings: Sequence[ReadWarning | Mapping[str, Any] | str],
-                 criteria: Mapping[str, Any] | None = None,
-                 analysed_s: float = math.nan,
-                 gaps: list[tuple[float, float]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        file: str,
+        duration_s: float,
+        start_time: str,
+        seizures: list[dict[str, Any]],
+        channels: list[dict[str, Any]],
+        warnings: Sequence[ReadWarning | Mapping[str, Any] | str],
+        criteria: Mapping[str, Any] | None = None,
+        analysed_s: float = math.nan,
+        gaps: list[tuple[float, float]] | None = None,
+    ) -> None:
         tracked = _core.track_migration(seizures, dict(criteria) if criteria else None)
         ordered = [seizures[i] for i in tracked["order"]]
         self.file = file
@@ -144,8 +150,9 @@ class DetectionResult:
     # -- construction ---------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, detection: Mapping[str, Any], *,
-                  criteria: Mapping[str, Any] | None = None) -> DetectionResult:
+    def from_dict(
+        cls, detection: Mapping[str, Any], *, criteria: Mapping[str, Any] | None = None
+    ) -> DetectionResult:
         """Wrap a detection dict (the output of ``_core.detect_file`` or a detect JSON).
 
         Seizures need ``onset_s`` and ``offset_s``; every other field is optional. Transitions
@@ -170,8 +177,9 @@ class DetectionResult:
                 "hemisphere": _hemisphere(item.get("hemisphere")),
                 "lateralization_index": _float(item.get("lateralization_index")),
                 "confidence": _float(item.get("confidence")),
-                "channel_onsets": {str(k): float(v)
-                                   for k, v in (item.get("channel_onsets") or {}).items()},
+                "channel_onsets": {
+                    str(k): float(v) for k, v in (item.get("channel_onsets") or {}).items()
+                },
             }
             if item.get("focus_position") is not None:
                 seizure["focus_position"] = [float(v) for v in item["focus_position"]]
@@ -179,23 +187,33 @@ class DetectionResult:
         channels = []
         for item in detection.get("channels") or []:
             status = item.get("status") or ("bad" if item.get("bad") else "ok")
-            channels.append({
-                "label": str(item.get("label", "")),
-                "name": str(item.get("name") or ""),
-                "kind": str(item.get("kind") or "unknown"),
-                "hemisphere": _hemisphere(item.get("hemisphere")),
-                "region": str(item.get("region") or "unknown"),
-                "status": "bad" if status == "bad" else "ok",
-                "bad_reason": str(item.get("bad_reason") or ""),
-            })
+            channels.append(
+                {
+                    "label": str(item.get("label", "")),
+                    "name": str(item.get("name") or ""),
+                    "kind": str(item.get("kind") or "unknown"),
+                    "hemisphere": _hemisphere(item.get("hemisphere")),
+                    "region": str(item.get("region") or "unknown"),
+                    "status": "bad" if status == "bad" else "ok",
+                    "bad_reason": str(item.get("bad_reason") or ""),
+                }
+            )
         warnings = [ReadWarning.from_any(w) for w in detection.get("warnings") or []]
-        gaps = [(_float(gap.get("onset_s")), _float(gap.get("duration_s")))
-                for gap in detection.get("gaps") or []]
-        return cls(file=str(detection.get("file", "")),
-                   duration_s=_float(detection.get("duration_s")),
-                   start_time=str(detection.get("start_time") or ""),
-                   seizures=seizures, channels=channels, warnings=warnings, criteria=criteria,
-                   analysed_s=_float(detection.get("analysed_s")), gaps=gaps)
+        gaps = [
+            (_float(gap.get("onset_s")), _float(gap.get("duration_s")))
+            for gap in detection.get("gaps") or []
+        ]
+        return cls(
+            file=str(detection.get("file", "")),
+            duration_s=_float(detection.get("duration_s")),
+            start_time=str(detection.get("start_time") or ""),
+            seizures=seizures,
+            channels=channels,
+            warnings=warnings,
+            criteria=criteria,
+            analysed_s=_float(detection.get("analysed_s")),
+            gaps=gaps,
+        )
 
     @classmethod
     def from_json(cls, path: str | os.PathLike[str], **kwargs: Any) -> DetectionResult:
@@ -224,8 +242,9 @@ class DetectionResult:
         import pandas as pd
 
         table = pd.DataFrame(self._transitions, columns=TRANSITION_COLUMNS)
-        return table.astype({"from": int, "to": int, "interval_s": float, "overlap": bool,
-                             "distance_deg": float})
+        return table.astype(
+            {"from": int, "to": int, "interval_s": float, "overlap": bool, "distance_deg": float}
+        )
 
     @property
     def channels(self) -> pd.DataFrame:
@@ -243,8 +262,10 @@ class DetectionResult:
         return len(self._seizures)
 
     def __repr__(self) -> str:
-        return (f"<DetectionResult {Path(self.file).name or '?'}: {len(self)} seizures, "
-                f"migrating={self.summary.get('migrating')}>")
+        return (
+            f"<DetectionResult {Path(self.file).name or '?'}: {len(self)} seizures, "
+            f"migrating={self.summary.get('migrating')}>"
+        )
 
     # -- export (ictaltrack.export) ---------------------------------------------------------
 
@@ -284,8 +305,7 @@ class DetectionResult:
         :func:`ictaltrack.export.write_annotations` for the file's layout)."""
         export.write_annotations(self, path)
 
-    def to_html(self, path: str | os.PathLike[str], source: Any = None,
-                **options: Any) -> None:
+    def to_html(self, path: str | os.PathLike[str], source: Any = None, **options: Any) -> None:
         """Write one self-contained HTML report (summary, timeline, tables, verdict, and each
         seizure's onset map, EEG page and onset spectrogram; pictures embedded), atomically.
         ``source`` gives the samples (default :attr:`file`); see
@@ -307,9 +327,16 @@ class DetectionResult:
         :func:`ictaltrack.plotting.plot_onset_map`."""
         return plotting.plot_onset_map(self, index, ax=ax)
 
-    def plot_seizure(self, index: int, source: Any = None, *, before_s: float = 10.0,
-                     after_s: float = 30.0, montage: str = "as recorded",
-                     **options: Any) -> matplotlib.figure.Figure:
+    def plot_seizure(
+        self,
+        index: int,
+        source: Any = None,
+        *,
+        before_s: float = 10.0,
+        after_s: float = 30.0,
+        montage: str = "as recorded",
+        **options: Any,
+    ) -> matplotlib.figure.Figure:
         """The EEG around seizure ``index`` (0-based position, like :meth:`plot_onset_map`;
         the title shows its 1-based number): traces in montage order (left chain, right chain,
         midline) at a fixed sensitivity with a scale bar, the onset marked, onset channels in
@@ -317,11 +344,13 @@ class DetectionResult:
         :class:`~ictaltrack.Recording` or an MNE Raw (default :attr:`file`); ``montage`` is
         ``"as recorded"``, ``"double banana"`` or ``"average"``. See
         :func:`ictaltrack.plotting.plot_seizure` for the other options."""
-        return plotting.plot_seizure(self, index, source, before_s=before_s, after_s=after_s,
-                                     montage=montage, **options)
+        return plotting.plot_seizure(
+            self, index, source, before_s=before_s, after_s=after_s, montage=montage, **options
+        )
 
-    def plot_onset_spectrogram(self, index: int, source: Any = None,
-                               **options: Any) -> matplotlib.figure.Figure:
+    def plot_onset_spectrogram(
+        self, index: int, source: Any = None, **options: Any
+    ) -> matplotlib.figure.Figure:
         """Band power over time (1 Hz bands, :func:`ictaltrack.band_power`) of seizure
         ``index``'s onset channels and their homologous channels on the other side (``index``
         0-based); see :func:`ictaltrack.plotting.plot_onset_spectrogram`."""

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -114,8 +115,17 @@ class EventScores:
 
     def to_dict(self) -> dict[str, Any]:
         """The counts and metrics as a JSON-ready dict (NaN becomes None)."""
-        keys = ("tp", "fp", "reference_events", "hypothesis_events", "sensitivity", "precision",
-                "f1", "fp_per_24h", "duration_s")
+        keys = (
+            "tp",
+            "fp",
+            "reference_events",
+            "hypothesis_events",
+            "sensitivity",
+            "precision",
+            "f1",
+            "fp_per_24h",
+            "duration_s",
+        )
         return {key: _json_number(getattr(self, key)) for key in keys}
 
 
@@ -199,8 +209,9 @@ def _read_json(source: str | os.PathLike | Mapping[str, Any], what: str) -> dict
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise io_error(f"cannot read the {what} file {path}: {error.strerror or error}",
-                       str(path), error.errno) from error
+        raise io_error(
+            f"cannot read the {what} file {path}: {error.strerror or error}", str(path), error.errno
+        ) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -248,13 +259,15 @@ def _seizures(data: Mapping[str, Any], what: str) -> list[dict[str, Any]]:
             raise _format_error(
                 f"{what}: seizure {index} has onset_s={onset_s}, offset_s={offset_s}", "offset_s"
             )
-        seizures.append({
-            "onset_s": onset_s,
-            "offset_s": offset_s,
-            "hemisphere": _normalise_hemisphere(item.get("hemisphere")),
-            "region": _normalise_region(item.get("region")),
-            "raw": dict(item),
-        })
+        seizures.append(
+            {
+                "onset_s": onset_s,
+                "offset_s": offset_s,
+                "hemisphere": _normalise_hemisphere(item.get("hemisphere")),
+                "region": _normalise_region(item.get("region")),
+                "raw": dict(item),
+            }
+        )
     seizures.sort(key=lambda s: (s["onset_s"], s["offset_s"]))
     return seizures
 
@@ -345,12 +358,14 @@ def match_seizures(
 
 def _shift_class(first: Mapping[str, Any], second: Mapping[str, Any]) -> str:
     """The migration tracker's shift class (same-region, ipsilateral, contralateral, unknown)."""
-    return _core.classify_shift(first["hemisphere"], first["region"], second["hemisphere"],
-                                second["region"])
+    return _core.classify_shift(
+        first["hemisphere"], first["region"], second["hemisphere"], second["region"]
+    )
 
 
-def migration_summary(seizures: Sequence[Mapping[str, Any]],
-                      criteria: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def migration_summary(
+    seizures: Sequence[Mapping[str, Any]], criteria: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Summary of the migration pattern of one seizure list, from the migration tracker.
 
     The same computation as ``DetectionResult.summary`` (docs/migration.md): ``migrating`` is
@@ -375,9 +390,17 @@ def migration_summary(seizures: Sequence[Mapping[str, Any]],
         next starts before the previous ends).
     """
     tracked = _core.track_migration(
-        [{"onset_s": s["onset_s"], "offset_s": s["offset_s"], "hemisphere": s["hemisphere"],
-          "region": s["region"]} for s in seizures],
-        dict(criteria) if criteria else None)
+        [
+            {
+                "onset_s": s["onset_s"],
+                "offset_s": s["offset_s"],
+                "hemisphere": s["hemisphere"],
+                "region": s["region"],
+            }
+            for s in seizures
+        ],
+        dict(criteria) if criteria else None,
+    )
     summary = tracked["summary"]
     left, right = summary["n_left"], summary["n_right"]
     if left == right:
@@ -476,17 +499,22 @@ class LocalisationScores:
         return out
 
 
-def _localisation(truth: list[dict], detected: list[dict], duration_s: float,
-                  params: EventScoringParameters,
-                  criteria: Mapping[str, Any] | None = None) -> LocalisationScores:
+def _localisation(
+    truth: list[dict],
+    detected: list[dict],
+    duration_s: float,
+    params: EventScoringParameters,
+    criteria: Mapping[str, Any] | None = None,
+) -> LocalisationScores:
     match = match_seizures(truth, detected, duration_s, params=params)
     pairs = [(truth[k], detected[j]) for k, j in enumerate(match) if j is not None]
     latencies = np.array([d["onset_s"] - t["onset_s"] for t, d in pairs], dtype=float)
     known_hemisphere = [(t, d) for t, d in pairs if t["hemisphere"] != "unknown"]
     known_region = [(t, d) for t, d in pairs if t["region"] != "unknown"]
 
-    overlapping = [k for k in range(len(truth) - 1)
-                   if truth[k + 1]["onset_s"] < truth[k]["offset_s"]]
+    overlapping = [
+        k for k in range(len(truth) - 1) if truth[k + 1]["onset_s"] < truth[k]["offset_s"]
+    ]
     separated = sum(match[k] is not None and match[k + 1] is not None for k in overlapping)
 
     migration_total = migration_hits = shift_hits = 0
@@ -632,15 +660,20 @@ def spread_scores(
     for k in propagated:
         if match[k] is None:
             continue
-        extra = [j for j, d in enumerate(detections)
-                 if j != match[k] and j not in matched and _overlaps(d, truth[k])]
+        extra = [
+            j
+            for j, d in enumerate(detections)
+            if j != match[k] and j not in matched and _overlaps(d, truth[k])
+        ]
         as_one += not extra
-    fragments = sum(j not in matched and any(_overlaps(d, t) for t in truth)
-                    for j, d in enumerate(detections))
+    fragments = sum(
+        j not in matched and any(_overlaps(d, t) for t in truth) for j, d in enumerate(detections)
+    )
     true_migrating = bool(migration_summary(truth)["migrating"])
     stated = (detected_summary or {}).get("migrating")
-    detected_migrating = (stated if isinstance(stated, bool)
-                          else bool(migration_summary(detections)["migrating"]))
+    detected_migrating = (
+        stated if isinstance(stated, bool) else bool(migration_summary(detections)["migrating"])
+    )
     return SpreadScores(
         true_seizures=len(truth),
         propagated_seizures=len(propagated),
@@ -710,8 +743,7 @@ def evaluate(
     detection_data = load_detections(detections)
     duration_s = truth_data["duration_s"] or detection_data["duration_s"]
     if duration_s is None:
-        raise _format_error("neither truth nor detections give a positive duration_s",
-                            "duration_s")
+        raise _format_error("neither truth nor detections give a positive duration_s", "duration_s")
     true_seizures, detected = truth_data["seizures"], detection_data["seizures"]
     events = event_scoring(
         [(s["onset_s"], s["offset_s"]) for s in true_seizures],
@@ -722,13 +754,24 @@ def evaluate(
     # The verdict criteria the detections were summarised with (detect JSON "summary"), so that
     # detected_summary["migrating"] is the detection's own verdict.
     criteria = detection_data["summary"].get("criteria")
-    return Evaluation(events=events,
-                      localisation=_localisation(true_seizures, detected, duration_s, p,
-                                                 criteria if isinstance(criteria, Mapping)
-                                                 else None),
-                      duration_s=float(duration_s),
-                      spread=spread_scores(true_seizures, detected, duration_s,
-                                           detected_summary=detection_data["summary"], params=p))
+    return Evaluation(
+        events=events,
+        localisation=_localisation(
+            true_seizures,
+            detected,
+            duration_s,
+            p,
+            criteria if isinstance(criteria, Mapping) else None,
+        ),
+        duration_s=float(duration_s),
+        spread=spread_scores(
+            true_seizures,
+            detected,
+            duration_s,
+            detected_summary=detection_data["summary"],
+            params=p,
+        ),
+    )
 
 
 def _json_number(value: Any) -> Any:

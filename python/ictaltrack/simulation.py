@@ -118,24 +118,45 @@ def simulate(
     ictaltrack.IoError
         The file cannot be written.
     """
-    settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-                         overlap_probability, contralateral_probability, sfreq,
-                         file_type, options)
+    settings = _settings(
+        duration_s,
+        seed,
+        montage,
+        label_style,
+        temporal_names,
+        n_seizures,
+        overlap_probability,
+        contralateral_probability,
+        sfreq,
+        file_type,
+        options,
+    )
     text = _core.simulate_to_edf(
         os.fspath(path), settings, "" if json_path is None else os.fspath(json_path)
     )
     return json.loads(text)
 
 
-def _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-              overlap_probability, contralateral_probability, sfreq, file_type,
-              options) -> dict[str, Any]:
+def _settings(
+    duration_s,
+    seed,
+    montage,
+    label_style,
+    temporal_names,
+    n_seizures,
+    overlap_probability,
+    contralateral_probability,
+    sfreq,
+    file_type,
+    options,
+) -> dict[str, Any]:
     """Checks the keyword arguments and turns them into the C++ option names."""
     if montage not in _MONTAGES:
         raise ValueError(f"montage must be 'referential' or 'bipolar', got {montage!r}")
     if label_style not in _LABEL_STYLES:
-        raise ValueError(f"label_style must be one of {sorted(set(_LABEL_STYLES))}, "
-                         f"got {label_style!r}")
+        raise ValueError(
+            f"label_style must be one of {sorted(set(_LABEL_STYLES))}, got {label_style!r}"
+        )
     if temporal_names not in ("old", "new"):
         raise ValueError(f"temporal_names must be 'old' or 'new', got {temporal_names!r}")
     if n_seizures is not None and (isinstance(n_seizures, bool) or n_seizures < 0):
@@ -189,8 +210,18 @@ def simulate_array(
     truth : dict
         As returned by :func:`simulate`; ``truth["channels"]`` labels the rows.
     """
-    settings = _settings(duration_s, seed, montage, label_style, temporal_names, n_seizures,
-                         overlap_probability, contralateral_probability, sfreq, "edf",
-                         options)
+    settings = _settings(
+        duration_s,
+        seed,
+        montage,
+        label_style,
+        temporal_names,
+        n_seizures,
+        overlap_probability,
+        contralateral_probability,
+        sfreq,
+        "edf",
+        options,
+    )
     data, text = _core.simulate_samples(settings)
     return data, json.loads(text)

@@ -36,12 +36,20 @@ def is_array(source: Any) -> bool:
 
 
 def _start_tuple(start: Any) -> tuple[int, int, int, int, int, int, int]:
-    return (start.year, start.month, start.day, start.hour, start.minute, start.second,
-            start.microsecond * 10)
+    return (
+        start.year,
+        start.month,
+        start.day,
+        start.hour,
+        start.minute,
+        start.second,
+        start.microsecond * 10,
+    )
 
 
-def detect_raw(raw: Any, params: dict[str, Any] | None,
-               progress: Callable[[float], bool] | None) -> dict[str, Any]:
+def detect_raw(
+    raw: Any, params: dict[str, Any] | None, progress: Callable[[float], bool] | None
+) -> dict[str, Any]:
     """The detect dict of an MNE Raw: volts to microvolts (float32), ``info["bads"]`` left out,
     channel types used (non-EEG types are not analysed), annotations ignored. ``start_time`` is
     ``meas_date`` plus ``first_samp / sfreq`` (the time of the Raw's first sample); without a
@@ -64,13 +72,26 @@ def detect_raw(raw: Any, params: dict[str, Any] | None,
     if start is not None:
         start_tuple = _start_tuple(start + timedelta(seconds=raw.first_samp / sfreq))
     filenames = [name for name in getattr(raw, "filenames", ()) if name]
-    return _core.detect_samples(names, sfreq, data, params, str(filenames[0]) if filenames else "",
-                                start_tuple, [name in bads for name in names], kinds, progress)
+    return _core.detect_samples(
+        names,
+        sfreq,
+        data,
+        params,
+        str(filenames[0]) if filenames else "",
+        start_tuple,
+        [name in bads for name in names],
+        kinds,
+        progress,
+    )
 
 
-def detect_array(data: Any, sfreq: float | None, ch_names: Sequence[str] | None,
-                 params: dict[str, Any] | None,
-                 progress: Callable[[float], bool] | None) -> dict[str, Any]:
+def detect_array(
+    data: Any,
+    sfreq: float | None,
+    ch_names: Sequence[str] | None,
+    params: dict[str, Any] | None,
+    progress: Callable[[float], bool] | None,
+) -> dict[str, Any]:
     """The detect dict of a ``(n_channels, n_times)`` array in microvolts (converted to float32
     unless it is float32 in C order already)."""
     import numpy as np
@@ -80,6 +101,8 @@ def detect_array(data: Any, sfreq: float | None, ch_names: Sequence[str] | None,
     names = [str(name) for name in ch_names]
     samples = np.ascontiguousarray(data, dtype=np.float32)
     if samples.ndim != 2 or samples.shape[0] != len(names):
-        raise ValueError(f"samples of shape {samples.shape} for {len(names)} channel names: "
-                         "expected (n_channels, n_times)")
+        raise ValueError(
+            f"samples of shape {samples.shape} for {len(names)} channel names: "
+            "expected (n_channels, n_times)"
+        )
     return _core.detect_samples(names, float(sfreq), samples, params, "", None, [], [], progress)

@@ -51,8 +51,9 @@ class SeizureDetector:
     a seizure of the detect JSON (docs/output-format.md).
     """
 
-    def __init__(self, sfreq: float, ch_names: Sequence[str], *, bads: Iterable[str] = (),
-                 **params: Any) -> None:
+    def __init__(
+        self, sfreq: float, ch_names: Sequence[str], *, bads: Iterable[str] = (), **params: Any
+    ) -> None:
         if not hasattr(_core, "SeizureDetector"):
             raise UnsupportedError("this build of ictaltrack has no seizure detector")
         names = [str(name) for name in ch_names]
@@ -60,8 +61,9 @@ class SeizureDetector:
         unknown = bad - set(names)
         if unknown:
             raise ValueError(f"bads not among the channels: {sorted(unknown)}")
-        self._detector = _core.SeizureDetector(float(sfreq), names, dict(params) or None,
-                                               [name in bad for name in names])
+        self._detector = _core.SeizureDetector(
+            float(sfreq), names, dict(params) or None, [name in bad for name in names]
+        )
         self._names = names
 
     @property
@@ -108,5 +110,7 @@ class SeizureDetector:
         return list(self._detector.take_seizures())
 
     def __repr__(self) -> str:
-        return (f"<SeizureDetector {len(self._names)} channels at {self.sfreq:g} Hz, "
-                f"{self.samples_pushed} samples pushed>")
+        return (
+            f"<SeizureDetector {len(self._names)} channels at {self.sfreq:g} Hz, "
+            f"{self.samples_pushed} samples pushed>"
+        )

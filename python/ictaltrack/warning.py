@@ -44,8 +44,11 @@ class ReadWarning:
             return value
         if isinstance(value, Mapping):
             signal = value.get("signal")
-            return cls(str(value.get("code") or ""), str(value.get("message", "")),
-                       int(signal) if signal is not None else -1)
+            return cls(
+                str(value.get("code") or ""),
+                str(value.get("message", "")),
+                int(signal) if signal is not None else -1,
+            )
         return cls("", str(value), -1)
 
     def to_dict(self) -> dict[str, Any]:

@@ -45,9 +45,8 @@ DetectorOptions params_from_dict(const py::dict& options) {
 
 py::dict params_to_dict(const DetectorOptions& params) {
   py::dict out;
-  for_each_detector_option(params, [&](const char* name, const auto& field) {
-    out[py::str(name)] = py::cast(field);
-  });
+  for_each_detector_option(
+      params, [&](const char* name, const auto& field) { out[py::str(name)] = py::cast(field); });
   return out;
 }
 
@@ -123,9 +122,9 @@ py::dict output_to_dict(const DetectionOutput& output) {
 }
 
 ChannelKind kind_from_name(const std::string& name) {
-  for (const auto kind : {ChannelKind::eeg, ChannelKind::ecg, ChannelKind::eog, ChannelKind::emg,
-                          ChannelKind::trigger, ChannelKind::annotation, ChannelKind::other,
-                          ChannelKind::unknown}) {
+  for (const auto kind :
+       {ChannelKind::eeg, ChannelKind::ecg, ChannelKind::eog, ChannelKind::emg,
+        ChannelKind::trigger, ChannelKind::annotation, ChannelKind::other, ChannelKind::unknown}) {
     if (to_string(kind) == name) return kind;
   }
   throw py::value_error("unknown channel kind '" + name + "'");
@@ -207,7 +206,7 @@ void register_detect(py::module_& m) {
         source.name = name;
         if (start) {
           const auto& t = *start;
-          source.start = {t[0].cast<int>(), t[1].cast<int>(), t[2].cast<int>(), t[3].cast<int>(),
+          source.start = {t[0].cast<int>(), t[1].cast<int>(), t[2].cast<int>(),  t[3].cast<int>(),
                           t[4].cast<int>(), t[5].cast<int>(), t[6].cast<Ticks>()};
         }
         source.bad = std::move(bad);
@@ -226,8 +225,8 @@ void register_detect(py::module_& m) {
         DetectionOutput output;
         {
           py::gil_scoped_release release;
-          output = detect_samples(labels, sfreq, samples, n_times, n_times, parsed, source,
-                                  callback);
+          output =
+              detect_samples(labels, sfreq, samples, n_times, n_times, parsed, source, callback);
         }
         return output_to_dict(output);
       },

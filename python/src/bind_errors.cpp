@@ -52,11 +52,9 @@ void register_errors(py::module_& m) {
   py::exception<Error> base(m, "Error", PyExc_RuntimeError);
   py::exception<FormatError>(m, "FormatError", base);
   py::exception<IoError> io(m, "IoError", py::make_tuple(base, py::handle(PyExc_OSError)));
-  add_exception(m, "FileNotFoundIoError",
-                py::make_tuple(io, py::handle(PyExc_FileNotFoundError)));
+  add_exception(m, "FileNotFoundIoError", py::make_tuple(io, py::handle(PyExc_FileNotFoundError)));
   add_exception(m, "PermissionIoError", py::make_tuple(io, py::handle(PyExc_PermissionError)));
-  add_exception(m, "IsADirectoryIoError",
-                py::make_tuple(io, py::handle(PyExc_IsADirectoryError)));
+  add_exception(m, "IsADirectoryIoError", py::make_tuple(io, py::handle(PyExc_IsADirectoryError)));
   py::exception<UnsupportedError>(m, "UnsupportedError", base);
   py::register_exception_translator([](std::exception_ptr p) {
     try {

@@ -34,8 +34,8 @@ std::string normalised(std::string text) {
 Hemisphere hemisphere_from(const py::handle& value) {
   if (value.is_none()) return Hemisphere::unknown;
   const std::string text = normalised(py::str(value));
-  for (Hemisphere h : {Hemisphere::left, Hemisphere::right, Hemisphere::midline,
-                       Hemisphere::bilateral}) {
+  for (Hemisphere h :
+       {Hemisphere::left, Hemisphere::right, Hemisphere::midline, Hemisphere::bilateral}) {
     if (text == to_string(h)) return h;
   }
   if (text == "l" || text == "lh") return Hemisphere::left;
@@ -274,10 +274,9 @@ void register_migrate(py::module_& m) {
       "classify_shift",
       [](const py::handle& from_hemisphere, const py::handle& from_region,
          const py::handle& to_hemisphere, const py::handle& to_region) {
-        return std::string(to_string(classify_shift(hemisphere_from(from_hemisphere),
-                                                    region_from(from_region),
-                                                    hemisphere_from(to_hemisphere),
-                                                    region_from(to_region))));
+        return std::string(
+            to_string(classify_shift(hemisphere_from(from_hemisphere), region_from(from_region),
+                                     hemisphere_from(to_hemisphere), region_from(to_region))));
       },
       py::arg("from_hemisphere"), py::arg("from_region"), py::arg("to_hemisphere"),
       py::arg("to_region"),

@@ -84,9 +84,9 @@ using Annotations = std::vector<std::tuple<double, double, std::string>>;
 // Writes (n_channels, n_times) physical values as EDF+/BDF+ through EdfWriter.
 void write_edf(const std::string& path,
                const py::array_t<double, py::array::c_style | py::array::forcecast>& data,
-               double sfreq, const std::vector<std::string>& labels,
-               const Annotations& annotations, const std::string& file_type, double physical_min,
-               double physical_max, const std::string& physical_dimension, double record_duration_s,
+               double sfreq, const std::vector<std::string>& labels, const Annotations& annotations,
+               const std::string& file_type, double physical_min, double physical_max,
+               const std::string& physical_dimension, double record_duration_s,
                const std::vector<int>& start) {
   if (data.ndim() != 2) throw py::value_error("data must be 2-D (n_channels, n_times)");
   const auto n_channels = static_cast<std::size_t>(data.shape(0));

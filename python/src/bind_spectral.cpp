@@ -283,7 +283,8 @@ void register_spectral(py::module_& m) {
       .def_property_readonly("relative",
                              [](const BandPowerEngine& e) { return e.options().relative; })
       .def_property_readonly(
-          "warnings", [](const BandPowerEngine& engine) { return warnings_to_list(engine.warnings()); })
+          "warnings",
+          [](const BandPowerEngine& engine) { return warnings_to_list(engine.warnings()); })
       .def_property_readonly("stream_position", &BandPowerEngine::stream_position)
       .def_property_readonly("buffered_samples", &BandPowerEngine::buffered_samples);
 

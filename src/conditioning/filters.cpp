@@ -318,8 +318,8 @@ void filter_lanes(const SectionCoefficients* sections, std::size_t n_sections, c
     double x[Lanes];
     for (std::size_t l = 0; l < Lanes; ++l) x[l] = static_cast<double>(input[l * input_stride + i]);
     for (std::size_t s = 0; s < ns; ++s) {
-      for (std::size_t l = 0; l < Lanes; ++l) x[l] = step_section(sections[s], x[l], z0[s][l],
-                                                                  z1[s][l]);
+      for (std::size_t l = 0; l < Lanes; ++l)
+        x[l] = step_section(sections[s], x[l], z0[s][l], z1[s][l]);
     }
     for (std::size_t l = 0; l < Lanes; ++l) output[l * output_stride + i] = x[l];
   }
@@ -394,9 +394,8 @@ void filter_four_lanes(const SectionCoefficients* sections, const T* const in[4]
 // filling the idle lanes costs nothing and a group of 3 runs ~3x faster than one by one.
 template <typename T>
 bool filter_up_to_four(const SectionCoefficients* sections, std::size_t n_sections,
-                       std::size_t lanes, const T* input, std::size_t input_stride,
-                       double* output, std::size_t output_stride, double* state,
-                       std::size_t n_samples) {
+                       std::size_t lanes, const T* input, std::size_t input_stride, double* output,
+                       std::size_t output_stride, double* state, std::size_t n_samples) {
   if (n_sections < 1 || n_sections > 3) return false;
   // Where the missing lanes write: one buffer per thread, kept between calls (a fresh zeroed
   // vector per call cost a measurable share of the filter's time in the detector).
@@ -437,14 +436,14 @@ void filter_lanes_any_sections(const SectionCoefficients* sections, std::size_t 
                                std::size_t output_stride, double* state, std::size_t n_samples) {
   switch (n_sections) {
     case 1:
-      return filter_lanes<Lanes, 1>(sections, 1, input, input_stride, output, output_stride,
-                                    state, n_samples);
+      return filter_lanes<Lanes, 1>(sections, 1, input, input_stride, output, output_stride, state,
+                                    n_samples);
     case 2:
-      return filter_lanes<Lanes, 2>(sections, 2, input, input_stride, output, output_stride,
-                                    state, n_samples);
+      return filter_lanes<Lanes, 2>(sections, 2, input, input_stride, output, output_stride, state,
+                                    n_samples);
     case 3:
-      return filter_lanes<Lanes, 3>(sections, 3, input, input_stride, output, output_stride,
-                                    state, n_samples);
+      return filter_lanes<Lanes, 3>(sections, 3, input, input_stride, output, output_stride, state,
+                                    n_samples);
     default:
       return filter_lanes<Lanes, 0>(sections, n_sections, input, input_stride, output,
                                     output_stride, state, n_samples);

@@ -6,9 +6,8 @@
 namespace ictaltrack::detail {
 
 double WarmupStatistics::rms() const {
-  return counted_samples_ > 0
-             ? std::sqrt(sum_squares_ / static_cast<double>(counted_samples_))
-             : 0.0;
+  return counted_samples_ > 0 ? std::sqrt(sum_squares_ / static_cast<double>(counted_samples_))
+                              : 0.0;
 }
 
 std::vector<std::string> judge_bad_channels(const std::vector<WarmupStatistics>& statistics,
@@ -28,8 +27,8 @@ std::vector<std::string> judge_bad_channels(const std::vector<WarmupStatistics>&
     } else if (channel.counted_samples() > 0 && channel.rms() < rules.flat_rms_uv) {
       reasons[c] = "flat";
     } else if (rules.line_hz > 0 && channel.mains().blocks() > 0 &&
-               line_amplitude[c] > std::max(rules.line_noise_min_uv,
-                                            rules.line_noise_factor * median_line)) {
+               line_amplitude[c] >
+                   std::max(rules.line_noise_min_uv, rules.line_noise_factor * median_line)) {
       reasons[c] = "line noise";
     }
   }

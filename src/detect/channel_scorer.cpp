@@ -123,8 +123,7 @@ ChannelScore ChannelScorer::score(std::size_t c, const double* power) {
     next_free = j + 2;
   }
   const double span_excess = std::max(0.0, pw[best] + pw[best + 1] - base[best] - base[best + 1]);
-  const double high_excess =
-      layout_.has_high_band ? std::max(0.0, pw[n_fine] - base[n_fine]) : 0.0;
+  const double high_excess = layout_.has_high_band ? std::max(0.0, pw[n_fine] - base[n_fine]) : 0.0;
   const bool rhythmic = total_excess > 0 && rhythm_excess >= min_concentration_ * total_excess &&
                         high_excess <= max_high_frequency_ratio_ * span_excess;
   const double ratio = rhythmic ? best_ratio : 1.0;

@@ -40,7 +40,7 @@ struct ChannelScore {
   /// The rhythm's frequency, Hz: the excess-weighted mean of the centres of the fundamental's
   /// span and its two neighbouring bands (finer than the 1 Hz bands; 0 when bad)
   float rhythm_hz = 0.0f;
-  bool on = false;       ///< ictal state after this window
+  bool on = false;  ///< ictal state after this window
 };
 
 class ChannelScorer {
@@ -70,9 +70,9 @@ class ChannelScorer {
  private:
   BandLayout layout_;
   double min_concentration_ = 0.4, max_high_frequency_ratio_ = 0.5;
-  double step_up_ = 1.0, step_down_ = 1.0;  // baseline tracker factors (multiplies, not divisions)
+  double step_up_ = 1.0, step_down_ = 1.0;   // baseline tracker factors (multiplies, not divisions)
   double on_ratio_ = 1.0, off_ratio_ = 1.0;  // hysteresis thresholds as power ratios
-  std::vector<double> baseline_;  // (channel, band)
+  std::vector<double> baseline_;             // (channel, band)
   std::vector<char> good_, on_;
 };
 

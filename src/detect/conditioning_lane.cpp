@@ -15,8 +15,8 @@ template <typename T>
 bool any_non_finite(const T* x, std::size_t count) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
   using Bits = std::conditional_t<std::is_same_v<T, float>, std::uint32_t, std::uint64_t>;
-  constexpr Bits kExponent = static_cast<Bits>(std::is_same_v<T, float> ? 0x7f800000ull
-                                                                         : 0x7ff0000000000000ull);
+  constexpr Bits kExponent =
+      static_cast<Bits>(std::is_same_v<T, float> ? 0x7f800000ull : 0x7ff0000000000000ull);
   Bits found = 0;
   for (std::size_t i = 0; i < count; ++i) {
     Bits bits;
@@ -235,10 +235,13 @@ void LaneSet::step(const T* data, std::size_t row_stride, std::size_t offset, st
                    std::int64_t position,
                    const std::function<void(const ConditioningLane&, std::size_t)>& after,
                    const std::function<void(std::size_t)>& side, std::size_t side_parts) {
-  pool_->share(lanes_.size(), [&](std::size_t l) {
-    lanes_[l].process(data, row_stride, offset, count, position);
-    if (after) after(lanes_[l], first_channel(l));
-  }, side_parts, side);
+  pool_->share(
+      lanes_.size(),
+      [&](std::size_t l) {
+        lanes_[l].process(data, row_stride, offset, count, position);
+        if (after) after(lanes_[l], first_channel(l));
+      },
+      side_parts, side);
 }
 
 template void LaneSet::step(const float*, std::size_t, std::size_t, std::size_t, std::int64_t,

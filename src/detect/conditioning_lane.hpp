@@ -18,13 +18,13 @@
 
 namespace ictaltrack::detail {
 
-constexpr std::size_t kMaxBlock = 4096;  // samples per channel conditioned at a time
+constexpr std::size_t kMaxBlock = 4096;   // samples per channel conditioned at a time
 constexpr std::size_t kLaneChannels = 4;  // channels per lane (one filter object)
 
 /// What every lane of a detector conditions with.
 struct LaneFilters {
-  SosSections highpass;  ///< empty = no high-pass
-  SosSections notch;     ///< empty = no notch
+  SosSections highpass;    ///< empty = no high-pass
+  SosSections notch;       ///< empty = no notch
   double mains_hz = 50.0;  ///< tone of the warm-up mains statistics
   /// Stream samples [0, warmup_samples) are the baseline warm-up: high-pass and notch run one
   /// after the other with the statistics taken between them; from that exact sample on (so

@@ -27,8 +27,8 @@ constexpr double kLineProbeSeconds = 30.0;  // data used to decide between 50 an
 
 // Mean Goertzel power at `hz` over the whole 1 s blocks of one channel (non-finite samples
 // count as 0).
-double tone_power(const std::vector<double>& x, std::size_t offset, std::size_t count,
-                  double hz, double sfreq) {
+double tone_power(const std::vector<double>& x, std::size_t offset, std::size_t count, double hz,
+                  double sfreq) {
   detail::BlockGoertzel tone(hz, sfreq);
   for (std::size_t i = 0; i < count; ++i) {
     const double v = x[offset + i];
@@ -41,20 +41,20 @@ double tone_power(const std::vector<double>& x, std::size_t offset, std::size_t 
 struct SourceChannel {
   std::string label;
   double sfreq = 0.0;
-  bool readable = true;       ///< usable and calibrated
+  bool readable = true;  ///< usable and calibrated
   std::int64_t n_samples = 0;
-  int signal_index = -1;      ///< reported in warnings
+  int signal_index = -1;  ///< reported in warnings
   /// The source's own typing of the channel; ChannelKind::unknown: the label decides.
   ChannelKind kind = ChannelKind::unknown;
-  bool marked_bad = false;    ///< bad by the source's own account (e.g. MNE's info["bads"])
+  bool marked_bad = false;  ///< bad by the source's own account (e.g. MNE's info["bads"])
 };
 
 // A contiguous stretch of the analysed channels' samples and where it lies in true time.
 struct SourceSegment {
   std::int64_t first = 0;  // sample index
   std::int64_t count = 0;
-  Ticks onset = 0;         // true time of its first sample
-  Ticks end = 0;           // true time where its data ends
+  Ticks onset = 0;  // true time of its first sample
+  Ticks end = 0;    // true time where its data ends
 };
 
 // Where the assembly gets samples and times from: a file or memory.
@@ -102,8 +102,7 @@ struct ChunkSpan {
 
 // The chunks of every contiguous segment (`segments` as sample ranges [first, first + count)),
 // each segment cut into chunks of at most `chunk` samples from its start.
-std::vector<ChunkSpan> chunk_spans(const std::vector<SourceSegment>& segments,
-                                   std::int64_t chunk) {
+std::vector<ChunkSpan> chunk_spans(const std::vector<SourceSegment>& segments, std::int64_t chunk) {
   std::vector<ChunkSpan> spans;
   for (std::size_t s = 0; s < segments.size(); ++s) {
     const auto [first, count, onset, end] = segments[s];
@@ -196,7 +195,6 @@ std::string seconds_text(Ticks ticks) {
   return text.str();
 }
 
-
 // Ticks from a segment's first sample to sample `offset` of it: offset / sfreq, floored, as
 // EdfReader::sample_time places samples inside a record (so that an EDF's samples get the same
 // times whether they come from the file or from memory).
@@ -261,8 +259,9 @@ DetectionOutput run_detection(DetectionOutput output,
       output.channels[c].bad = true;
       output.channels[c].bad_reason = "sample rate differs from the other EEG channels";
       output.warnings.push_back({"other_sample_rate",
-                                 "channel '" + labels[c] + "' left out: its sample rate differs "
-                                 "from the other EEG channels'",
+                                 "channel '" + labels[c] +
+                                     "' left out: its sample rate differs "
+                                     "from the other EEG channels'",
                                  source_channels[c].signal_index});
       continue;
     }
@@ -275,17 +274,16 @@ DetectionOutput run_detection(DetectionOutput output,
     return output;
   }
   const int time_channel = selected[0];
-  const std::int64_t n_samples =
-      source_channels[static_cast<std::size_t>(time_channel)].n_samples;
+  const std::int64_t n_samples = source_channels[static_cast<std::size_t>(time_channel)].n_samples;
 
   DetectorOptions used = params;
   if (params.line_frequency_hz == 0) {
     used.line_frequency_hz = guess_line_frequency(source, selected, sfreq, n_samples);
     if (used.line_frequency_hz == 0) used.line_frequency_hz = -1;
   }
-  output.line_frequency_hz =
-      used.line_frequency_hz > 0 && used.line_frequency_hz < sfreq / 2 ? used.line_frequency_hz
-                                                                        : 0.0;
+  output.line_frequency_hz = used.line_frequency_hz > 0 && used.line_frequency_hz < sfreq / 2
+                                 ? used.line_frequency_hz
+                                 : 0.0;
   // Contiguous segments (one unless the source has gaps, e.g. EDF+D records) as sample ranges of
   // the channels analysed; the detector is told of each gap, so it never treats the data as
   // contiguous.
@@ -337,18 +335,17 @@ DetectionOutput run_detection(DetectionOutput output,
     return a.onset_sample < b.onset_sample;
   });
 
-  output.analysed = static_cast<Ticks>(
-      std::llround(static_cast<double>(detector.samples_analysed()) *
-                   static_cast<double>(kTicksPerSecond) / sfreq));
+  output.analysed =
+      static_cast<Ticks>(std::llround(static_cast<double>(detector.samples_analysed()) *
+                                      static_cast<double>(kTicksPerSecond) / sfreq));
 
   // Map detector channels back to source channels and sample indices to true times.
   auto time_of = [&](std::int64_t sample) {
-    return source.sample_time(time_channel,
-                              std::clamp<std::int64_t>(sample, 0, n_samples - 1)) +
-           (sample >= n_samples ? static_cast<Ticks>(std::llround(
-                                      static_cast<double>(sample - n_samples + 1) *
-                                      static_cast<double>(kTicksPerSecond) / sfreq))
-                                : 0);
+    return source.sample_time(time_channel, std::clamp<std::int64_t>(sample, 0, n_samples - 1)) +
+           (sample >= n_samples
+                ? static_cast<Ticks>(std::llround(static_cast<double>(sample - n_samples + 1) *
+                                                  static_cast<double>(kTicksPerSecond) / sfreq))
+                : 0);
   };
   // An offset is an end: the first sample of a segment as an end is where the segment before
   // it ends, not the time after the gap.
@@ -375,12 +372,12 @@ DetectionOutput run_detection(DetectionOutput output,
   for (auto& item : found) {
     Seizure seizure = std::move(item.seizure);
     seizure.onset = time_of(item.onset_sample);
-    seizure.offset = std::max(seizure.onset + 1, std::min(end_time_of(item.offset_sample),
-                                                          std::max(output.duration,
-                                                                   seizure.onset + 1)));
+    seizure.offset = std::max(
+        seizure.onset + 1,
+        std::min(end_time_of(item.offset_sample), std::max(output.duration, seizure.onset + 1)));
     for (auto& onset : seizure.channel_onsets) {
-      const auto sample = static_cast<std::int64_t>(
-          std::llround(ticks_to_seconds(onset.onset) * sfreq));
+      const auto sample =
+          static_cast<std::int64_t>(std::llround(ticks_to_seconds(onset.onset) * sfreq));
       onset.onset = time_of(sample);
       onset.channel = selected[static_cast<std::size_t>(onset.channel)];
     }
@@ -394,8 +391,8 @@ DetectionOutput run_detection(DetectionOutput output,
 class FileSource final : public SampleSource {
  public:
   explicit FileSource(const EdfReader& reader) : reader_(reader) {}
-  void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count,
-            double* out, std::int64_t stride) const override {
+  void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count, double* out,
+            std::int64_t stride) const override {
     reader_.read_physical(channels, first, count, out, stride);
   }
   void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count, float* out,
@@ -437,17 +434,17 @@ class MemorySource final : public SampleSource {
                                     " is not inside the samples, after the previous gap");
       }
       if (gap.duration <= 0) throw std::invalid_argument("gap duration must be > 0");
-      segments_.push_back({first, gap.sample - first, onset,
-                           onset + offset_ticks(gap.sample - first, sfreq)});
+      segments_.push_back(
+          {first, gap.sample - first, onset, onset + offset_ticks(gap.sample - first, sfreq)});
       onset = segments_.back().end + gap.duration;
       first = gap.sample;
     }
-    segments_.push_back({first, n_samples - first, onset,
-                         onset + offset_ticks(n_samples - first, sfreq)});
+    segments_.push_back(
+        {first, n_samples - first, onset, onset + offset_ticks(n_samples - first, sfreq)});
   }
   Ticks end() const { return segments_.back().end; }
-  void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count,
-            double* out, std::int64_t stride) const override {
+  void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count, double* out,
+            std::int64_t stride) const override {
     copy(channels, first, count, out, stride);
   }
   void read(const std::vector<int>& channels, std::int64_t first, std::int64_t count, float* out,
@@ -495,9 +492,8 @@ DetectionOutput detect_file(const std::string& path, const DetectorOptions& para
   output.warnings = info.warnings;
   std::vector<SourceChannel> channels;
   for (const auto& channel : info.channels) {
-    channels.push_back({channel.label, channel.sfreq,
-                        channel.usable && channel.calibrated, channel.n_samples,
-                        channel.signal_index});
+    channels.push_back({channel.label, channel.sfreq, channel.usable && channel.calibrated,
+                        channel.n_samples, channel.signal_index});
   }
   return run_detection(std::move(output), channels, FileSource(reader), params, progress);
 }

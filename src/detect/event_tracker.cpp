@@ -197,7 +197,8 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       // A channel that drops out for a moment keeps its rhythm: when it comes back with
       // another one, that is a new discharge (e.g. a second seizure reaching it while the
       // first's field there fades), not the event it left.
-      if (last_owner_[c] < 0 || t - last_on_window_[c] > gap) reference_band_[c] = now_.peak_band[c];
+      if (last_owner_[c] < 0 || t - last_on_window_[c] > gap)
+        reference_band_[c] = now_.peak_band[c];
       continue;
     }
     if (std::abs(now_.peak_band[c] - reference_band_[c]) <= 1) {
@@ -345,8 +346,8 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
         strongest_home = now_.gain_db[c];
         home_band = now_.peak_band[c];
-        home_hz = now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
-                                            : static_cast<float>(home_band) + 1.5f;
+        home_hz =
+            now_.rhythm_hz != nullptr ? now_.rhythm_hz[c] : static_cast<float>(home_band) + 1.5f;
       }
     }
     // Evolution is judged on the windows where the discharge is clearly present (its strongest
@@ -367,7 +368,6 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       std::array<float, kRhythmSmoothing> sorted_hz = event.recent_hz;
       std::sort(sorted_hz.begin(), sorted_hz.begin() + static_cast<std::ptrdiff_t>(count));
       event.smoothed_hz = sorted_hz[count / 2];
-
     }
     append_history(event, start);
   }
@@ -394,9 +394,9 @@ void EventTracker::split_by_rhythm() {
     bool off_rhythm = false;
     if (now_.on[c] && owner_[c] >= 0) {
       const Event* event = find_event(owner_[c]);
-      off_rhythm = event != nullptr && !event->home[c] && event->smoothed_band >= 0 &&
-                   !related_rhythms(now_.peak_band[c], event->smoothed_band,
-                                    max_frequency_difference_hz_);
+      off_rhythm =
+          event != nullptr && !event->home[c] && event->smoothed_band >= 0 &&
+          !related_rhythms(now_.peak_band[c], event->smoothed_band, max_frequency_difference_hz_);
     }
     diverged_[c] = off_rhythm ? diverged_[c] + 1 : 0;
   }
@@ -447,12 +447,12 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // A group split off a running event has been on for a while: its history starts lookback_
   // windows before the earliest run start of its channels, copied from that event's history
   // (which holds every channel), so that its onset is where its channels began, not the split.
-  if (from != nullptr && from->first_window + static_cast<std::int64_t>(
-                                                  from->history.n_windows()) == window_index_) {
+  if (from != nullptr &&
+      from->first_window + static_cast<std::int64_t>(from->history.n_windows()) == window_index_) {
     std::int64_t earliest = window_index_;
     for (const auto c : group) earliest = std::min(earliest, run_start_[c]);
-    const std::int64_t begin = std::max(
-        from->first_window, earliest - (static_cast<std::int64_t>(lookback_) - 1));
+    const std::int64_t begin =
+        std::max(from->first_window, earliest - (static_cast<std::int64_t>(lookback_) - 1));
     if (begin < window_index_ - (static_cast<std::int64_t>(lookback_) - 1)) {
       const auto row = static_cast<std::size_t>(begin - from->first_window);
       event.first_window = begin;
@@ -469,7 +469,7 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // History starts with the lookback ring (oldest first, never before the last gap), excluding
   // the current window, which append_history adds.
   const std::int64_t available = std::min<std::int64_t>(window_index_ - segment_first_window_,
-                                                         static_cast<std::int64_t>(lookback_) - 1);
+                                                        static_cast<std::int64_t>(lookback_) - 1);
   event.first_window = window_index_ - available;
   for (std::int64_t w = event.first_window; w < window_index_; ++w) {
     const std::size_t slot = static_cast<std::size_t>(w) % lookback_;
@@ -567,8 +567,7 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 // (common-mode artifact). It is then the spread of the first event running when it opened that
 // is (part of) a seizure and whose rhythm it did not leave; otherwise a seizure of its own.
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
-  const double duration_s =
-      static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
   const bool unjudged = event.truncated && duration_s < kTruncatedUnjudgedS;
   const bool evolved = unjudged || evolution_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
@@ -634,9 +633,9 @@ std::size_t EventTracker::buffer_bytes() const {
   std::size_t total = (ring_gain_.size() + ring_excess_.size()) * sizeof(float);
   for (const auto* events : {&open_events_, &pending_}) {
     for (const auto& event : *events) {
-      total += (event.history.gain_db.capacity() + event.history.excess.capacity()) *
-                   sizeof(float) +
-               event.history.window_start.capacity() * sizeof(std::int64_t);
+      total +=
+          (event.history.gain_db.capacity() + event.history.excess.capacity()) * sizeof(float) +
+          event.history.window_start.capacity() * sizeof(std::int64_t);
     }
   }
   return total;

@@ -28,14 +28,14 @@ struct WindowScores {
   /// 1 Hz band where the rhythm span of the discharge's fundamental starts (a harmonic's span
   /// is traced back to its fundamental by the scorer)
   const int* peak_band = nullptr;
-  const char* on = nullptr;        ///< ictal state (hysteresis)
+  const char* on = nullptr;  ///< ictal state (hysteresis)
   /// The rhythm's frequency (Hz, finer than the bands); nullptr: the band's centre is used
   const float* rhythm_hz = nullptr;
 };
 
 /// What an event knows of one event that was running when it opened: how long both had a home
-/// channel on, how long their rhythms agreed and how long they went separate ways (docs/detection.md, "Spread or a
-/// new seizure").
+/// channel on, how long their rhythms agreed and how long they went separate ways
+/// (docs/detection.md, "Spread or a new seizure").
 struct ParentLink {
   int parent = -1;
   std::int64_t together = 0;          ///< windows in which both had a home channel on
@@ -60,7 +60,7 @@ struct Event {
   double peak_gain_db = 0.0;
   int rhythm_band = 0;  ///< 1 Hz band of the event's strongest channel, last time one was on
   Hemisphere side = Hemisphere::unknown;  ///< side of the strongest channel it opened with
-  std::int64_t longest_run = 0;     ///< longest run of consecutive windows on, any channel
+  std::int64_t longest_run = 0;           ///< longest run of consecutive windows on, any channel
   std::int64_t first_recruit = -1;  ///< window where the earliest recruited channel's run began
   /// Every event running when this one opened, earliest first: this event is the spread of the
   /// first of them that is a seizure, unless its rhythm diverged from that one's.
@@ -73,7 +73,7 @@ struct Event {
   std::size_t n_recent = 0;
   int smoothed_band = -1;  ///< median of recent_bands; -1 before the first window on
   std::array<float, kRhythmSmoothing> recent_hz{};  ///< the same windows' rhythm in Hz
-  float smoothed_hz = 0.0f;                          ///< their median
+  float smoothed_hz = 0.0f;                         ///< their median
   /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
   /// home channel on at or above the switch-on gain: a seizure evolves (starts with one rhythm,
   /// ends with another), a background rhythm that waxes and wanes (or slows as it fades) does
@@ -197,7 +197,7 @@ class EventTracker {
   // Lookback ring of (gain, excess, window start) for the last lookback_ windows.
   std::vector<float> ring_gain_, ring_excess_;
   std::vector<std::int64_t> ring_start_;
-  std::int64_t window_index_ = 0;  // windows tracked so far
+  std::int64_t window_index_ = 0;          // windows tracked so far
   std::int64_t segment_first_window_ = 0;  // first window after the last gap
 
   std::vector<Event> open_events_;

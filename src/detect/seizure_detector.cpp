@@ -47,8 +47,7 @@ void check_params(const DetectorOptions& p, double sfreq) {
   require(p.n_threads >= 0, "n_threads must be >= 0");
   require(p.highpass_order >= 1 && p.highpass_order <= 8, "highpass_order must be in 1..8");
   require(p.notch_quality > 0, "notch_quality must be > 0");
-  require(p.window_s > 0 && p.step_s > 0 && p.step_s <= p.window_s,
-          "need 0 < step_s <= window_s");
+  require(p.window_s > 0 && p.step_s > 0 && p.step_s <= p.window_s, "need 0 < step_s <= window_s");
   require(p.rhythm_low_hz >= 0.5 && p.rhythm_high_hz > p.rhythm_low_hz + 2.0,
           "need 0.5 <= rhythm_low_hz and rhythm_high_hz > rhythm_low_hz + 2");
   require(p.baseline_warmup_s >= p.step_s, "baseline_warmup_s must be >= step_s");
@@ -58,8 +57,7 @@ void check_params(const DetectorOptions& p, double sfreq) {
           "min_concentration must be in [0, 1]");
   require(p.max_high_frequency_ratio >= 0, "max_high_frequency_ratio must be >= 0");
   require(p.max_frequency_difference_hz >= 0, "max_frequency_difference_hz must be >= 0");
-  require(p.min_duration_s >= 0 && p.close_gap_s >= 0 && p.recruit_s >= 0 &&
-              p.min_sustained_s >= 0,
+  require(p.min_duration_s >= 0 && p.close_gap_s >= 0 && p.recruit_s >= 0 && p.min_sustained_s >= 0,
           "durations must be >= 0");
   require(p.max_onset_fraction > 0 && p.max_onset_fraction <= 1,
           "max_onset_fraction must be in (0, 1]");
@@ -124,13 +122,12 @@ struct SeizureDetector::Impl {
   std::vector<detail::ClosedEvent> closed;  // scratch: events the tracker just closed
   std::vector<StreamSeizure> finished;
 
-  Impl(double rate, std::vector<std::string> labels, DetectorOptions params,
-       std::vector<bool> bad)
+  Impl(double rate, std::vector<std::string> labels, DetectorOptions params, std::vector<bool> bad)
       : sfreq(rate), p(std::move(params)) {
     check_params(p, sfreq);
-    const int threads =
-        p.n_threads > 0 ? p.n_threads
-                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = p.n_threads > 0
+                            ? p.n_threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const auto parsed = parse_labels(labels);
     channels.resize(labels.size());
     std::vector<LabelInfo> analysed_labels;
@@ -151,8 +148,10 @@ struct SeizureDetector::Impl {
         channels[c].bad = true;
         channels[c].bad_reason = "duplicate channel name";
         warnings.push_back({"duplicate_channel",
-                            "channel '" + labels[c] + "' left out: an earlier channel has the "
-                            "name '" + name + "' (analysed once)",
+                            "channel '" + labels[c] +
+                                "' left out: an earlier channel has the "
+                                "name '" +
+                                name + "' (analysed once)",
                             static_cast<int>(c)});
         continue;
       }
@@ -164,8 +163,8 @@ struct SeizureDetector::Impl {
       warnings.push_back({"no_eeg_channels", "no EEG channel to analyse; nothing is detected", -1});
     }
     const double nyquist = sfreq / 2.0;
-    line_hz = p.line_frequency_hz > 0 ? p.line_frequency_hz
-                                      : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
+    line_hz =
+        p.line_frequency_hz > 0 ? p.line_frequency_hz : (p.line_frequency_hz == 0 ? 50.0 : 0.0);
     if (line_hz >= nyquist) line_hz = 0.0;  // nothing to notch below Nyquist
     layout = detail::BandLayout::make(p, sfreq);
     if (n > 0 && layout.unusable()) {
@@ -274,8 +273,8 @@ struct SeizureDetector::Impl {
       const std::size_t count =
           std::min(kMaxBlock * (lanes_score ? kBlocksPerStep : 1), n_samples - done);
       lanes.step(data, row_stride, done, count, pushed,
-                 lanes_score ? score_lane : std::function<void(const detail::ConditioningLane&,
-                                                               std::size_t)>{},
+                 lanes_score ? score_lane
+                             : std::function<void(const detail::ConditioningLane&, std::size_t)>{},
                  side, std::exchange(side_parts, 0));
       pushed += static_cast<std::int64_t>(count);
       done += count;
@@ -399,9 +398,8 @@ struct SeizureDetector::Impl {
 
   // The cross-channel part of window w of the block, once every channel is scored.
   void track(std::size_t w, std::int64_t start) {
-    const detail::WindowScores scores{&block_gain[w * n], &block_excess[w * n],
-                                      &block_peak[w * n], &block_on[w * n],
-                                      &block_rhythm[w * n]};
+    const detail::WindowScores scores{&block_gain[w * n], &block_excess[w * n], &block_peak[w * n],
+                                      &block_on[w * n], &block_rhythm[w * n]};
     tracker->step(scores, start, closed);
     hand_off_closed();
   }
@@ -479,10 +477,10 @@ const std::vector<ReadWarning>& SeizureDetector::warnings() const noexcept {
 }
 double SeizureDetector::sfreq() const noexcept { return impl_->sfreq; }
 std::int64_t SeizureDetector::samples_pushed() const noexcept { return impl_->pushed; }
-std::int64_t SeizureDetector::samples_analysed() const noexcept {
-  return impl_->analysed_samples;
+std::int64_t SeizureDetector::samples_analysed() const noexcept { return impl_->analysed_samples; }
+std::int64_t SeizureDetector::windows_processed() const noexcept {
+  return impl_->tracker->windows();
 }
-std::int64_t SeizureDetector::windows_processed() const noexcept { return impl_->tracker->windows(); }
 std::size_t SeizureDetector::buffer_bytes() const noexcept { return impl_->bytes(); }
 
 }  // namespace ictaltrack

@@ -53,8 +53,7 @@ StreamSeizure SeizureHandOff::to_stream_seizure(ClosedEvent closed) const {
   } else {
     // The last window with a channel on lies beyond the capped history.
     last_start = history.window_start.back() +
-                 (last_index - static_cast<std::int64_t>(history.n_windows()) + 1) *
-                     step_samples_;
+                 (last_index - static_cast<std::int64_t>(history.n_windows()) + 1) * step_samples_;
   }
   out.offset_sample = std::max(out.onset_sample + 1, last_start + half + step_samples_ / 2);
   for (std::size_t i = 0; i < out.seizure.channel_onsets.size(); ++i) {

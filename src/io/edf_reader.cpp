@@ -293,8 +293,7 @@ struct EdfReader::Impl {
     // onset points at a damaged or hand-edited file. The annotations are kept as written.
     std::int64_t backwards_annotations = 0;
     int backwards_signal = -1;
-    std::vector<Ticks> last_onset(rec.annotation_signals.size(),
-                                  std::numeric_limits<Ticks>::min());
+    std::vector<Ticks> last_onset(rec.annotation_signals.size(), std::numeric_limits<Ticks>::min());
     for (const RawAnnotation& entry : raw) {
       const auto a = static_cast<std::size_t>(
           std::find(rec.annotation_signals.begin(), rec.annotation_signals.end(), entry.signal) -

@@ -51,9 +51,8 @@ void decode_int16(const unsigned char* p, std::size_t n, std::int16_t low, std::
 
 /// n samples at p, clipped to [low, high], as Real(gain * digital + offset).
 template <typename Real>
-void decode_physical(const unsigned char* p, std::size_t n, int bytes_per_sample,
-                     std::int32_t low, std::int32_t high, double gain, double offset,
-                     Real* out) noexcept {
+void decode_physical(const unsigned char* p, std::size_t n, int bytes_per_sample, std::int32_t low,
+                     std::int32_t high, double gain, double offset, Real* out) noexcept {
   if (bytes_per_sample == 2) {
     // A 16-bit value lies in [-32768, 32767]. When the bounds reach into that range they can be
     // narrowed to it without changing any result, and the clipping done on 16-bit integers

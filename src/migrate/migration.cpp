@@ -46,16 +46,20 @@ double median(std::vector<double> values) {
 
 std::string_view to_string(ShiftClass shift) noexcept {
   switch (shift) {
-    case ShiftClass::same_region: return "same-region";
-    case ShiftClass::ipsilateral: return "ipsilateral";
-    case ShiftClass::contralateral: return "contralateral";
-    case ShiftClass::unknown: break;
+    case ShiftClass::same_region:
+      return "same-region";
+    case ShiftClass::ipsilateral:
+      return "ipsilateral";
+    case ShiftClass::contralateral:
+      return "contralateral";
+    case ShiftClass::unknown:
+      break;
   }
   return "unknown";
 }
 
-ShiftClass classify_shift(Hemisphere from_hemisphere, Region from_region,
-                          Hemisphere to_hemisphere, Region to_region) noexcept {
+ShiftClass classify_shift(Hemisphere from_hemisphere, Region from_region, Hemisphere to_hemisphere,
+                          Region to_region) noexcept {
   if (is_side(from_hemisphere) && is_side(to_hemisphere) && from_hemisphere != to_hemisphere) {
     return ShiftClass::contralateral;
   }
@@ -107,8 +111,7 @@ std::size_t MigrationTracker::add(const Seizure& seizure) {
     throw std::invalid_argument("MigrationTracker::add: seizure offset before onset");
   }
   // upper_bound: a seizure equal to earlier ones in (onset, offset) goes after them (arrival).
-  const auto position = std::upper_bound(seizures_.begin(), seizures_.end(), seizure,
-                                         onset_before);
+  const auto position = std::upper_bound(seizures_.begin(), seizures_.end(), seizure, onset_before);
   const auto index = static_cast<std::size_t>(position - seizures_.begin());
 
   // The pair (index-1, index) that the new seizure splits, if any, stops being consecutive.
@@ -166,8 +169,8 @@ MigrationSummary MigrationTracker::summary() const {
 
   auto verdict = [](bool holds) { return holds ? std::string("yes: ") : std::string("no: "); };
   s.verdict_reasons = {
-      verdict(enough_seizures) + std::to_string(s.n_seizures) + " seizures (need >= " +
-          std::to_string(c.min_seizures) + ")",
+      verdict(enough_seizures) + std::to_string(s.n_seizures) +
+          " seizures (need >= " + std::to_string(c.min_seizures) + ")",
       verdict(enough_regions) + std::to_string(s.n_distinct_regions) +
           " distinct known onset regions (need >= " + std::to_string(c.min_regions) + ")",
       verdict(hemispheres_ok) + std::to_string(s.n_left) + " left and " +

@@ -145,7 +145,8 @@ std::vector<OutputChannel> make_channels(const SimulationOptions& config) {
 // Discharge waveforms as functions of the rhythm's phase p. Sharp shapes come from the closed
 // forms of geometric Fourier series, so their harmonic content is exact and cheap to evaluate:
 //   sum_{k>=1} a^k cos(kp) = (a cos p - a^2) / (1 - 2a cos p + a^2)   (a narrow symmetric peak)
-//   sum_{k>=1} a^k sin(kp) = a sin p / (1 - 2a cos p + a^2)           (a skewed, sawtooth-like wave)
+//   sum_{k>=1} a^k sin(kp) = a sin p / (1 - 2a cos p + a^2)           (a skewed, sawtooth-like
+//   wave)
 // Harmonic k then has amplitude a^k (power ratio a^(2(k-1)) to the fundamental).
 enum class Morphology { Sinusoidal, SharpWave, SpikeAndWave, Polyspike, Asymmetric };
 constexpr int kMorphologies = 5;
@@ -480,12 +481,12 @@ void plan_morphology_and_spread(const SimulationOptions& c, std::vector<SeizureP
     for (const SpreadKind kind :
          {SpreadKind::Homologous, SpreadKind::Distant, SpreadKind::Generalised}) {
       const double draw = spread_random.uniform();
-      const double delay = spread_random.uniform(c.spread_onset_delay_min_s,
-                                                 c.spread_onset_delay_max_s);
+      const double delay =
+          spread_random.uniform(c.spread_onset_delay_min_s, c.spread_onset_delay_max_s);
       SpreadPlan f;
       f.kind = kind;
-      f.amplitude = to_millisecond(
-          spread_random.uniform(c.spread_amplitude_min, c.spread_amplitude_max));
+      f.amplitude =
+          to_millisecond(spread_random.uniform(c.spread_amplitude_min, c.spread_amplitude_max));
       f.detuning_hz = to_millisecond(
           spread_random.uniform(-c.spread_detuning_max_hz, c.spread_detuning_max_hz));
       f.phase_lag = to_millisecond(spread_random.uniform(0.3, 1.5));
@@ -1156,8 +1157,7 @@ void SimulationGenerator::Impl::add_event(std::size_t i, double t) {
       break;
     }
     case ArtifactKind::Sweat:
-      value = taper(10.0) *
-              (std::sin(p) + 0.5 * std::sin(kTwoPi * a.frequency2 * tau + a.phase2));
+      value = taper(10.0) * (std::sin(p) + 0.5 * std::sin(kTwoPi * a.frequency2 * tau + a.phase2));
       break;
     default:
       return;
@@ -1551,9 +1551,9 @@ SimulationTruth simulate_to_edf(const SimulationOptions& config,
   const std::int64_t records = generator.total_samples() / fs;
   std::size_t propagations = 0;
   for (const auto& s : truth.seizures) propagations += s.propagation.size();
-  const auto annotations = static_cast<std::int64_t>(
-      truth.seizures.size() + propagations + truth.artifacts.size() +
-      truth.background_events.size());
+  const auto annotations =
+      static_cast<std::int64_t>(truth.seizures.size() + propagations + truth.artifacts.size() +
+                                truth.background_events.size());
   EdfWriterOptions options;
   options.format = config.format;
   options.start = config.start;

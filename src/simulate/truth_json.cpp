@@ -152,8 +152,7 @@ std::string truth_to_json(const SimulationTruth& truth, const SimulationOptions&
            ", \"phase_lag_rad\": " + number(g.phase_lag_rad) +
            ", \"annotation\": " + quoted(g.annotation) +
            ",\n         \"channel_onsets\": " + onset_map(g.channel_onsets, "         ") +
-           ",\n         \"electrode_onsets\": " + onset_map(g.electrode_onsets, "         ") +
-           "}";
+           ",\n         \"electrode_onsets\": " + onset_map(g.electrode_onsets, "         ") + "}";
     }
     j += s.propagation.empty() ? "]\n" : "\n      ]\n";
     j += "    }";

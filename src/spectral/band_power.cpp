@@ -287,20 +287,20 @@ void BandPowerEngine::Impl::validate_and_warn() {
 
   const double window_seconds = static_cast<double>(window) / sfreq;
   if (lowest_positive_edge > 0 && window_seconds < 2.0 / lowest_positive_edge) {
-    warnings.push_back({"window_too_short",
-                        "window of " + format_hz(window_seconds) +
-                            " s holds fewer than two cycles of the lowest band edge (" +
-                            format_hz(lowest_positive_edge) + " Hz needs " +
-                            format_hz(2.0 / lowest_positive_edge) +
-                            " s); its power is poorly resolved"});
+    warnings.push_back(
+        {"window_too_short", "window of " + format_hz(window_seconds) +
+                                 " s holds fewer than two cycles of the lowest band edge (" +
+                                 format_hz(lowest_positive_edge) + " Hz needs " +
+                                 format_hz(2.0 / lowest_positive_edge) +
+                                 " s); its power is poorly resolved"});
   }
   const double nyquist = sfreq / 2.0;
   for (const Band& band : options.bands) {
     if (band.high_hz > nyquist) {
       warnings.push_back({"band_above_nyquist",
-                          "band '" + detail::printable(band.name) + "' (" +
-                              format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
-                              " Hz) lies " + (band.low_hz >= nyquist ? "entirely" : "partly") +
+                          "band '" + detail::printable(band.name) + "' (" + format_hz(band.low_hz) +
+                              "-" + format_hz(band.high_hz) + " Hz) lies " +
+                              (band.low_hz >= nyquist ? "entirely" : "partly") +
                               " above the Nyquist frequency (" + format_hz(nyquist) + " Hz)"});
     }
   }
@@ -340,11 +340,11 @@ void BandPowerEngine::Impl::build_band_columns() {
   for (std::size_t b = 0; b < n_bands; ++b) {
     if (columns[b].first == columns[b].last) {
       const Band& band = options.bands[b];
-      warnings.push_back({"band_without_bins", "band '" + detail::printable(band.name) + "' (" +
-                                                   format_hz(band.low_hz) + "-" +
-                                                   format_hz(band.high_hz) +
-                                                   " Hz) contains no frequency bin (df = " +
-                                                   format_hz(df) + " Hz); its power is 0"});
+      warnings.push_back(
+          {"band_without_bins", "band '" + detail::printable(band.name) + "' (" +
+                                    format_hz(band.low_hz) + "-" + format_hz(band.high_hz) +
+                                    " Hz) contains no frequency bin (df = " + format_hz(df) +
+                                    " Hz); its power is 0"});
     }
   }
 }
@@ -369,9 +369,9 @@ void BandPowerEngine::Impl::make_plan() {
   if (plan == nullptr) throw std::runtime_error("FFTW could not plan a transform of this length");
   if (!options.wisdom_path.empty() &&
       fftw_export_wisdom_to_filename(options.wisdom_path.c_str()) == 0)
-    warnings.push_back({"fftw_wisdom_not_written", "could not write FFTW wisdom to '" +
-                                                         detail::printable(options.wisdom_path) +
-                                                         "'"});
+    warnings.push_back(
+        {"fftw_wisdom_not_written",
+         "could not write FFTW wisdom to '" + detail::printable(options.wisdom_path) + "'"});
 }
 
 void BandPowerEngine::Impl::make_taper_spectrum() {
@@ -454,9 +454,9 @@ void BandPowerEngine::Impl::process_channel(Workspace& ws, std::size_t channel, 
       std::copy_n(row, window - from_carry, fft_in + from_carry);
     }
     if (options.detrend == Detrend::constant) {
-      const double total = straddles ? taper_and_sum(fft_in, taper.data(), fft_in, window)
-                                     : taper_and_sum(row + (start - consumed), taper.data(),
-                                                     fft_in, window);
+      const double total =
+          straddles ? taper_and_sum(fft_in, taper.data(), fft_in, window)
+                    : taper_and_sum(row + (start - consumed), taper.data(), fft_in, window);
       fftw_execute_dft_r2c(plan, fft_in, spectrum_out);
       const double mean = total / static_cast<double>(window);
       for (const TaperBin& bin : taper_spectrum) {
@@ -597,9 +597,7 @@ std::pair<double, double> BandPowerEngine::total_range() const noexcept {
   return impl_->total_range;
 }
 const BandPowerOptions& BandPowerEngine::options() const noexcept { return impl_->options; }
-const std::vector<Warning>& BandPowerEngine::warnings() const noexcept {
-  return impl_->warnings;
-}
+const std::vector<Warning>& BandPowerEngine::warnings() const noexcept { return impl_->warnings; }
 std::int64_t BandPowerEngine::stream_position() const noexcept {
   return impl_->segment_start + impl_->consumed;
 }

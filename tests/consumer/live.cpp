@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <ictaltrack/detect/detector.hpp>
+#include <ictaltrack/errors.hpp>
+#include <ictaltrack/io/edf_reader.hpp>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <ictaltrack/detect/detector.hpp>
-#include <ictaltrack/errors.hpp>
-#include <ictaltrack/io/edf_reader.hpp>
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -3,11 +3,10 @@
 // first second of every channel.
 #include <exception>
 #include <filesystem>
-#include <iostream>
-#include <vector>
-
 #include <ictaltrack/errors.hpp>
 #include <ictaltrack/io/edf_reader.hpp>
+#include <iostream>
+#include <vector>
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -22,8 +21,8 @@ int main(int argc, char** argv) {
       const auto& info = reader.info();
       std::cout << entry.path().filename().string() << ": " << ictaltrack::to_string(info.format)
                 << ", " << info.channels.size() << " channels, " << info.n_records
-                << " records, start " << info.start.iso8601() << ", "
-                << reader.annotations().size() << " annotations\n";
+                << " records, start " << info.start.iso8601() << ", " << reader.annotations().size()
+                << " annotations\n";
       for (int c = 0; c < info.n_channels(); ++c) {
         const auto& channel = info.channels[c];
         std::vector<double> first_record(static_cast<std::size_t>(channel.samples_per_record));

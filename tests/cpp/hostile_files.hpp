@@ -65,8 +65,7 @@ inline std::string tal(const std::string& onset, const std::string& text) {
 inline HostileOutcome format_error(std::string field, int signal, std::int64_t byte_offset) {
   return {HostileOutcome::Kind::kFormatError, std::move(field), signal, byte_offset, {}};
 }
-inline HostileOutcome warning(std::string code, int signal = -1,
-                              std::optional<int> unusable = {}) {
+inline HostileOutcome warning(std::string code, int signal = -1, std::optional<int> unusable = {}) {
   return {HostileOutcome::Kind::kWarning, std::move(code), signal, -1, unusable};
 }
 
@@ -86,8 +85,8 @@ inline std::vector<HostileFile> hostile_files() {
   };
   auto add_warning = [&](std::string defect, const EdfBuilder& builder, HostileOutcome outcome,
                          std::string name = "f.edf") {
-    files.push_back({std::move(defect), std::move(name), builder.bytes(), std::move(outcome),
-                     builder});
+    files.push_back(
+        {std::move(defect), std::move(name), builder.bytes(), std::move(outcome), builder});
   };
   auto add_patched = [&](std::string defect, const EdfBuilder& builder, std::int64_t offset,
                          int width, const std::string& text, HostileOutcome outcome) {
@@ -140,11 +139,11 @@ inline std::vector<HostileFile> hostile_files() {
     const EdfBuilder b = plain_edf();
     std::string bytes = b.bytes();
     bytes.resize(bytes.size() - 7);  // cut inside the last record
-    files.push_back({"truncated data (last record cut)", "f.edf", bytes,
-                     warning("truncated_data"), b});
+    files.push_back(
+        {"truncated data (last record cut)", "f.edf", bytes, warning("truncated_data"), b});
     bytes = b.bytes() + "junk!";
-    files.push_back({"trailing bytes after the last record", "f.edf", bytes,
-                     warning("trailing_bytes"), b});
+    files.push_back(
+        {"trailing bytes after the last record", "f.edf", bytes, warning("trailing_bytes"), b});
   }
   add_patched("non-numeric record duration", plain_edf(), 244, 8, "one",
               format_error("duration of a data record", -1, 244));
@@ -245,19 +244,23 @@ inline std::vector<HostileFile> hostile_files() {
     b.reserved = "BDF+C";
     add_warning("EDF file claiming BDF+", b, warning("reserved_field_mismatch"));
   }
-  add_warning("EDF+C without an annotation signal", [] {
-    EdfBuilder b = plain_edf();
-    b.reserved = "EDF+C";
-    return b;
-  }(), warning("missing_annotation_signal"));
+  add_warning(
+      "EDF+C without an annotation signal",
+      [] {
+        EdfBuilder b = plain_edf();
+        b.reserved = "EDF+C";
+        return b;
+      }(),
+      warning("missing_annotation_signal"));
   // ---- Annotations and record times
   {
     EdfBuilder b = edf_plus();
     std::string cut = tal("+1", "");
-    cut += "+1.7\x14" "cut off";
+    cut +=
+        "+1.7\x14"
+        "cut off";
     cut.resize(60, 'x');
-    b.signals[2].raw_tals =
-        std::vector<std::string>{tal("+0", ""), cut, tal("+2", "")};
+    b.signals[2].raw_tals = std::vector<std::string>{tal("+0", ""), cut, tal("+2", "")};
     add_warning("TAL without terminator", b, warning("tal_unterminated", 2));
   }
   {

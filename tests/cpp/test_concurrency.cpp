@@ -54,8 +54,8 @@ EdfBuilder recording(int index) {
   }
   builder.add_signal("slow", rate / 4);  // a second rate in every file
   if (!builder.reserved.empty()) {
-    builder.add_annotation_signal(64).extra_tals = {
-        std::string("+0.5\x15") + "1\x14" + "file " + std::to_string(index) + '\x14' + '\0'};
+    builder.add_annotation_signal(64).extra_tals = {std::string("+0.5\x15") + "1\x14" + "file " +
+                                                    std::to_string(index) + '\x14' + '\0'};
     if (builder.reserved.back() == 'D') {
       for (std::int64_t r = 0; r < builder.n_records; ++r) {
         builder.record_onsets.push_back(std::to_string(r + (r >= 5 ? 10 : 0)));
@@ -104,8 +104,7 @@ FileResult analyse(const std::filesystem::path& path) {
   BandPowerOptions options;
   options.n_threads = 1;
   const BandPowerResult power = ictaltrack::band_power(
-      block.data(), same_rate.size(), static_cast<std::size_t>(n),
-      info.channels[0].sfreq, options);
+      block.data(), same_rate.size(), static_cast<std::size_t>(n), info.channels[0].sfreq, options);
   result.band_power = power.power;
   result.window_start = power.window_start;
   return result;
@@ -198,11 +197,11 @@ std::vector<std::string> describe(const DetectionOutput& output) {
                     channel.bad_reason);
   }
   for (const Seizure& seizure : output.seizures) {
-    std::string line = "seizure " + std::to_string(seizure.onset) + ".." +
-                       std::to_string(seizure.offset) + " " + std::string(to_string(seizure.hemisphere)) +
-                       " " + std::string(to_string(seizure.region)) + " li=" +
-                       std::to_string(seizure.lateralization_index) +
-                       " confidence=" + std::to_string(seizure.confidence);
+    std::string line =
+        "seizure " + std::to_string(seizure.onset) + ".." + std::to_string(seizure.offset) + " " +
+        std::string(to_string(seizure.hemisphere)) + " " + std::string(to_string(seizure.region)) +
+        " li=" + std::to_string(seizure.lateralization_index) +
+        " confidence=" + std::to_string(seizure.confidence);
     for (const std::string& name : seizure.onset_channels) line += " " + name;
     for (const ChannelOnset& onset : seizure.channel_onsets) {
       line += " " + onset.name + "@" + std::to_string(onset.onset);

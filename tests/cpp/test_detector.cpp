@@ -68,9 +68,8 @@ std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, Detector
   auto done = detector.take_seizures();
   out.insert(out.end(), done.begin(), done.end());
   if (channels != nullptr) *channels = detector.channels();
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.onset_sample < b.onset_sample;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.onset_sample < b.onset_sample; });
   return out;
 }
 
@@ -83,8 +82,8 @@ void expect_identical(const std::vector<StreamSeizure>& a, const std::vector<Str
     EXPECT_EQ(a[i].seizure.region, b[i].seizure.region);
     EXPECT_EQ(a[i].seizure.hemisphere, b[i].seizure.hemisphere);
     // Bit-identical, NaN included.
-    EXPECT_EQ(std::memcmp(&a[i].seizure.lateralization_index,
-                          &b[i].seizure.lateralization_index, sizeof(double)),
+    EXPECT_EQ(std::memcmp(&a[i].seizure.lateralization_index, &b[i].seizure.lateralization_index,
+                          sizeof(double)),
               0);
     EXPECT_EQ(a[i].seizure.confidence, b[i].seizure.confidence);
     ASSERT_EQ(a[i].seizure.channel_onsets.size(), b[i].seizure.channel_onsets.size());
@@ -209,13 +208,14 @@ TEST(SeizureDetector, AlongsideRunsOncePerPushAndItsErrorLeavesTheResultUnchange
   expect_identical(plain, out);
 
   int empty_calls = 0;
-  detail::DetectorAccess::push(detector, buffer.data(), 0, chunk,
-                               [&](std::size_t) { ++empty_calls; }, 2);
+  detail::DetectorAccess::push(
+      detector, buffer.data(), 0, chunk, [&](std::size_t) { ++empty_calls; }, 2);
   EXPECT_EQ(empty_calls, 2);
   SeizureDetector nothing_to_analyse(256.0, {"ECG"}, params);
   std::vector<float> ecg(4096, 1.0f);
-  detail::DetectorAccess::push(nothing_to_analyse, ecg.data(), ecg.size(), ecg.size(),
-                               [&](std::size_t) { ++empty_calls; }, 1);
+  detail::DetectorAccess::push(
+      nothing_to_analyse, ecg.data(), ecg.size(), ecg.size(), [&](std::size_t) { ++empty_calls; },
+      1);
   EXPECT_EQ(empty_calls, 3);
 }
 
@@ -228,10 +228,9 @@ TEST(SeizureDetector, MemoryDoesNotGrowWithTheRecording) {
   first.n_samples = static_cast<std::size_t>(600 * stream.sfreq);
   first.data.clear();
   for (std::size_t c = 0; c < stream.labels.size(); ++c) {
-    first.data.insert(first.data.end(),
-                      stream.data.begin() + static_cast<std::ptrdiff_t>(c * stream.n_samples),
-                      stream.data.begin() +
-                          static_cast<std::ptrdiff_t>(c * stream.n_samples + first.n_samples));
+    first.data.insert(
+        first.data.end(), stream.data.begin() + static_cast<std::ptrdiff_t>(c * stream.n_samples),
+        stream.data.begin() + static_cast<std::ptrdiff_t>(c * stream.n_samples + first.n_samples));
   }
   std::size_t bytes_short = 0, bytes_long = 0;
   run(first, 2560, {}, &bytes_short);
@@ -343,8 +342,7 @@ TEST(SeizureDetector, SecondSeizureWithTheFirstsRhythmIsASeizureOfItsOwn) {
     if (found.size() != 2) continue;
     const double first = ticks_to_seconds(found[0].seizure.onset);
     const double second = ticks_to_seconds(found[1].seizure.onset);
-    if (std::abs(first - a_onset) <= 5.0 && second - b_onset >= -5.0 &&
-        second - b_onset <= 15.0) {
+    if (std::abs(first - a_onset) <= 5.0 && second - b_onset >= -5.0 && second - b_onset <= 15.0) {
       ++separated;
     }
   }
@@ -399,7 +397,8 @@ TEST(DetectFile, ReadsASimulatedFileAndReportsChannels) {
   EXPECT_EQ(output.seizures[0].hemisphere, truth.seizures[0].hemisphere);
   EXPECT_NEAR(ticks_to_seconds(output.seizures[0].onset - truth.seizures[0].onset), 0.0, 5.0);
   // Cancelling throws.
-  EXPECT_THROW(detect_file((dir / "x.edf").string(), {}, [](double) { return false; }), ictaltrack::Error);
+  EXPECT_THROW(detect_file((dir / "x.edf").string(), {}, [](double) { return false; }),
+               ictaltrack::Error);
 }
 
 TEST(DetectFile, SixtyHertzMainsIsRecognised) {

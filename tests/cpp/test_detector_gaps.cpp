@@ -76,9 +76,9 @@ std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segment
     for (std::size_t start = 0; start < segment->n_samples; start += chunk) {
       const std::size_t count = std::min(chunk, segment->n_samples - start);
       for (std::size_t c = 0; c < n; ++c) {
-        std::copy_n(segment->data.begin() +
-                        static_cast<std::ptrdiff_t>(c * segment->n_samples + start),
-                    count, buffer.begin() + static_cast<std::ptrdiff_t>(c * chunk));
+        std::copy_n(
+            segment->data.begin() + static_cast<std::ptrdiff_t>(c * segment->n_samples + start),
+            count, buffer.begin() + static_cast<std::ptrdiff_t>(c * chunk));
       }
       detector.push(buffer.data(), count, chunk);
     }
@@ -176,7 +176,8 @@ std::filesystem::path write_edf(const std::filesystem::path& path,
     auto& signal = builder.add_signal(labels[c], 256);
     signal.samples = [records, c](std::int64_t record, std::int64_t k) {
       const auto& [segment, r] = records[static_cast<std::size_t>(record)];
-      const double x = segment->data[c * segment->n_samples + static_cast<std::size_t>(r * 256 + k)];
+      const double x =
+          segment->data[c * segment->n_samples + static_cast<std::size_t>(r * 256 + k)];
       const double digital = std::round((x + 3200.0) / 6400.0 * 65535.0 - 32768.0);
       return static_cast<std::int32_t>(std::clamp(digital, -32768.0, 32767.0));
     };
@@ -229,7 +230,8 @@ TEST(DetectorGaps, DetectFileAnalysesEdfPlusDSegmentsApartWithTrueTimes) {
   const double shift_s = second_onset_s;
   EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second_alone.seizures[0].onset) + shift_s,
               1.0);
-  EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second.truth.seizures[0].onset) + shift_s, 5.0);
+  EXPECT_NEAR(ticks_to_seconds(b.onset), ticks_to_seconds(second.truth.seizures[0].onset) + shift_s,
+              5.0);
   for (const auto& onset : b.channel_onsets) EXPECT_GE(onset.onset, 3000 * kTicksPerSecond);
 }
 
@@ -256,8 +258,8 @@ DetectionOutput detect_read_samples(const std::filesystem::path& path) {
     source.gaps.push_back({segments[s].first_record * info.channels[0].samples_per_record,
                            segments[s].onset - previous_end});
   }
-  return detect_samples(labels, info.channels[0].sfreq, data.data(),
-                        static_cast<std::size_t>(n), static_cast<std::size_t>(n), {}, source);
+  return detect_samples(labels, info.channels[0].sfreq, data.data(), static_cast<std::size_t>(n),
+                        static_cast<std::size_t>(n), {}, source);
 }
 
 TEST(DetectorGaps, DetectSamplesGivesDetectFileOutput) {

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <numbers>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -73,8 +73,7 @@ TEST(ChannelScorer, HysteresisFollowsTheGainSeries) {
   ScorerFixture f;
   // Gains in dB and the state the rules give: on at >= 9 dB, off again below 5 dB.
   const std::vector<double> gains_db{0, 8, 10, 7, 6, 4.5, 8.5, 9.5, 5.5, 3};
-  const std::vector<bool> expected{false, false, true, true, true, false, false, true, true,
-                                   false};
+  const std::vector<bool> expected{false, false, true, true, true, false, false, true, true, false};
   for (std::size_t w = 0; w < gains_db.size(); ++w) {
     const auto power = f.rhythm(4, std::pow(10.0, gains_db[w] / 10.0));
     const ChannelScore score = f.scorer.score(0, power.data());
@@ -98,9 +97,9 @@ TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
   // k x 3.5 Hz; its first harmonic (7.5 Hz, span 6) rises most over the flat baseline.
   std::vector<double> power(f.layout.n_bands, 1.0);
   auto raise = [&](std::size_t k, double ratio) { power[k] = power[k + 1] = ratio; };
-  raise(2, 15.0);   // fundamental: excess 28
-  raise(6, 20.0);   // 2f: excess 38, the best span
-  raise(9, 12.0);   // 3f: excess 22
+  raise(2, 15.0);                                                   // fundamental: excess 28
+  raise(6, 20.0);                                                   // 2f: excess 38, the best span
+  raise(9, 12.0);                                                   // 3f: excess 22
   for (const std::size_t k : {13u, 16u, 20u, 23u}) raise(k, 12.0);  // 4f-7f: 22 each
   // The best span alone holds 38 / 176 of the excess (below min_concentration = 0.4); the
   // fundamental and its first two harmonics hold 88 / 176.
@@ -112,7 +111,7 @@ TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
 
 TEST(ChannelScorer, MuscleVetoesARhythm) {
   ScorerFixture vetoed, kept;
-  auto power = vetoed.rhythm(8, 20.0);  // span excess 38
+  auto power = vetoed.rhythm(8, 20.0);             // span excess 38
   power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x span excess
   EXPECT_EQ(vetoed.scorer.score(0, power.data()).gain_db, 0.0f);
   power[kept.layout.n_fine] = 1.0 + 0.4 * 38.0;  // below: still a rhythm
@@ -408,7 +407,8 @@ TEST(EventTracker, ASecondRhythmOneHertzAwayIsASeizureOfItsOwnEvenWhenItSlowsInS
   // slow alike): more than a propagated discharge's detuning (kSpreadToleranceHz).
   ASSERT_LT(kSpreadToleranceHz, 1.0);
   auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
-  const auto kept = two_groups(a_band, [&](int t) { return a_band(t - 3); }, 38, 90, 1.0f);
+  const auto kept = two_groups(
+      a_band, [&](int t) { return a_band(t - 3); }, 38, 90, 1.0f);
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[1].event.first_recruit, 38);
 }
@@ -419,9 +419,9 @@ TEST(EventTracker, HarmonicRichGroupTracedToItsFundamentalIsTheSameSeizure) {
   // sees one rhythm, and B is A's spread.
   ScorerFixture scorer;
   std::vector<double> power(scorer.layout.n_bands, 1.0);
-  power[2] = power[3] = 10.0;   // 3.5 Hz fundamental, 10 dB
-  power[6] = power[7] = 30.0;   // 7.5 Hz first harmonic, 14.8 dB (the best span)
-  power[9] = power[10] = 8.0;   // second harmonic
+  power[2] = power[3] = 10.0;  // 3.5 Hz fundamental, 10 dB
+  power[6] = power[7] = 30.0;  // 7.5 Hz first harmonic, 14.8 dB (the best span)
+  power[9] = power[10] = 8.0;  // second harmonic
   const ChannelScore b_score = scorer.scorer.score(0, power.data());
   ASSERT_TRUE(b_score.on);
   const int b_band = b_score.peak_band;
@@ -429,7 +429,8 @@ TEST(EventTracker, HarmonicRichGroupTracedToItsFundamentalIsTheSameSeizure) {
   // A evolves from 5.5 to 3.5 Hz; B shows A's rhythm as the scorer reports it (at the
   // fundamental: A's band; at the harmonic it would be 4 bands above, another rhythm).
   auto a_band = [](int t) { return 4 - (std::clamp(t, 30, 89) - 30) / 20; };
-  const auto kept = two_groups(a_band, [&](int t) { return a_band(t) + (b_band - 2); }, 40);
+  const auto kept = two_groups(
+      a_band, [&](int t) { return a_band(t) + (b_band - 2); }, 40);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].event.first_recruit, 30);
 }

@@ -204,8 +204,8 @@ TEST(EdfWriter, WritesOnlyTheContinuousPlusFormats) {
   EdfSignalSpec spec;
   spec.label = "Cz";
   spec.samples_per_record = 10;
-  for (const FileFormat format : {FileFormat::edf, FileFormat::edf_plus_d, FileFormat::bdf,
-                                  FileFormat::bdf_plus_d}) {
+  for (const FileFormat format :
+       {FileFormat::edf, FileFormat::edf_plus_d, FileFormat::bdf, FileFormat::bdf_plus_d}) {
     EdfWriterOptions options;
     options.format = format;
     EXPECT_THROW(EdfWriter(dir / "refused.edf", {spec}, options), std::invalid_argument)

@@ -6,11 +6,11 @@
 #include <malloc.h>
 
 #include <algorithm>
-#include <cctype>
-#include <memory>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>

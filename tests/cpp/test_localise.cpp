@@ -26,9 +26,9 @@ struct FourthArgument<Result (*)(A, B, C, D, E)> {
 using LocaliseParameters = FourthArgument<decltype(&detail::localise)>::type;
 
 const std::vector<std::string> kChbMitLabels = {
-    "FP1-F7", "F7-T7",  "T7-P7", "P7-O1",  "FP1-F3", "F3-C3",    "C3-P3",   "P3-O1",
-    "FP2-F4", "F4-C4",  "C4-P4", "P4-O2",  "FP2-F8", "F8-T8",    "T8-P8",   "P8-O2",
-    "FZ-CZ",  "CZ-PZ",  "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"};
+    "FP1-F7", "F7-T7", "T7-P7", "P7-O1",  "FP1-F3",   "F3-C3",   "C3-P3", "P3-O1",
+    "FP2-F4", "F4-C4", "C4-P4", "P4-O2",  "FP2-F8",   "F8-T8",   "T8-P8", "P8-O2",
+    "FZ-CZ",  "CZ-PZ", "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8"};
 
 int index_of(const std::string& label) {
   for (std::size_t c = 0; c < kChbMitLabels.size(); ++c) {

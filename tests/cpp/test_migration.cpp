@@ -104,8 +104,7 @@ TEST(Migration, ShiftClassTable) {
   using R = Region;
   EXPECT_EQ(classify_shift(H::left, R::temporal, H::left, R::temporal), ShiftClass::same_region);
   EXPECT_EQ(classify_shift(H::left, R::temporal, H::left, R::frontal), ShiftClass::ipsilateral);
-  EXPECT_EQ(classify_shift(H::left, R::temporal, H::right, R::temporal),
-            ShiftClass::contralateral);
+  EXPECT_EQ(classify_shift(H::left, R::temporal, H::right, R::temporal), ShiftClass::contralateral);
   // The side alone decides a contralateral shift.
   EXPECT_EQ(classify_shift(H::right, R::unknown, H::left, R::unknown), ShiftClass::contralateral);
   EXPECT_EQ(classify_shift(H::midline, R::central, H::midline, R::central),

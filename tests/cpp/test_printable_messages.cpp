@@ -76,8 +76,8 @@ TEST(Printable, ReaderWarningsQuoteInvalidBytesEscaped) {
   builder.reserved = "EDF+C";
   builder.start_date = "\xFF\xFE.03.21";  // not dd.mm.yy: quoted in "bad_date"
   builder.start_time = "10.\xE9\x30.03";  // Latin-1 byte inside: quoted in "bad_time"
-  builder.add_signal("Fp1\xFF", 16);     // quoted in "non_ascii_text"
-  builder.add_signal("Fp1\xFF", 16);     // and in "duplicate_label"
+  builder.add_signal("Fp1\xFF", 16);      // quoted in "non_ascii_text"
+  builder.add_signal("Fp1\xFF", 16);      // and in "duplicate_label"
   auto& annotations = builder.add_annotation_signal(60);
   // Record 0: a valid time-keeping TAL. Record 1: binary bytes where a TAL onset should be (as in
   // the EEGMMIDB file). Record 2: an onset then a duration holding invalid bytes.

@@ -124,8 +124,8 @@ void compare_with_edflib(const std::string& path, const EdflibFile& reference) {
     EXPECT_DOUBLE_EQ(channel.physical_min, param.phys_min);
     EXPECT_DOUBLE_EQ(channel.physical_max, param.phys_max);
     EXPECT_DOUBLE_EQ(channel.sfreq, static_cast<double>(param.smp_in_datarecord) *
-                                                 EDFLIB_TIME_DIMENSION /
-                                                 static_cast<double>(expected.datarecord_duration));
+                                        EDFLIB_TIME_DIMENSION /
+                                        static_cast<double>(expected.datarecord_duration));
 
     const std::vector<int> expected_digital = reference.digital(c, param.smp_in_file);
     ASSERT_EQ(static_cast<long long>(expected_digital.size()), param.smp_in_file);

@@ -1,10 +1,11 @@
 #include "test_support.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <random>
-#include <unistd.h>
 
 namespace ictaltrack::testing {
 
@@ -21,7 +22,8 @@ std::vector<std::filesystem::path> corpus_files() {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     if (ext == ".edf" || ext == ".bdf") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());

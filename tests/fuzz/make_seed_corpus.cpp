@@ -119,7 +119,9 @@ int main(int argc, char** argv) {
       {"keeping_and_event.tal", tal("+0", "", {""}) + tal("+1.5", "2.25", {"seizure onset"})},
       {"several_texts.tal", tal("-0.0000001", "", {"a", "", "b\xff"})},
       {"unterminated.tal", "+3\x14text\x14"},
-      {"missing_nul.tal", "+1\x14\x14+1.14\x14" "A1+A2 OFF\x14"},
+      {"missing_nul.tal",
+       "+1\x14\x14+1.14\x14"
+       "A1+A2 OFF\x14"},
       {"padding.tal", tal("+12345678.1234567", "0", {"x"}) + std::string(8, '\0')},
   };
   for (const auto& [name, bytes] : tals) write(root / "fuzz_tal" / name, bytes);

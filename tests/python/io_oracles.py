@@ -51,12 +51,15 @@ def read_raw_header(path: Path) -> RawHeader:
     data = path.read_bytes()
     n_signals = int(data[252:256])
     base = 256
-    labels = [data[base + i * 16 : base + (i + 1) * 16].decode("latin-1").strip()
-              for i in range(n_signals)]
+    labels = [
+        data[base + i * 16 : base + (i + 1) * 16].decode("latin-1").strip()
+        for i in range(n_signals)
+    ]
     # label 16, transducer 80, dimension 8, pmin 8, pmax 8, dmin 8, dmax 8, prefilter 80
     spr_offset = base + n_signals * (16 + 80 + 8 + 8 + 8 + 8 + 8 + 80)
-    samples_per_record = [int(data[spr_offset + i * 8 : spr_offset + (i + 1) * 8])
-                          for i in range(n_signals)]
+    samples_per_record = [
+        int(data[spr_offset + i * 8 : spr_offset + (i + 1) * 8]) for i in range(n_signals)
+    ]
     return RawHeader(
         header_bytes=int(data[184:192]),
         n_records=int(data[236:244]),
@@ -75,8 +78,11 @@ def record_onsets_from_tals(path: Path) -> np.ndarray:
     """Onset (s, as written) of every data record: the first TAL of its first annotation signal."""
     header = read_raw_header(path)
     data = path.read_bytes()
-    annotation_signal = next(i for i, label in enumerate(header.labels)
-                             if label in ("EDF Annotations", "BDF Annotations"))
+    annotation_signal = next(
+        i
+        for i, label in enumerate(header.labels)
+        if label in ("EDF Annotations", "BDF Annotations")
+    )
     record_bytes = sum(header.samples_per_record) * header.bytes_per_sample
     first = sum(header.samples_per_record[:annotation_signal]) * header.bytes_per_sample
     size = header.samples_per_record[annotation_signal] * header.bytes_per_sample
@@ -107,10 +113,10 @@ class PyedflibReading:
     physical_max: list[float]
     digital_min: list[int]
     digital_max: list[int]
-    data: list[np.ndarray]           # physical values per signal
+    data: list[np.ndarray]  # physical values per signal
     digital: list[np.ndarray]
     annotations: tuple[np.ndarray, np.ndarray, list[str]]
-    start: object                     # datetime with microseconds
+    start: object  # datetime with microseconds
     n_records: int
     record_duration: float
     filetype: int
@@ -138,8 +144,11 @@ def read_pyedflib(path: Path, with_data: bool = True) -> PyedflibReading | None:
             digital_max=[reader.getDigitalMaximum(i) for i in range(n)],
             data=[reader.readSignal(i) for i in range(n)] if with_data else [],
             digital=[reader.readSignal(i, digital=True) for i in range(n)] if with_data else [],
-            annotations=(np.asarray(onsets, float), np.asarray(durations, float),
-                         list(descriptions)),
+            annotations=(
+                np.asarray(onsets, float),
+                np.asarray(durations, float),
+                list(descriptions),
+            ),
             start=reader.getStartdatetime(),
             n_records=int(reader.datarecords_in_file),
             record_duration=float(reader.datarecord_duration),
@@ -243,8 +252,9 @@ def write_edf(
     plus = reserved.startswith("EDF+")
     all_specs = list(signals)
     if plus:
-        all_specs.append(SignalSpec("EDF Annotations", "", -1, 1, -32768, 32767,
-                                    annotation_bytes // 2))
+        all_specs.append(
+            SignalSpec("EDF Annotations", "", -1, 1, -32768, 32767, annotation_bytes // 2)
+        )
     if record_onsets is None:
         record_onsets = [r * record_duration for r in range(n_records)]
     n = len(all_specs)

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from io_oracles import SignalSpec, write_edf
 
 from ictaltrack import cli
 from ictaltrack._atomic import atomic_output
-from io_oracles import SignalSpec, write_edf
 
 RATE = 100
 
@@ -55,8 +55,7 @@ def test_atomic_output_keeps_the_previous_file_on_error(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore:window of:UserWarning")
-def test_interrupted_bandpower_csv_leaves_no_partial_file(recording, tmp_path, monkeypatch,
-                                                           capsys):
+def test_interrupted_bandpower_csv_leaves_no_partial_file(recording, tmp_path, monkeypatch, capsys):
     path, data, mtime = recording
     out = tmp_path / "bands.csv"
     original = pd.DataFrame.to_csv

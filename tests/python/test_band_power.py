@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.signal
+from gil_probe import overlapped
 
 import ictaltrack
-from gil_probe import overlapped
 from ictaltrack import Band, BandPowerStream, band_power
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -18,21 +18,45 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 RTOL = 1e-9  # the contract is 1e-6 relative; the float64 path does far better
 
 
-def scipy_band_power(data, sfreq, *, bands=ictaltrack.DEFAULT_BANDS, window_s=2.0, step_s=1.0,
-                     window="hann", detrend="constant", relative=False, total_range=None):
+def scipy_band_power(
+    data,
+    sfreq,
+    *,
+    bands=ictaltrack.DEFAULT_BANDS,
+    window_s=2.0,
+    step_s=1.0,
+    window="hann",
+    detrend="constant",
+    relative=False,
+    total_range=None,
+):
     """The oracle: scipy's PSD, then sum of bins with low <= f < high times df = sfreq / N."""
     # Seconds to samples: nearest, halves away from zero (as documented).
     nperseg = int(np.floor(window_s * sfreq + 0.5))
     hop = int(np.floor(step_s * sfreq + 0.5))
     if hop > nperseg:  # scipy has no hop larger than the window: compute every sample's window
         freqs, times, psd = scipy.signal.spectrogram(
-            data, sfreq, window=window, nperseg=nperseg, noverlap=nperseg - 1,
-            detrend=detrend, scaling="density", mode="psd")
+            data,
+            sfreq,
+            window=window,
+            nperseg=nperseg,
+            noverlap=nperseg - 1,
+            detrend=detrend,
+            scaling="density",
+            mode="psd",
+        )
         psd, times = psd[..., ::hop], times[::hop]
     else:
         freqs, times, psd = scipy.signal.spectrogram(
-            data, sfreq, window=window, nperseg=nperseg, noverlap=nperseg - hop,
-            detrend=detrend, scaling="density", mode="psd")
+            data,
+            sfreq,
+            window=window,
+            nperseg=nperseg,
+            noverlap=nperseg - hop,
+            detrend=detrend,
+            scaling="density",
+            mode="psd",
+        )
     df = sfreq / nperseg
     bands = [tuple(b) for b in bands]
 
@@ -116,8 +140,9 @@ def test_non_contiguous_inputs():
 
 
 @pytest.mark.filterwarnings("ignore:window of:UserWarning")
-@pytest.mark.parametrize("settings", [dict(), dict(step_s=0.37, detrend="linear"),
-                                      dict(step_s=3.0, relative=True)])
+@pytest.mark.parametrize(
+    "settings", [dict(), dict(step_s=0.37, detrend="linear"), dict(step_s=3.0, relative=True)]
+)
 def test_stream_in_random_chunks_equals_one_piece(settings):
     data = random_eeg(5, 256 * 40, seed=5)
     whole = band_power(data, 256.0, **settings)
@@ -127,7 +152,7 @@ def test_stream_in_random_chunks_equals_one_piece(settings):
         pieces, offset = [], 0
         while offset < data.shape[1]:
             n = int(rng.integers(1, max_chunk + 1))
-            pieces.append(stream.push(data[:, offset:offset + n]))
+            pieces.append(stream.push(data[:, offset : offset + n]))
             offset += n
             assert stream.buffered_samples < stream.window_samples
         streamed = ictaltrack.BandPowerResult.concatenate(pieces)
@@ -220,37 +245,60 @@ def test_bands_as_mapping_and_to_frame():
     assert repeated["power"].iloc[2] == result.power[0, 1, 0]
 
 
-YASA_BANDS = [(0.5, 4, "Delta"), (4, 8, "Theta"), (8, 12, "Alpha"), (12, 16, "Sigma"),
-              (16, 30, "Beta")]  # yasa.bandpower's default, in its (low, high, name) order
+YASA_BANDS = [
+    (0.5, 4, "Delta"),
+    (4, 8, "Theta"),
+    (8, 12, "Alpha"),
+    (12, 16, "Sigma"),
+    (16, 30, "Beta"),
+]  # yasa.bandpower's default, in its (low, high, name) order
 
 
-@pytest.mark.parametrize("bands, names", [
-    (YASA_BANDS, ["Delta", "Theta", "Alpha", "Sigma", "Beta"]),
-    ({"theta": (4, 8), "alpha": [8.0, 12.0]}, ["theta", "alpha"]),  # MNE's dict
-    ([(4, 8), (8, 12.5)], ["4-8 Hz", "8-12.5 Hz"]),  # plain pairs, named LOW-HIGH Hz
-    ([Band("alpha", 8, 12), ("beta", 12, 30)], ["alpha", "beta"]),
-    ((np.array([1.0, 4.0]), (4, 8, "theta")), ["1-4 Hz", "theta"]),
-])
+@pytest.mark.parametrize(
+    "bands, names",
+    [
+        (YASA_BANDS, ["Delta", "Theta", "Alpha", "Sigma", "Beta"]),
+        ({"theta": (4, 8), "alpha": [8.0, 12.0]}, ["theta", "alpha"]),  # MNE's dict
+        ([(4, 8), (8, 12.5)], ["4-8 Hz", "8-12.5 Hz"]),  # plain pairs, named LOW-HIGH Hz
+        ([Band("alpha", 8, 12), ("beta", 12, 30)], ["alpha", "beta"]),
+        ((np.array([1.0, 4.0]), (4, 8, "theta")), ["1-4 Hz", "theta"]),
+    ],
+)
 def test_bands_in_the_forms_of_yasa_mne_and_plain_pairs(bands, names):
     data = random_eeg(2, 256 * 12, seed=11)
     result = band_power(data, 256.0, window_s=4.0, bands=bands)
     assert [band.name for band in result.bands] == names
     edges = [(band.low_hz, band.high_hz) for band in result.bands]
-    expected, _ = scipy_band_power(data, 256.0, window_s=4.0,
-                                   bands=[(n, lo, hi) for n, (lo, hi) in zip(names, edges)])
+    expected, _ = scipy_band_power(
+        data, 256.0, window_s=4.0, bands=[(n, lo, hi) for n, (lo, hi) in zip(names, edges)]
+    )
     assert_power_close(result.power, expected)
 
 
-@pytest.mark.parametrize("bands", [
-    [("alpha", 8)], [(8, 12, 16)], [("a", "b", "c")], [(8, "12", "alpha")], ["alpha"],
-    [{"alpha": (8, 12)}], "delta", [(8, 12, "alpha", "extra")], {"alpha": 8},
-])
+@pytest.mark.parametrize(
+    "bands",
+    [
+        [("alpha", 8)],
+        [(8, 12, 16)],
+        [("a", "b", "c")],
+        [(8, "12", "alpha")],
+        ["alpha"],
+        [{"alpha": (8, 12)}],
+        "delta",
+        [(8, 12, "alpha", "extra")],
+        {"alpha": 8},
+    ],
+)
 def test_other_band_forms_are_refused_naming_the_accepted_ones(bands):
     with pytest.raises(ValueError) as caught:
         band_power(random_eeg(1, 256 * 4), 256.0, bands=bands)
     message = str(caught.value)
-    for form in ("(name, low_hz, high_hz)", "(low_hz, high_hz, name)", "(low_hz, high_hz)",
-                 "mapping name -> (low_hz, high_hz)"):
+    for form in (
+        "(name, low_hz, high_hz)",
+        "(low_hz, high_hz, name)",
+        "(low_hz, high_hz)",
+        "mapping name -> (low_hz, high_hz)",
+    ):
         assert form in message
 
 
@@ -292,8 +340,9 @@ def test_corpus_signals_match_scipy(path):
                 if relative:
                     # Flat channels (constant samples) have only rounding noise after detrending,
                     # so their ratio means nothing in either implementation: judge the others.
-                    total, _ = scipy_band_power(data, sfreq, window_s=window_s, step_s=step_s,
-                                                bands=[("all", 0.5, 70.0)])
+                    total, _ = scipy_band_power(
+                        data, sfreq, window_s=window_s, step_s=step_s, bands=[("all", 0.5, 70.0)]
+                    )
                     meaningful = total[..., 0] > 1e-12 * total.max()
                     assert meaningful.any()
                     assert_power_close(result.power[meaningful], expected[meaningful])
@@ -314,7 +363,8 @@ def test_gil_is_released_during_the_computation():
     """
     data = random_eeg(19, 256 * 900, seed=12)
     assert overlapped(lambda: band_power(data, 256.0)), (
-        "main thread never ran during band_power: GIL held?")
+        "main thread never ran during band_power: GIL held?"
+    )
 
 
 @pytest.mark.filterwarnings("ignore:window of:UserWarning")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from io_oracles import SignalSpec, write_edf
+from test_band_power import assert_power_close, scipy_band_power
 
 import ictaltrack
 from ictaltrack import cli
-from io_oracles import SignalSpec, write_edf
-from test_band_power import assert_power_close, scipy_band_power
 
 RATE = 256
 
@@ -24,8 +24,12 @@ def make_signals(n_channels, n_samples, seed):
     rng = np.random.default_rng(seed)
     t = np.arange(n_samples) / RATE
     rhythm = 8000 * np.sin(2 * np.pi * 6.0 * t)  # a theta rhythm under the noise
-    return [np.clip(rhythm * (c + 1) / n_channels + rng.normal(0, 3000, n_samples), -32768,
-                    32767).astype(np.int64) for c in range(n_channels)]
+    return [
+        np.clip(
+            rhythm * (c + 1) / n_channels + rng.normal(0, 3000, n_samples), -32768, 32767
+        ).astype(np.int64)
+        for c in range(n_channels)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +76,7 @@ def test_edf_plus_d_windows_never_span_a_gap(discontinuous_file):
         result = recording.band_power(window_s=4.0, step_s=1.5, chunk_s=3.3)
     parts, part_times = [], []
     for onset, first_record, n_records in segments:
-        segment = data[:, first_record * RATE:(first_record + n_records) * RATE]
+        segment = data[:, first_record * RATE : (first_record + n_records) * RATE]
         expected, times = scipy_band_power(segment, RATE, window_s=4.0, step_s=1.5)
         parts.append(expected)
         part_times.append(times + onset)
@@ -81,16 +85,30 @@ def test_edf_plus_d_windows_never_span_a_gap(discontinuous_file):
     np.testing.assert_allclose(result.times, np.concatenate(part_times), atol=1e-12)
     # Every window lies inside one segment (true times, gaps included).
     for start in result.window_start:
-        assert any(onset * RATE <= start and start + 4 * RATE <= (onset + n) * RATE
-                   for onset, _, n in segments)
+        assert any(
+            onset * RATE <= start and start + 4 * RATE <= (onset + n) * RATE
+            for onset, _, n in segments
+        )
 
 
 @pytest.mark.filterwarnings("ignore:window of:UserWarning")
 def test_cli_writes_the_band_powers(continuous_file, tmp_path, capsys):
     path, data = continuous_file
     out = tmp_path / "bp.csv"
-    code = cli.main(["bandpower", str(path), "--csv", str(out), "--bands", "theta:4-8,alpha:8-13",
-                     "--window", "4", "--step", "2"])
+    code = cli.main(
+        [
+            "bandpower",
+            str(path),
+            "--csv",
+            str(out),
+            "--bands",
+            "theta:4-8,alpha:8-13",
+            "--window",
+            "4",
+            "--step",
+            "2",
+        ]
+    )
     assert code == 0
     assert "left out: Temp" in capsys.readouterr().err
     frame = pd.read_csv(out)
@@ -103,8 +121,12 @@ def test_cli_writes_the_band_powers(continuous_file, tmp_path, capsys):
     np.testing.assert_allclose(frame["time"].to_numpy()[::6], times, atol=1e-9)
 
     wide = tmp_path / "wide.csv"
-    assert cli.main(["bandpower", str(path), "--csv", str(wide), "--wide", "--window", "4",
-                     "--picks", "C4"]) == 0
+    assert (
+        cli.main(
+            ["bandpower", str(path), "--csv", str(wide), "--wide", "--window", "4", "--picks", "C4"]
+        )
+        == 0
+    )
     frame = pd.read_csv(wide)
     assert list(frame.columns) == ["time"] + [f"C4:{b.name}" for b in ictaltrack.DEFAULT_BANDS]
     expected, _ = scipy_band_power(data[1:2], RATE, window_s=4.0)

@@ -38,8 +38,12 @@ GOOD = [  # (relative path, duration s, seed, file type); 2 simulated seizures e
     ("h.edf", 180, 9, "edf"),
 ]
 # Data cut short (read leniently, with a warning), random bytes, an empty file, a header cut short.
-BROKEN = ["broken/truncated.edf", "broken/garbage.edf", "broken/empty.edf",
-          "broken/header_only.edf"]
+BROKEN = [
+    "broken/truncated.edf",
+    "broken/garbage.edf",
+    "broken/empty.edf",
+    "broken/header_only.edf",
+]
 N_RECORDINGS = len(GOOD) + len(BROKEN)
 
 
@@ -50,14 +54,21 @@ def corpus(tmp_path_factory):
     for relative, duration, seed, file_type in GOOD:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        ictaltrack.simulate(path, duration_s=duration, seed=seed, file_type=file_type, n_seizures=2,
-                            seizure_duration_min_s=30, seizure_duration_max_s=60,
-                            json_path=path.with_suffix(".truth.json"))
+        ictaltrack.simulate(
+            path,
+            duration_s=duration,
+            seed=seed,
+            file_type=file_type,
+            n_seizures=2,
+            seizure_duration_min_s=30,
+            seizure_duration_max_s=60,
+            json_path=path.with_suffix(".truth.json"),
+        )
     (root / "broken").mkdir()
     whole = (root / "f.edf").read_bytes()
     header_bytes = int(whole[184:192].decode())
     # Header complete, data cut in the middle of the second record.
-    (root / BROKEN[0]).write_bytes(whole[:header_bytes + (len(whole) - header_bytes) // 40])
+    (root / BROKEN[0]).write_bytes(whole[: header_bytes + (len(whole) - header_bytes) // 40])
     (root / BROKEN[1]).write_bytes(np.random.default_rng(0).bytes(5000))
     (root / BROKEN[2]).write_bytes(b"")
     (root / BROKEN[3]).write_bytes(whole[:200])
@@ -80,9 +91,12 @@ def oracle(corpus):
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as dask_client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
         yield dask_client
 
 
@@ -114,10 +128,10 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
         assert len(seizures) == len(table) == row["n_seizures"]
         # Seizures are numbered from 1 (as in the detect CSV); transitions join on the numbers.
         np.testing.assert_array_equal(seizures["seizure"], np.arange(1, len(table) + 1))
-        for column in ("onset_s", "offset_s", "duration_s", "confidence",
-                       "lateralization_index"):
-            np.testing.assert_allclose(seizures[column].to_numpy(float),
-                                       table[column].to_numpy(float), rtol=0, atol=1e-12)
+        for column in ("onset_s", "offset_s", "duration_s", "confidence", "lateralization_index"):
+            np.testing.assert_allclose(
+                seizures[column].to_numpy(float), table[column].to_numpy(float), rtol=0, atol=1e-12
+            )
         assert list(seizures["hemisphere"]) == list(table["hemisphere"])
         assert list(seizures["region"]) == list(table["region"])
         assert list(seizures["onset_channels"]) == [" ".join(c) for c in table["onset_channels"]]
@@ -126,8 +140,7 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
         assert list(transitions["to"]) == list(range(2, len(table) + 1))
         assert list(transitions["shift"]) == list(expected.transitions["shift"])
         assert list(transitions["overlap"]) == list(expected.transitions["overlap"])
-        assert list(seizures["shift_from_previous"].iloc[1:]) == list(
-            expected.transitions["shift"])
+        assert list(seizures["shift_from_previous"].iloc[1:]) == list(expected.transitions["shift"])
         summary = expected.summary
         rate = summary["hemisphere_switch_rate"]
         if rate is None or not math.isfinite(rate):
@@ -136,8 +149,7 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
             assert row["hemisphere_switch_rate"] == pytest.approx(rate)
         assert bool(row["migrating"]) == bool(summary["migrating"])
         assert row["duration_s"] == pytest.approx(expected.duration_s)
-        assert row["seizures_per_hour"] == pytest.approx(len(expected) * 3600 /
-                                                         expected.duration_s)
+        assert row["seizures_per_hour"] == pytest.approx(len(expected) * 3600 / expected.duration_s)
         n_seizures += len(expected)
         hours += expected.duration_s / 3600
         migrating += bool(summary["migrating"])
@@ -151,35 +163,51 @@ def _check_against_oracle(result: batch.BatchResult, oracle: dict) -> None:
     assert cohort["hours_analysed"] == pytest.approx(hours)
     assert cohort["seizures_per_hour"] == pytest.approx(n_seizures / hours)
     assert cohort["migrating_recordings"] == migrating
-    rates = [e.summary["hemisphere_switch_rate"] for e in oracle.values()
-             if not isinstance(e, Exception) and e.summary["hemisphere_switch_rate"] is not None
-             and math.isfinite(e.summary["hemisphere_switch_rate"])]
+    rates = [
+        e.summary["hemisphere_switch_rate"]
+        for e in oracle.values()
+        if not isinstance(e, Exception)
+        and e.summary["hemisphere_switch_rate"] is not None
+        and math.isfinite(e.summary["hemisphere_switch_rate"])
+    ]
     assert cohort["switch_rate_recordings"] == len(rates)
     if rates:
         assert cohort["switch_rate_median"] == pytest.approx(float(np.median(rates)))
 
     # The tables on disk hold the same rows (Parquet keeps the types, CSV the values).
     out = result.out_dir
-    for name, frame in (("seizures", result.seizures), ("transitions", result.transitions),
-                        ("recordings", result.recordings)):
+    for name, frame in (
+        ("seizures", result.seizures),
+        ("transitions", result.transitions),
+        ("recordings", result.recordings),
+    ):
         pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"), frame)
         from_csv = pd.read_csv(out / f"{name}.csv")
         assert list(from_csv.columns) == list(frame.columns)
         assert len(from_csv) == len(frame)
     assert list(pd.read_csv(out / "recordings.csv")["file"]) == list(result.recordings["file"])
-    np.testing.assert_allclose(pd.read_csv(out / "cohort.csv")["value"],
-                               result.cohort["value"], equal_nan=True)
+    np.testing.assert_allclose(
+        pd.read_csv(out / "cohort.csv")["value"], result.cohort["value"], equal_nan=True
+    )
 
 
 def test_finds_recordings_in_files_folders_and_patterns(corpus):
     everything = batch.find_recordings([corpus])
     assert [p.relative_to(corpus).as_posix() for p in everything] == sorted(
-        [g[0] for g in GOOD] + BROKEN)
-    by_pattern = batch.find_recordings([str(corpus / "night*"), corpus / "f.edf",
-                                        str(corpus / "**" / "a.edf")])
+        [g[0] for g in GOOD] + BROKEN
+    )
+    by_pattern = batch.find_recordings(
+        [str(corpus / "night*"), corpus / "f.edf", str(corpus / "**" / "a.edf")]
+    )
     assert [p.relative_to(corpus).as_posix() for p in by_pattern] == [
-        "f.edf", "night1/a.edf", "night1/b.edf", "night1/c.EDF", "night2/a.edf",
-        "night2/d.bdf", "night2/deep/e.edf"]
+        "f.edf",
+        "night1/a.edf",
+        "night1/b.edf",
+        "night1/c.EDF",
+        "night2/a.edf",
+        "night2/d.bdf",
+        "night2/deep/e.edf",
+    ]
     # A file named explicitly is taken whatever its extension (it will fail if it is no EDF).
     assert batch.find_recordings([corpus / "notes.txt"]) == [(corpus / "notes.txt").resolve()]
     with pytest.raises(ictaltrack.IoError, match="no such file"):
@@ -229,8 +257,9 @@ def test_batch_matches_detect_and_rerun_computes_nothing(corpus, oracle, client,
     assert _result_mtimes(out) == before
     for name in ("seizures", "transitions"):
         pd.testing.assert_frame_equal(getattr(second, name), getattr(first, name))
-    pd.testing.assert_frame_equal(second.recordings.drop(columns="computed"),
-                                  first.recordings.drop(columns="computed"))
+    pd.testing.assert_frame_equal(
+        second.recordings.drop(columns="computed"), first.recordings.drop(columns="computed")
+    )
 
     # A changed modification time (same bytes) makes exactly that recording run again.
     touched = corpus / "g.edf"
@@ -245,7 +274,8 @@ def test_batch_matches_detect_and_rerun_computes_nothing(corpus, oracle, client,
         assert batch.run([corpus], out_dir=out, client=client).n_computed == 0
         retried = batch.run([corpus], out_dir=out, client=client, retry_failed=True)
         assert sorted(retried.computed_files) == sorted(
-            f for f, e in oracle.items() if isinstance(e, Exception))
+            f for f, e in oracle.items() if isinstance(e, Exception)
+        )
     finally:
         os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
@@ -267,8 +297,9 @@ def test_interrupted_batch_resumes_without_recomputing(corpus, oracle, client, t
     kept = _result_mtimes(out)
 
     resumed = []
-    result = batch.run([corpus], out_dir=out, client=client,
-                       on_recording=lambda row: resumed.append(row["file"]))
+    result = batch.run(
+        [corpus], out_dir=out, client=client, on_recording=lambda row: resumed.append(row["file"])
+    )
     assert sorted(resumed) == sorted(set(oracle) - set(finished))
     assert sorted(result.computed_files) == sorted(resumed)
     after = _result_mtimes(out)
@@ -276,13 +307,20 @@ def test_interrupted_batch_resumes_without_recomputing(corpus, oracle, client, t
     _check_against_oracle(result, oracle)
 
 
-def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle, client,
-                                                                 tmp_path):
+def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle, client, tmp_path):
     out = tmp_path / "cli"
-    command = [sys.executable, "-m", "ictaltrack.cli", "batch", str(corpus), "--out", str(out),
-               "--scheduler", client.scheduler.address]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "ictaltrack.cli",
+        "batch",
+        str(corpus),
+        "--out",
+        str(out),
+        "--scheduler",
+        client.scheduler.address,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         # Each task takes tens of ms: stop at the first result, well before the last one.
@@ -296,14 +334,15 @@ def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle
     done = len(list((out / "recordings").glob("*.status.json")))
     assert 1 <= done < N_RECORDINGS
 
-    finished = subprocess.run(command + ["--progress"], capture_output=True, text=True,
-                              timeout=120)
+    finished = subprocess.run(command + ["--progress"], capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     assert "Dask dashboard: http" in finished.stderr
     assert f"{N_RECORDINGS}/{N_RECORDINGS} files" in finished.stderr
     n_failed = sum(isinstance(e, Exception) for e in oracle.values())
-    assert (f"recordings: {N_RECORDINGS} ({N_RECORDINGS - n_failed} ok, {n_failed} failed; "
-            f"{N_RECORDINGS - done} computed now") in finished.stdout
+    assert (
+        f"recordings: {N_RECORDINGS} ({N_RECORDINGS - n_failed} ok, {n_failed} failed; "
+        f"{N_RECORDINGS - done} computed now"
+    ) in finished.stdout
     recordings = pd.read_parquet(out / "recordings.parquet")
     assert int(recordings["computed"].sum()) == N_RECORDINGS - done
     assert sorted(recordings["file"]) == sorted(oracle)

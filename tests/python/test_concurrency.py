@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from io_oracles import SignalSpec, write_edf
 
 import ictaltrack
-from io_oracles import SignalSpec, write_edf
 
 N_FILES = 8
 
@@ -24,16 +24,25 @@ def _write(path: Path, index: int) -> None:
     specs = [SignalSpec(f"E{c}", "uV", -3200, 3200, -32768, 32767, rate) for c in range(4)]
     t = np.arange(rate * n_records) / rate
     digital = [
-        np.clip(np.round(8000 * np.sin(2 * np.pi * (3 + c + index) * t)
-                         + rng.normal(0, 500, t.size)), -32768, 32767).astype(np.int64)
+        np.clip(
+            np.round(8000 * np.sin(2 * np.pi * (3 + c + index) * t) + rng.normal(0, 500, t.size)),
+            -32768,
+            32767,
+        ).astype(np.int64)
         for c in range(4)
     ]
     reserved = "EDF+D" if index % 4 == 3 else ("EDF+C" if index % 2 == 0 else "EDF")
     onsets = None
     if reserved == "EDF+D":
         onsets = [float(r + (10 if r >= 5 else 0)) for r in range(n_records)]
-    write_edf(path, specs, digital, reserved=reserved, record_onsets=onsets,
-              annotations=[(0.5, 1.0, f"file {index}")] if reserved != "EDF" else ())
+    write_edf(
+        path,
+        specs,
+        digital,
+        reserved=reserved,
+        record_onsets=onsets,
+        annotations=[(0.5, 1.0, f"file {index}")] if reserved != "EDF" else (),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +59,8 @@ def files(tmp_path_factory) -> list[Path]:
 def _analyse(path: Path) -> dict:
     with ictaltrack.read_edf(path) as recording:
         power = recording.band_power(
-            bands=[("theta", 4, 8), ("alpha", 8, 13), ("beta", 13, 30)], window_s=4.0,
-            n_threads=1)
+            bands=[("theta", 4, 8), ("alpha", 8, 13), ("beta", 13, 30)], window_s=4.0, n_threads=1
+        )
         return {
             "data": recording.get_data(),
             "digital": recording.get_data(digital=True),
@@ -107,9 +116,16 @@ def test_detection_on_eight_files_from_eight_threads_matches_the_serial_run(tmp_
     paths = []
     for index in range(N_FILES):
         path = tmp_path / f"sim{index}.edf"
-        ictaltrack.simulate(path, duration_s=150, seed=700 + index, n_seizures=1,
-                            first_onset_min_s=40, first_onset_max_s=60,
-                            seizure_duration_min_s=40, seizure_duration_max_s=60)
+        ictaltrack.simulate(
+            path,
+            duration_s=150,
+            seed=700 + index,
+            n_seizures=1,
+            first_onset_min_s=40,
+            first_onset_max_s=60,
+            seizure_duration_min_s=40,
+            seizure_duration_max_s=60,
+        )
         paths.append(path)
 
     def detect(path: Path) -> str:

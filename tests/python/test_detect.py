@@ -32,18 +32,20 @@ def _timescoring_events(truth: dict, detection: dict) -> scoring.EventScoring:
     def mask(events):
         m = np.zeros(n, dtype=bool)
         for event in events:
-            m[int(round(event["onset_s"] * fs)):int(round(event["offset_s"] * fs))] = True
+            m[int(round(event["onset_s"] * fs)) : int(round(event["offset_s"] * fs))] = True
         return m
 
-    return scoring.EventScoring(Annotation(mask(truth["seizures"]), fs),
-                                Annotation(mask(detection["seizures"]), fs))
+    return scoring.EventScoring(
+        Annotation(mask(truth["seizures"]), fs), Annotation(mask(detection["seizures"]), fs)
+    )
 
 
 @pytest.mark.parametrize("montage, seed", [("referential", 5), ("bipolar", 6)])
 def test_simulated_recording_is_detected_and_localised(tmp_path, montage, seed):
     path = tmp_path / "sim.edf"
-    truth = ictaltrack.simulate(path, duration_s=900, seed=seed, montage=montage, n_seizures=4,
-                                overlap_probability=0.0)
+    truth = ictaltrack.simulate(
+        path, duration_s=900, seed=seed, montage=montage, n_seizures=4, overlap_probability=0.0
+    )
     detection = _core.detect_file(str(path))
     oracle = _timescoring_events(truth, detection)
     assert oracle.refTrue == 4
@@ -74,8 +76,15 @@ def test_simulated_recording_is_detected_and_localised(tmp_path, montage, seed):
 
 def test_channels_and_metadata_match_the_file(tmp_path):
     path = tmp_path / "sim.edf"
-    ictaltrack.simulate(path, duration_s=120, seed=3, n_seizures=0, bad_channel="flat",
-                        bad_channel_electrode="O2", label_style="eeg-ref")
+    ictaltrack.simulate(
+        path,
+        duration_s=120,
+        seed=3,
+        n_seizures=0,
+        bad_channel="flat",
+        bad_channel_electrode="O2",
+        label_style="eeg-ref",
+    )
     detection = _core.detect_file(str(path))
     with pyedflib.EdfReader(str(path)) as reader:
         labels = [label.strip() for label in reader.getSignalLabels()]

@@ -21,10 +21,11 @@ import pytest
 
 matplotlib.use("Agg")
 
+from truth_detections import SAMPLE_DIR, truth_to_detection  # noqa: E402
+
 import ictaltrack  # noqa: E402
 from ictaltrack import cli  # noqa: E402
 from ictaltrack.commands import detect as detect_command  # noqa: E402
-from truth_detections import SAMPLE_DIR, truth_to_detection  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "detect.schema.json").read_text(encoding="utf-8"))
@@ -35,7 +36,8 @@ SAMPLES = sorted(SAMPLE_DIR.glob("*.edf"))
 @pytest.fixture(scope="module")
 def truth_result() -> ictaltrack.DetectionResult:
     return ictaltrack.DetectionResult.from_dict(
-        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO)))
+        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO))
+    )
 
 
 def validate(document: dict) -> None:
@@ -46,10 +48,12 @@ def validate(document: dict) -> None:
 def test_schema_rejects_broken_documents(truth_result) -> None:
     good = truth_result.to_dict()
     validate(good)
-    for path, value in [(("seizures", 0, "hemisphere"), "up"),
-                        (("transitions", 0, "shift"), "sideways"),
-                        (("summary", "migrating"), "yes"),
-                        (("schema_version",), "2.0")]:
+    for path, value in [
+        (("seizures", 0, "hemisphere"), "up"),
+        (("transitions", 0, "shift"), "sideways"),
+        (("summary", "migrating"), "yes"),
+        (("schema_version",), "2.0"),
+    ]:
         broken = json.loads(json.dumps(good))
         target = broken
         for key in path[:-1]:
@@ -67,8 +71,7 @@ def test_json_round_trip(truth_result, tmp_path: Path) -> None:
     validate(document)
     assert document["schema_version"] == "1.1"
     truth = json.loads((SAMPLE_DIR / "migrating_referential.json").read_text(encoding="utf-8"))
-    assert [s["onset_s"] for s in document["seizures"]] == [s["onset_s"]
-                                                            for s in truth["seizures"]]
+    assert [s["onset_s"] for s in document["seizures"]] == [s["onset_s"] for s in truth["seizures"]]
     assert document["seizures"][1]["region"] == "frontopolar"  # truth says "frontal polar"
     assert document["seizures"][0]["onset_channels"] == ["T8"]  # truth says T4 (same site)
     again = ictaltrack.DetectionResult.from_json(out)
@@ -108,8 +111,11 @@ def test_annotations_round_trip_mne_and_pyedflib(truth_result, tmp_path: Path) -
     np.testing.assert_allclose(annotations.onset, expected["onset_s"], atol=1e-4)
     np.testing.assert_allclose(annotations.duration, expected["duration_s"], atol=1e-4)
     assert list(annotations.description) == [
-        "seizure 1 right temporal", "seizure 2 left frontopolar",
-        "seizure 3 right frontotemporal", "seizure 4 left central overlap"]
+        "seizure 1 right temporal",
+        "seizure 2 left frontopolar",
+        "seizure 3 right frontotemporal",
+        "seizure 4 left central overlap",
+    ]
     with pyedflib.EdfReader(str(out)) as reader:
         onsets, durations, texts = reader.readAnnotations()
         assert reader.getStartdatetime() == datetime(2020, 1, 1, 8, 0, 0)
@@ -133,7 +139,8 @@ def test_seizures_are_numbered_from_one_everywhere(truth_result, tmp_path: Path)
     table = pd.read_csv(io.StringIO(truth_result.to_csv()))
     assert table["seizure"].tolist() == numbers
     assert [text.split()[1] for _, _, text in truth_result.annotation_texts()] == [
-        str(n) for n in numbers]
+        str(n) for n in numbers
+    ]
     for k, number in enumerate(numbers):
         figure = truth_result.plot_onset_map(k)
         assert figure.axes[0].get_title().startswith(f"seizure {number}:")
@@ -143,9 +150,22 @@ def test_seizures_are_numbered_from_one_everywhere(truth_result, tmp_path: Path)
 def test_outputs_get_the_mode_of_the_umask(tmp_path: Path, capsys) -> None:
     umask = os.umask(0o027)
     try:
-        assert run_cli(str(DEMO), "--no-progress", "-q", "--json", str(tmp_path / "d.json"),
-                       "--csv", str(tmp_path / "d.csv"), "--annotations",
-                       str(tmp_path / "d.edf"), "--plots", str(tmp_path / "plots")) == 0
+        assert (
+            run_cli(
+                str(DEMO),
+                "--no-progress",
+                "-q",
+                "--json",
+                str(tmp_path / "d.json"),
+                "--csv",
+                str(tmp_path / "d.csv"),
+                "--annotations",
+                str(tmp_path / "d.edf"),
+                "--plots",
+                str(tmp_path / "plots"),
+            )
+            == 0
+        )
     finally:
         os.umask(umask)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
@@ -158,8 +178,9 @@ def test_threads_option_gives_the_same_result(tmp_path: Path, capsys) -> None:
     outputs = []
     for threads in ("1", "2"):
         out = tmp_path / f"t{threads}.json"
-        assert run_cli(str(DEMO), "--no-progress", "-q", "--threads", threads,
-                       "--json", str(out)) == 0
+        assert (
+            run_cli(str(DEMO), "--no-progress", "-q", "--threads", threads, "--json", str(out)) == 0
+        )
         outputs.append(json.loads(out.read_text(encoding="utf-8")))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]["seizures"]) >= 1
@@ -208,14 +229,26 @@ def run_cli(*args: str) -> int:
 @pytest.mark.parametrize("edf", SAMPLES, ids=lambda p: p.stem)
 def test_cli_end_to_end(edf: Path, tmp_path: Path, capsys) -> None:
     out_json, out_csv, out_ann = tmp_path / "d.json", tmp_path / "d.csv", tmp_path / "d.edf"
-    assert run_cli(str(edf), "--json", str(out_json), "--csv", str(out_csv),
-                   "--annotations", str(out_ann), "--no-progress") == 0
+    assert (
+        run_cli(
+            str(edf),
+            "--json",
+            str(out_json),
+            "--csv",
+            str(out_csv),
+            "--annotations",
+            str(out_ann),
+            "--no-progress",
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "migrating:" in printed
     document = json.loads(out_json.read_text(encoding="utf-8"))
     validate(document)
-    assert document["duration_s"] == pytest.approx(json.loads(
-        edf.with_suffix(".json").read_text(encoding="utf-8"))["duration_s"])
+    assert document["duration_s"] == pytest.approx(
+        json.loads(edf.with_suffix(".json").read_text(encoding="utf-8"))["duration_s"]
+    )
     assert document["start_time"] == "2020-01-01T08:00:00"
     assert len(pd.read_csv(out_csv)) == len(document["seizures"])
     assert document["summary"]["n_seizures"] == len(document["seizures"])
@@ -266,8 +299,13 @@ def test_cli_exit_codes(tmp_path: Path, capsys, monkeypatch) -> None:
 
 def test_cli_entry_point_subprocess(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("ictaltrack")
-    result = subprocess.run([str(script), "detect", str(DEMO), "--json", "-"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [str(script), "detect", str(DEMO), "--json", "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     validate(json.loads(result.stdout))
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
@@ -288,8 +326,9 @@ def test_atomic_write_keeps_old_file_on_error(truth_result, tmp_path: Path) -> N
 
 def test_python_detect_accepts_recording_and_progress() -> None:
     fractions: list[float] = []
-    result = ictaltrack.detect(ictaltrack.read_edf(DEMO),
-                               progress=lambda f: fractions.append(f) or True)
+    result = ictaltrack.detect(
+        ictaltrack.read_edf(DEMO), progress=lambda f: fractions.append(f) or True
+    )
     assert fractions and fractions[-1] == pytest.approx(1.0)
     assert fractions == sorted(fractions)
     assert isinstance(result.seizures, pd.DataFrame)
@@ -301,12 +340,23 @@ def test_python_detect_accepts_recording_and_progress() -> None:
 def test_cli_plots(tmp_path: Path, capsys) -> None:
     import matplotlib.pyplot as plt
 
-    assert run_cli(str(DEMO), "--plots", str(tmp_path / "plots"), "--no-progress",
-                   "--json", str(tmp_path / "d.json")) == 0
+    assert (
+        run_cli(
+            str(DEMO),
+            "--plots",
+            str(tmp_path / "plots"),
+            "--no-progress",
+            "--json",
+            str(tmp_path / "d.json"),
+        )
+        == 0
+    )
     n = len(json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["seizures"])
     names = sorted(p.name for p in (tmp_path / "plots").iterdir())
-    assert names == sorted(["migrating_referential_timeline.png"]
-                           + [f"migrating_referential_onset_{k}.png" for k in range(1, n + 1)])
+    assert names == sorted(
+        ["migrating_referential_timeline.png"]
+        + [f"migrating_referential_onset_{k}.png" for k in range(1, n + 1)]
+    )
     for name in names:
         image = plt.imread(tmp_path / "plots" / name)
         assert image.shape[0] > 200 and image[..., :3].std() > 0.05
@@ -354,5 +404,6 @@ def test_warnings_keep_their_codes_from_the_detector_to_the_json(tmp_path: Path)
     assert [(w.code, w.message, w.signal) for w in again.warnings] == expected
 
     old = dict(document, schema_version="1.0", warnings=["a plain message"])
-    assert [(w.code, w.message, w.signal) for w in
-            ictaltrack.DetectionResult.from_dict(old).warnings] == [("", "a plain message", -1)]
+    assert [
+        (w.code, w.message, w.signal) for w in ictaltrack.DetectionResult.from_dict(old).warnings
+    ] == [("", "a plain message", -1)]

@@ -17,12 +17,14 @@ import mne
 import numpy as np
 import pyedflib
 import pytest
+from gil_probe import overlapped
 
 import ictaltrack
-from gil_probe import overlapped
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_edf"
+
+
 def _essentials(result: ictaltrack.DetectionResult) -> dict:
     """The result as its JSON dict, without what names the source (file) or comes from reading
     a file rather than from detection (reader warnings)."""
@@ -33,8 +35,16 @@ def _essentials(result: ictaltrack.DetectionResult) -> dict:
 
 
 # Warning codes of the assembly and the detector (the rest are the EDF reader's).
-DETECTOR_WARNINGS = {"other_sample_rate", "no_eeg_channels", "gaps", "duplicate_channel",
-                     "sample_rate_too_low", "bad_channel", "too_short", "short_baseline"}
+DETECTOR_WARNINGS = {
+    "other_sample_rate",
+    "no_eeg_channels",
+    "gaps",
+    "duplicate_channel",
+    "sample_rate_too_low",
+    "bad_channel",
+    "too_short",
+    "short_baseline",
+}
 
 
 def _file_labels(data: dict, mne_names: list[str], file_names: list[str]) -> dict:
@@ -65,8 +75,9 @@ def recordings(tmp_path_factory) -> list[Path]:
     paths = sorted(SAMPLES.glob("*.edf"))
     for montage, seed in (("referential", 21), ("bipolar", 22)):
         path = folder / f"sim_{montage}.edf"
-        truth = ictaltrack.simulate(path, duration_s=600, seed=seed, montage=montage,
-                                    n_seizures=3, overlap_probability=0.0)
+        truth = ictaltrack.simulate(
+            path, duration_s=600, seed=seed, montage=montage, n_seizures=3, overlap_probability=0.0
+        )
         assert len(truth["seizures"]) == 3
         paths.append(path)
     return paths
@@ -79,8 +90,12 @@ def test_every_source_gives_the_path_result(recordings):
         found += len(expected["seizures"])
         assert _essentials(ictaltrack.detect(ictaltrack.read_edf(path))) == expected, path
         raw = mne.io.read_raw_edf(path, preload=False, verbose="error")
-        assert _file_labels(_essentials(ictaltrack.detect(raw)), raw.ch_names,
-                            _pyedflib_samples(path)[1]) == expected, path
+        assert (
+            _file_labels(
+                _essentials(ictaltrack.detect(raw)), raw.ch_names, _pyedflib_samples(path)[1]
+            )
+            == expected
+        ), path
         data, names, sfreq = _pyedflib_samples(path)
         from_array = _essentials(ictaltrack.detect(data, sfreq=sfreq, ch_names=names))
         # An array knows no start date: the anonymised EDF date stands in.
@@ -96,12 +111,12 @@ def test_raw_of_a_non_edf_format_gives_the_path_result(recordings, tmp_path):
     assert expected["seizures"]
     fif = tmp_path / "sim_raw.fif"
     # Double precision: FIF's default single precision would round the samples.
-    mne.io.read_raw_edf(path, preload=True, verbose="error").save(fif, fmt="double",
-                                                                   verbose="error")
+    mne.io.read_raw_edf(path, preload=True, verbose="error").save(
+        fif, fmt="double", verbose="error"
+    )
     raw = mne.io.read_raw_fif(fif, preload=False, verbose="error")
     result = ictaltrack.detect(raw)
-    assert _file_labels(_essentials(result), raw.ch_names,
-                        _pyedflib_samples(path)[1]) == expected
+    assert _file_labels(_essentials(result), raw.ch_names, _pyedflib_samples(path)[1]) == expected
     assert result.file == str(fif)
 
 
@@ -122,7 +137,9 @@ def test_raw_bads_and_channel_types_leave_channels_out(recordings):
     assert result["seizures"]
     channels = {c["label"]: c for c in result_channels}
     assert (channels[bad]["status"], channels[bad]["bad_reason"]) == (
-        "bad", "marked bad in the source")
+        "bad",
+        "marked bad in the source",
+    )
     assert (channels[misc]["kind"], channels[misc]["status"]) == ("other", "ok")
     assert [c for c in result_channels if c["label"] not in (bad, misc)] == dropped_channels
 
@@ -137,8 +154,9 @@ def test_raw_start_time_carries_meas_date_and_first_sample(recordings):
     result = ictaltrack.detect(cropped)
     assert result.start_datetime == meas_date + timedelta(seconds=100)
     # Times stay seconds from the Raw's first sample: those of the same samples as an array.
-    array = ictaltrack.detect(cropped.get_data() * 1e6, sfreq=raw.info["sfreq"],
-                              ch_names=cropped.ch_names)
+    array = ictaltrack.detect(
+        cropped.get_data() * 1e6, sfreq=raw.info["sfreq"], ch_names=cropped.ch_names
+    )
     expected = _essentials(array)
     got = _essentials(result)
     expected.pop("start_time"), got.pop("start_time")
@@ -158,8 +176,9 @@ def test_array_source_errors():
         ictaltrack.detect(data, sfreq=0.0, ch_names=["Fp1", "Fp2"])
 
 
-def _stream(data: np.ndarray, names: list[str], sfreq: float, cuts: list[int],
-            **params) -> list[dict]:
+def _stream(
+    data: np.ndarray, names: list[str], sfreq: float, cuts: list[int], **params
+) -> list[dict]:
     detector = ictaltrack.SeizureDetector(sfreq, names, **params)
     seizures = []
     for first, last in zip(cuts[:-1], cuts[1:]):
@@ -181,8 +200,7 @@ def test_stream_gives_detect_seizures_whatever_the_chunks(recordings, name):
     runs = [_stream(samples, names, sfreq, [0, n], line_frequency_hz=50)]
     for _ in range(3):
         cuts = np.sort(rng.choice(np.arange(1, n), size=rng.integers(5, 60), replace=False))
-        runs.append(_stream(samples, names, sfreq, [0, *cuts.tolist(), n],
-                            line_frequency_hz=50))
+        runs.append(_stream(samples, names, sfreq, [0, *cuts.tolist(), n], line_frequency_hz=50))
     runs.append(_stream(samples, names, sfreq, [*range(0, n, 999), n], line_frequency_hz=50))
     for run in runs[1:]:
         assert run == runs[0]
@@ -193,8 +211,7 @@ def test_stream_gives_detect_seizures_whatever_the_chunks(recordings, name):
         assert got["onset_sample"] == round(want["onset_s"] * sfreq)
         assert abs(got["offset_s"] - want["offset_s"]) < 1e-6
         assert got["onset_s"] == pytest.approx(want["onset_s"], abs=1e-6)
-        for key in ("onset_channels", "region", "hemisphere", "lateralization_index",
-                    "confidence"):
+        for key in ("onset_channels", "region", "hemisphere", "lateralization_index", "confidence"):
             assert got[key] == want[key], key
         assert got["channel_onsets"].keys() == want["channel_onsets"].keys()
 
@@ -208,14 +225,19 @@ def test_stream_takes_float64_and_strided_chunks(recordings):
     assert reference
     # A column slice of a wider float32 array (read in place) and a Fortran-order copy.
     wide = np.zeros((samples.shape[0], n + 17), dtype=np.float32)
-    wide[:, 5:5 + n] = samples
-    assert _stream(wide[:, 5:5 + n], names, sfreq, [0, 4000, n],
-                   line_frequency_hz=50) == reference
-    assert _stream(np.asfortranarray(samples), names, sfreq, [0, 12345, n],
-                   line_frequency_hz=50) == reference
+    wide[:, 5 : 5 + n] = samples
+    assert (
+        _stream(wide[:, 5 : 5 + n], names, sfreq, [0, 4000, n], line_frequency_hz=50) == reference
+    )
+    assert (
+        _stream(np.asfortranarray(samples), names, sfreq, [0, 12345, n], line_frequency_hz=50)
+        == reference
+    )
     # float64 samples holding the float32 values give the same seizures.
-    assert _stream(samples.astype(np.float64), names, sfreq, [0, 7777, n],
-                   line_frequency_hz=50) == reference
+    assert (
+        _stream(samples.astype(np.float64), names, sfreq, [0, 7777, n], line_frequency_hz=50)
+        == reference
+    )
 
 
 def test_stream_rejects_bad_chunks():
@@ -233,9 +255,9 @@ def test_array_detection_and_push_release_the_gil(recordings):
     physical, names, sfreq = _pyedflib_samples(path)
     samples = physical.astype(np.float32)
     results = []
-    assert overlapped(lambda: results.append(
-        ictaltrack.detect(samples, sfreq=sfreq, ch_names=names, n_threads=1))), (
-        "the main thread never ran during detect(array): GIL held?")
+    assert overlapped(
+        lambda: results.append(ictaltrack.detect(samples, sfreq=sfreq, ch_names=names, n_threads=1))
+    ), "the main thread never ran during detect(array): GIL held?"
     assert results[-1].seizures.equals(ictaltrack.detect(path, n_threads=1).seizures)
 
     pushed = []
@@ -247,6 +269,5 @@ def test_array_detection_and_push_release_the_gil(recordings):
         pushed.append(detector.take_seizures())
 
     assert overlapped(push), "the main thread never ran during SeizureDetector.push: GIL held?"
-    assert pushed[-1] == _stream(samples, names, sfreq, [0, samples.shape[1]],
-                                 line_frequency_hz=50)
+    assert pushed[-1] == _stream(samples, names, sfreq, [0, samples.shape[1]], line_frequency_hz=50)
     assert pushed[-1]

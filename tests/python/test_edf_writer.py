@@ -15,10 +15,14 @@ def test_round_trip_values_and_annotations(tmp_path):
     rng = np.random.default_rng(0)
     data = rng.normal(0, 300, size=(3, 5 * 200))
     data[0, :10] = [4095.875, -4096, 0, 0.0625, -0.0625, 1e6, -1e6, 12.3, -45.6, 100]
-    notes = [(0.5, None, "start"), (2.25, 1.5, "seizure 1 left temporal T3"),
-             (1.0001, 0.0, "Fp1 \u00e9lectrode \u00b5V")]
-    ictaltrack.write_edf(path, data, 200, ["Fp1", "EEG T3-REF", "Cz"], annotations=notes,
-                         start=(2022, 5, 6, 7, 8, 9))
+    notes = [
+        (0.5, None, "start"),
+        (2.25, 1.5, "seizure 1 left temporal T3"),
+        (1.0001, 0.0, "Fp1 \u00e9lectrode \u00b5V"),
+    ]
+    ictaltrack.write_edf(
+        path, data, 200, ["Fp1", "EEG T3-REF", "Cz"], annotations=notes, start=(2022, 5, 6, 7, 8, 9)
+    )
     with pyedflib.EdfReader(str(path)) as reader:
         assert reader.getSignalLabels() == ["Fp1", "EEG T3-REF", "Cz"]
         assert reader.getSampleFrequency(0) == 200
@@ -45,8 +49,7 @@ def test_round_trip_values_and_annotations(tmp_path):
 def test_bdf_round_trip_has_fine_resolution(tmp_path):
     path = tmp_path / "fine.bdf"
     data = np.linspace(-1000, 1000, 2 * 512).reshape(2, 512) + 0.0123
-    ictaltrack.write_edf(path, data, 256, ["A", "B"], file_type="bdf",
-                         physical_range=(-8192, 8192))
+    ictaltrack.write_edf(path, data, 256, ["A", "B"], file_type="bdf", physical_range=(-8192, 8192))
     with pyedflib.EdfReader(str(path)) as reader:
         assert reader.filetype == pyedflib.FILETYPE_BDFPLUS
         back = np.vstack([reader.readSignal(i) for i in range(2)])
@@ -56,14 +59,16 @@ def test_bdf_round_trip_has_fine_resolution(tmp_path):
 def test_errors_leave_no_file(tmp_path):
     data = np.zeros((2, 256))
     with pytest.raises(ValueError, match="longer than 40 bytes"):
-        ictaltrack.write_edf(tmp_path / "a.edf", data, 256, ["A", "B"],
-                             annotations=[(0, None, "x" * 41)])
+        ictaltrack.write_edf(
+            tmp_path / "a.edf", data, 256, ["A", "B"], annotations=[(0, None, "x" * 41)]
+        )
     with pytest.raises(ictaltrack.FormatError, match="label") as error:
         ictaltrack.write_edf(tmp_path / "a.edf", data, 256, ["A", "seventeen letters"])
     assert error.value.signal == 1
     with pytest.raises(ictaltrack.FormatError, match="8 characters"):
-        ictaltrack.write_edf(tmp_path / "a.edf", data, 256, ["A", "B"],
-                             physical_range=(-3276.7, 3276.7))
+        ictaltrack.write_edf(
+            tmp_path / "a.edf", data, 256, ["A", "B"], physical_range=(-3276.7, 3276.7)
+        )
     with pytest.raises(ValueError, match="multiple"):
         ictaltrack.write_edf(tmp_path / "a.edf", np.zeros((2, 300)), 256, ["A", "B"])
     with pytest.raises(ValueError, match="one label per channel"):

@@ -133,8 +133,20 @@ def test_parse_label_inline(label):
 
 def test_channel_table_columns_and_references():
     table = ictaltrack.channel_table(["EEG FP1-LE", "Fp1-Avg", "C3-A2", "FP1-F7", "ECG"])
-    for column in ("label", "name", "kind", "hemisphere", "region", "x", "y", "z", "is_bipolar",
-                   "anode", "cathode", "reference"):
+    for column in (
+        "label",
+        "name",
+        "kind",
+        "hemisphere",
+        "region",
+        "x",
+        "y",
+        "z",
+        "is_bipolar",
+        "anode",
+        "cathode",
+        "reference",
+    ):
         assert column in table.columns
     assert list(table["reference"]) == ["LE", "AVG", "A2", "", ""]
     assert list(table["anode"]) == ["Fp1", "Fp1", "C3", "Fp1", ""]
@@ -216,8 +228,27 @@ def test_2d_projection_by_hand():
 # ---------------------------------------------------------------------------------------------
 # Neighbours.
 
-TEN_TWENTY = ["Fp1", "Fp2", "F7", "F3", "Fz", "F4", "F8", "T3", "C3", "Cz", "C4", "T4", "T5", "P3",
-              "Pz", "P4", "T6", "O1", "O2"]
+TEN_TWENTY = [
+    "Fp1",
+    "Fp2",
+    "F7",
+    "F3",
+    "Fz",
+    "F4",
+    "F8",
+    "T3",
+    "C3",
+    "Cz",
+    "C4",
+    "T4",
+    "T5",
+    "P3",
+    "Pz",
+    "P4",
+    "T6",
+    "O1",
+    "O2",
+]
 
 
 def _neighbour_names(labels, label, **kwargs):
@@ -251,15 +282,57 @@ def edf_like_1010() -> list[str]:
     labels = []
     for row in rows:
         labels += [f"{row}{n}" for n in range(1, 7)] + [f"{row}z"]
-    return labels + ["Fp1", "Fpz", "Fp2", "AF3", "AF4", "AFz", "O1", "Oz", "O2", "T7", "T8",
-                     "FT7", "FT8", "TP7", "TP8", "F7", "F8", "P7", "P8", "PO3", "POz", "PO4"]
+    return labels + [
+        "Fp1",
+        "Fpz",
+        "Fp2",
+        "AF3",
+        "AF4",
+        "AFz",
+        "O1",
+        "Oz",
+        "O2",
+        "T7",
+        "T8",
+        "FT7",
+        "FT8",
+        "TP7",
+        "TP8",
+        "F7",
+        "F8",
+        "P7",
+        "P8",
+        "PO3",
+        "POz",
+        "PO4",
+    ]
 
 
 def test_neighbours_of_bipolar_chains():
     labels = [
-        "FP1-F7", "F7-T7", "T7-P7", "P7-O1", "FP1-F3", "F3-C3", "C3-P3", "P3-O1", "FP2-F4",
-        "F4-C4", "C4-P4", "P4-O2", "FP2-F8", "F8-T8", "T8-P8", "P8-O2", "FZ-CZ", "CZ-PZ",
-        "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8",
+        "FP1-F7",
+        "F7-T7",
+        "T7-P7",
+        "P7-O1",
+        "FP1-F3",
+        "F3-C3",
+        "C3-P3",
+        "P3-O1",
+        "FP2-F4",
+        "F4-C4",
+        "C4-P4",
+        "P4-O2",
+        "FP2-F8",
+        "F8-T8",
+        "T8-P8",
+        "P8-O2",
+        "FZ-CZ",
+        "CZ-PZ",
+        "P7-T7",
+        "T7-FT9",
+        "FT9-FT10",
+        "FT10-T8",
+        "T8-P8",
     ]
     matrix = ictaltrack.neighbours(labels)
     index = {label: i for i, label in enumerate(labels)}
@@ -286,7 +359,14 @@ def test_neighbour_angle_and_explicit_threshold():
 def test_mne_channel_types_by_hand():
     labels = ["EEG FP1-REF", "EKG", "EOG", "EMG", "Status", "EDF Annotations", "SpO2", "Foo"]
     assert electrodes.mne_channel_types(labels) == [
-        "eeg", "ecg", "eog", "emg", "stim", "misc", "misc", "misc"
+        "eeg",
+        "ecg",
+        "eog",
+        "emg",
+        "stim",
+        "misc",
+        "misc",
+        "misc",
     ]
     # MNE accepts them.
     info = mne.create_info(labels, 256.0, electrodes.mne_channel_types(labels))

@@ -68,24 +68,29 @@ def _both_entry_points(argv: list[str]) -> tuple[int, int]:
     return cli.main(argv), simulate_command.main(argv)
 
 
-def test_exit_codes_are_the_same_whichever_entry_point_runs_the_command(tmp_path, monkeypatch,
-                                                                        capsys):
+def test_exit_codes_are_the_same_whichever_entry_point_runs_the_command(
+    tmp_path, monkeypatch, capsys
+):
     # Bad input: the output folder does not exist (an IoError from the C++ writer).
     missing_folder = str(tmp_path / "no_folder" / "x.edf")
     assert _both_entry_points(["simulate", missing_folder, "--duration", "10"]) == (2, 2)
     # Bad input: an impossible request (ValueError from the options).
-    assert _both_entry_points(["simulate", str(tmp_path / "x.edf"), "--duration", "60",
-                               "--seizures", "50"]) == (2, 2)
+    assert _both_entry_points(
+        ["simulate", str(tmp_path / "x.edf"), "--duration", "60", "--seizures", "50"]
+    ) == (2, 2)
 
     def raise_(error: BaseException):
         def run(args):
             raise error
+
         return run
 
-    for error, code in ((ictaltrack.UnsupportedError("not here"), cli.EXIT_UNSUPPORTED),
-                        (ictaltrack.FormatError("bad"), cli.EXIT_BAD_INPUT),
-                        (KeyboardInterrupt(), cli.EXIT_INTERRUPTED),
-                        (PermissionError(errno.EACCES, "denied"), cli.EXIT_BAD_INPUT)):
+    for error, code in (
+        (ictaltrack.UnsupportedError("not here"), cli.EXIT_UNSUPPORTED),
+        (ictaltrack.FormatError("bad"), cli.EXIT_BAD_INPUT),
+        (KeyboardInterrupt(), cli.EXIT_INTERRUPTED),
+        (PermissionError(errno.EACCES, "denied"), cli.EXIT_BAD_INPUT),
+    ):
         monkeypatch.setattr(simulate_command, "run", raise_(error))
         assert _both_entry_points(["simulate", str(tmp_path / "y.edf")]) == (code, code)
     err = capsys.readouterr().err
@@ -111,8 +116,9 @@ def test_quiet_and_json_mean_the_same_on_every_command(tmp_path, capsys):
             assert "--threads N" in text, command
         if command in ("detect", "info", "channels", "evaluate"):
             assert "--json OUT|-" in text, command
-    simulate_help = cli.build_parser("simulate")._subparsers._group_actions[0].choices[
-        "simulate"].format_help()
+    simulate_help = (
+        cli.build_parser("simulate")._subparsers._group_actions[0].choices["simulate"].format_help()
+    )
     assert "--truth PATH" in simulate_help and "--json" not in simulate_help
 
 
@@ -135,8 +141,13 @@ ictaltrack.evaluate({str(SAMPLE.with_suffix(".json"))!r}, result.to_dict())
 ictaltrack.simulate({str(tmp_path / "s.edf")!r}, duration_s=30)
 print("clean")
 """
-    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["clean"]
     assert "Warning" not in done.stderr

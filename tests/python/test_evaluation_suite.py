@@ -13,8 +13,16 @@ import pyedflib
 import pytest
 
 from ictaltrack import evaluation
-from ictaltrack.evaluation import (DETECTOR_LABEL, SUITE, Recording, SuiteResult, format_table,
-                                   ictaltrack_detector, pooled_scores, run_suite)
+from ictaltrack.evaluation import (
+    DETECTOR_LABEL,
+    SUITE,
+    Recording,
+    SuiteResult,
+    format_table,
+    ictaltrack_detector,
+    pooled_scores,
+    run_suite,
+)
 from ictaltrack.scoring import evaluate
 
 FS = 256
@@ -34,16 +42,25 @@ def test_suite_definition():
     assert sum(r.simulation.get("sharp_wave_probability", 0) > 0 for r in SUITE) >= 4
     free = [r for r in SUITE if r.simulation.get("n_seizures") == 0]
     assert {r.simulation["montage"] for r in free} == {"referential", "bipolar"}
-    assert any(r.simulation.get("patting_per_hour", 0) > 0 and
-               r.simulation["montage"] == "referential" for r in free)
-    for option in ("posterior_rhythm_per_hour", "hypersynchrony_per_hour", "spindles_per_hour",
-                   "bursts_per_hour", "chewing_per_hour", "rocking_per_hour"):
+    assert any(
+        r.simulation.get("patting_per_hour", 0) > 0 and r.simulation["montage"] == "referential"
+        for r in free
+    )
+    for option in (
+        "posterior_rhythm_per_hour",
+        "hypersynchrony_per_hour",
+        "spindles_per_hour",
+        "bursts_per_hour",
+        "chewing_per_hour",
+        "rocking_per_hour",
+    ):
         assert any(r.simulation.get(option, 0) > 0 for r in free), option
     held_out = [r for r in SUITE if r.held_out]
     assert {r.simulation["montage"] for r in held_out} == {"referential", "bipolar"}
     assert any(r.simulation.get("n_seizures") == 0 for r in held_out)
     assert not {r.simulation["seed"] for r in held_out} & {
-        r.simulation["seed"] for r in SUITE if not r.held_out}
+        r.simulation["seed"] for r in SUITE if not r.held_out
+    }
 
 
 def _write_recording(path):
@@ -62,10 +79,20 @@ def _write_recording(path):
     data[LABELS.index("T3")] += 120 * left_wave * left
     data[LABELS.index("C4")] += 200 * right_wave * right
     data[LABELS.index("ECG")] += 500 * np.sin(2 * np.pi * 2 * t)  # must be ignored
-    headers = [{"label": label, "dimension": "uV", "sample_frequency": FS,
-                "physical_min": -1000.0, "physical_max": 1000.0,
-                "digital_min": -32768, "digital_max": 32767, "transducer": "",
-                "prefilter": ""} for label in LABELS]
+    headers = [
+        {
+            "label": label,
+            "dimension": "uV",
+            "sample_frequency": FS,
+            "physical_min": -1000.0,
+            "physical_max": 1000.0,
+            "digital_min": -32768,
+            "digital_max": 32767,
+            "transducer": "",
+            "prefilter": "",
+        }
+        for label in LABELS
+    ]
     pyedflib.highlevel.write_edf(str(path), data, headers)
 
 
@@ -87,13 +114,18 @@ def test_detector_finds_and_lateralises_two_discharges(tmp_path):
 
 
 def test_run_suite_uses_the_cache_and_scores(tmp_path):
-    recording = Recording("tiny", "hand-made", {"duration_s": 1200.0, "seed": 1,
-                                                  "montage": "referential"})
+    recording = Recording(
+        "tiny", "hand-made", {"duration_s": 1200.0, "seed": 1, "montage": "referential"}
+    )
     _write_recording(tmp_path / f"{recording.key}.edf")
-    truth = {"duration_s": 1200.0, "seizures": [
-        {"onset_s": 300, "offset_s": 360, "hemisphere": "left", "region": "central"},
-        {"onset_s": 800, "offset_s": 870, "hemisphere": "right", "region": "central"},
-        {"onset_s": 1100, "offset_s": 1130, "hemisphere": "left", "region": "temporal"}]}
+    truth = {
+        "duration_s": 1200.0,
+        "seizures": [
+            {"onset_s": 300, "offset_s": 360, "hemisphere": "left", "region": "central"},
+            {"onset_s": 800, "offset_s": 870, "hemisphere": "right", "region": "central"},
+            {"onset_s": 1100, "offset_s": 1130, "hemisphere": "left", "region": "temporal"},
+        ],
+    }
     (tmp_path / f"{recording.key}.json").write_text(json.dumps(truth))
     results = run_suite(recordings=[recording], directory=tmp_path, check_generator=False)
     events = results[0].evaluation.events
@@ -106,21 +138,35 @@ def test_run_suite_uses_the_cache_and_scores(tmp_path):
 
 
 def test_pooled_scores_by_hand():
-    truth_a = {"duration_s": 7200.0, "seizures": [
-        {"onset_s": 100, "offset_s": 160, "hemisphere": "left", "region": "temporal"},
-        {"onset_s": 1000, "offset_s": 1060, "hemisphere": "right", "region": "central"},
-        {"onset_s": 3000, "offset_s": 3060, "hemisphere": "left", "region": "frontal"}]}
-    detections_a = {"seizures": [
-        {"onset_s": 110, "offset_s": 150, "hemisphere": "left", "region": "temporal"},
-        {"onset_s": 1020, "offset_s": 1070, "hemisphere": "left", "region": "central"},
-        {"onset_s": 5000, "offset_s": 5010, "hemisphere": "left", "region": "temporal"}]}
-    truth_b = {"duration_s": 22 * 3600.0, "seizures": [
-        {"onset_s": 500, "offset_s": 560, "hemisphere": "right", "region": "occipital"}]}
-    detections_b = {"seizures": [
-        {"onset_s": 470, "offset_s": 560, "hemisphere": "right", "region": "parietal"}]}
+    truth_a = {
+        "duration_s": 7200.0,
+        "seizures": [
+            {"onset_s": 100, "offset_s": 160, "hemisphere": "left", "region": "temporal"},
+            {"onset_s": 1000, "offset_s": 1060, "hemisphere": "right", "region": "central"},
+            {"onset_s": 3000, "offset_s": 3060, "hemisphere": "left", "region": "frontal"},
+        ],
+    }
+    detections_a = {
+        "seizures": [
+            {"onset_s": 110, "offset_s": 150, "hemisphere": "left", "region": "temporal"},
+            {"onset_s": 1020, "offset_s": 1070, "hemisphere": "left", "region": "central"},
+            {"onset_s": 5000, "offset_s": 5010, "hemisphere": "left", "region": "temporal"},
+        ]
+    }
+    truth_b = {
+        "duration_s": 22 * 3600.0,
+        "seizures": [
+            {"onset_s": 500, "offset_s": 560, "hemisphere": "right", "region": "occipital"}
+        ],
+    }
+    detections_b = {
+        "seizures": [{"onset_s": 470, "offset_s": 560, "hemisphere": "right", "region": "parietal"}]
+    }
     rec = Recording("x", "x", {"duration_s": 1.0})
-    results = [SuiteResult(rec, evaluate(truth_a, detections_a), 0.0),
-               SuiteResult(rec, evaluate(truth_b, detections_b), 0.0)]
+    results = [
+        SuiteResult(rec, evaluate(truth_a, detections_a), 0.0),
+        SuiteResult(rec, evaluate(truth_b, detections_b), 0.0),
+    ]
     pooled = pooled_scores(results)
     # A: tp 2 of 3, fp 1 in 2 h; B: tp 1 of 1, fp 0 in 22 h.
     assert (pooled["tp"], pooled["reference_events"], pooled["fp"]) == (3, 4, 1)
@@ -141,8 +187,9 @@ def test_simulated_recording_round_trip(tmp_path):
 
     if not hasattr(ictaltrack, "simulate"):
         pytest.skip("the simulator is not in this build")
-    recording = Recording("sim", "simulated", {"duration_s": 600.0, "seed": 4,
-                                                 "montage": "bipolar"})
+    recording = Recording(
+        "sim", "simulated", {"duration_s": 600.0, "seed": 4, "montage": "bipolar"}
+    )
     edf_path, truth_path = evaluation.generate(recording, tmp_path)
     truth = json.loads(truth_path.read_text())
     results = run_suite(recordings=[recording], directory=tmp_path)

@@ -123,8 +123,12 @@ def _assert_same(ours, oracle, context):
     assert ours.tp == oracle.tp, context
     assert ours.fp == oracle.fp, context
     assert ours.reference_events == oracle.refTrue, context
-    for name, theirs in (("sensitivity", oracle.sensitivity), ("precision", oracle.precision),
-                         ("f1", oracle.f1), ("fp_per_24h", oracle.fpRate)):
+    for name, theirs in (
+        ("sensitivity", oracle.sensitivity),
+        ("precision", oracle.precision),
+        ("f1", oracle.f1),
+        ("fp_per_24h", oracle.fpRate),
+    ):
         mine = getattr(ours, name)
         if math.isnan(theirs):
             assert math.isnan(mine), (name, context)
@@ -174,7 +178,7 @@ def test_mask_annotations_match_timescoring():
             mask = np.zeros(n, dtype=bool)
             for _ in range(int(rng.integers(0, 8))):
                 start = int(rng.integers(0, n))
-                mask[start:start + int(rng.integers(1, 700))] = True
+                mask[start : start + int(rng.integers(1, 700))] = True
             masks.append(mask)
         if case == 0:
             masks[0][:] = True  # one event filling the whole recording
@@ -192,10 +196,10 @@ def test_empty_sets_match_timescoring():
 
 def test_merged_and_split_events_are_returned():
     scores = event_scoring([(1000.0, 1700.0)], [(1650.0, 1660.0)], 86400.0)
-    np.testing.assert_array_equal(scores.reference,
-                                  [[1000, 1300], [1300, 1600], [1600, 1700]])
-    np.testing.assert_array_equal(scores.reference_windows,
-                                  [[970, 1360], [1270, 1660], [1570, 1760]])
+    np.testing.assert_array_equal(scores.reference, [[1000, 1300], [1300, 1600], [1600, 1700]])
+    np.testing.assert_array_equal(
+        scores.reference_windows, [[970, 1360], [1270, 1660], [1570, 1760]]
+    )
     np.testing.assert_array_equal(scores.reference_detected, [False, True, True])
 
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 import ast
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import matplotlib
 import pytest
+import tomllib
 
 matplotlib.use("Agg")
+
+from truth_detections import SAMPLE_DIR, truth_to_detection  # noqa: E402
 
 import ictaltrack  # noqa: E402
 from ictaltrack import _extras, cli  # noqa: E402
 from ictaltrack._extras import MissingExtraError, require  # noqa: E402
-from truth_detections import SAMPLE_DIR, truth_to_detection  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "python" / "ictaltrack"
@@ -40,11 +41,13 @@ def block(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
 @pytest.fixture(scope="module")
 def result() -> ictaltrack.DetectionResult:
     return ictaltrack.DetectionResult.from_dict(
-        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO)))
+        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO))
+    )
 
 
-def assert_names_extra(error: pytest.ExceptionInfo[MissingExtraError], module: str,
-                       extra: str) -> None:
+def assert_names_extra(
+    error: pytest.ExceptionInfo[MissingExtraError], module: str, extra: str
+) -> None:
     assert isinstance(error.value, ImportError)  # callers catching ImportError still work
     assert error.value.extra == extra
     assert error.value.name == module
@@ -96,19 +99,22 @@ def test_batch_without_its_packages_names_the_batch_extra(monkeypatch, tmp_path,
     assert not any(tmp_path.iterdir())  # refused before any work
 
 
-def test_detect_plots_without_matplotlib_fails_before_detecting(monkeypatch, tmp_path,
-                                                                 capsys) -> None:
+def test_detect_plots_without_matplotlib_fails_before_detecting(
+    monkeypatch, tmp_path, capsys
+) -> None:
     block(monkeypatch, "matplotlib")
     out = tmp_path / "d.json"
-    code = cli.main(["detect", str(DEMO), "--json", str(out), "--plots", str(tmp_path / "p"),
-                     "--quiet"])
+    code = cli.main(
+        ["detect", str(DEMO), "--json", str(out), "--plots", str(tmp_path / "p"), "--quiet"]
+    )
     assert code == cli.EXIT_BAD_INPUT
     assert "pip install 'ictaltrack[plot]'" in capsys.readouterr().err
     assert not out.exists()
 
 
-def test_a_broken_installed_package_is_not_reported_as_a_missing_extra(monkeypatch,
-                                                                        tmp_path) -> None:
+def test_a_broken_installed_package_is_not_reported_as_a_missing_extra(
+    monkeypatch, tmp_path
+) -> None:
     # Installed, but it fails importing something of its own: that error must surface unchanged.
     (tmp_path / "broken_optional.py").write_text("import ictaltrack_no_such_dependency\n")
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -144,8 +150,12 @@ def test_every_optional_import_site_uses_a_declared_extra() -> None:
     calls = 0
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        type_checking = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
-                         and ast.unparse(node.test) == "TYPE_CHECKING" for n in ast.walk(node)}
+        type_checking = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+            for n in ast.walk(node)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and ast.unparse(node.func) == "require":
                 module = node.args[0].value.split(".")[0]
@@ -154,8 +164,11 @@ def test_every_optional_import_site_uses_a_declared_extra() -> None:
                 calls += 1
             if isinstance(node, ast.Import) and id(node) not in type_checking:
                 names = [a.name.split(".")[0] for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (
-                    id(node) not in type_checking):
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and (id(node) not in type_checking)
+            ):
                 names = [(node.module or "").split(".")[0]]
             else:
                 continue
@@ -164,13 +177,15 @@ def test_every_optional_import_site_uses_a_declared_extra() -> None:
                     # Allowed only right after a require() of the same package in the function.
                     function = _enclosing_function(tree, node)
                     assert function is not None and f"require('{name}" in ast.unparse(function), (
-                        f"{path.name}:{node.lineno} imports {name} without require()")
+                        f"{path.name}:{node.lineno} imports {name} without require()"
+                    )
     assert calls >= 6  # plots (2 + detect --plots), mne (2), batch (2)
 
 
 def _enclosing_function(tree: ast.AST, target: ast.AST) -> ast.AST | None:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                child is target for child in ast.walk(node)):
+            child is target for child in ast.walk(node)
+        ):
             return node
     return None

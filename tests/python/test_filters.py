@@ -14,12 +14,19 @@ from ictaltrack import SosFilter, butterworth_highpass, butterworth_lowpass, not
 @pytest.mark.parametrize("order", list(range(1, 11)))
 def test_butterworth_designs_match_scipy(order, sfreq):
     for cutoff in (0.3, 0.5, 1.0, 13.0, 40.0, 0.45 * sfreq):
-        for ours, btype in ((butterworth_lowpass(order, cutoff, sfreq), "lowpass"),
-                            (butterworth_highpass(order, cutoff, sfreq), "highpass")):
+        for ours, btype in (
+            (butterworth_lowpass(order, cutoff, sfreq), "lowpass"),
+            (butterworth_highpass(order, cutoff, sfreq), "highpass"),
+        ):
             expected = scipy.signal.butter(order, cutoff, btype, fs=sfreq, output="sos")
             assert ours.shape == expected.shape
-            np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12,
-                                       err_msg=f"{btype} order {order} cutoff {cutoff}")
+            np.testing.assert_allclose(
+                ours,
+                expected,
+                rtol=1e-9,
+                atol=1e-12,
+                err_msg=f"{btype} order {order} cutoff {cutoff}",
+            )
 
 
 @pytest.mark.parametrize("mains", [50.0, 60.0])
@@ -27,13 +34,19 @@ def test_butterworth_designs_match_scipy(order, sfreq):
 @pytest.mark.parametrize("quality", [10.0, 30.0])
 def test_notch_matches_iirnotch(mains, sfreq, quality):
     b, a = scipy.signal.iirnotch(mains, quality, fs=sfreq)
-    np.testing.assert_allclose(notch_filter(mains, quality, sfreq),
-                               np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        notch_filter(mains, quality, sfreq), np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15
+    )
 
 
 def reference_chain(sfreq):
-    return np.concatenate([butterworth_highpass(4, 0.5, sfreq), butterworth_lowpass(6, 70.0, sfreq),
-                           notch_filter(50.0, 30.0, sfreq)])
+    return np.concatenate(
+        [
+            butterworth_highpass(4, 0.5, sfreq),
+            butterworth_lowpass(6, 70.0, sfreq),
+            notch_filter(50.0, 30.0, sfreq),
+        ]
+    )
 
 
 def test_filtering_matches_sosfilt_in_one_piece_and_in_chunks():
@@ -51,7 +64,7 @@ def test_filtering_matches_sosfilt_in_one_piece_and_in_chunks():
         pieces, offset = [], 0
         while offset < data.shape[1]:
             n = int(rng.integers(1, max_chunk + 1))
-            pieces.append(filt.process(data[:, offset:offset + n]))
+            pieces.append(filt.process(data[:, offset : offset + n]))
             offset += n
             if max_chunk == 1 and offset > 500:
                 pieces.append(filt.process(data[:, offset:]))
@@ -92,19 +105,27 @@ def test_float32_and_strided_input():
     assert out.dtype == np.float64
     np.testing.assert_allclose(out, expected, rtol=1e-9, atol=1e-9)
     sliced = data[::2, 100:]
-    np.testing.assert_allclose(SosFilter(sos, 3).process(sliced),
-                               scipy.signal.sosfilt(sos, sliced.astype(np.float64), axis=-1),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        SosFilter(sos, 3).process(sliced),
+        scipy.signal.sosfilt(sos, sliced.astype(np.float64), axis=-1),
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 def test_notch_takes_scipys_argument_order():
     # iirnotch(w0, Q, fs) positionally and with fs named: the same call works on both.
     b, a = scipy.signal.iirnotch(60.0, 20.0, 500.0)
-    np.testing.assert_allclose(notch_filter(60.0, 20.0, 500.0), np.concatenate([b, a])[None, :],
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        notch_filter(60.0, 20.0, 500.0), np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15
+    )
     b, a = scipy.signal.iirnotch(50.0, 30.0, fs=256.0)
-    np.testing.assert_allclose(notch_filter(50.0, 30.0, sfreq=256.0),
-                               np.concatenate([b, a])[None, :], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        notch_filter(50.0, 30.0, sfreq=256.0),
+        np.concatenate([b, a])[None, :],
+        rtol=1e-12,
+        atol=1e-15,
+    )
     # The order of old releases (notch_hz, sfreq) is refused instead of read as a quality.
     with pytest.raises(TypeError, match="sfreq"):
         notch_filter(50.0, 256.0)

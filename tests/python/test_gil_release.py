@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.signal
+from gil_probe import overlapped
 
 import ictaltrack
-from gil_probe import overlapped
 from ictaltrack import BandPowerStream, band_power
 
 SFREQ = 256.0
@@ -31,9 +31,16 @@ def ten_minutes():
 
 
 def scipy_delta_power(data: np.ndarray) -> np.ndarray:
-    freqs, _, psd = scipy.signal.spectrogram(data, SFREQ, window="hann", nperseg=512,
-                                             noverlap=256, detrend="constant",
-                                             scaling="density", mode="psd")
+    freqs, _, psd = scipy.signal.spectrogram(
+        data,
+        SFREQ,
+        window="hann",
+        nperseg=512,
+        noverlap=256,
+        detrend="constant",
+        scaling="density",
+        mode="psd",
+    )
     mask = (freqs >= 0.5) & (freqs < 4.0)
     return psd[:, mask, :].sum(axis=1).T * (SFREQ / 512)  # (n_windows, n_channels)
 
@@ -41,9 +48,11 @@ def scipy_delta_power(data: np.ndarray) -> np.ndarray:
 def test_band_power_releases_the_gil(ten_minutes):
     results = []
     assert overlapped(lambda: results.append(band_power(ten_minutes, SFREQ))), (
-        "the main thread never ran during band_power: GIL held?")
-    np.testing.assert_allclose(results[-1].power[:, :, 0], scipy_delta_power(ten_minutes),
-                               rtol=1e-9)
+        "the main thread never ran during band_power: GIL held?"
+    )
+    np.testing.assert_allclose(
+        results[-1].power[:, :, 0], scipy_delta_power(ten_minutes), rtol=1e-9
+    )
 
 
 def test_band_power_stream_push_releases_the_gil(ten_minutes):
@@ -54,8 +63,9 @@ def test_band_power_stream_push_releases_the_gil(ten_minutes):
         results.append(stream.push(ten_minutes))
 
     assert overlapped(push), "the main thread never ran during BandPowerStream.push: GIL held?"
-    np.testing.assert_allclose(results[-1].power[:, :, 0], scipy_delta_power(ten_minutes),
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        results[-1].power[:, :, 0], scipy_delta_power(ten_minutes), rtol=1e-9
+    )
 
 
 @pytest.mark.skipif(not hasattr(ictaltrack, "detect"), reason="ictaltrack.detect not merged yet")
@@ -64,7 +74,8 @@ def test_detect_releases_the_gil(tmp_path):
     ictaltrack.simulate(path, duration_s=600.0, seed=3)
     results = []
     assert overlapped(lambda: results.append(ictaltrack.detect(path, n_threads=1))), (
-        "the main thread never ran during detect: GIL held?")
+        "the main thread never ran during detect: GIL held?"
+    )
     # The run in the thread did the whole job: it equals a run on the main thread.
     serial = ictaltrack.detect(path, n_threads=1)
     assert len(results[-1]) == len(serial)

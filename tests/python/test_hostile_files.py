@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from io_oracles import SignalSpec, write_edf
 
 import ictaltrack
-from io_oracles import SignalSpec, write_edf
 
 SPR = 10  # samples per 1 s record
 N_RECORDS = 3
@@ -37,11 +37,19 @@ def digital_samples() -> list[np.ndarray]:
 
 
 def base_bytes(tmp_path: Path, reserved: str = "EDF+C", **options) -> bytearray:
-    specs = [SignalSpec("Fp1", "uV", -3200, 3200, -32768, 32767, SPR),
-             SignalSpec("Fp2", "uV", -3200, 3200, -32768, 32767, SPR)]
+    specs = [
+        SignalSpec("Fp1", "uV", -3200, 3200, -32768, 32767, SPR),
+        SignalSpec("Fp2", "uV", -3200, 3200, -32768, 32767, SPR),
+    ]
     path = tmp_path / "base.edf"
-    write_edf(path, specs, digital_samples(), reserved=reserved,
-              annotation_bytes=ANNOTATION_BYTES, **options)
+    write_edf(
+        path,
+        specs,
+        digital_samples(),
+        reserved=reserved,
+        annotation_bytes=ANNOTATION_BYTES,
+        **options,
+    )
     data = bytearray(path.read_bytes())
     path.unlink()
     assert len(data) == HEADER_BYTES + N_RECORDS * RECORD_BYTES
@@ -50,7 +58,7 @@ def base_bytes(tmp_path: Path, reserved: str = "EDF+C", **options) -> bytearray:
 
 def put(data: bytearray, offset: int, width: int, text: str | bytes) -> bytearray:
     raw = text.encode("latin-1") if isinstance(text, str) else text
-    data[offset:offset + width] = raw.ljust(width, b" ")[:width]
+    data[offset : offset + width] = raw.ljust(width, b" ")[:width]
     return data
 
 
@@ -88,22 +96,42 @@ ERROR_CASES = {
     "zero signals": (lambda d: put(d, 252, 4, "0"), "number of signals", -1, 252),
     "more signals than bytes": (lambda d: put(d, 252, 4, "9999"), "number of signals", -1, 252),
     "negative record count": (lambda d: put(d, 236, 8, "-7"), "number of data records", -1, 236),
-    "non-numeric record count": (lambda d: put(d, 236, 8, "many"), "number of data records", -1,
-                                 236),
-    "negative record duration": (lambda d: put(d, 244, 8, "-1"), "duration of a data record", -1,
-                                 244),
+    "non-numeric record count": (
+        lambda d: put(d, 236, 8, "many"),
+        "number of data records",
+        -1,
+        236,
+    ),
+    "negative record duration": (
+        lambda d: put(d, 244, 8, "-1"),
+        "duration of a data record",
+        -1,
+        244,
+    ),
     "samples per record absurd": (
         lambda d: put(d, signal_field(216, 8, 1), 8, "99999999"),
-        "number of samples in each data record", 1, signal_field(216, 8, 1)),
+        "number of samples in each data record",
+        1,
+        signal_field(216, 8, 1),
+    ),
     "annotation signal larger than the file": (
         lambda d: put(d, signal_field(216, 8, 2), 8, "50000000"),
-        "number of samples in each data record", 2, signal_field(216, 8, 2)),
+        "number of samples in each data record",
+        2,
+        signal_field(216, 8, 2),
+    ),
     "non-numeric physical minimum": (
-        lambda d: put(d, signal_field(104, 8, 0), 8, "low"), "physical minimum", 0,
-        signal_field(104, 8, 0)),
+        lambda d: put(d, signal_field(104, 8, 0), 8, "low"),
+        "physical minimum",
+        0,
+        signal_field(104, 8, 0),
+    ),
     "digital maximum 'inf'": (
-        lambda d: put(d, signal_field(128, 8, 1), 8, "inf"), "digital maximum", 1,
-        signal_field(128, 8, 1)),
+        lambda d: put(d, signal_field(128, 8, 1), 8, "inf"),
+        "digital maximum",
+        1,
+        signal_field(128, 8, 1),
+    ),
 }
 
 
@@ -115,7 +143,10 @@ def test_format_error_names_field_signal_and_offset(tmp_path, defect):
         ictaltrack.read_edf(path)
     assert isinstance(caught.value, ictaltrack.Error)
     assert (caught.value.field, caught.value.signal, caught.value.byte_offset) == (
-        field, signal, byte_offset)
+        field,
+        signal,
+        byte_offset,
+    )
     assert_untouched(path, data, mtime)
 
 
@@ -148,27 +179,55 @@ def _unterminated_tal(d: bytearray) -> bytearray:
 
 WARNING_CASES = {
     # defect: (patch, warning code, signal, channel flagged unusable or None, records used)
-    "header size field wrong": (lambda d: put(d, 184, 8, "256"), "header_size_mismatch", -1,
-                                None, 3),
+    "header size field wrong": (
+        lambda d: put(d, 184, 8, "256"),
+        "header_size_mismatch",
+        -1,
+        None,
+        3,
+    ),
     "record count -1": (lambda d: put(d, 236, 8, "-1"), "record_count_unknown", -1, None, 3),
     "huge record count": (lambda d: put(d, 236, 8, "99999999"), "truncated_data", -1, None, 3),
     "truncated data": (lambda d: d[:-5], "truncated_data", -1, None, 2),
     "physical min == max": (
         lambda d: put(put(d, signal_field(104, 8, 1), 8, "5"), signal_field(112, 8, 1), 8, "5"),
-        "physical_range_empty", 1, 1, 3),
+        "physical_range_empty",
+        1,
+        1,
+        3,
+    ),
     "physical range overflowing": (
-        lambda d: put(put(d, signal_field(104, 8, 0), 8, "1e308"), signal_field(112, 8, 0), 8,
-                      "-1e308"),
-        "calibration_not_finite", 0, 0, 3),
+        lambda d: put(
+            put(d, signal_field(104, 8, 0), 8, "1e308"), signal_field(112, 8, 0), 8, "-1e308"
+        ),
+        "calibration_not_finite",
+        0,
+        0,
+        3,
+    ),
     "digital min == max": (
         lambda d: put(put(d, signal_field(120, 8, 0), 8, "0"), signal_field(128, 8, 0), 8, "0"),
-        "digital_range_empty", 0, 0, 3),
+        "digital_range_empty",
+        0,
+        0,
+        3,
+    ),
     "digital min > max": (
-        lambda d: put(put(d, signal_field(120, 8, 1), 8, "32767"), signal_field(128, 8, 1), 8,
-                      "-32768"),
-        "digital_range_inverted", 1, None, 3),
-    "label with control bytes": (lambda d: put(d, signal_field(0, 16, 1), 16, b"F\x01p2"),
-                                 "non_ascii_text", 1, None, 3),
+        lambda d: put(
+            put(d, signal_field(120, 8, 1), 8, "32767"), signal_field(128, 8, 1), 8, "-32768"
+        ),
+        "digital_range_inverted",
+        1,
+        None,
+        3,
+    ),
+    "label with control bytes": (
+        lambda d: put(d, signal_field(0, 16, 1), 16, b"F\x01p2"),
+        "non_ascii_text",
+        1,
+        None,
+        3,
+    ),
     "dummy label": (lambda d: put(d, signal_field(0, 16, 0), 16, "-"), "dummy_channel", 0, 0, 3),
     "TAL without terminator": (_unterminated_tal, "tal_unterminated", 2, None, 3),
 }
@@ -200,8 +259,10 @@ def test_tal_onset_going_backwards_is_warned_and_kept_in_file_order(tmp_path):
     data = base_bytes(tmp_path, annotations=[(0.8, None, "late"), (0.2, None, "early")])
     path, data, mtime = written(tmp_path, bytes(data))
     with ictaltrack.read_edf(path) as recording:
-        assert any(w.code == "annotation_onset_backwards" and w.signal == 2
-                   for w in recording.info.warnings)
+        assert any(
+            w.code == "annotation_onset_backwards" and w.signal == 2
+            for w in recording.info.warnings
+        )
         annotations = recording.annotations
         assert list(annotations.description) == ["late", "early"]
         np.testing.assert_allclose(annotations.onset, [0.8, 0.2])

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gil_probe import overlapped
+from io_oracles import SignalSpec, read_mne, read_pyedflib, write_edf
 
 import ictaltrack
 from ictaltrack import _core
-from gil_probe import overlapped
-from io_oracles import SignalSpec, read_mne, read_pyedflib, write_edf
 
 RATE = 100  # samples per 1 s record
 N_RECORDS = 6
@@ -40,17 +40,20 @@ def voltages_file(tmp_path_factory) -> tuple[Path, list[SignalSpec], list[np.nda
     ]
     digital = [rng.integers(s.digital_min, s.digital_max, RATE * N_RECORDS) for s in specs]
     path = tmp_path_factory.mktemp("api") / "voltages.edf"
-    write_edf(path, specs, digital,
-              annotations=[(0.5, 2.0, "seizure onset"), (3.25, None, "spike")])
+    write_edf(
+        path, specs, digital, annotations=[(0.5, 2.0, "seizure onset"), (3.25, None, "spike")]
+    )
     return path, specs, digital
 
 
 @pytest.fixture(scope="module")
 def mixed_rate_file(tmp_path_factory) -> Path:
     rng = np.random.default_rng(8)
-    specs = [SignalSpec("EEG", "uV", -100, 100, -32768, 32767, 200),
-             SignalSpec("EEG2", "uV", -100, 100, -32768, 32767, 200),
-             SignalSpec("Resp", "uV", -100, 100, -32768, 32767, 50)]
+    specs = [
+        SignalSpec("EEG", "uV", -100, 100, -32768, 32767, 200),
+        SignalSpec("EEG2", "uV", -100, 100, -32768, 32767, 200),
+        SignalSpec("Resp", "uV", -100, 100, -32768, 32767, 50),
+    ]
     digital = [rng.integers(-30000, 30000, s.samples_per_record * 4) for s in specs]
     path = tmp_path_factory.mktemp("mixed") / "mixed.edf"
     write_edf(path, specs, digital)
@@ -64,8 +67,14 @@ def discontinuous_file(tmp_path_factory) -> tuple[Path, list[float], list[np.nda
     onsets = [0.0, 1.0, 5.0, 6.0, 9.0]
     digital = [np.arange(10 * len(onsets)) * 100 - 2000]
     path = tmp_path_factory.mktemp("plusd") / "gaps.edf"
-    write_edf(path, specs, digital, reserved="EDF+D", record_onsets=onsets,
-              annotations=[(0.5, 1.0, "before"), (5.5, None, "after first gap")])
+    write_edf(
+        path,
+        specs,
+        digital,
+        reserved="EDF+D",
+        record_onsets=onsets,
+        annotations=[(0.5, 1.0, "before"), (5.5, None, "after first gap")],
+    )
     return path, onsets, digital
 
 
@@ -76,8 +85,9 @@ def test_units_follow_each_channel_dimension(voltages_file):
     path, specs, digital = voltages_file
     recording = ictaltrack.read_edf(path)
     in_volts = {"uV": 1e-6, "mV": 1e-3, "V": 1.0}
-    volts = np.array([_physical(s, d) * in_volts[s.dimension]
-                      for s, d in zip(specs[:3], digital[:3])])
+    volts = np.array(
+        [_physical(s, d) * in_volts[s.dimension] for s, d in zip(specs[:3], digital[:3])]
+    )
     picks = ["Fp1", "Fp2", "Cz"]
     for unit, factor in (("uV", 1e6), ("µV", 1e6), ("mV", 1e3), ("V", 1.0), ("nV", 1e9)):
         data = recording.get_data(picks, units=unit)
@@ -118,8 +128,9 @@ def test_picks_and_sample_range(voltages_file):
     raw = read_mne(path)
     expected = raw.get_data(picks=["Fp2", "Fp1"], start=123, stop=456) * 1e6
     for picks in (["Fp2", "Fp1"], [1, 0], [1, "Fp1"], np.array([1, 0]), [-3, 0]):
-        np.testing.assert_allclose(recording.get_data(picks, start=123, stop=456), expected,
-                                   rtol=1e-9)
+        np.testing.assert_allclose(
+            recording.get_data(picks, start=123, stop=456), expected, rtol=1e-9
+        )
     assert recording.get_data("Cz", start=10, stop=10).shape == (1, 0)
     with pytest.raises(ValueError, match="no channel labelled 'Pz'"):
         recording.get_data("Pz")
@@ -135,9 +146,11 @@ def test_sample_range_is_keyword_only_like_iter_chunks(voltages_file):
     path, _, _ = voltages_file
     recording = ictaltrack.read_edf(path)
     # picks and units by position, the range by name: the same layout as iter_chunks.
-    np.testing.assert_allclose(recording.get_data(["Fp1"], "V", start=5, stop=55),
-                               read_mne(path).get_data(picks=["Fp1"], start=5, stop=55),
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        recording.get_data(["Fp1"], "V", start=5, stop=55),
+        read_mne(path).get_data(picks=["Fp1"], start=5, stop=55),
+        rtol=1e-9,
+    )
     with pytest.raises(TypeError, match="positional"):
         recording.get_data(["Fp1"], "uV", 5, 55)
 
@@ -162,10 +175,12 @@ def test_mixed_rates_need_separate_requests(mixed_rate_file):
     with pytest.raises(ictaltrack.UnsupportedError, match="different sample rates"):
         recording.get_data()
     reading = read_pyedflib(mixed_rate_file)
-    np.testing.assert_allclose(recording.get_data("Resp", units=None)[0], reading.data[2],
-                               atol=0.5 * 200 / 65535)
-    np.testing.assert_allclose(recording.get_data(["EEG", "EEG2"], units=None), reading.data[:2],
-                               atol=0.5 * 200 / 65535)
+    np.testing.assert_allclose(
+        recording.get_data("Resp", units=None)[0], reading.data[2], atol=0.5 * 200 / 65535
+    )
+    np.testing.assert_allclose(
+        recording.get_data(["EEG", "EEG2"], units=None), reading.data[:2], atol=0.5 * 200 / 65535
+    )
     # The C++ reader itself refuses a mixed-rate request (mapped to ictaltrack.UnsupportedError).
     reader = _core.EdfReader(str(mixed_rate_file))
     with pytest.raises(ictaltrack.UnsupportedError):
@@ -210,8 +225,12 @@ def test_edf_plus_d_onsets_gaps_and_times(discontinuous_file):
     np.testing.assert_allclose(times, expected_times, atol=1e-9)
     # The C++ reader's own sample clock (100 ns ticks) agrees.
     reader = _core.EdfReader(str(path))
-    assert [reader.sample_time(0, k) for k in (0, 19, 20, 45)] == [0, 19_000_000, 50_000_000,
-                                                                   95_000_000]
+    assert [reader.sample_time(0, k) for k in (0, 19, 20, 45)] == [
+        0,
+        19_000_000,
+        50_000_000,
+        95_000_000,
+    ]
     # Samples stay in stored order; MNE (which ignores the record onsets) reads the same samples.
     # MNE warns that it drops "after first gap" (5.5 s), beyond its 5 s of concatenated records.
     theirs = read_mne(path, expected_warnings=(r"Omitted 1 annotation\(s\) that were outside",))
@@ -290,8 +309,9 @@ def test_truncated_data_keeps_complete_records_and_warns(voltages_file, tmp_path
     recording = ictaltrack.read_edf(truncated, verbose=False)
     assert recording.info.n_records == 2
     assert [w.code for w in recording.info.warnings] == ["truncated_data"]
-    np.testing.assert_array_equal(recording.get_data("Fp2", digital=True)[0],
-                                  digital[1][: 2 * RATE])
+    np.testing.assert_array_equal(
+        recording.get_data("Fp2", digital=True)[0], digital[1][: 2 * RATE]
+    )
 
 
 def test_duplicate_labels_are_kept_and_picked_by_index(tmp_path):
@@ -312,8 +332,9 @@ def test_duplicate_labels_are_kept_and_picked_by_index(tmp_path):
 
 def test_garbage_header_names_the_field(tmp_path):
     garbage = tmp_path / "garbage.edf"
-    garbage.write_bytes(b"0       " + b"x" * 176 + b"notanint" + b" " * 44 + b"abc     "
-                        + b"1       " + b"1   ")
+    garbage.write_bytes(
+        b"0       " + b"x" * 176 + b"notanint" + b" " * 44 + b"abc     " + b"1       " + b"1   "
+    )
     with pytest.raises(ictaltrack.FormatError) as error:
         ictaltrack.read_edf(garbage)
     assert error.value.field
@@ -359,8 +380,9 @@ def test_concurrent_reads_return_correct_data(tmp_path):
         except BaseException as error:  # noqa: BLE001 - reported to the main thread
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(f"own{i}", ictaltrack.read_edf(path)))
-               for i in range(2)]
+    threads = [
+        threading.Thread(target=work, args=(f"own{i}", ictaltrack.read_edf(path))) for i in range(2)
+    ]
     threads += [threading.Thread(target=work, args=(f"shared{i}", shared)) for i in range(2)]
     for thread in threads:
         thread.start()
@@ -419,15 +441,15 @@ def test_gil_is_released_during_a_read(tmp_path):
     """
     rng = np.random.default_rng(5)
     n_channels, rate, n_records = 32, 2048, 40
-    specs = [SignalSpec(f"E{i}", "uV", -1000, 1000, -32768, 32767, rate)
-             for i in range(n_channels)]
+    specs = [SignalSpec(f"E{i}", "uV", -1000, 1000, -32768, 32767, rate) for i in range(n_channels)]
     row = rng.integers(-32768, 32767, rate * n_records)
     path = tmp_path / "big.edf"
     write_edf(path, specs, [row] * n_channels, reserved="", annotation_bytes=0)
     reader = _core.EdfReader(str(path))
     everything = list(range(n_channels))
     assert overlapped(lambda: reader.read_physical_float64(everything, 0, rate * n_records)), (
-        "the main thread never ran during a read: GIL held?")
+        "the main thread never ran during a read: GIL held?"
+    )
 
 
 def test_out_of_range_values_are_clipped_like_edflib_unless_asked(tmp_path):
@@ -442,8 +464,9 @@ def test_out_of_range_values_are_clipped_like_edflib_unless_asked(tmp_path):
     stored = unclipped.get_data(digital=True)[0]
     np.testing.assert_array_equal(stored, digital)
     np.testing.assert_array_equal(stored, read_pyedflib(path).digital[0])
-    np.testing.assert_allclose(unclipped.get_data(units="V")[0], read_mne(path).get_data()[0],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        unclipped.get_data(units="V")[0], read_mne(path).get_data()[0], rtol=1e-12
+    )
 
 
 def test_to_mne_keeps_the_subsecond_start():
@@ -455,8 +478,9 @@ def test_to_mne_keeps_the_subsecond_start():
     recording = ictaltrack.read_edf(path)
     raw = recording.to_mne()
     offset = record_onsets_from_tals(path)[0]  # 0.3945312 s after the header's start second
-    assert raw.info["meas_date"] == datetime(2020, 1, 24, 4, 5, 56, int(offset * 1e6),
-                                             tzinfo=timezone.utc)
+    assert raw.info["meas_date"] == datetime(
+        2020, 1, 24, 4, 5, 56, int(offset * 1e6), tzinfo=timezone.utc
+    )
     # Annotation onsets stay relative to that start (the same numbers MNE reads from the file).
     theirs = read_mne(path)
     np.testing.assert_allclose(raw.annotations.onset, theirs.annotations.onset, atol=1e-6)

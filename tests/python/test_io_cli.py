@@ -9,21 +9,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from io_oracles import SignalSpec, corpus_files, read_pyedflib, write_edf
 
 EXECUTABLE = Path(sys.executable).parent / "ictaltrack"
 
 
 def run_info(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EXECUTABLE), "info", *args], capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [str(EXECUTABLE), "info", *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.fixture(scope="module")
 def small_file(tmp_path_factory) -> Path:
-    specs = [SignalSpec("EEG Fp1-REF", "uV", -200, 200, -32768, 32767, 256),
-             SignalSpec("ECG", "mV", -5, 5, -2048, 2047, 128)]
+    specs = [
+        SignalSpec("EEG Fp1-REF", "uV", -200, 200, -32768, 32767, 256),
+        SignalSpec("ECG", "mV", -5, 5, -2048, 2047, 128),
+    ]
     digital = [np.zeros(256 * 3, dtype=int), np.ones(128 * 3, dtype=int)]
     path = tmp_path_factory.mktemp("cli") / "small.edf"
     write_edf(path, specs, digital, annotations=[(1.0, 0.5, "onset"), (2.0, None, "end")])
@@ -77,8 +79,9 @@ def test_info_json_on_corpus(name):
 def test_info_discontinuous_reports_gaps(tmp_path):
     specs = [SignalSpec("C3", "uV", -500, 500, -32768, 32767, 10)]
     path = tmp_path / "gaps.edf"
-    write_edf(path, specs, [np.zeros(30, dtype=int)], reserved="EDF+D",
-              record_onsets=[0.0, 4.0, 5.0])
+    write_edf(
+        path, specs, [np.zeros(30, dtype=int)], reserved="EDF+D", record_onsets=[0.0, 4.0, 5.0]
+    )
     result = run_info(str(path), "--json", "-")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)

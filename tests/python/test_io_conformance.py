@@ -80,8 +80,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import ictaltrack
 from io_oracles import (
     MNE_VOLT_SCALE,
     corpus_files,
@@ -91,6 +89,8 @@ from io_oracles import (
     read_raw_header,
     record_onsets_from_tals,
 )
+
+import ictaltrack
 
 FILES = corpus_files()
 pytestmark = pytest.mark.skipif(not FILES, reason="../shared/corpus is absent")
@@ -103,7 +103,9 @@ PYEDFLIB_REFUSES = {
 }
 #: Files where MNE's Raw drops annotations that lie beyond the end of the data.
 MNE_RAW_DROPS_ANNOTATIONS = {
-    "edfjl/evt.bdf", "edfio/SC4001EC-Hypnogram.bdf", "edfio/SC4001EC-Hypnogram.edf",
+    "edfjl/evt.bdf",
+    "edfio/SC4001EC-Hypnogram.bdf",
+    "edfio/SC4001EC-Hypnogram.edf",
     "mne_testing_data/SC4001EC-Hypnogram.edf",
 }
 #: Files whose TALs MNE misparses (a time-keeping TAL without its closing NUL).
@@ -137,16 +139,15 @@ def mne_raw(path: Path):
 
 def calibration_tolerance(channel) -> float:
     """Half a digital step in physical units, plus float rounding."""
-    return 0.5 * abs(channel.gain) + 1e-9 * max(abs(channel.physical_min),
-                                                 abs(channel.physical_max), 1.0)
+    return 0.5 * abs(channel.gain) + 1e-9 * max(
+        abs(channel.physical_min), abs(channel.physical_max), 1.0
+    )
 
 
 def pyedflib_data_signals(path: Path, reading) -> list[int]:
     """pyedflib signal indices that ictaltrack reports as channels."""
     indices = list(range(len(reading.labels)))
-    if corpus_id(path) in LEGACY_ANNOTATION_SIGNAL and len(ours(path).info.channels) < len(
-        indices
-    ):
+    if corpus_id(path) in LEGACY_ANNOTATION_SIGNAL and len(ours(path).info.channels) < len(indices):
         indices = [i for i in indices if reading.labels[i] != "EDF Annotations"]
     return indices
 
@@ -167,8 +168,9 @@ def test_opens_and_header_is_consistent(path):
         if header.record_duration > 0:
             assert channel.sfreq == pytest.approx(spr / header.record_duration)
     assert len(info.record_onsets) == info.n_records
-    assert info.duration == pytest.approx(info.record_onsets[-1] + info.record_duration
-                                          if info.n_records else 0.0)
+    assert info.duration == pytest.approx(
+        info.record_onsets[-1] + info.record_duration if info.n_records else 0.0
+    )
 
 
 @pytest.mark.parametrize("path", PARAMS)
@@ -181,8 +183,7 @@ def test_agrees_with_pyedflib(path):
     info = recording.info
     signals = pyedflib_data_signals(path, reading)
     assert [reading.labels[i] for i in signals] == info.ch_names
-    assert [reading.rates[i] for i in signals] == pytest.approx(
-        [c.sfreq for c in info.channels])
+    assert [reading.rates[i] for i in signals] == pytest.approx([c.sfreq for c in info.channels])
     assert [reading.n_samples[i] for i in signals] == [c.n_samples for c in info.channels]
     assert [reading.dimensions[i] for i in signals] == [c.unit for c in info.channels]
     assert info.n_records == reading.n_records
@@ -200,14 +201,14 @@ def test_agrees_with_pyedflib(path):
         digital = unclipped.get_data(channel.index, digital=True)[0]
         np.testing.assert_array_equal(digital, reading.digital[signal])
         physical = unclipped.get_data(channel.index, units=None)[0]
-        np.testing.assert_allclose(physical, reading.data[signal], rtol=0,
-                                   atol=calibration_tolerance(channel))
+        np.testing.assert_allclose(
+            physical, reading.data[signal], rtol=0, atol=calibration_tolerance(channel)
+        )
         # By default ictaltrack clips to the header's digital range, as the EDFlib C library does.
         expected = reading.digital[signal]
         if not channel.is_bdf_status and channel.digital_min < channel.digital_max:
             expected = np.clip(expected, channel.digital_min, channel.digital_max)
-        np.testing.assert_array_equal(recording.get_data(channel.index, digital=True)[0],
-                                      expected)
+        np.testing.assert_array_equal(recording.get_data(channel.index, digital=True)[0], expected)
     if corpus_id(path) not in LEGACY_ANNOTATION_SIGNAL:
         onsets, durations, descriptions = reading.annotations
         annotations = recording.annotations
@@ -248,8 +249,9 @@ def test_agrees_with_mne(path):
             continue
         scale = MNE_VOLT_SCALE.get(channel.unit, 1.0)
         physical = unclipped.get_data(channel.index, units=None)[0]
-        np.testing.assert_allclose(mne_data[row], physical * scale, rtol=0,
-                                   atol=calibration_tolerance(channel) * scale)
+        np.testing.assert_allclose(
+            mne_data[row], physical * scale, rtol=0, atol=calibration_tolerance(channel) * scale
+        )
     # Start time: MNE drops the sub-second part and reads an unparsable date as None.
     if raw.info["meas_date"] is not None:
         assert raw.info["meas_date"].replace(tzinfo=None) == info.start.replace(microsecond=0)
@@ -292,17 +294,23 @@ def test_edf_plus_d_record_onsets_and_gaps():
     expected = record_onsets_from_tals(path)
     np.testing.assert_allclose(info.record_onsets, expected - expected[0], atol=1e-7)
     steps = np.diff(expected)
-    expected_gaps = [(expected[i] + info.record_duration - expected[0],
-                      steps[i] - info.record_duration)
-                     for i in np.flatnonzero(steps > info.record_duration + 1e-9)]
-    np.testing.assert_allclose(np.array(info.gaps).reshape(-1, 2),
-                               np.array(expected_gaps).reshape(-1, 2))
+    expected_gaps = [
+        (expected[i] + info.record_duration - expected[0], steps[i] - info.record_duration)
+        for i in np.flatnonzero(steps > info.record_duration + 1e-9)
+    ]
+    np.testing.assert_allclose(
+        np.array(info.gaps).reshape(-1, 2), np.array(expected_gaps).reshape(-1, 2)
+    )
     assert sum(segment[3] for segment in info.segments) == info.n_records
     # MNE concatenates the records; with contiguous records its samples equal ours.
     raw = mne_raw(path)
     first = recording.get_data(0, units="V")[0]
-    np.testing.assert_allclose(raw.get_data(picks=[0])[0], first, rtol=0,
-                               atol=calibration_tolerance(info.channels[0]) * 1e-6)
+    np.testing.assert_allclose(
+        raw.get_data(picks=[0])[0],
+        first,
+        rtol=0,
+        atol=calibration_tolerance(info.channels[0]) * 1e-6,
+    )
 
 
 def test_edf_plus_d_annotations():
@@ -317,13 +325,18 @@ def test_edf_plus_d_annotations():
     # onsets it mistakes for descriptions.
     mne_annotations = mne_raw(path).annotations
     assert list(mne_annotations.description) == [
-        "+0.000000", "Segment: REC START ALLE EEG", "+1.140000", "A1+A2 OFF"]
+        "+0.000000",
+        "Segment: REC START ALLE EEG",
+        "+1.140000",
+        "A1+A2 OFF",
+    ]
 
 
 def _has_tals(path: Path) -> bool:
     header = read_raw_header(path)
     return header.reserved.startswith(("EDF+", "BDF+")) and any(
-        label in ("EDF Annotations", "BDF Annotations") for label in header.labels)
+        label in ("EDF Annotations", "BDF Annotations") for label in header.labels
+    )
 
 
 @pytest.mark.parametrize("path", [p for p in PARAMS if _has_tals(p.values[0])])

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from truth_detections import SAMPLE_DIR, truth_to_detection
 
 import ictaltrack
 from ictaltrack import _core
 from ictaltrack.electrodes import find_electrode
 from ictaltrack.scoring import load_truth, migration_summary
-from truth_detections import SAMPLE_DIR, truth_to_detection
 
 TRUTH_FILES = sorted(SAMPLE_DIR.glob("*.json"))
 
@@ -80,10 +80,13 @@ def check_against_truth(truth: dict, criteria: dict | None = None) -> None:
     distinct = {s["region"] for s in ordered} - {"unknown"}
     assert summary["n_distinct_regions"] == len(distinct)
     c = summary["criteria"]
-    verdict = (len(ordered) >= c["min_seizures"] and len(distinct) >= c["min_regions"]
-               and (not c["require_both_hemispheres"]
-                    or ("left" in sides and "right" in sides))
-               and bool(sided) and switches / len(sided) >= c["min_switch_rate"])
+    verdict = (
+        len(ordered) >= c["min_seizures"]
+        and len(distinct) >= c["min_regions"]
+        and (not c["require_both_hemispheres"] or ("left" in sides and "right" in sides))
+        and bool(sided)
+        and switches / len(sided) >= c["min_switch_rate"]
+    )
     assert summary["migrating"] is verdict
 
     # The scorer reads the truth's labels with the tracker's vocabulary and reports its summary,
@@ -114,8 +117,11 @@ def test_tracker_agrees_with_sample_truth(truth_path: Path) -> None:
 
 
 def test_sample_files_present() -> None:
-    assert {p.stem for p in TRUTH_FILES} >= {"migrating_referential", "chbmit_bipolar",
-                                             "artifacts_only"}
+    assert {p.stem for p in TRUTH_FILES} >= {
+        "migrating_referential",
+        "chbmit_bipolar",
+        "artifacts_only",
+    }
 
 
 def test_demo_file_hand_read_sequence() -> None:
@@ -135,12 +141,20 @@ def test_demo_file_hand_read_sequence() -> None:
 
 
 @pytest.mark.parametrize("seed,overlap", [(3, 0.5), (4, 0.0), (5, 0.9)])
-def test_tracker_agrees_with_longer_simulated_truth(tmp_path: Path, seed: int,
-                                                    overlap: float) -> None:
-    truth = ictaltrack.simulate(tmp_path / "sim.edf", duration_s=1800.0, seed=seed,
-                                interval_min_s=20.0, interval_max_s=90.0,
-                                seizure_duration_min_s=30.0, seizure_duration_max_s=80.0,
-                                overlap_probability=overlap, contralateral_probability=0.5)
+def test_tracker_agrees_with_longer_simulated_truth(
+    tmp_path: Path, seed: int, overlap: float
+) -> None:
+    truth = ictaltrack.simulate(
+        tmp_path / "sim.edf",
+        duration_s=1800.0,
+        seed=seed,
+        interval_min_s=20.0,
+        interval_max_s=90.0,
+        seizure_duration_min_s=30.0,
+        seizure_duration_max_s=80.0,
+        overlap_probability=overlap,
+        contralateral_probability=0.5,
+    )
     truth = json.loads((tmp_path / "sim.json").read_text(encoding="utf-8"))
     assert len(truth["seizures"]) >= 8
     check_against_truth(truth)

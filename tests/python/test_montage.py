@@ -10,10 +10,30 @@ import ictaltrack
 from ictaltrack import electrodes
 
 TUH_LABELS = [
-    "EEG FP1-REF", "EEG FP2-REF", "EEG F3-REF", "EEG F4-REF", "EEG C3-REF", "EEG C4-REF",
-    "EEG P3-REF", "EEG P4-REF", "EEG O1-REF", "EEG O2-REF", "EEG F7-REF", "EEG F8-REF",
-    "EEG T3-REF", "EEG T4-REF", "EEG T5-REF", "EEG T6-REF", "EEG A1-REF", "EEG A2-REF",
-    "EEG FZ-REF", "EEG CZ-REF", "EEG PZ-REF", "EEG EKG1-REF", "PHOTIC-REF", "EDF Annotations",
+    "EEG FP1-REF",
+    "EEG FP2-REF",
+    "EEG F3-REF",
+    "EEG F4-REF",
+    "EEG C3-REF",
+    "EEG C4-REF",
+    "EEG P3-REF",
+    "EEG P4-REF",
+    "EEG O1-REF",
+    "EEG O2-REF",
+    "EEG F7-REF",
+    "EEG F8-REF",
+    "EEG T3-REF",
+    "EEG T4-REF",
+    "EEG T5-REF",
+    "EEG T6-REF",
+    "EEG A1-REF",
+    "EEG A2-REF",
+    "EEG FZ-REF",
+    "EEG CZ-REF",
+    "EEG PZ-REF",
+    "EEG EKG1-REF",
+    "PHOTIC-REF",
+    "EDF Annotations",
 ]
 N_EEG = 21
 
@@ -74,14 +94,20 @@ def test_bipolar_matches_mne(montage):
         for name in (anode, cathode):
             spelled[ictaltrack.parse_label(name)["name"]] = name
     table = ictaltrack.channel_table(TUH_LABELS)
-    mne_names = [spelled.get(name, label) if name else label
-                 for name, label in zip(table["name"], TUH_LABELS)]
+    mne_names = [
+        spelled.get(name, label) if name else label
+        for name, label in zip(table["name"], TUH_LABELS)
+    ]
     types = ["eeg"] * N_EEG + ["ecg", "stim", "misc"]
     raw = mne_raw(data, mne_names, types)
     bipolar_names = [f"{a}-{c}-bip{i}" for i, (a, c) in enumerate(pairs)]
     referenced = mne.set_bipolar_reference(
-        raw, [a for a, _ in pairs], [c for _, c in pairs], ch_name=bipolar_names,
-        drop_refs=False, verbose="error",
+        raw,
+        [a for a, _ in pairs],
+        [c for _, c in pairs],
+        ch_name=bipolar_names,
+        drop_refs=False,
+        verbose="error",
     )
     expected = referenced.get_data(picks=bipolar_names)
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-9)

@@ -21,8 +21,14 @@ def test_readme_python_quick_start_runs(tmp_path: Path) -> None:
     code = "import matplotlib\nmatplotlib.use('Agg')\n" + blocks[0].replace("/tmp/", f"{tmp_path}/")
     script = tmp_path / "readme_example.py"
     script.write_text(code, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-W", "error", str(script)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "sim.edf").stat().st_size > 0
     assert (tmp_path / "sim.detections.json").stat().st_size > 0

@@ -30,17 +30,18 @@ def _record_onsets(path: Path) -> tuple[list[float], float]:
     n_records = int(raw[236:244])
     record_s = float(raw[244:252])
     n_signals = int(raw[252:256])
-    labels = [raw[256 + 16 * i:256 + 16 * (i + 1)].decode("ascii").strip()
-              for i in range(n_signals)]
+    labels = [
+        raw[256 + 16 * i : 256 + 16 * (i + 1)].decode("ascii").strip() for i in range(n_signals)
+    ]
     spr_at = 256 + n_signals * 216
-    samples = [int(raw[spr_at + 8 * i:spr_at + 8 * (i + 1)]) for i in range(n_signals)]
+    samples = [int(raw[spr_at + 8 * i : spr_at + 8 * (i + 1)]) for i in range(n_signals)]
     annotation = labels.index("EDF Annotations")
     record_bytes = 2 * sum(samples)
     start = 2 * sum(samples[:annotation])
     onsets = []
     for r in range(n_records):
         at = header_bytes + r * record_bytes + start
-        tal = raw[at:at + 2 * samples[annotation]]
+        tal = raw[at : at + 2 * samples[annotation]]
         onsets.append(float(tal.split(b"\x14", 1)[0].decode("ascii")))
     return onsets, record_s
 
@@ -53,8 +54,9 @@ def joined():
 def test_the_gap_is_reported_at_its_true_place(joined) -> None:
     result, raw = joined
     onsets, record_s = _record_onsets(JOINED)
-    expected = [(a + record_s, b - (a + record_s)) for a, b in zip(onsets, onsets[1:])
-                if b > a + record_s]
+    expected = [
+        (a + record_s, b - (a + record_s)) for a, b in zip(onsets, onsets[1:]) if b > a + record_s
+    ]
     assert expected == [(41.0, 2954.0)]  # the manifest's layout
     assert result.gaps == expected
     assert [g for g in raw["gaps"]] == [{"onset_s": 41.0, "duration_s": 2954.0}]

@@ -59,8 +59,9 @@ def run_command(command: str, path: Path) -> Run:
     if command == "detect":
         arguments += ["--json", "-", "--no-progress"]
     finished = subprocess.run(arguments, capture_output=True, timeout=TIMEOUT_S, check=False)
-    return Run(finished.returncode, finished.stdout.decode("utf-8"),
-               finished.stderr.decode("utf-8"))
+    return Run(
+        finished.returncode, finished.stdout.decode("utf-8"), finished.stderr.decode("utf-8")
+    )
 
 
 def all_files() -> list[Path]:
@@ -75,8 +76,10 @@ def file_id(path: Path) -> str:
     return path.relative_to(SHARED).as_posix()
 
 
-TAL_ONSET_WARNING = re.compile(r"TAL onset '(?P<text>.*)' is not a signed decimal number followed "
-                               r"by 0x14 or 0x15 \(record \d+, file byte (?P<byte>\d+)\)")
+TAL_ONSET_WARNING = re.compile(
+    r"TAL onset '(?P<text>.*)' is not a signed decimal number followed "
+    r"by 0x14 or 0x15 \(record \d+, file byte (?P<byte>\d+)\)"
+)
 
 
 def escaped(data: bytes) -> str:
@@ -97,8 +100,11 @@ def assert_tal_problems_quote_the_file(lines: list[str], prefix: str = "") -> No
         if prefix == "*":
             match = TAL_ONSET_WARNING.search(line)
         else:
-            match = TAL_ONSET_WARNING.fullmatch(line[len(prefix):]) if line.startswith(
-                prefix) else None
+            match = (
+                TAL_ONSET_WARNING.fullmatch(line[len(prefix) :])
+                if line.startswith(prefix)
+                else None
+            )
         if match:
             matches.append(match)
     assert len(matches) >= 10, lines
@@ -114,6 +120,7 @@ def assert_tal_problems_quote_the_file(lines: list[str], prefix: str = "") -> No
 # ------------------------------------------------------------------------------------------------
 # EEGMMIDB (real, seizure-free, binary bytes in its annotation signal)
 # ------------------------------------------------------------------------------------------------
+
 
 @needs_real
 def test_eegmmidb_detect_runs_to_the_end_with_printable_warnings_and_no_seizure() -> None:
@@ -153,6 +160,7 @@ def test_eegmmidb_python_api_keeps_the_warnings_printable() -> None:
 # CHB-MIT chb01_03 joined as EDF+D (one annotated seizure, 2996-3036 s; segments 0-41 s and
 # 2995-3036 s)
 # ------------------------------------------------------------------------------------------------
+
 
 @needs_real
 def test_joined_edfd_gives_one_seizure_at_the_annotated_onset() -> None:

@@ -18,8 +18,9 @@ from PIL import Image
 
 matplotlib.use("Agg")
 
-import ictaltrack  # noqa: E402
 from truth_detections import SAMPLE_DIR, truth_to_detection  # noqa: E402
+
+import ictaltrack  # noqa: E402
 
 DEMO = SAMPLE_DIR / "migrating_referential.edf"
 
@@ -73,7 +74,7 @@ def check_self_contained(page: Page, text: str) -> int:
                 assert image.width > 100 and image.height > 100
             images += 1
     outside = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
-    for reference in ("url(", "@import", "http:", "https:", "src=\"//", "<script"):
+    for reference in ("url(", "@import", "http:", "https:", 'src="//', "<script"):
         assert reference not in outside, reference
     return images
 
@@ -81,7 +82,8 @@ def check_self_contained(page: Page, text: str) -> int:
 @pytest.fixture(scope="module")
 def truth_result():
     return ictaltrack.DetectionResult.from_dict(
-        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO)))
+        truth_to_detection(SAMPLE_DIR / "migrating_referential.json", file=str(DEMO))
+    )
 
 
 def test_to_html_is_self_contained_and_holds_every_seizure(truth_result, tmp_path):
@@ -108,12 +110,30 @@ def test_report_command_matches_the_detect_json(tmp_path):
     report = tmp_path / "demo.html"
     detections = tmp_path / "demo.json"
     command = [sys.executable, "-m", "ictaltrack.cli"]
-    run = subprocess.run([*command, "detect", str(DEMO), "--json", str(detections)],
-                         capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [*command, "detect", str(DEMO), "--json", str(detections)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
-    run = subprocess.run([*command, "report", str(DEMO), "-o", str(report), "--detections",
-                          str(detections), "--progress"],
-                         capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [
+            *command,
+            "report",
+            str(DEMO),
+            "-o",
+            str(report),
+            "--detections",
+            str(detections),
+            "--progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert "report [" in run.stderr and "100%" in run.stderr  # the progress bar
     expected = json.loads(detections.read_text(encoding="utf-8"))

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from truth_detections import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +25,19 @@ def _browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if not chromium or not driver:
-        pytest.skip("no chromium/chromedriver (Debian: apt-get install chromium "
-                    "chromium-driver; scripts/install_deps.sh installs them)")
+        pytest.skip(
+            "no chromium/chromedriver (Debian: apt-get install chromium "
+            "chromium-driver; scripts/install_deps.sh installs them)"
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--window-size=1400,1000"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     service = webdriver.ChromeService(executable_path=driver)
@@ -52,21 +58,27 @@ def test_report_opens_in_headless_chromium(tmp_path):
     try:
         # No network at all: any request other than the file itself would fail and be logged.
         browser.execute_cdp_cmd("Network.enable", {})
-        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
-            "offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
+        browser.execute_cdp_cmd(
+            "Network.emulateNetworkConditions",
+            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+        )
         browser.get(report.as_uri())
         assert browser.execute_script("return document.readyState") == "complete"
         images = browser.execute_script(
-            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])"
+        )
         assert len(images) == 1 + 3 * len(expected["seizures"])
         assert all(complete and width > 0 for complete, width, _ in images), images
-        shown = browser.execute_script(
-            "return document.getElementById('n-seizures').textContent")
+        shown = browser.execute_script("return document.getElementById('n-seizures').textContent")
         assert int(shown) == len(expected["seizures"])
-        requests = [json.loads(entry["message"])["message"]
-                    for entry in browser.get_log("performance")]
-        urls = {m["params"]["request"]["url"] for m in requests
-                if m["method"] == "Network.requestWillBeSent"}
+        requests = [
+            json.loads(entry["message"])["message"] for entry in browser.get_log("performance")
+        ]
+        urls = {
+            m["params"]["request"]["url"]
+            for m in requests
+            if m["method"] == "Network.requestWillBeSent"
+        }
         assert {url.split(":", 1)[0] for url in urls} <= {"file", "data"}, urls
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []

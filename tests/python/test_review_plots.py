@@ -5,7 +5,6 @@ for the band power)."""
 
 from __future__ import annotations
 
-
 import matplotlib
 import mne
 import numpy as np
@@ -14,28 +13,82 @@ import pytest
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-
-import ictaltrack  # noqa: E402
 from test_band_power import scipy_band_power  # noqa: E402
 from truth_detections import SAMPLE_DIR  # noqa: E402
+
+import ictaltrack  # noqa: E402
 
 SFREQ = 256.0
 DURATION_S = 60
 # Scrambled file order: the plot must reorder it.
-LABELS = ["Pz", "T4", "Fp1", "C3", "F8", "O2", "Fz", "T3", "P4", "Fp2", "F7", "Cz", "T5", "F3",
-          "O1", "C4", "T6", "P3", "F4"]
+LABELS = [
+    "Pz",
+    "T4",
+    "Fp1",
+    "C3",
+    "F8",
+    "O2",
+    "Fz",
+    "T3",
+    "P4",
+    "Fp2",
+    "F7",
+    "Cz",
+    "T5",
+    "F3",
+    "O1",
+    "C4",
+    "T6",
+    "P3",
+    "F4",
+]
 ONSET_S, OFFSET_S = 25.0, 45.0
 ARTIFACT = "C3"  # a 3000 uV swing, far beyond its lane
 # Written out from the ACNS longitudinal bipolar (double banana) montage, in old temporal names:
 # left temporal, left parasagittal chain, right parasagittal, right temporal, then midline.
-DOUBLE_BANANA = [("Fp1", "F7"), ("F7", "T3"), ("T3", "T5"), ("T5", "O1"), ("Fp1", "F3"),
-                 ("F3", "C3"), ("C3", "P3"), ("P3", "O1"), ("Fp2", "F4"), ("F4", "C4"),
-                 ("C4", "P4"), ("P4", "O2"), ("Fp2", "F8"), ("F8", "T4"), ("T4", "T6"),
-                 ("T6", "O2"), ("Fz", "Cz"), ("Cz", "Pz")]
+DOUBLE_BANANA = [
+    ("Fp1", "F7"),
+    ("F7", "T3"),
+    ("T3", "T5"),
+    ("T5", "O1"),
+    ("Fp1", "F3"),
+    ("F3", "C3"),
+    ("C3", "P3"),
+    ("P3", "O1"),
+    ("Fp2", "F4"),
+    ("F4", "C4"),
+    ("C4", "P4"),
+    ("P4", "O2"),
+    ("Fp2", "F8"),
+    ("F8", "T4"),
+    ("T4", "T6"),
+    ("T6", "O2"),
+    ("Fz", "Cz"),
+    ("Cz", "Pz"),
+]
 # The referential order: left electrodes (temporal chain, then parasagittal), right electrodes
 # (parasagittal, then temporal), midline, each front to back.
-AS_RECORDED = ["Fp1", "F7", "T3", "T5", "O1", "F3", "C3", "P3", "Fp2", "F4", "C4", "P4", "O2",
-               "F8", "T4", "T6", "Fz", "Cz", "Pz"]
+AS_RECORDED = [
+    "Fp1",
+    "F7",
+    "T3",
+    "T5",
+    "O1",
+    "F3",
+    "C3",
+    "P3",
+    "Fp2",
+    "F4",
+    "C4",
+    "P4",
+    "O2",
+    "F8",
+    "T4",
+    "T6",
+    "Fz",
+    "Cz",
+    "Pz",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +109,34 @@ def recording(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def result(recording):
-    channels = [{"label": label, "name": ictaltrack.parse_label(label)["name"], "kind": "eeg",
-                 "status": "bad" if label == "O2" else "ok"} for label in LABELS]
-    return ictaltrack.DetectionResult.from_dict({
-        "file": str(recording), "duration_s": DURATION_S, "start_time": "2021-03-04T10:20:30",
-        "channels": channels, "warnings": [],
-        "seizures": [{"onset_s": ONSET_S, "offset_s": OFFSET_S, "hemisphere": "right",
-                      "region": "temporal", "onset_channels": ["T8"],
-                      "channel_onsets": {"T8": 25.5, "F8": 28.0, "T7": 33.25}}]})
+    channels = [
+        {
+            "label": label,
+            "name": ictaltrack.parse_label(label)["name"],
+            "kind": "eeg",
+            "status": "bad" if label == "O2" else "ok",
+        }
+        for label in LABELS
+    ]
+    return ictaltrack.DetectionResult.from_dict(
+        {
+            "file": str(recording),
+            "duration_s": DURATION_S,
+            "start_time": "2021-03-04T10:20:30",
+            "channels": channels,
+            "warnings": [],
+            "seizures": [
+                {
+                    "onset_s": ONSET_S,
+                    "offset_s": OFFSET_S,
+                    "hemisphere": "right",
+                    "region": "temporal",
+                    "onset_channels": ["T8"],
+                    "channel_onsets": {"T8": 25.5, "F8": 28.0, "T7": 33.25},
+                }
+            ],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +159,12 @@ def test_traces_in_reading_order_with_the_samples_of_the_file(result, mne_data):
     fig = result.plot_seizure(0, before_s=10, after_s=20, sensitivity_uv_per_mm=10, lane_mm=7)
     ax = fig.axes[0]
     lines = traces(fig)
-    assert [line.get_gid()[len("trace:"):] for line in lines] == AS_RECORDED
+    assert [line.get_gid()[len("trace:") :] for line in lines] == AS_RECORDED
     raw, samples = mne_data
     start, stop = int(15 * SFREQ), int(45 * SFREQ)
     lane = 70.0  # 7 mm at 10 uV/mm
     for row, line in enumerate(lines):
-        label = line.get_gid()[len("trace:"):]
+        label = line.get_gid()[len("trace:") :]
         x, y = line.get_xdata(), line.get_ydata()
         np.testing.assert_allclose(x, np.arange(start, stop) / SFREQ)
         segment = samples[label][start:stop]
@@ -104,20 +177,26 @@ def test_traces_in_reading_order_with_the_samples_of_the_file(result, mne_data):
 def test_onset_highlight_ticks_bad_channels_and_clipping(result):
     fig = result.plot_seizure(0, before_s=10, after_s=20, sensitivity_uv_per_mm=10)
     ax = fig.axes[0]
-    colours = {line.get_gid()[6:]: matplotlib.colors.to_hex(line.get_color())
-               for line in traces(fig)}
+    colours = {
+        line.get_gid()[6:]: matplotlib.colors.to_hex(line.get_color()) for line in traces(fig)
+    }
     assert [label for label, c in colours.items() if c == "#c00000"] == ["T4"]
     assert colours["O2"] == matplotlib.colors.to_hex("0.65")
     assert all(c == "#000000" for label, c in colours.items() if label not in ("T4", "O2"))
     onset = [line for line in ax.lines if line.get_gid() == "seizure-onset"]
     assert len(onset) == 1 and list(onset[0].get_xdata()) == [ONSET_S, ONSET_S]
-    centre = dict(zip([t.get_text().split(" ")[0] for t in ax.get_yticklabels()],
-                      ax.get_yticks()))
-    ticks = {line.get_gid()[len("channel-onset:"):]: (line.get_xdata()[0], line.get_ydata()[0])
-             for line in ax.lines if (line.get_gid() or "").startswith("channel-onset:")}
+    centre = dict(zip([t.get_text().split(" ")[0] for t in ax.get_yticklabels()], ax.get_yticks()))
+    ticks = {
+        line.get_gid()[len("channel-onset:") :]: (line.get_xdata()[0], line.get_ydata()[0])
+        for line in ax.lines
+        if (line.get_gid() or "").startswith("channel-onset:")
+    }
     assert "T4 (T8)" in [t.get_text() for t in ax.get_yticklabels()]  # old name, new name
-    assert ticks == {"T4": (25.5, centre["T4"]), "F8": (28.0, centre["F8"]),
-                     "T3": (33.25, centre["T3"])}
+    assert ticks == {
+        "T4": (25.5, centre["T4"]),
+        "F8": (28.0, centre["F8"]),
+        "T3": (33.25, centre["T3"]),
+    }
     lane = 70.0
     artifact = next(line for line in traces(fig) if line.get_gid() == f"trace:{ARTIFACT}")
     y = artifact.get_ydata()
@@ -141,12 +220,15 @@ def test_scale_bar_is_the_stated_sensitivity_on_the_saved_image(result, sensitiv
 
 
 def test_double_banana_order_values_and_highlight(result, mne_data):
-    fig = result.plot_seizure(0, montage="double banana", before_s=5, after_s=5,
-                              sensitivity_uv_per_mm=10)
+    fig = result.plot_seizure(
+        0, montage="double banana", before_s=5, after_s=5, sensitivity_uv_per_mm=10
+    )
     lines = traces(fig)
-    names = [ictaltrack.parse_label(a)["name"] + "-" + ictaltrack.parse_label(c)["name"]
-             for a, c in DOUBLE_BANANA]
-    assert [line.get_gid()[len("trace:"):] for line in lines] == names
+    names = [
+        ictaltrack.parse_label(a)["name"] + "-" + ictaltrack.parse_label(c)["name"]
+        for a, c in DOUBLE_BANANA
+    ]
+    assert [line.get_gid()[len("trace:") :] for line in lines] == names
     _, samples = mne_data
     start, stop = int(20 * SFREQ), int(30 * SFREQ)
     lane = 70.0
@@ -154,18 +236,23 @@ def test_double_banana_order_values_and_highlight(result, mne_data):
         derived = samples[a][start:stop] - samples[c][start:stop]
         expected = np.clip(-(derived - np.median(derived)), -lane / 2, lane / 2) - row * lane
         np.testing.assert_allclose(line.get_ydata(), expected, atol=1e-6)
-    red = [line.get_gid()[6:] for line in lines
-           if matplotlib.colors.to_hex(line.get_color()) == "#c00000"]
+    red = [
+        line.get_gid()[6:]
+        for line in lines
+        if matplotlib.colors.to_hex(line.get_color()) == "#c00000"
+    ]
     assert red == ["F8-T8", "T8-P8"]  # the derivations holding the onset electrode
-    grey = [line.get_gid()[6:] for line in lines
-            if matplotlib.colors.to_hex(line.get_color()) == matplotlib.colors.to_hex("0.65")]
+    grey = [
+        line.get_gid()[6:]
+        for line in lines
+        if matplotlib.colors.to_hex(line.get_color()) == matplotlib.colors.to_hex("0.65")
+    ]
     assert grey == ["P4-O2", "P8-O2"]  # the bad O2 electrode
     plt.close(fig)
 
 
 def test_average_montage_leaves_the_bad_channel_out_of_the_mean(result, mne_data):
-    fig = result.plot_seizure(0, montage="average", before_s=2, after_s=2,
-                              sensitivity_uv_per_mm=10)
+    fig = result.plot_seizure(0, montage="average", before_s=2, after_s=2, sensitivity_uv_per_mm=10)
     lines = traces(fig)
     _, samples = mne_data
     start, stop = int(23 * SFREQ), int(27 * SFREQ)
@@ -173,7 +260,7 @@ def test_average_montage_leaves_the_bad_channel_out_of_the_mean(result, mne_data
     mean = np.mean([samples[label][start:stop] for label in good], axis=0)
     assert len(lines) == len(LABELS)
     for row, line in enumerate(lines):
-        site = line.get_gid()[len("trace:"):]
+        site = line.get_gid()[len("trace:") :]
         assert site.endswith("-AVG")
         label = AS_RECORDED[row]
         assert ictaltrack.parse_label(label)["name"] == site[:-4]
@@ -208,8 +295,10 @@ def test_auto_sensitivity_is_the_most_sensitive_usual_step_that_fits(result, mne
     bar = next(line for line in fig.axes[0].lines if line.get_gid() == "scale-bar")
     chosen = (bar.get_ydata()[1] - bar.get_ydata()[0]) / 5  # 5 mm bar
     _, samples = mne_data
-    spans = [np.percentile(samples[label][int(15 * SFREQ):int(45 * SFREQ)], [2, 98])
-             for label in LABELS]
+    spans = [
+        np.percentile(samples[label][int(15 * SFREQ) : int(45 * SFREQ)], [2, 98])
+        for label in LABELS
+    ]
     spread = np.median([high - low for low, high in spans])
     steps = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500]
     assert chosen in steps
@@ -227,11 +316,14 @@ def test_clock_time_on_the_top_axis(result):
     plt.close(fig)
 
 
-def test_spectrogram_is_the_libraries_band_power_of_onset_and_homologous_channels(
-        result, mne_data):
+def test_spectrogram_is_the_libraries_band_power_of_onset_and_homologous_channels(result, mne_data):
     fig = result.plot_onset_spectrogram(0, before_s=10, after_s=15, window_s=2.0, step_s=0.5)
-    meshes = {c.get_gid()[len("spectrogram:"):]: c for ax in fig.axes for c in ax.collections
-              if (c.get_gid() or "").startswith("spectrogram:")}
+    meshes = {
+        c.get_gid()[len("spectrogram:") :]: c
+        for ax in fig.axes
+        for c in ax.collections
+        if (c.get_gid() or "").startswith("spectrogram:")
+    }
     assert list(meshes) == ["T4", "T3"]  # the onset channel, then its homologue
     _, samples = mne_data
     t0, t1 = ONSET_S - 10 - 1.0, ONSET_S + 15 + 1.0
@@ -252,8 +344,9 @@ def test_spectrogram_is_the_libraries_band_power_of_onset_and_homologous_channel
     t3 = 10 * np.log10(power[:, 1, nine])
     assert t4[after].mean() > t4[before].mean() + 10
     assert abs(t3[after].mean() - t3[before].mean()) < 3
-    onset_lines = [line for ax in fig.axes for line in ax.lines
-                   if line.get_gid() == "seizure-onset"]
+    onset_lines = [
+        line for ax in fig.axes for line in ax.lines if line.get_gid() == "seizure-onset"
+    ]
     assert onset_lines and all(list(line.get_xdata()) == [ONSET_S] * 2 for line in onset_lines)
     plt.close(fig)
 
@@ -272,16 +365,24 @@ def test_a_bad_duplicate_label_greys_only_its_own_row():
     with ictaltrack.read_edf(path) as rec:
         labels = rec.info.ch_names
     assert [i for i, label in enumerate(labels) if label == "T8-P8"] == [14, 22]
-    result = ictaltrack.DetectionResult.from_dict({
-        "file": str(path), "duration_s": 220, "start_time": "2020-01-01T08:00:00",
-        "channels": [{"label": label, "kind": "eeg", "status": "bad" if i == 22 else "ok"}
-                     for i, label in enumerate(labels)],
-        "warnings": [], "seizures": [{"onset_s": 30.0, "offset_s": 60.0,
-                                      "onset_channels": ["F7-T7"]}]})
+    result = ictaltrack.DetectionResult.from_dict(
+        {
+            "file": str(path),
+            "duration_s": 220,
+            "start_time": "2020-01-01T08:00:00",
+            "channels": [
+                {"label": label, "kind": "eeg", "status": "bad" if i == 22 else "ok"}
+                for i, label in enumerate(labels)
+            ],
+            "warnings": [],
+            "seizures": [{"onset_s": 30.0, "offset_s": 60.0, "onset_channels": ["F7-T7"]}],
+        }
+    )
     fig = result.plot_seizure(0, before_s=2, after_s=2)
     grey = matplotlib.colors.to_hex("0.65")
-    rows = [(line.get_gid()[6:], matplotlib.colors.to_hex(line.get_color()))
-            for line in traces(fig)]
+    rows = [
+        (line.get_gid()[6:], matplotlib.colors.to_hex(line.get_color())) for line in traces(fig)
+    ]
     assert [label for label, colour in rows if colour == grey] == ["T8-P8"]
     assert [label for label, _ in rows].count("T8-P8") == 2
     plt.close(fig)
@@ -303,17 +404,23 @@ def test_a_page_after_a_gap_reads_the_right_samples(tmp_path):
     write_edf(path, specs, digital, reserved="EDF+D", record_onsets=onsets)
     gain = 1000 / 65535
     physical = [-500 + (d + 32768) * gain for d in digital]
-    result = ictaltrack.DetectionResult.from_dict({
-        "file": str(path), "duration_s": 30, "start_time": "2019-04-03T16:00:16",
-        "channels": [{"label": "T3"}, {"label": "T4"}], "warnings": [],
-        "seizures": [{"onset_s": 20.0, "offset_s": 25.0, "onset_channels": ["T8"]}]})
+    result = ictaltrack.DetectionResult.from_dict(
+        {
+            "file": str(path),
+            "duration_s": 30,
+            "start_time": "2019-04-03T16:00:16",
+            "channels": [{"label": "T3"}, {"label": "T4"}],
+            "warnings": [],
+            "seizures": [{"onset_s": 20.0, "offset_s": 25.0, "onset_channels": ["T8"]}],
+        }
+    )
     fig = result.plot_seizure(0, before_s=2, after_s=20, sensitivity_uv_per_mm=100)
     first = (10 + 3) * 256  # record 10 holds second 15; second 18 starts 3 records later
     for row, line in enumerate(traces(fig)):
-        label = line.get_gid()[len("trace:"):]
+        label = line.get_gid()[len("trace:") :]
         x = line.get_xdata()
         assert x[0] == pytest.approx(18.0) and x[-1] == pytest.approx(30 - 1 / 256)
-        segment = physical[["T3", "T4"].index(label)][first:25 * 256]
+        segment = physical[["T3", "T4"].index(label)][first : 25 * 256]
         expected = np.clip(-(segment - np.median(segment)), -350, 350) - row * 700
         np.testing.assert_allclose(line.get_ydata(), expected, atol=1e-3)
     plt.close(fig)

@@ -22,7 +22,7 @@ def script_commands(out_dir: Path) -> list[list[str]]:
     commands = []
     for line in SCRIPT.read_text().replace("\\\n", " ").splitlines():
         if line.startswith(PREFIX):
-            arguments = shlex.split(line[len(PREFIX):].replace("$OUT", str(out_dir)))
+            arguments = shlex.split(line[len(PREFIX) :].replace("$OUT", str(out_dir)))
             commands.append(["simulate", *arguments])
     return commands
 
@@ -48,7 +48,8 @@ def test_script_makes_the_committed_files_byte_for_byte(tmp_path):
         else:
             # A version bump alone does not make the samples stale.
             assert without_version(json.loads(new.read_text())) == without_version(
-                json.loads(committed.read_text())), name
+                json.loads(committed.read_text())
+            ), name
 
 
 def test_demo_file_has_migrating_and_overlapping_seizures():

@@ -17,8 +17,13 @@ from ictaltrack.scoring import evaluate, match_seizures, migration_summary
 
 
 def _seizure(onset, offset, hemisphere, region, **extra):
-    return {"onset_s": onset, "offset_s": offset, "hemisphere": hemisphere, "region": region,
-            **extra}
+    return {
+        "onset_s": onset,
+        "offset_s": offset,
+        "hemisphere": hemisphere,
+        "region": region,
+        **extra,
+    }
 
 
 TRUTH = {
@@ -93,8 +98,13 @@ def test_event_scores_of_the_same_pair_by_hand():
 
 
 def test_one_detection_covering_an_overlapping_pair_does_not_separate_it():
-    truth = {"duration_s": 3600, "seizures": [_seizure(100, 200, "left", "temporal"),
-                                              _seizure(180, 260, "right", "temporal")]}
+    truth = {
+        "duration_s": 3600,
+        "seizures": [
+            _seizure(100, 200, "left", "temporal"),
+            _seizure(180, 260, "right", "temporal"),
+        ],
+    }
     detections = {"seizures": [_seizure(178, 262, "right", "temporal")]}
     loc = evaluate(truth, detections).localisation
     # |178-100| = 78 vs |178-180| = 2: the detection goes to the second seizure only.
@@ -128,10 +138,16 @@ def test_no_true_seizures_gives_nan_sensitivity():
 
 
 def test_unknown_detected_hemisphere_counts_against_migration_agreement():
-    truth = {"duration_s": 7200, "seizures": [_seizure(100, 160, "left", "temporal"),
-                                              _seizure(1000, 1060, "right", "temporal")]}
-    detections = {"seizures": [_seizure(100, 160, "left", "temporal"),
-                               _seizure(1000, 1060, None, None)]}
+    truth = {
+        "duration_s": 7200,
+        "seizures": [
+            _seizure(100, 160, "left", "temporal"),
+            _seizure(1000, 1060, "right", "temporal"),
+        ],
+    }
+    detections = {
+        "seizures": [_seizure(100, 160, "left", "temporal"), _seizure(1000, 1060, None, None)]
+    }
     loc = evaluate(truth, detections).localisation
     assert loc.migration_pairs == 1
     assert loc.migration_agreement == 0.0
@@ -140,8 +156,12 @@ def test_unknown_detected_hemisphere_counts_against_migration_agreement():
 
 
 def test_migration_summary_by_hand():
-    seizures = [_seizure(0, 50, "left", "temporal"), _seizure(40, 90, "right", "temporal"),
-                _seizure(500, 560, "right", "central"), _seizure(900, 950, "midline", "central")]
+    seizures = [
+        _seizure(0, 50, "left", "temporal"),
+        _seizure(40, 90, "right", "temporal"),
+        _seizure(500, 560, "right", "central"),
+        _seizure(900, 950, "midline", "central"),
+    ]
     summary = migration_summary(seizures)
     # Lateralised consecutive pairs: L->R (switch), R->R (no); R->midline is not lateralised.
     assert summary["switch_fraction"] == 0.5
@@ -153,10 +173,17 @@ def test_migration_summary_by_hand():
 
 
 def test_loader_tolerates_variants(tmp_path):
-    truth = {"duration": 3600, "events": [{"onset": 100, "duration_s": 60, "hemisphere": "L",
-                                           "region": "Fronto_Temporal"}]}
-    detections = {"seizures": [{"start_s": 90, "end_s": 150, "hemisphere": "LEFT",
-                                "region": "fronto-temporal"}]}
+    truth = {
+        "duration": 3600,
+        "events": [
+            {"onset": 100, "duration_s": 60, "hemisphere": "L", "region": "Fronto_Temporal"}
+        ],
+    }
+    detections = {
+        "seizures": [
+            {"start_s": 90, "end_s": 150, "hemisphere": "LEFT", "region": "fronto-temporal"}
+        ]
+    }
     (tmp_path / "t.json").write_text(json.dumps(truth))
     (tmp_path / "d.json").write_text(json.dumps(detections))
     result = evaluate(tmp_path / "t.json", str(tmp_path / "d.json"))
@@ -176,19 +203,29 @@ def test_detected_migrating_is_the_detections_own_verdict(tmp_path):
     # Two seizures at two sites, left then right: the scorer's former rule ("two or more
     # distinct sites") called this migrating, the tracker's verdict needs at least 3 seizures
     # (docs/migration.md), so evaluate() and DetectionResult.summary disagreed.
-    truth = {"duration_s": 3600, "seizures": [_seizure(100, 160, "left", "temporal"),
-                                              _seizure(1000, 1060, "right", "central")]}
+    truth = {
+        "duration_s": 3600,
+        "seizures": [
+            _seizure(100, 160, "left", "temporal"),
+            _seizure(1000, 1060, "right", "central"),
+        ],
+    }
     detected = ictaltrack.DetectionResult.from_dict(
-        {"duration_s": 3600, "seizures": [_seizure(102, 158, "left", "temporal"),
-                                          _seizure(1003, 1061, "right", "central")]})
+        {
+            "duration_s": 3600,
+            "seizures": [
+                _seizure(102, 158, "left", "temporal"),
+                _seizure(1003, 1061, "right", "central"),
+            ],
+        }
+    )
     loc = evaluate(truth, detected.to_dict()).localisation
     assert detected.summary["migrating"] is False
     assert loc.detected_summary["migrating"] is False
     assert loc.truth_summary["migrating"] is False
     # With the criteria the detection was summarised under (min_seizures 2: both hemispheres,
     # 2 regions, switch rate 1.0 hold), both say migrating, read from the detect JSON file.
-    lenient = ictaltrack.DetectionResult.from_dict(detected.to_dict(),
-                                                   criteria={"min_seizures": 2})
+    lenient = ictaltrack.DetectionResult.from_dict(detected.to_dict(), criteria={"min_seizures": 2})
     assert lenient.summary["migrating"] is True
     lenient.to_json(tmp_path / "d.json")
     loc = evaluate(truth, tmp_path / "d.json").localisation
@@ -210,13 +247,21 @@ def test_detected_migrating_agrees_with_the_result_on_the_samples(name):
 
 
 def test_region_spellings_of_simulator_and_electrodes_stage_agree():
-    truth = {"duration_s": 3600, "seizures": [
-        _seizure(100, 160, "left", "frontal polar"),
-        _seizure(1000, 1060, "right", "centroparietal"),
-        _seizure(2000, 2060, "right", "temporal")]}
-    detections = {"seizures": [
-        _seizure(100, 160, "left", "frontopolar"), _seizure(1000, 1060, "right", "parietal"),
-        _seizure(2000, 2060, "right", "frontotemporal")]}
+    truth = {
+        "duration_s": 3600,
+        "seizures": [
+            _seizure(100, 160, "left", "frontal polar"),
+            _seizure(1000, 1060, "right", "centroparietal"),
+            _seizure(2000, 2060, "right", "temporal"),
+        ],
+    }
+    detections = {
+        "seizures": [
+            _seizure(100, 160, "left", "frontopolar"),
+            _seizure(1000, 1060, "right", "parietal"),
+            _seizure(2000, 2060, "right", "frontotemporal"),
+        ]
+    }
     loc = evaluate(truth, detections).localisation
     assert (loc.region_correct, loc.region_known) == (2, 3)
 
@@ -237,8 +282,13 @@ def test_cli_prints_table_and_json(tmp_path, capsys):
     assert "evaluate" in cli.COMMANDS
     (tmp_path / "t.json").write_text(json.dumps(TRUTH))
     (tmp_path / "d.json").write_text(json.dumps(DETECTIONS))
-    argv = ["evaluate", "--truth", str(tmp_path / "t.json"), "--detections",
-            str(tmp_path / "d.json")]
+    argv = [
+        "evaluate",
+        "--truth",
+        str(tmp_path / "t.json"),
+        "--detections",
+        str(tmp_path / "d.json"),
+    ]
     assert cli.main(argv) == 0
     table = capsys.readouterr().out
     assert "SzCORE" in table

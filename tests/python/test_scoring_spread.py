@@ -13,25 +13,37 @@ from ictaltrack.scoring import evaluate, spread_scores
 
 
 def _sz(onset, offset, hemisphere="left", region="temporal", **extra):
-    return {"onset_s": onset, "offset_s": offset, "hemisphere": hemisphere, "region": region,
-            **extra}
+    return {
+        "onset_s": onset,
+        "offset_s": offset,
+        "hemisphere": hemisphere,
+        "region": region,
+        **extra,
+    }
 
 
 SPREAD = [{"kind": "homologous", "onset_s": 0}]  # only its presence matters to the scores
 
 # S1 and S2 propagate; S3 (not propagated) and S4 (propagated) overlap as independent seizures.
-TRUTH_A = {"duration_s": 7200.0, "seizures": [
-    _sz(100, 200, "left", "temporal", propagation=SPREAD),
-    _sz(500, 600, "right", "temporal", propagated=True),
-    _sz(1000, 1100, "left", "frontal"),
-    _sz(1050, 1200, "right", "central", propagation=SPREAD)]}
-DETECTIONS_A = {"seizures": [
-    _sz(102, 150),                     # D1 -> S1 (|2|)
-    _sz(140, 198, "right"),            # D2: inside S1, matches nothing -> a fragment
-    _sz(505, 598, "right"),            # D3 -> S2 (|5|)
-    _sz(1003, 1100, "left", "frontal"),  # D4 -> S3 (|3|); also overlaps S4, but it is S3's
-    _sz(1055, 1190, "right", "central"),  # D5 -> S4 (|5|)
-    _sz(3000, 3010)]}                  # D6: a false positive outside every seizure
+TRUTH_A = {
+    "duration_s": 7200.0,
+    "seizures": [
+        _sz(100, 200, "left", "temporal", propagation=SPREAD),
+        _sz(500, 600, "right", "temporal", propagated=True),
+        _sz(1000, 1100, "left", "frontal"),
+        _sz(1050, 1200, "right", "central", propagation=SPREAD),
+    ],
+}
+DETECTIONS_A = {
+    "seizures": [
+        _sz(102, 150),  # D1 -> S1 (|2|)
+        _sz(140, 198, "right"),  # D2: inside S1, matches nothing -> a fragment
+        _sz(505, 598, "right"),  # D3 -> S2 (|5|)
+        _sz(1003, 1100, "left", "frontal"),  # D4 -> S3 (|3|); also overlaps S4, but it is S3's
+        _sz(1055, 1190, "right", "central"),  # D5 -> S4 (|5|)
+        _sz(3000, 3010),
+    ]
+}  # D6: a false positive outside every seizure
 
 
 def test_propagated_as_one_and_fragments_by_hand():
@@ -76,24 +88,34 @@ def test_touching_ends_do_not_overlap_and_merging_a_pair_is_not_a_fragment():
 
 
 def test_no_seizures_gives_undefined_fractions_and_a_false_alarm_verdict():
-    false_alarms = [_sz(10, 20, "left", "occipital"), _sz(30, 40, "right", "occipital"),
-                    _sz(50, 60, "left", "temporal")]
+    false_alarms = [
+        _sz(10, 20, "left", "occipital"),
+        _sz(30, 40, "right", "occipital"),
+        _sz(50, 60, "left", "temporal"),
+    ]
     result = spread_scores([], false_alarms, 3600.0)
     assert math.isnan(result.propagated_as_one_fraction)
     assert math.isnan(result.fragments_per_seizure)
     # Three false seizures alternating sides (the tracker's verdict needs >= 3 seizures, >= 2
     # regions, both sides): the detections say "migrating", the truth does not.
     assert (result.true_migrating, result.detected_migrating, result.migrating_agrees) == (
-        False, True, False)
+        False,
+        True,
+        False,
+    )
 
 
 def test_pooled_spread_scores_and_target_failures_by_hand():
     truth_b = {"duration_s": 3600.0, "seizures": [_sz(100, 200, propagated=True)]}
     detections_b = {"seizures": [_sz(300, 310)], "summary": {"migrating": False}}
-    results = [SuiteResult(Recording("a", "a", {"duration_s": 7200.0}),
-                           evaluate(TRUTH_A, DETECTIONS_A), 0.0),
-               SuiteResult(Recording("b", "b", {"duration_s": 3600.0}),
-                           evaluate(truth_b, detections_b), 0.0)]
+    results = [
+        SuiteResult(
+            Recording("a", "a", {"duration_s": 7200.0}), evaluate(TRUTH_A, DETECTIONS_A), 0.0
+        ),
+        SuiteResult(
+            Recording("b", "b", {"duration_s": 3600.0}), evaluate(truth_b, detections_b), 0.0
+        ),
+    ]
     pooled = pooled_scores(results)
     # Propagated: 2 of 3 (A) + 0 of 1 (B) = 2 / 4; fragments 1 of 4 + 0 of 1 = 1 / 5;
     # verdicts: A agrees, B (one site, not migrating; stated False) agrees -> 2 / 2.
@@ -103,7 +125,7 @@ def test_pooled_spread_scores_and_target_failures_by_hand():
     assert pooled["migrating_verdict_agreement"] == 1.0
     failures = target_failures(results)
     assert failures["propagated_as_one"] == ["a", "b"]  # 0.67 and 0.0 < 0.95
-    assert failures["fragments_per_seizure"] == ["a"]   # 0.25 > 0.05; B has 0
+    assert failures["fragments_per_seizure"] == ["a"]  # 0.25 > 0.05; B has 0
     assert failures["migrating_verdict_agreement"] == []
     # A: 1 FP (D6) in 2 h = 12 / 24 h; B: D at 300 s is outside S's window -> 1 FP in 1 h.
     assert failures["fp_per_24h"] == ["a", "b"]

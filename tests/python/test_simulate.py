@@ -40,9 +40,18 @@ def segment(data, start_s, stop_s):
 def referential(tmp_path_factory):
     path = tmp_path_factory.mktemp("referential") / "rec.edf"
     truth = ictaltrack.simulate(
-        path, duration_s=240, seed=11, n_seizures=3, seizure_duration_min_s=40,
-        seizure_duration_max_s=55, interval_min_s=15, interval_max_s=25, first_onset_min_s=25,
-        first_onset_max_s=30, overlap_probability=0.0, **CLEAN,
+        path,
+        duration_s=240,
+        seed=11,
+        n_seizures=3,
+        seizure_duration_min_s=40,
+        seizure_duration_max_s=55,
+        interval_min_s=15,
+        interval_max_s=25,
+        first_onset_min_s=25,
+        first_onset_max_s=30,
+        overlap_probability=0.0,
+        **CLEAN,
     )
     data, labels = read_uv(path)
     return path, truth, data, labels
@@ -52,9 +61,17 @@ def referential(tmp_path_factory):
 def artifacts(tmp_path_factory):
     path = tmp_path_factory.mktemp("artifacts") / "art.edf"
     truth = ictaltrack.simulate(
-        path, duration_s=180, seed=4, n_seizures=0, blinks_per_hour=200, muscle_per_hour=100,
-        electrode_pops_per_hour=100, movement_per_hour=60, bad_channel="flat",
-        bad_channel_electrode="O2", label_style="eeg-ref",
+        path,
+        duration_s=180,
+        seed=4,
+        n_seizures=0,
+        blinks_per_hour=200,
+        muscle_per_hour=100,
+        electrode_pops_per_hour=100,
+        movement_per_hour=60,
+        bad_channel="flat",
+        bad_channel_electrode="O2",
+        label_style="eeg-ref",
     )
     data, labels = read_uv(path)
     return path, truth, data, labels
@@ -80,10 +97,13 @@ def test_recording_opens_in_mne_and_edflib_with_the_same_values(referential):
 def test_annotations_in_the_file_match_the_json_truth(referential, artifacts):
     for path, truth, _, _ in (referential, artifacts):
         annotations = mne.io.read_raw_edf(path, verbose="error").annotations
-        expected = [(s["onset_s"], s["offset_s"] - s["onset_s"], s["annotation"])
-                    for s in truth["seizures"]]
-        expected += [(a["onset_s"], a["offset_s"] - a["onset_s"], a["annotation"])
-                     for a in truth["artifacts"]]
+        expected = [
+            (s["onset_s"], s["offset_s"] - s["onset_s"], s["annotation"]) for s in truth["seizures"]
+        ]
+        expected += [
+            (a["onset_s"], a["offset_s"] - a["onset_s"], a["annotation"])
+            for a in truth["artifacts"]
+        ]
         found = sorted(zip(annotations.onset, annotations.duration, annotations.description))
         assert len(found) == len(expected) > 0
         for (onset, duration, text), (t_onset, t_duration, t_text) in zip(found, sorted(expected)):
@@ -108,8 +128,7 @@ def test_focus_gains_theta_alpha_power_at_onset_and_far_channels_do_not(referent
         assert uninvolved
         assert np.all(after[uninvolved] < 2 * before[uninvolved]), seizure
         # The rhythm at onset is at the drawn onset frequency (alpha/theta, 6-11 Hz).
-        freqs, psd = signal.welch(segment(data[focus], onset + 1, onset + 6), fs=FS,
-                                  nperseg=4 * FS)
+        freqs, psd = signal.welch(segment(data[focus], onset + 1, onset + 6), fs=FS, nperseg=4 * FS)
         peak = freqs[np.argmax(np.where(freqs >= 3, psd, 0))]
         assert 6 <= seizure["onset_frequency_hz"] <= 11
         assert abs(peak - seizure["onset_frequency_hz"]) <= 1.0
@@ -134,8 +153,9 @@ def test_recruitment_follows_distance_on_a_real_10_20_head(referential):
         sos = signal.butter(4, [3, 13], btype="bandpass", fs=FS, output="sos")
         envelope = np.abs(signal.hilbert(signal.sosfiltfilt(sos, data, axis=1), axis=1))
         smooth = signal.sosfiltfilt(signal.butter(2, 0.5, fs=FS, output="sos"), envelope, axis=1)
-        baseline = np.median(segment(smooth, seizure["onset_s"] - 15, seizure["onset_s"] - 1),
-                             axis=1)
+        baseline = np.median(
+            segment(smooth, seizure["onset_s"] - 15, seizure["onset_s"] - 1), axis=1
+        )
         detected = {}
         for name in names:
             row = labels.index(name)
@@ -153,9 +173,19 @@ def test_recruitment_follows_distance_on_a_real_10_20_head(referential):
 def test_next_seizure_switches_hemisphere_when_configured(tmp_path):
     path = tmp_path / "switch.edf"
     truth = ictaltrack.simulate(
-        path, duration_s=330, seed=8, n_seizures=5, seizure_duration_min_s=30,
-        seizure_duration_max_s=40, interval_min_s=15, interval_max_s=25, first_onset_min_s=15,
-        first_onset_max_s=20, overlap_probability=0.0, contralateral_probability=1.0, **CLEAN,
+        path,
+        duration_s=330,
+        seed=8,
+        n_seizures=5,
+        seizure_duration_min_s=30,
+        seizure_duration_max_s=40,
+        interval_min_s=15,
+        interval_max_s=25,
+        first_onset_min_s=15,
+        first_onset_max_s=20,
+        overlap_probability=0.0,
+        contralateral_probability=1.0,
+        **CLEAN,
     )
     sides = [s["hemisphere"] for s in truth["seizures"]]
     assert len(sides) == 5
@@ -166,16 +196,23 @@ def test_next_seizure_switches_hemisphere_when_configured(tmp_path):
     right = [i for i, n in enumerate(labels) if n[-1].isdigit() and int(n[-1]) % 2 == 0]
     for seizure in truth["seizures"]:
         onset = seizure["onset_s"]
-        rise = (band_power(segment(data, onset + 1, onset + 8), 4, 12)
-                / band_power(segment(data, onset - 8, onset - 1), 4, 12))
+        rise = band_power(segment(data, onset + 1, onset + 8), 4, 12) / band_power(
+            segment(data, onset - 8, onset - 1), 4, 12
+        )
         louder = "left" if rise[left].max() > rise[right].max() else "right"
         assert louder == seizure["hemisphere"], seizure
 
 
 def test_same_hemisphere_migration_changes_region(tmp_path):
     truth = ictaltrack.simulate(
-        tmp_path / "ipsi.edf", duration_s=400, seed=3, n_seizures=6, seizure_duration_min_s=30,
-        seizure_duration_max_s=40, overlap_probability=0.0, contralateral_probability=0.0,
+        tmp_path / "ipsi.edf",
+        duration_s=400,
+        seed=3,
+        n_seizures=6,
+        seizure_duration_min_s=30,
+        seizure_duration_max_s=40,
+        overlap_probability=0.0,
+        contralateral_probability=0.0,
     )
     seizures = truth["seizures"]
     assert {s["hemisphere"] for s in seizures} == {seizures[0]["hemisphere"]}
@@ -185,9 +222,16 @@ def test_same_hemisphere_migration_changes_region(tmp_path):
 def test_overlapping_seizures_are_both_in_the_signal(tmp_path):
     path = tmp_path / "overlap.edf"
     truth = ictaltrack.simulate(
-        path, duration_s=200, seed=5, n_seizures=2, seizure_duration_min_s=60,
-        seizure_duration_max_s=70, first_onset_min_s=20, first_onset_max_s=25,
-        overlap_probability=1.0, **CLEAN,
+        path,
+        duration_s=200,
+        seed=5,
+        n_seizures=2,
+        seizure_duration_min_s=60,
+        seizure_duration_max_s=70,
+        first_onset_min_s=20,
+        first_onset_max_s=25,
+        overlap_probability=1.0,
+        **CLEAN,
     )
     first, second = truth["seizures"]
     assert second["overlaps_previous"] and not first["overlaps_previous"]
@@ -204,8 +248,9 @@ def test_overlapping_seizures_are_both_in_the_signal(tmp_path):
 
 
 def test_no_overlap_when_probability_is_zero(tmp_path):
-    truth = ictaltrack.simulate(tmp_path / "x.edf", duration_s=1800, seed=2,
-                                overlap_probability=0.0)
+    truth = ictaltrack.simulate(
+        tmp_path / "x.edf", duration_s=1800, seed=2, overlap_probability=0.0
+    )
     seizures = truth["seizures"]
     assert len(seizures) >= 3
     assert not any(s["overlaps_previous"] for s in seizures)
@@ -231,7 +276,8 @@ def test_artifacts_are_in_the_signal_at_their_truth_times(artifacts):
             assert {"EEG FP1-REF", "EEG FP2-REF"} <= set(artifact["channels"])
             fp = [labels.index("EEG FP1-REF"), labels.index("EEG FP2-REF")]
             rise = segment(data[fp], start, stop).max(axis=1) - np.median(
-                segment(data[fp], max(start - 2, 0), stop + 2), axis=1)
+                segment(data[fp], max(start - 2, 0), stop + 2), axis=1
+            )
             assert np.all(rise > 40), artifact
         elif artifact["kind"] == "muscle":
             assert all("T" in c or "F7" in c or "F8" in c for c in artifact["channels"])
@@ -239,8 +285,10 @@ def test_artifacts_are_in_the_signal_at_their_truth_times(artifacts):
             assert np.all(inside > 2.5 * high_typical[rows]), artifact
         elif artifact["kind"] == "electrode_pop":
             assert len(rows) == 1
-            jump = np.abs(segment(data[rows[0]], start, start + 0.05)
-                          - np.median(segment(data[rows[0]], start - 1, start))).max()
+            jump = np.abs(
+                segment(data[rows[0]], start, start + 0.05)
+                - np.median(segment(data[rows[0]], start - 1, start))
+            ).max()
             assert jump > 60, artifact
         else:  # movement: large and slow on (nearly) every channel
             assert len(artifact["channels"]) == 18  # all but the flat O2
@@ -259,8 +307,12 @@ def test_flat_channel_is_flat_and_listed(artifacts):
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
-    options = {"duration_s": 60, "n_seizures": 1, "seizure_duration_min_s": 20,
-               "seizure_duration_max_s": 30}
+    options = {
+        "duration_s": 60,
+        "n_seizures": 1,
+        "seizure_duration_min_s": 20,
+        "seizure_duration_max_s": 30,
+    }
     ictaltrack.simulate(tmp_path / "a.edf", seed=9, **options)
     ictaltrack.simulate(tmp_path / "b.edf", seed=9, **options)
     ictaltrack.simulate(tmp_path / "c.edf", seed=10, **options)
@@ -283,8 +335,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 )
 def test_label_styles(tmp_path, style, names, first, temporal):
     path = tmp_path / "labels.edf"
-    truth = ictaltrack.simulate(path, duration_s=10, label_style=style, temporal_names=names,
-                                n_seizures=0)
+    truth = ictaltrack.simulate(
+        path, duration_s=10, label_style=style, temporal_names=names, n_seizures=0
+    )
     raw = mne.io.read_raw_edf(path, verbose="error")
     assert raw.ch_names[0] == first
     assert raw.ch_names[12] == temporal
@@ -293,13 +346,41 @@ def test_label_styles(tmp_path, style, names, first, temporal):
 
 def test_bipolar_montage_is_chbmit(tmp_path):
     path = tmp_path / "bipolar.edf"
-    truth = ictaltrack.simulate(path, duration_s=120, seed=2, montage="bipolar", n_seizures=1,
-                                seizure_duration_min_s=40, seizure_duration_max_s=50, **CLEAN)
+    truth = ictaltrack.simulate(
+        path,
+        duration_s=120,
+        seed=2,
+        montage="bipolar",
+        n_seizures=1,
+        seizure_duration_min_s=40,
+        seizure_duration_max_s=50,
+        **CLEAN,
+    )
     data, labels = read_uv(path)
     assert labels == [
-        "FP1-F7", "F7-T7", "T7-P7", "P7-O1", "FP1-F3", "F3-C3", "C3-P3", "P3-O1", "FP2-F4",
-        "F4-C4", "C4-P4", "P4-O2", "FP2-F8", "F8-T8", "T8-P8", "P8-O2", "FZ-CZ", "CZ-PZ",
-        "P7-T7", "T7-FT9", "FT9-FT10", "FT10-T8", "T8-P8",
+        "FP1-F7",
+        "F7-T7",
+        "T7-P7",
+        "P7-O1",
+        "FP1-F3",
+        "F3-C3",
+        "C3-P3",
+        "P3-O1",
+        "FP2-F4",
+        "F4-C4",
+        "C4-P4",
+        "P4-O2",
+        "FP2-F8",
+        "F8-T8",
+        "T8-P8",
+        "P8-O2",
+        "FZ-CZ",
+        "CZ-PZ",
+        "P7-T7",
+        "T7-FT9",
+        "FT9-FT10",
+        "FT10-T8",
+        "T8-P8",
     ]
     # T8-P8 appears twice, as in CHB-MIT, with identical samples; P7-T7 is -(T7-P7).
     np.testing.assert_array_equal(data[14], data[22])
@@ -309,8 +390,9 @@ def test_bipolar_montage_is_chbmit(tmp_path):
     assert focus.upper() not in {"T3", "T4", "T5", "T6"}  # CHB-MIT names in the truth
     involved = [i for i, n in enumerate(labels) if focus.upper() in n.split("-")]
     onset = seizure["onset_s"]
-    rise = (band_power(segment(data, onset + 1, onset + 9), 4, 12)
-            / band_power(segment(data, onset - 9, onset - 1), 4, 12))
+    rise = band_power(segment(data, onset + 1, onset + 9), 4, 12) / band_power(
+        segment(data, onset - 9, onset - 1), 4, 12
+    )
     assert rise[involved].max() > 4
 
 
@@ -351,8 +433,15 @@ def test_truth_schema(referential):
     assert truth["seed"] == 11 == truth["config"]["seed"]
     assert truth["config"]["overlap_probability"] == 0.0
     for seizure in truth["seizures"]:
-        assert set(seizure) >= {"onset_s", "offset_s", "focus_electrodes", "region", "hemisphere",
-                                "channel_onsets", "overlaps_previous"}
+        assert set(seizure) >= {
+            "onset_s",
+            "offset_s",
+            "focus_electrodes",
+            "region",
+            "hemisphere",
+            "channel_onsets",
+            "overlaps_previous",
+        }
         assert seizure["hemisphere"] in {"left", "right"}
         assert 40 <= seizure["offset_s"] - seizure["onset_s"] <= 55 + 1e-3
         assert seizure["channel_onsets"][seizure["focus_electrodes"][0]] == seizure["onset_s"]
@@ -409,10 +498,18 @@ def test_line_noise_at_the_configured_frequency(background, tmp_path):
 
 def test_disconnected_electrode_carries_hum_and_no_eeg(tmp_path):
     path = tmp_path / "open.edf"
-    truth = ictaltrack.simulate(path, duration_s=60, seed=1, n_seizures=0,
-                                bad_channel="disconnected", bad_channel_electrode="T4", **CLEAN)
-    assert truth["bad_channels"] == [{"electrode": "T4", "kind": "disconnected",
-                                      "channels": ["T4"]}]
+    truth = ictaltrack.simulate(
+        path,
+        duration_s=60,
+        seed=1,
+        n_seizures=0,
+        bad_channel="disconnected",
+        bad_channel_electrode="T4",
+        **CLEAN,
+    )
+    assert truth["bad_channels"] == [
+        {"electrode": "T4", "kind": "disconnected", "channels": ["T4"]}
+    ]
     data, labels = read_uv(path)
     t4 = labels.index("T4")
     hum = band_power(data, 49, 51)
@@ -422,8 +519,15 @@ def test_disconnected_electrode_carries_hum_and_no_eeg(tmp_path):
 
 
 def test_simulate_array_is_the_file_before_quantisation(tmp_path):
-    options = {"duration_s": 30, "seed": 6, "n_seizures": 1, "seizure_duration_min_s": 15,
-               "seizure_duration_max_s": 20, "first_onset_min_s": 5, "first_onset_max_s": 6}
+    options = {
+        "duration_s": 30,
+        "seed": 6,
+        "n_seizures": 1,
+        "seizure_duration_min_s": 15,
+        "seizure_duration_max_s": 20,
+        "first_onset_min_s": 5,
+        "first_onset_max_s": 6,
+    }
     data, truth = ictaltrack.simulate_array(**options)
     written = ictaltrack.simulate(tmp_path / "same.edf", **options)
     assert truth == written

@@ -14,8 +14,17 @@ from ictaltrack.commands import simulate as command
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("90", 90), ("90s", 90), ("30min", 1800), ("2h", 7200), ("1.5h", 5400),
-     ("1h30min", 5400), ("1d", 86400), ("45 sec", 45), ("10m", 600)],
+    [
+        ("90", 90),
+        ("90s", 90),
+        ("30min", 1800),
+        ("2h", 7200),
+        ("1.5h", 5400),
+        ("1h30min", 5400),
+        ("1d", 86400),
+        ("45 sec", 45),
+        ("10m", 600),
+    ],
 )
 def test_parse_duration(text, seconds):
     assert command.parse_duration(text) == seconds
@@ -33,9 +42,25 @@ def test_simulate_is_a_cli_command():
 
 def test_writes_edf_and_truth(tmp_path, capsys):
     out = tmp_path / "cli.edf"
-    code = command.main(["simulate", str(out), "--duration", "2min", "--seed", "3",
-                         "--seizures", "1", "--seizure-duration", "30,40", "--montage",
-                         "bipolar", "--no-artifacts", "--line-noise", "60"])
+    code = command.main(
+        [
+            "simulate",
+            str(out),
+            "--duration",
+            "2min",
+            "--seed",
+            "3",
+            "--seizures",
+            "1",
+            "--seizure-duration",
+            "30,40",
+            "--montage",
+            "bipolar",
+            "--no-artifacts",
+            "--line-noise",
+            "60",
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "cli.edf: 120 s, 23 channels, 1 seizures (0 overlapping), 0 artifacts" in printed
@@ -52,11 +77,29 @@ def test_writes_edf_and_truth(tmp_path, capsys):
 def test_options_map_to_the_python_api(tmp_path):
     parser = argparse.ArgumentParser()
     command.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["simulate", "x.edf", "--duration", "1h", "--label-style",
-                              "eeg-ref", "--temporal-names", "new", "--bdf",
-                              "--interval", "100,200", "--blinks-per-hour", "0",
-                              "--muscle-per-hour", "50", "--bad-channel", "disconnected",
-                              "--truth", str(tmp_path / "t.json")])
+    args = parser.parse_args(
+        [
+            "simulate",
+            "x.edf",
+            "--duration",
+            "1h",
+            "--label-style",
+            "eeg-ref",
+            "--temporal-names",
+            "new",
+            "--bdf",
+            "--interval",
+            "100,200",
+            "--blinks-per-hour",
+            "0",
+            "--muscle-per-hour",
+            "50",
+            "--bad-channel",
+            "disconnected",
+            "--truth",
+            str(tmp_path / "t.json"),
+        ]
+    )
     options = command.options_from_args(args)
     assert options["duration_s"] == 3600
     assert options["label_style"] == "eeg-ref"
@@ -71,8 +114,9 @@ def test_options_map_to_the_python_api(tmp_path):
 
 
 def test_impossible_request_exits_with_2_and_writes_nothing(tmp_path, capsys):
-    code = command.main(["simulate", str(tmp_path / "x.edf"), "--duration", "2min",
-                         "--seizures", "9"])
+    code = command.main(
+        ["simulate", str(tmp_path / "x.edf"), "--duration", "2min", "--seizures", "9"]
+    )
     assert code == 2
     assert "do not fit" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -16,14 +16,24 @@ import ictaltrack
 
 FS = 256
 #: No version-1 artifacts, no mains: each test sees only the feature under test and background.
-QUIET = {"blinks": False, "muscle": False, "electrode_pops": False, "movement": False,
-         "line_noise_hz": 0.0}
-ONE_SEIZURE = {"n_seizures": 1, "seizure_duration_min_s": 70.0, "seizure_duration_max_s": 70.0,
-               "first_onset_min_s": 20.0, "first_onset_max_s": 20.0}
+QUIET = {
+    "blinks": False,
+    "muscle": False,
+    "electrode_pops": False,
+    "movement": False,
+    "line_noise_hz": 0.0,
+}
+ONE_SEIZURE = {
+    "n_seizures": 1,
+    "seizure_duration_min_s": 70.0,
+    "seizure_duration_max_s": 70.0,
+    "first_onset_min_s": 20.0,
+    "first_onset_max_s": 20.0,
+}
 
 
 def window(data, start_s, stop_s):
-    return data[..., int(round(start_s * FS)):int(round(stop_s * FS))]
+    return data[..., int(round(start_s * FS)) : int(round(stop_s * FS))]
 
 
 def power_near(x, freq, half_width=0.5, nperseg=4 * FS):
@@ -45,10 +55,20 @@ def row(truth, name):
 def homologous(**options):
     return ictaltrack.simulate_array(
         # A focal field of radius 0.45 leaves out even the closest mirror sites (O1-O2: 0.49).
-        duration_s=120, seed=21, homologous_spread_probability=1.0, spread_radius=0.45,
-        onset_frequency_min_hz=5.0, onset_frequency_max_hz=5.0, end_frequency_min_hz=5.0,
-        end_frequency_max_hz=5.0, amplitude_min_uv=200.0, amplitude_max_uv=200.0,
-        **ONE_SEIZURE, **QUIET, **options)
+        duration_s=120,
+        seed=21,
+        homologous_spread_probability=1.0,
+        spread_radius=0.45,
+        onset_frequency_min_hz=5.0,
+        onset_frequency_max_hz=5.0,
+        end_frequency_min_hz=5.0,
+        end_frequency_max_hz=5.0,
+        amplitude_min_uv=200.0,
+        amplitude_max_uv=200.0,
+        **ONE_SEIZURE,
+        **QUIET,
+        **options,
+    )
 
 
 def test_homologous_spread_carries_the_rhythm_after_the_stated_delay():
@@ -69,14 +89,17 @@ def test_homologous_spread_carries_the_rhythm_after_the_stated_delay():
 
     rhythm = 5.0 + spread["detuning_hz"]
     x = data[row(truth, target)]
-    before = power_near(window(x, seizure["onset_s"], spread["onset_s"] - 0.5), rhythm,
-                        nperseg=2 * FS)
-    after = power_near(window(x, spread["onset_s"] + 4, seizure["offset_s"] - 5), rhythm,
-                       nperseg=2 * FS)
+    before = power_near(
+        window(x, seizure["onset_s"], spread["onset_s"] - 0.5), rhythm, nperseg=2 * FS
+    )
+    after = power_near(
+        window(x, spread["onset_s"] + 4, seizure["offset_s"] - 5), rhythm, nperseg=2 * FS
+    )
     assert after > 20 * before
     # Its spectral peak is the detuned rhythm (0.125 Hz bins from 8 s segments).
-    freqs, psd = signal.welch(window(x, spread["onset_s"] + 4, seizure["offset_s"] - 5), fs=FS,
-                              nperseg=8 * FS)
+    freqs, psd = signal.welch(
+        window(x, spread["onset_s"] + 4, seizure["offset_s"] - 5), fs=FS, nperseg=8 * FS
+    )
     assert abs(freqs[np.argmax(psd)] - rhythm) <= 0.125
     # Without detuning it is the focus's own rhythm, lagged: coherent with the focus at 5 Hz
     # (a detuned copy drifts in phase, which is what makes it "slightly detuned").
@@ -85,27 +108,41 @@ def test_homologous_spread_carries_the_rhythm_after_the_stated_delay():
     (spread,) = seizure["propagation"]
     assert spread["detuning_hz"] == 0
     segment = window(data, spread["onset_s"] + 4, seizure["offset_s"] - 5)
-    freqs, coh = signal.coherence(segment[row(truth, focus)], segment[row(truth, target)], fs=FS,
-                                  nperseg=2 * FS)
+    freqs, coh = signal.coherence(
+        segment[row(truth, focus)], segment[row(truth, target)], fs=FS, nperseg=2 * FS
+    )
     assert coh[np.argmin(np.abs(freqs - 5.0))] > 0.9
-    _, before = signal.coherence(*window(data[[row(truth, focus), row(truth, target)]], 2,
-                                         seizure["onset_s"] - 1), fs=FS, nperseg=2 * FS)
+    _, before = signal.coherence(
+        *window(data[[row(truth, focus), row(truth, target)]], 2, seizure["onset_s"] - 1),
+        fs=FS,
+        nperseg=2 * FS,
+    )
     assert before[np.argmin(np.abs(freqs - 5.0))] < 0.5
 
 
 def test_generalisation_reaches_every_electrode_and_distant_spread_leaves_the_field():
     data, truth = ictaltrack.simulate_array(
-        duration_s=120, seed=5, generalisation_probability=1.0, distant_spread_probability=1.0,
-        spread_onset_delay_min_s=6.0, spread_onset_delay_max_s=8.0, **ONE_SEIZURE, **QUIET)
+        duration_s=120,
+        seed=5,
+        generalisation_probability=1.0,
+        distant_spread_probability=1.0,
+        spread_onset_delay_min_s=6.0,
+        spread_onset_delay_max_s=8.0,
+        **ONE_SEIZURE,
+        **QUIET,
+    )
     (seizure,) = truth["seizures"]
     kinds = {g["kind"]: g for g in seizure["propagation"]}
     assert set(kinds) == {"distant", "generalised"}
     assert [g["onset_s"] for g in seizure["propagation"]] == sorted(
-        g["onset_s"] for g in seizure["propagation"])
+        g["onset_s"] for g in seizure["propagation"]
+    )
     general = kinds["generalised"]
     assert set(general["channel_onsets"]) == set(truth["channels"])
-    assert all(general["onset_s"] <= t <= general["onset_s"] + 2
-               for t in general["channel_onsets"].values())
+    assert all(
+        general["onset_s"] <= t <= general["onset_s"] + 2
+        for t in general["channel_onsets"].values()
+    )
     # Every channel gains theta-alpha power once generalised (6-11 Hz onset rhythm).
     quiet = window(data, 2, seizure["onset_s"] - 1)
     ictal = window(data, general["onset_s"] + 3, general["onset_s"] + 13)
@@ -120,8 +157,13 @@ def test_generalisation_reaches_every_electrode_and_distant_spread_leaves_the_fi
 
 def test_spread_does_not_change_the_seizure_plan():
     base = ictaltrack.simulate_array(duration_s=900, seed=8, **QUIET)[1]["seizures"]
-    spread = ictaltrack.simulate_array(duration_s=900, seed=8, homologous_spread_probability=0.5,
-                                       generalisation_probability=0.3, **QUIET)[1]["seizures"]
+    spread = ictaltrack.simulate_array(
+        duration_s=900,
+        seed=8,
+        homologous_spread_probability=0.5,
+        generalisation_probability=0.3,
+        **QUIET,
+    )[1]["seizures"]
     assert len(base) == len(spread) >= 2
     keys = ("onset_s", "offset_s", "focus_electrodes", "hemisphere", "region", "channel_onsets")
     assert [{k: s[k] for k in keys} for s in base] == [{k: s[k] for k in keys} for s in spread]
@@ -136,16 +178,25 @@ def test_spread_does_not_change_the_seizure_plan():
 def steady_focus(morphology, freq=3.0):
     options = {f"{morphology}_probability": 1.0}
     data, truth = ictaltrack.simulate_array(
-        duration_s=120, seed=3, onset_frequency_min_hz=freq, onset_frequency_max_hz=freq,
-        end_frequency_min_hz=freq, end_frequency_max_hz=freq, amplitude_min_uv=300.0,
-        amplitude_max_uv=300.0, background_rms_uv=3.0, amplifier_noise_uv=0.5,
-        **ONE_SEIZURE, **QUIET, **options)
+        duration_s=120,
+        seed=3,
+        onset_frequency_min_hz=freq,
+        onset_frequency_max_hz=freq,
+        end_frequency_min_hz=freq,
+        end_frequency_max_hz=freq,
+        amplitude_min_uv=300.0,
+        amplitude_max_uv=300.0,
+        background_rms_uv=3.0,
+        amplifier_noise_uv=0.5,
+        **ONE_SEIZURE,
+        **QUIET,
+        **options,
+    )
     (seizure,) = truth["seizures"]
     focus = seizure["focus_electrodes"][0]
     length = seizure["offset_s"] - seizure["onset_s"]
     # Past the growth phase (35 % of the seizure) and before the fade.
-    x = window(data[row(truth, focus)], seizure["onset_s"] + 0.4 * length,
-               seizure["offset_s"] - 6)
+    x = window(data[row(truth, focus)], seizure["onset_s"] + 0.4 * length, seizure["offset_s"] - 6)
     return x, seizure
 
 
@@ -180,8 +231,14 @@ def test_other_morphologies_spread_power_over_harmonics(morphology):
 
 def test_posterior_dominant_rhythm_peaks_in_its_band_on_o1_o2_in_phase():
     data, truth = ictaltrack.simulate_array(
-        duration_s=600, seed=12, n_seizures=0, posterior_rhythm_per_hour=12.0,
-        posterior_rhythm_min_hz=8.0, posterior_rhythm_max_hz=12.0, **QUIET)
+        duration_s=600,
+        seed=12,
+        n_seizures=0,
+        posterior_rhythm_per_hour=12.0,
+        posterior_rhythm_min_hz=8.0,
+        posterior_rhythm_max_hz=12.0,
+        **QUIET,
+    )
     episodes = [e for e in truth["background_events"] if e["kind"] == "posterior_rhythm"]
     assert episodes and not truth["seizures"]
     for e in episodes:
@@ -200,8 +257,12 @@ def test_posterior_dominant_rhythm_peaks_in_its_band_on_o1_o2_in_phase():
 def test_hypersynchrony_is_diffuse_and_spindles_are_central():
     common = dict(duration_s=600, seed=13, n_seizures=0, **QUIET)
     data, truth = ictaltrack.simulate_array(
-        hypersynchrony_per_hour=20.0, spindles_per_hour=60.0, vertex_waves_per_hour=30.0,
-        k_complexes_per_hour=20.0, **common)
+        hypersynchrony_per_hour=20.0,
+        spindles_per_hour=60.0,
+        vertex_waves_per_hour=30.0,
+        k_complexes_per_hour=20.0,
+        **common,
+    )
     # The background comes from its own random stream: without the events it is the same, so
     # the difference is the events alone.
     events_only = data - ictaltrack.simulate_array(**common)[0]
@@ -210,14 +271,17 @@ def test_hypersynchrony_is_diffuse_and_spindles_are_central():
     assert {"hypersynchrony", "spindle", "vertex_wave", "k_complex"} <= kinds
     rest = window(data, 0, 600)
     for e in events:
-        if any(o is not e and o["onset_s"] < e["offset_s"] + 0.5 and o["offset_s"] > e["onset_s"]
-               for o in events):
+        if any(
+            o is not e and o["onset_s"] < e["offset_s"] + 0.5 and o["offset_s"] > e["onset_s"]
+            for o in events
+        ):
             continue  # judge each event alone
         seg = window(data, e["onset_s"], e["offset_s"])
         if e["kind"] == "hypersynchrony" and e["offset_s"] - e["onset_s"] >= 3:
             assert 3.0 <= e["frequency_hz"] <= 5.0
             gain = power_near(seg, e["frequency_hz"], 1.0, nperseg=FS) / power_near(
-                rest, e["frequency_hz"], 1.0, nperseg=FS)
+                rest, e["frequency_hz"], 1.0, nperseg=FS
+            )
             assert gain.min() > 3  # every channel, not one region
         if e["kind"] == "spindle" and e["offset_s"] - e["onset_s"] >= 1.0:
             cz, o1 = seg[row(truth, "Cz")], seg[row(truth, "O1")]
@@ -238,10 +302,12 @@ def test_hypersynchrony_is_diffuse_and_spindles_are_central():
 def test_burst_suppression_scales_the_background_between_bursts():
     common = dict(duration_s=300, seed=14, n_seizures=0, amplifier_noise_uv=0.0, **QUIET)
     plain, _ = ictaltrack.simulate_array(**common)
-    suppressed, truth = ictaltrack.simulate_array(bursts_per_hour=240.0, suppression_level=0.2,
-                                                  **common)
-    bursts = [(e["onset_s"], e["offset_s"]) for e in truth["background_events"]
-              if e["kind"] == "burst"]
+    suppressed, truth = ictaltrack.simulate_array(
+        bursts_per_hour=240.0, suppression_level=0.2, **common
+    )
+    bursts = [
+        (e["onset_s"], e["offset_s"]) for e in truth["background_events"] if e["kind"] == "burst"
+    ]
     assert len(bursts) > 5
     t = np.arange(plain.shape[1]) / FS
     between = np.ones_like(t, dtype=bool)
@@ -256,13 +322,21 @@ def test_burst_suppression_scales_the_background_between_bursts():
 
 def test_background_states_change_amplitude_and_spectrum():
     data, truth = ictaltrack.simulate_array(
-        duration_s=1200, seed=15, n_seizures=0, state_changes=True, state_duration_min_s=200.0,
-        state_duration_max_s=300.0, amplifier_noise_uv=0.0, **QUIET)
+        duration_s=1200,
+        seed=15,
+        n_seizures=0,
+        state_changes=True,
+        state_duration_min_s=200.0,
+        state_duration_max_s=300.0,
+        amplifier_noise_uv=0.0,
+        **QUIET,
+    )
     states = [e for e in truth["background_events"] if e["kind"].startswith("state_")]
     assert len(states) >= 4
     assert states[0]["onset_s"] == 0 and states[-1]["offset_s"] == 1200
-    assert all(a["offset_s"] == b["onset_s"] and a["kind"] != b["kind"]
-               for a, b in zip(states, states[1:]))
+    assert all(
+        a["offset_s"] == b["onset_s"] and a["kind"] != b["kind"] for a, b in zip(states, states[1:])
+    )
     gain = {"state_awake": 1.0, "state_quiet_sleep": 1.5, "state_active_sleep": 0.85}
     rms = {}
     for e in states:
@@ -333,9 +407,15 @@ def test_patting_is_broadband_and_cancels_in_bipolar_derivations():
 
 
 def test_sweat_is_slow_and_local_and_ecg_beats_at_the_heart_rate():
-    data, truth = ictaltrack.simulate_array(duration_s=600, seed=18, n_seizures=0,
-                                            sweat_per_hour=30.0, ecg_uv=30.0,
-                                            heart_rate_bpm=120.0, **QUIET)
+    data, truth = ictaltrack.simulate_array(
+        duration_s=600,
+        seed=18,
+        n_seizures=0,
+        sweat_per_hour=30.0,
+        ecg_uv=30.0,
+        heart_rate_bpm=120.0,
+        **QUIET,
+    )
     sweat = [a for a in truth["artifacts"] if a["kind"] == "sweat"]
     assert sweat
     for a in sweat:
@@ -353,12 +433,20 @@ def test_sweat_is_slow_and_local_and_ecg_beats_at_the_heart_rate():
 
 def test_new_events_are_annotated_in_the_file(tmp_path):
     path = tmp_path / "rec.edf"
-    truth = ictaltrack.simulate(path, duration_s=300, seed=19, patting_per_hour=20.0,
-                                spindles_per_hour=30.0, homologous_spread_probability=1.0,
-                                n_seizures=2, **QUIET)
+    truth = ictaltrack.simulate(
+        path,
+        duration_s=300,
+        seed=19,
+        patting_per_hour=20.0,
+        spindles_per_hour=30.0,
+        homologous_spread_probability=1.0,
+        n_seizures=2,
+        **QUIET,
+    )
     raw = mne.io.read_raw_edf(path, preload=False, verbose="error")
-    notes = {(round(float(o), 3), d) for o, d in zip(raw.annotations.onset,
-                                                      raw.annotations.description)}
+    notes = {
+        (round(float(o), 3), d) for o, d in zip(raw.annotations.onset, raw.annotations.description)
+    }
     for a in truth["artifacts"]:
         assert (a["onset_s"], f"artifact {a['kind']}") in notes
     for e in truth["background_events"]:

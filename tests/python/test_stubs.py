@@ -56,13 +56,13 @@ def _binding_signature(function: object, name: str, method: bool) -> tuple:
     line = (function.__doc__ or "").lstrip().splitlines()[0]
     assert line.startswith(f"{name}("), f"{name}: no pybind11 signature in {line!r}"
     depth, end = 0, None
-    for position, char in enumerate(line[len(name):], start=len(name)):
+    for position, char in enumerate(line[len(name) :], start=len(name)):
         depth += char == "("
         depth -= char == ")"
         if depth == 0:
             end = position
             break
-    inner = line[len(name) + 1:end]
+    inner = line[len(name) + 1 : end]
     names, defaults = [], set()
     for part in _split_top_level(inner):
         if part == "*":
@@ -80,14 +80,16 @@ def _binding_signature(function: object, name: str, method: bool) -> tuple:
 
 def _stub_signature(node: ast.FunctionDef, method: bool) -> tuple:
     positional = [a.arg for a in node.args.posonlyargs + node.args.args]
-    with_default = positional[len(positional) - len(node.args.defaults):] if node.args.defaults \
-        else []
+    with_default = (
+        positional[len(positional) - len(node.args.defaults) :] if node.args.defaults else []
+    )
     names = list(positional)
     if node.args.kwonlyargs:
         names.append("*")
         names += [a.arg for a in node.args.kwonlyargs]
-        with_default += [a.arg for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults)
-                         if d is not None]
+        with_default += [
+            a.arg for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None
+        ]
     if method and names and names[0] == "self":
         names = names[1:]
     return tuple(names), frozenset(with_default)
@@ -123,7 +125,8 @@ def _functions() -> list[str]:
 def test_function_signatures_match(name: str):
     node = _public_stub_names(_stub_tree())[name]
     assert _stub_signature(node, method=False) == _binding_signature(
-        getattr(_core, name), name, method=False)
+        getattr(_core, name), name, method=False
+    )
 
 
 def _classes() -> list[str]:
@@ -144,9 +147,13 @@ def test_class_members_match(name: str):
         assert [_base_name(b) for b in node.bases] == [b.__name__ for b in cls.__bases__]
         return
     if hasattr(cls, "__members__"):  # a pybind11 enum: the member names
-        stub_members = {t.id for n in node.body if isinstance(n, (ast.Assign, ast.AnnAssign))
-                        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
-                        if isinstance(t, ast.Name)}
+        stub_members = {
+            t.id
+            for n in node.body
+            if isinstance(n, (ast.Assign, ast.AnnAssign))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            if isinstance(t, ast.Name)
+        }
         assert stub_members == set(cls.__members__)
         return
     stub_methods, stub_properties = {}, set()
@@ -158,16 +165,25 @@ def test_class_members_match(name: str):
                 stub_methods[item.name] = item
         elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
             stub_properties.add(item.target.id)
-    bound_properties = {n for n, v in vars(cls).items() if isinstance(v, property)
-                        and not n.startswith("_")}
-    bound_methods = {n for n, v in vars(cls).items() if callable(v) and not isinstance(v, type)
-                     and (not n.startswith("_") or n in ("__init__", "__len__", "__call__",
-                                                         "__iter__", "__getitem__"))}
+    bound_properties = {
+        n for n, v in vars(cls).items() if isinstance(v, property) and not n.startswith("_")
+    }
+    bound_methods = {
+        n
+        for n, v in vars(cls).items()
+        if callable(v)
+        and not isinstance(v, type)
+        and (
+            not n.startswith("_")
+            or n in ("__init__", "__len__", "__call__", "__iter__", "__getitem__")
+        )
+    }
     assert stub_properties == bound_properties
     assert set(stub_methods) == bound_methods
     for method, stub in stub_methods.items():
         assert _stub_signature(stub, method=True) == _binding_signature(
-            getattr(cls, method), method, method=True), method
+            getattr(cls, method), method, method=True
+        ), method
 
 
 def test_the_parser_reads_signatures_as_pybind11_writes_them():
@@ -175,8 +191,9 @@ def test_the_parser_reads_signatures_as_pybind11_writes_them():
     class Fake:
         __doc__ = "f(a: dict[str, tuple[int, int]], *, b: str = 'x, y', c: list = [1, 2]) -> None"
 
-    assert _binding_signature(Fake, "f", method=False) == (("a", "*", "b", "c"),
-                                                           frozenset({"b", "c"}))
+    assert _binding_signature(Fake, "f", method=False) == (
+        ("a", "*", "b", "c"),
+        frozenset({"b", "c"}),
+    )
     stub = ast.parse("def f(self, a, b=1, *, c, d=2): ...").body[0]
-    assert _stub_signature(stub, method=True) == (("a", "b", "*", "c", "d"),
-                                                  frozenset({"b", "d"}))
+    assert _stub_signature(stub, method=True) == (("a", "b", "*", "c", "d"), frozenset({"b", "d"}))

@@ -13,15 +13,26 @@ TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial.py"
 
 
 def test_tutorial_runs(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-W", "error", str(TUTORIAL), str(tmp_path)],
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(TUTORIAL), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "migrating" in result.stdout
     assert "FIF through MNE gives the same seizures: True" in result.stdout
     assert "live: seizure" in result.stdout
     names = {p.name for p in tmp_path.iterdir()}
-    assert {"tutorial.edf", "tutorial.json", "timeline.png", "tutorial_detections.json",
-            "tutorial_detections.csv", "tutorial_detections_annotations.edf"} <= names
+    assert {
+        "tutorial.edf",
+        "tutorial.json",
+        "timeline.png",
+        "tutorial_detections.json",
+        "tutorial_detections.csv",
+        "tutorial_detections_annotations.edf",
+    } <= names
     detections = json.loads((tmp_path / "tutorial_detections.json").read_text(encoding="utf-8"))
     truth = json.loads((tmp_path / "tutorial.json").read_text(encoding="utf-8"))
     assert detections["duration_s"] == truth["duration_s"] == 300

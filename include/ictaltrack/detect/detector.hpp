@@ -74,12 +74,12 @@ struct DetectorOptions {
   // Localisation (Page-Hinkley per channel on the rhythm gain in dB, domain.md).
   double page_hinkley_bias_db = 1.0;
   double page_hinkley_threshold_db = 12.0;
-  double lookback_s = 12.0;           ///< history before an event searched for the change
+  double lookback_s = 12.0;  ///< history before an event searched for the change
   /// The focus channel is the one, among those recruited within this long of the earliest, whose
   /// power rose most at its own onset; the seizure onset is its onset.
   double onset_search_s = 8.0;
-  double onset_tolerance_s = 2.0;     ///< channels within this of the earliest are onset channels
-  double onset_window_s = 4.0;        ///< window after onset for lateralisation and region
+  double onset_tolerance_s = 2.0;  ///< channels within this of the earliest are onset channels
+  double onset_window_s = 4.0;     ///< window after onset for lateralisation and region
   double lateralization_threshold = 0.15;  ///< |LI| above this gives a side
 
   // Bad channels (judged on the baseline warm-up).
@@ -170,8 +170,8 @@ struct SampleGap {
 
 /// What detect_samples knows of its samples beyond their values. Empty vectors mean "none".
 struct SampleSourceInfo {
-  std::string name;     ///< reported as DetectionOutput::file (e.g. the file MNE read)
-  StartDateTime start;  ///< wall-clock time of the first sample
+  std::string name;       ///< reported as DetectionOutput::file (e.g. the file MNE read)
+  StartDateTime start;    ///< wall-clock time of the first sample
   std::vector<bool> bad;  ///< per channel: bad by the source's own account (left out)
   /// Per channel: the source's typing of it (e.g. MNE channel types); ChannelKind::unknown lets
   /// the label decide, as for a file. Only ChannelKind::eeg channels are analysed.

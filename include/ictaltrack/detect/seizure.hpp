@@ -40,9 +40,9 @@ struct Seizure {
 
 /// A channel as the detector saw it.
 struct DetectedChannel {
-  std::string label;     ///< as in the file
-  LabelInfo meaning;     ///< parsed label (kind, name, hemisphere, region, position)
-  bool bad = false;      ///< flagged bad (flat, disconnected, artifact-ridden) and left out
+  std::string label;       ///< as in the file
+  LabelInfo meaning;       ///< parsed label (kind, name, hemisphere, region, position)
+  bool bad = false;        ///< flagged bad (flat, disconnected, artifact-ridden) and left out
   std::string bad_reason;  ///< why, when bad ("flat", "disconnected", "line noise", ...)
 };
 

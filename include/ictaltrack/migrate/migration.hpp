@@ -28,8 +28,8 @@ enum class ShiftClass { same_region, ipsilateral, contralateral, unknown };
 std::string_view to_string(ShiftClass shift) noexcept;
 
 /// The classification on its own (see ShiftClass).
-ShiftClass classify_shift(Hemisphere from_hemisphere, Region from_region,
-                          Hemisphere to_hemisphere, Region to_region) noexcept;
+ShiftClass classify_shift(Hemisphere from_hemisphere, Region from_region, Hemisphere to_hemisphere,
+                          Region to_region) noexcept;
 
 inline constexpr std::size_t kHemisphereCount = 5;  ///< values of Hemisphere, unknown included
 inline constexpr std::size_t kRegionCount = 9;      ///< values of Region, unknown included
@@ -50,8 +50,8 @@ struct Transition {
 
 /// The rule behind MigrationSummary::migrating; every condition must hold (docs/migration.md).
 struct MigrationCriteria {
-  int min_seizures = 3;             ///< a sequence, not a single change
-  int min_regions = 2;              ///< distinct known onset regions (left and right F4/F3 = 1)
+  int min_seizures = 3;  ///< a sequence, not a single change
+  int min_regions = 2;   ///< distinct known onset regions (left and right F4/F3 = 1)
   bool require_both_hemispheres = true;  ///< left and right both host at least one onset
   /// Minimum hemisphere_switch_rate. 0.2 keeps two hemispheres taking turns even when one
   /// dominates 85:15 (independent choice gives 2 * 0.85 * 0.15 = 0.26) and rejects long
@@ -67,7 +67,7 @@ struct MigrationSummary {
   std::array<int, kRegionCount> seizures_per_region{};
   int n_left = 0;
   int n_right = 0;
-  int n_transitions = 0;  ///< n_seizures - 1 (0 when empty)
+  int n_transitions = 0;                       ///< n_seizures - 1 (0 when empty)
   std::array<int, kShiftClassCount> shifts{};  ///< transitions per ShiftClass
   /// Consecutive pairs with both onsets left or right, and those whose sides differ.
   int n_sided_pairs = 0;

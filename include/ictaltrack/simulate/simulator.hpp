@@ -93,7 +93,7 @@ struct SimulationOptions {
   double distant_spread_probability = 0;     ///< to a site outside the focal field
   double generalisation_probability = 0;     ///< secondary generalisation (every electrode)
   double spread_onset_delay_min_s = 2, spread_onset_delay_max_s = 15;  ///< after seizure onset
-  double spread_amplitude_min = 0.4, spread_amplitude_max = 1.0;  ///< x the focal amplitude
+  double spread_amplitude_min = 0.4, spread_amplitude_max = 1.0;       ///< x the focal amplitude
   double spread_detuning_max_hz = 0.3;  ///< propagated rhythm runs |detuning| <= this off
 
   // Discharge morphology, one per seizure; the remaining probability is the default
@@ -110,46 +110,46 @@ struct SimulationOptions {
   double spindles_per_hour = 0;
   double vertex_waves_per_hour = 0;
   double k_complexes_per_hour = 0;
-  double bursts_per_hour = 0;        ///< burst-suppression bursts; > 0 also suppresses between
-  double suppression_level = 0.2;    ///< background gain between bursts (bursts_per_hour > 0)
-  bool state_changes = false;        ///< background alternates wake / quiet / active sleep
+  double bursts_per_hour = 0;      ///< burst-suppression bursts; > 0 also suppresses between
+  double suppression_level = 0.2;  ///< background gain between bursts (bursts_per_hour > 0)
+  bool state_changes = false;      ///< background alternates wake / quiet / active sleep
   double state_duration_min_s = 1200, state_duration_max_s = 3600;
 
   // Artifacts that look rhythmic (events per hour; 0 = none) and continuous ones.
-  double patting_per_hour = 0;   ///< common-mode 1-2 Hz pulse trains
-  double rocking_per_hour = 0;   ///< common-mode 1-2 Hz sway
-  double chewing_per_hour = 0;   ///< common-mode 1-4 Hz muscle bursts
-  double sweat_per_hour = 0;     ///< slow drifts on a patch of electrodes
-  double ecg_uv = 0;             ///< ECG artifact amplitude (R peak at the strongest site); 0 = none
+  double patting_per_hour = 0;  ///< common-mode 1-2 Hz pulse trains
+  double rocking_per_hour = 0;  ///< common-mode 1-2 Hz sway
+  double chewing_per_hour = 0;  ///< common-mode 1-4 Hz muscle bursts
+  double sweat_per_hour = 0;    ///< slow drifts on a patch of electrodes
+  double ecg_uv = 0;            ///< ECG artifact amplitude (R peak at the strongest site); 0 = none
   double heart_rate_bpm = 130;
 };
 
 /// Where and when a seizure spread beyond its focal field (the seizure stays one seizure).
 struct SimulatedPropagation {
-  std::string kind;  ///< "homologous", "distant" or "generalised"
-  Ticks onset = 0;                   ///< first propagated electrode joins (recording time)
-  std::string target_electrode;      ///< site the propagated field is centred on ("" generalised)
-  Region region = Region::unknown;   ///< of the target (unknown when generalised)
-  Hemisphere hemisphere = Hemisphere::unknown;  ///< of the target (bilateral when generalised)
-  double amplitude_factor = 0;       ///< x the seizure's focal amplitude
-  double detuning_hz = 0;            ///< propagated rhythm = seizure rhythm + this
-  double phase_lag_rad = 0;          ///< lag of the propagated rhythm behind the focus
+  std::string kind;                 ///< "homologous", "distant" or "generalised"
+  Ticks onset = 0;                  ///< first propagated electrode joins (recording time)
+  std::string target_electrode;     ///< site the propagated field is centred on ("" generalised)
+  Region region = Region::unknown;  ///< of the target (unknown when generalised)
+  Hemisphere hemisphere = Hemisphere::unknown;    ///< of the target (bilateral when generalised)
+  double amplitude_factor = 0;                    ///< x the seizure's focal amplitude
+  double detuning_hz = 0;                         ///< propagated rhythm = seizure rhythm + this
+  double phase_lag_rad = 0;                       ///< lag of the propagated rhythm behind the focus
   std::map<std::string, Ticks> electrode_onsets;  ///< electrodes the propagation adds
   std::map<std::string, Ticks> channel_onsets;    ///< output channels it adds
   std::string annotation;
 };
 
 struct SimulatedSeizure {
-  int index = 0;            ///< 1-based
-  Ticks onset = 0, offset = 0;  ///< from the first sample (whole milliseconds)
-  std::string focus_electrode;  ///< canonical electrode name in the configured temporal naming
+  int index = 0;                    ///< 1-based
+  Ticks onset = 0, offset = 0;      ///< from the first sample (whole milliseconds)
+  std::string focus_electrode;      ///< canonical electrode name in the configured temporal naming
   Region region = Region::unknown;  ///< of the focus (frontopolar ... occipital)
   Hemisphere hemisphere = Hemisphere::unknown;  ///< of the focus: left or right
   double onset_frequency_hz = 0, end_frequency_hz = 0, amplitude_uv = 0;
   bool overlaps_previous = false;
   std::map<std::string, Ticks> electrode_onsets;  ///< recruited electrodes -> onset
   std::map<std::string, Ticks> channel_onsets;    ///< output channel labels -> onset
-  std::string annotation;                          ///< the EDF+ annotation text
+  std::string annotation;                         ///< the EDF+ annotation text
   std::string morphology = "sinusoidal";  ///< "sharp_wave", "spike_and_wave", "polyspike", ...
   std::vector<SimulatedPropagation> propagation;  ///< in onset order; empty: stays focal
 };
@@ -181,7 +181,7 @@ struct SimulationTruth {
   std::vector<SimulatedArtifact> background_events;  ///< normal rhythms, transients, states
   std::vector<SimulatedBadChannel> bad_channels;
   Ticks duration = 0;  ///< the recording's length (whole seconds)
-  int sfreq = 0;  ///< samples per second (Hz)
+  int sfreq = 0;       ///< samples per second (Hz)
 };
 
 /// Streaming generator: plan at construction, then samples in time order.

@@ -13,20 +13,31 @@ import argparse
 import sys
 from typing import Any, TextIO
 
+
 def add_json_option(parser: argparse.ArgumentParser, what: str = "the result") -> None:
-    parser.add_argument("--json", metavar="OUT|-", default=None,
-                        help=f"write {what} as JSON to OUT, or to stdout with '-' (the text "
-                             "output then goes to stderr)")
+    parser.add_argument(
+        "--json",
+        metavar="OUT|-",
+        default=None,
+        help=f"write {what} as JSON to OUT, or to stdout with '-' (the text "
+        "output then goes to stderr)",
+    )
 
 
 def add_quiet_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="print nothing but errors and warnings")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing but errors and warnings"
+    )
 
 
 def add_threads_option(parser: argparse.ArgumentParser, default: int, what: str) -> None:
-    parser.add_argument("--threads", type=int, default=default, metavar="N",
-                        help=f"worker threads {what} (0 = all cores; default {default})")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"worker threads {what} (0 = all cores; default {default})",
+    )
 
 
 def write_json(text: str, target: str) -> None:

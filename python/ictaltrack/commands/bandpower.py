@@ -53,25 +53,58 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
     parser.add_argument("--csv", metavar="OUT", help="write the band powers to this CSV file")
-    parser.add_argument("--wide", action="store_true",
-                        help="CSV with one row per window and a CHANNEL:BAND column per pair")
-    parser.add_argument("--bands", type=parse_bands, default=None,
-                        help=f"NAME:LOW-HIGH,... in Hz, low edge inclusive (default {default_bands})")
-    parser.add_argument("--picks", nargs="+", default=None, metavar="CHANNEL",
-                        help="channel labels (or indices) to use; they must share one rate")
-    parser.add_argument("--window", type=float, default=2.0, metavar="S",
-                        help="window length in seconds (default 2)")
-    parser.add_argument("--step", type=float, default=1.0, metavar="S",
-                        help="hop between windows in seconds (default 1)")
-    parser.add_argument("--window-function", default="hann",
-                        choices=["hann", "hamming", "boxcar", "rectangular", "blackman"])
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="CSV with one row per window and a CHANNEL:BAND column per pair",
+    )
+    parser.add_argument(
+        "--bands",
+        type=parse_bands,
+        default=None,
+        help=f"NAME:LOW-HIGH,... in Hz, low edge inclusive (default {default_bands})",
+    )
+    parser.add_argument(
+        "--picks",
+        nargs="+",
+        default=None,
+        metavar="CHANNEL",
+        help="channel labels (or indices) to use; they must share one rate",
+    )
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="window length in seconds (default 2)",
+    )
+    parser.add_argument(
+        "--step",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="hop between windows in seconds (default 1)",
+    )
+    parser.add_argument(
+        "--window-function",
+        default="hann",
+        choices=["hann", "hamming", "boxcar", "rectangular", "blackman"],
+    )
     parser.add_argument("--detrend", default="constant", choices=["constant", "linear", "none"])
-    parser.add_argument("--relative", action="store_true",
-                        help="fraction of the power over 0.5-70 Hz (widened to cover the bands)")
+    parser.add_argument(
+        "--relative",
+        action="store_true",
+        help="fraction of the power over 0.5-70 Hz (widened to cover the bands)",
+    )
     add_threads_option(parser, 1, "of the band power")
     add_quiet_option(parser)
-    parser.add_argument("--chunk", type=float, default=60.0, metavar="S",
-                        help="seconds read from disk per chunk (default 60)")
+    parser.add_argument(
+        "--chunk",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="seconds read from disk per chunk (default 60)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -85,8 +118,11 @@ def default_picks(recording: Recording, quiet: bool = False) -> list[int]:
     chosen = [c.index for c in voltage if c.sfreq == rate]
     left_out = [c.label for c in recording.info.channels if c.index not in chosen]
     if left_out and not quiet:
-        print(f"bandpower: using {len(chosen)} channels at {rate:g} Hz; left out: "
-              f"{', '.join(left_out)}", file=sys.stderr)
+        print(
+            f"bandpower: using {len(chosen)} channels at {rate:g} Hz; left out: "
+            f"{', '.join(left_out)}",
+            file=sys.stderr,
+        )
     return chosen
 
 
@@ -106,8 +142,10 @@ def write_csv(result: BandPowerResult, path: str, wide: bool) -> None:
 
 def print_summary(result: BandPowerResult, path: str) -> None:
     unit = "fraction" if result.relative else "uV^2"
-    print(f"{path}: {result.n_windows} windows, {result.power.shape[1]} channels, "
-          f"sfreq {result.sfreq:g} Hz; median band power ({unit}):")
+    print(
+        f"{path}: {result.n_windows} windows, {result.power.shape[1]} channels, "
+        f"sfreq {result.sfreq:g} Hz; median band power ({unit}):"
+    )
     names = result.channel_names or tuple(str(c) for c in range(result.power.shape[1]))
     width = max([len(n) for n in names] + [7])
     print(" " * width + "".join(f"{band.name:>12}" for band in result.bands))
@@ -126,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             picks = (
                 [int(p) if p.lstrip("-").isdigit() else p for p in args.picks]
-                if args.picks else default_picks(recording, args.quiet)
+                if args.picks
+                else default_picks(recording, args.quiet)
             )
             result = recording.band_power(
                 picks,

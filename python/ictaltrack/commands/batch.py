@@ -27,21 +27,37 @@ def add_parser(subparsers: Any) -> None:
         help="detect seizures in many recordings (Dask; resumable; Parquet/CSV tables)",
         description=(__doc__ or "").split("\n\n")[0],
         epilog="Exit codes: 0 ok (failures are rows of recordings.csv), 2 bad input, "
-               "130 interrupted (rerun to resume).",
+        "130 interrupted (rerun to resume).",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="EDF/BDF file, folder (searched recursively) or glob pattern")
-    parser.add_argument("--out", required=True, metavar="RESULTS_DIR",
-                        help="results folder (created if needed)")
-    add_detector_options(parser, 1, "of the detector in each task (the workers are the "
-                         "parallelism)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run on this existing Dask cluster (e.g. tcp://host:8786) instead of "
-                             "a local one")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="workers of the local cluster (default: one per CPU core)")
-    parser.add_argument("--retry-failed", action="store_true",
-                        help="also retry recordings that failed on their input last time")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="EDF/BDF file, folder (searched recursively) or glob pattern",
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="RESULTS_DIR", help="results folder (created if needed)"
+    )
+    add_detector_options(
+        parser, 1, "of the detector in each task (the workers are the parallelism)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on this existing Dask cluster (e.g. tcp://host:8786) instead of a local one",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="workers of the local cluster (default: one per CPU core)",
+    )
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="also retry recordings that failed on their input last time",
+    )
     parser.set_defaults(func=run)
 
 
@@ -57,11 +73,18 @@ def run(args: argparse.Namespace) -> int:
         if args.scheduler:
             distributed = batch._import_dask()
             client = distributed.Client(args.scheduler)
-        result = batch.run(args.inputs, out_dir=args.out, params=detector_parameters(args),
-                           criteria=criteria or None, client=client, n_workers=args.workers,
-                           retry_failed=args.retry_failed,
-                           progress=args.progress if args.progress is not None
-                           else (False if args.quiet else None))
+        result = batch.run(
+            args.inputs,
+            out_dir=args.out,
+            params=detector_parameters(args),
+            criteria=criteria or None,
+            client=client,
+            n_workers=args.workers,
+            retry_failed=args.retry_failed,
+            progress=args.progress
+            if args.progress is not None
+            else (False if args.quiet else None),
+        )
     except (ValueError, ImportError) as error:
         print(f"ictaltrack batch: {error}", file=sys.stderr)
         return 2
@@ -70,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
             client.close()
     if not args.quiet:
         print(batch.cohort_text(result.cohort, result.failures))
-        print(f"results: {result.out_dir} (seizures, transitions, recordings, cohort: "
-              f".parquet and .csv)")
+        print(
+            f"results: {result.out_dir} (seizures, transitions, recordings, cohort: "
+            f".parquet and .csv)"
+        )
     return 0

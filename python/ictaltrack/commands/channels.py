@@ -28,12 +28,17 @@ def add_parser(subparsers: Any) -> None:
         help="describe channel labels (site, kind, hemisphere, region) of a file or a list",
         description=(__doc__ or "").splitlines()[0],
     )
-    parser.add_argument("items", nargs="+", metavar="FILE_OR_LABELS",
-                        help="an EDF/BDF file, or channel labels (separate or comma-separated)")
+    parser.add_argument(
+        "items",
+        nargs="+",
+        metavar="FILE_OR_LABELS",
+        help="an EDF/BDF file, or channel labels (separate or comma-separated)",
+    )
     add_json_option(parser, "the list of channels")
     add_quiet_option(parser)
-    parser.add_argument("--neighbours", action="store_true",
-                        help="also list each channel's neighbours (labels)")
+    parser.add_argument(
+        "--neighbours", action="store_true", help="also list each channel's neighbours (labels)"
+    )
     parser.set_defaults(func=run)
 
 

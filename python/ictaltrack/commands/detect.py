@@ -57,19 +57,33 @@ def _write_plots(result: Any, folder: Path, stem: str) -> None:
         plt.close(figure)
 
 
-def add_detector_options(parser: argparse.ArgumentParser, default_threads: int,
-                         threads_help: str) -> None:
+def add_detector_options(
+    parser: argparse.ArgumentParser, default_threads: int, threads_help: str
+) -> None:
     """``--param``, ``--threads``, ``--min-switch-rate``, ``--progress`` and ``-q/--quiet``,
     shared by ``detect`` and ``batch``."""
-    parser.add_argument("--param", type=_parameter, action="append", default=[],
-                        metavar="NAME=VALUE",
-                        help="detector parameter, repeatable (names and defaults: "
-                             "ictaltrack.detector_defaults())")
+    parser.add_argument(
+        "--param",
+        type=_parameter,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="detector parameter, repeatable (names and defaults: ictaltrack.detector_defaults())",
+    )
     add_threads_option(parser, default_threads, threads_help)
-    parser.add_argument("--min-switch-rate", type=float, default=None, metavar="RATE",
-                        help="criterion of the migrating verdict (default 0.2, docs/migration.md)")
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                        help="progress bar on stderr (default: on when stderr is a terminal)")
+    parser.add_argument(
+        "--min-switch-rate",
+        type=float,
+        default=None,
+        metavar="RATE",
+        help="criterion of the migrating verdict (default 0.2, docs/migration.md)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: on when stderr is a terminal)",
+    )
     add_quiet_option(parser)
 
 
@@ -96,18 +110,25 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
     add_json_option(parser, "the detections (the detect contract)")
     parser.add_argument("--csv", metavar="OUT", help="write one CSV row per seizure here")
-    parser.add_argument("--annotations", metavar="OUT.edf",
-                        help="write the seizures as an annotation-only EDF+ file")
-    parser.add_argument("--plots", metavar="DIR",
-                        help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here")
+    parser.add_argument(
+        "--annotations",
+        metavar="OUT.edf",
+        help="write the seizures as an annotation-only EDF+ file",
+    )
+    parser.add_argument(
+        "--plots",
+        metavar="DIR",
+        help="write STEM_timeline.png and STEM_onset_K.png (one per seizure) here",
+    )
     add_detector_options(parser, 0, "of the detector")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # --progress asks for the bar even with --quiet; by default it shows on a terminal.
-    show_progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None \
-        else args.progress
+    show_progress = (
+        (sys.stderr.isatty() and not args.quiet) if args.progress is None else args.progress
+    )
     criteria = {} if args.min_switch_rate is None else {"min_switch_rate": args.min_switch_rate}
     if args.plots:
         require("matplotlib", extra="plot")  # before a long run, not after it
@@ -116,8 +137,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             # A callback even without a bar: Python runs it now and then, so Ctrl-C is noticed
             # during a long run instead of at its end.
-            result = detect(args.file, progress=bar if bar is not None else _keep_going,
-                            criteria=criteria or None, **detector_parameters(args))
+            result = detect(
+                args.file,
+                progress=bar if bar is not None else _keep_going,
+                criteria=criteria or None,
+                **detector_parameters(args),
+            )
         except (ValueError, TypeError) as error:
             # Unknown, mistyped or out-of-range detector parameters are bad input, not a bug.
             print(f"ictaltrack detect: {error}", file=sys.stderr)

@@ -65,22 +65,32 @@ def format_report(result: Evaluation) -> str:
         ("Onset latency 90th percentile", _cell(loc.latency_p90_s, " s")),
         ("Hemisphere accuracy", _cell(loc.hemisphere_accuracy)),
         ("Region accuracy", _cell(loc.region_accuracy)),
-        ("Overlapping pairs separated",
-         f"{loc.overlapping_pairs_separated} / {loc.overlapping_pairs}"),
-        ("Migration (switch) agreement",
-         f"{_cell(loc.migration_agreement)} ({loc.migration_pairs} pairs)"),
+        (
+            "Overlapping pairs separated",
+            f"{loc.overlapping_pairs_separated} / {loc.overlapping_pairs}",
+        ),
+        (
+            "Migration (switch) agreement",
+            f"{_cell(loc.migration_agreement)} ({loc.migration_pairs} pairs)",
+        ),
         ("Shift-class agreement", _cell(loc.shift_class_agreement)),
         ("Summary agreement", _cell(loc.summary_agreement)),
     ]
     spread = result.spread
     if spread is not None:
         rows += [
-            ("Propagated seizures as one",
-             f"{spread.propagated_as_one} / {spread.propagated_seizures}"),
-            ("Fragments per seizure",
-             f"{_cell(spread.fragments_per_seizure)} ({spread.fragments} fragments)"),
-            ("Migrating verdict true/detected",
-             f"{spread.true_migrating} / {spread.detected_migrating}"),
+            (
+                "Propagated seizures as one",
+                f"{spread.propagated_as_one} / {spread.propagated_seizures}",
+            ),
+            (
+                "Fragments per seizure",
+                f"{_cell(spread.fragments_per_seizure)} ({spread.fragments} fragments)",
+            ),
+            (
+                "Migrating verdict true/detected",
+                f"{spread.true_migrating} / {spread.detected_migrating}",
+            ),
         ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

@@ -93,17 +93,25 @@ def _print_text(data: dict[str, Any], stream: Any) -> None:
     print(f"duration:    {data['duration_s']:g} s", file=stream)
     print(f"records:     {data['n_records']} x {data['record_duration_s']:g} s", file=stream)
     n_annotation_signals = data["n_signals"] - data["n_channels"]
-    print(f"channels:    {data['n_channels']} (+{n_annotation_signals} annotation "
-          f"signal{'' if n_annotation_signals == 1 else 's'})", file=stream)
+    print(
+        f"channels:    {data['n_channels']} (+{n_annotation_signals} annotation "
+        f"signal{'' if n_annotation_signals == 1 else 's'})",
+        file=stream,
+    )
     width = max([len(c["label"]) for c in data["channels"]] + [5])
     if data["channels"]:
-        print(f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}",
-              file=stream)
+        print(
+            f"  {'#':>3}  {'label':<{width}}  {'rate/Hz':>9}  {'unit':<6}  {'samples':>10}",
+            file=stream,
+        )
     for channel in data["channels"]:
         flag = "" if channel["usable"] else "  (unusable calibration)"
-        print(f"  {channel['index']:>3}  {channel['label']:<{width}}  "
-              f"{channel['sfreq']:>9g}  {channel['unit']:<6}  "
-              f"{channel['n_samples']:>10}{flag}", file=stream)
+        print(
+            f"  {channel['index']:>3}  {channel['label']:<{width}}  "
+            f"{channel['sfreq']:>9g}  {channel['unit']:<6}  "
+            f"{channel['n_samples']:>10}{flag}",
+            file=stream,
+        )
     print(f"annotations: {data['annotations']['count']}", file=stream)
     if data["discontinuous"]:
         print(f"gaps:        {len(data['gaps'])} (EDF+D/BDF+D)", file=stream)

@@ -17,14 +17,18 @@ from ictaltrack.progress import ProgressBar
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "report", help="one self-contained HTML report per recording (pictures embedded)",
+        "report",
+        help="one self-contained HTML report per recording (pictures embedded)",
         description=(__doc__ or "").split("\n\n")[0],
-        epilog="Exit codes: 0 ok, 2 bad input, 3 unsupported, 130 interrupted.")
+        epilog="Exit codes: 0 ok, 2 bad input, 3 unsupported, 130 interrupted.",
+    )
     parser.add_argument("file", help="EDF, EDF+, BDF or BDF+ file")
-    parser.add_argument("-o", "--output", required=True, metavar="REPORT.html",
-                        help="the HTML file to write")
-    parser.add_argument("--detections", metavar="JSON",
-                        help="a detect JSON of this file (skips the detector)")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="REPORT.html", help="the HTML file to write"
+    )
+    parser.add_argument(
+        "--detections", metavar="JSON", help="a detect JSON of this file (skips the detector)"
+    )
     add_detector_options(parser, 0, "of the detector")
     parser.set_defaults(func=run)
 
@@ -32,8 +36,9 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     require("jinja2", extra="report")  # before a long run, not after it
     require("matplotlib", extra="plot")
-    show_progress = (sys.stderr.isatty() and not args.quiet) if args.progress is None \
-        else args.progress
+    show_progress = (
+        (sys.stderr.isatty() and not args.quiet) if args.progress is None else args.progress
+    )
     criteria = {} if args.min_switch_rate is None else {"min_switch_rate": args.min_switch_rate}
     from ictaltrack.detection import detect
     from ictaltrack.result import DetectionResult
@@ -45,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             try:
                 # A callback even without a bar: Ctrl-C is noticed during a long run.
-                result = detect(args.file, progress=bar if bar is not None else _keep_going,
-                                criteria=criteria or None, **detector_parameters(args))
+                result = detect(
+                    args.file,
+                    progress=bar if bar is not None else _keep_going,
+                    criteria=criteria or None,
+                    **detector_parameters(args),
+                )
             except (ValueError, TypeError) as error:
                 print(f"ictaltrack report: {error}", file=sys.stderr)
                 return 2

@@ -48,45 +48,101 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ),
     )
     parser.add_argument("out", metavar="OUT.edf", help="file to write (atomically)")
-    parser.add_argument("--duration", type=parse_duration, default=600.0,
-                        help="length, e.g. 90s, 30min, 2h, 1h30min (default 10min)")
+    parser.add_argument(
+        "--duration",
+        type=parse_duration,
+        default=600.0,
+        help="length, e.g. 90s, 30min, 2h, 1h30min (default 10min)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--montage", choices=("referential", "bipolar"), default="referential",
-                        help="19 referential channels or 23 CHB-MIT bipolar ones")
-    parser.add_argument("--label-style", choices=("plain", "eeg-ref", "linked-ears", "average"),
-                        default="plain",
-                        help="referential labels: Fp1, 'EEG FP1-REF', FP1-LE or Fp1-Avg")
-    parser.add_argument("--temporal-names", choices=("old", "new"), default="old",
-                        help="T3/T4/T5/T6 (old) or T7/T8/P7/P8 (new)")
+    parser.add_argument(
+        "--montage",
+        choices=("referential", "bipolar"),
+        default="referential",
+        help="19 referential channels or 23 CHB-MIT bipolar ones",
+    )
+    parser.add_argument(
+        "--label-style",
+        choices=("plain", "eeg-ref", "linked-ears", "average"),
+        default="plain",
+        help="referential labels: Fp1, 'EEG FP1-REF', FP1-LE or Fp1-Avg",
+    )
+    parser.add_argument(
+        "--temporal-names",
+        choices=("old", "new"),
+        default="old",
+        help="T3/T4/T5/T6 (old) or T7/T8/P7/P8 (new)",
+    )
     parser.add_argument("--sample-rate", type=int, default=256, help="Hz (default 256)")
     parser.add_argument("--bdf", action="store_true", help="write 24-bit BDF+ instead of EDF+")
-    parser.add_argument("--seizures", type=int, default=None,
-                        help="exact number of seizures (default: as many as fit)")
-    parser.add_argument("--seizure-duration", type=_range, metavar="MIN,MAX",
-                        help="seizure duration range in seconds (default 40,150)")
-    parser.add_argument("--interval", type=_range, metavar="MIN,MAX",
-                        help="offset-to-next-onset interval range in seconds (default 60,600)")
-    parser.add_argument("--first-onset", type=_range, metavar="MIN,MAX",
-                        help="onset range of the first seizure in seconds (default 30,90)")
-    parser.add_argument("--overlap-probability", type=float, default=0.15,
-                        help="chance that a seizure starts before the previous ends (0.15)")
-    parser.add_argument("--contralateral-probability", type=float, default=0.7,
-                        help="chance that the next seizure is in the other hemisphere (0.7)")
-    parser.add_argument("--no-artifacts", action="store_true",
-                        help="no blinks, muscle, electrode pops or movement")
-    for name, default in (("blinks", 60), ("muscle", 20), ("electrode-pops", 10),
-                          ("movement", 6)):
-        parser.add_argument(f"--{name}-per-hour", type=float, default=None,
-                            help=f"{name.replace('-', ' ')} rate per hour (default {default}; "
-                                 "0 disables)")
-    parser.add_argument("--bad-channel", choices=("none", "flat", "disconnected"), default="none",
-                        help="make one electrode flat or disconnected (default none)")
-    parser.add_argument("--bad-channel-electrode", default="",
-                        help="which electrode (default: drawn from the seed)")
-    parser.add_argument("--line-noise", type=float, default=None, metavar="HZ",
-                        help="mains frequency (default 50; 0 disables)")
-    parser.add_argument("--truth", default=None, metavar="PATH",
-                        help="truth file to write (default: OUT with extension .json)")
+    parser.add_argument(
+        "--seizures",
+        type=int,
+        default=None,
+        help="exact number of seizures (default: as many as fit)",
+    )
+    parser.add_argument(
+        "--seizure-duration",
+        type=_range,
+        metavar="MIN,MAX",
+        help="seizure duration range in seconds (default 40,150)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=_range,
+        metavar="MIN,MAX",
+        help="offset-to-next-onset interval range in seconds (default 60,600)",
+    )
+    parser.add_argument(
+        "--first-onset",
+        type=_range,
+        metavar="MIN,MAX",
+        help="onset range of the first seizure in seconds (default 30,90)",
+    )
+    parser.add_argument(
+        "--overlap-probability",
+        type=float,
+        default=0.15,
+        help="chance that a seizure starts before the previous ends (0.15)",
+    )
+    parser.add_argument(
+        "--contralateral-probability",
+        type=float,
+        default=0.7,
+        help="chance that the next seizure is in the other hemisphere (0.7)",
+    )
+    parser.add_argument(
+        "--no-artifacts", action="store_true", help="no blinks, muscle, electrode pops or movement"
+    )
+    for name, default in (("blinks", 60), ("muscle", 20), ("electrode-pops", 10), ("movement", 6)):
+        parser.add_argument(
+            f"--{name}-per-hour",
+            type=float,
+            default=None,
+            help=f"{name.replace('-', ' ')} rate per hour (default {default}; 0 disables)",
+        )
+    parser.add_argument(
+        "--bad-channel",
+        choices=("none", "flat", "disconnected"),
+        default="none",
+        help="make one electrode flat or disconnected (default none)",
+    )
+    parser.add_argument(
+        "--bad-channel-electrode", default="", help="which electrode (default: drawn from the seed)"
+    )
+    parser.add_argument(
+        "--line-noise",
+        type=float,
+        default=None,
+        metavar="HZ",
+        help="mains frequency (default 50; 0 disables)",
+    )
+    parser.add_argument(
+        "--truth",
+        default=None,
+        metavar="PATH",
+        help="truth file to write (default: OUT with extension .json)",
+    )
     add_quiet_option(parser)
     parser.set_defaults(func=run)
     return parser
@@ -108,8 +164,11 @@ def options_from_args(args: argparse.Namespace) -> dict:
         "bad_channel": args.bad_channel,
         "bad_channel_electrode": args.bad_channel_electrode,
     }
-    for attribute, prefix in (("seizure_duration", "seizure_duration"),
-                              ("interval", "interval"), ("first_onset", "first_onset")):
+    for attribute, prefix in (
+        ("seizure_duration", "seizure_duration"),
+        ("interval", "interval"),
+        ("first_onset", "first_onset"),
+    ):
         value = getattr(args, attribute)
         if value is not None:
             options[f"{prefix}_min_s"], options[f"{prefix}_max_s"] = value
@@ -139,13 +198,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         seizures = truth["seizures"]
         overlapping = sum(1 for s in seizures if s["overlaps_previous"])
-        print(f"{args.out}: {truth['duration_s']:g} s, {len(truth['channels'])} channels, "
-              f"{len(seizures)} seizures ({overlapping} overlapping), "
-              f"{len(truth['artifacts'])} artifacts")
+        print(
+            f"{args.out}: {truth['duration_s']:g} s, {len(truth['channels'])} channels, "
+            f"{len(seizures)} seizures ({overlapping} overlapping), "
+            f"{len(truth['artifacts'])} artifacts"
+        )
         for s in seizures:
-            print(f"  seizure {s['index']}: {s['onset_s']:.3f}-{s['offset_s']:.3f} s "
-                  f"{s['hemisphere']} {s['region']} ({', '.join(s['focus_electrodes'])})"
-                  + (" overlaps previous" if s["overlaps_previous"] else ""))
+            print(
+                f"  seizure {s['index']}: {s['onset_s']:.3f}-{s['offset_s']:.3f} s "
+                f"{s['hemisphere']} {s['region']} ({', '.join(s['focus_electrodes'])})"
+                + (" overlaps previous" if s["overlaps_previous"] else "")
+            )
     return 0
 
 
