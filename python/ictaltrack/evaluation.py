@@ -931,8 +931,8 @@ def format_markdown(
             "pairs separated / overlapping true pairs; `migr` hemisphere-switch agreement on "
             "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated "
             "seizures reported as one / true propagated seizures; `frag/sz` fragments (detections "
-            "matching no true seizure inside a true seizure) per true seizure; `verdict` whether the "
-            "detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
+            "matching no true seizure inside a true seizure) per true seizure; `verdict` whether "
+            "the detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
             "`ALL (pooled)` pools counts over the recordings that are not held out, "
             "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "
             "`n/a`: undefined (no denominator). Definitions: docs/scoring.md.",

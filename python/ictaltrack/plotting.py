@@ -598,10 +598,13 @@ def plot_seizure(
     )
     data, labels, order, bad_out = montage_traces(raw, labels, montage, bad_rows)
     times = t_first + np.arange(data.shape[1]) / sfreq
-    if sensitivity_uv_per_mm == "auto":
-        sensitivity_uv_per_mm = auto_sensitivity(data, lane_mm)
+    sensitivity = (
+        auto_sensitivity(data, lane_mm)
+        if sensitivity_uv_per_mm == "auto"
+        else float(sensitivity_uv_per_mm)
+    )
 
-    lane_uv = lane_mm * sensitivity_uv_per_mm
+    lane_uv = lane_mm * sensitivity
     n = len(order)
     margins_in = {"left": 1.0, "right": 1.0, "top": 0.95, "bottom": 0.55}
     axes_w = max(6.0, (times[-1] - times[0]) / seconds_per_inch)
@@ -666,7 +669,7 @@ def plot_seizure(
     top.xaxis.set_major_formatter(_clock_formatter(result))
     top.tick_params(labelsize=7)
     # Scale bar just right of the traces, bottom lane: scale_bar_mm at the stated sensitivity.
-    bar_uv = scale_bar_mm * sensitivity_uv_per_mm
+    bar_uv = scale_bar_mm * sensitivity
     x_bar = times[-1] + 0.02 * (times[-1] - times[0])
     y_low = -(n - 0.5) * lane_uv + 0.1 * lane_uv
     ax.plot(
@@ -675,7 +678,7 @@ def plot_seizure(
     ax.text(
         x_bar,
         y_low + bar_uv / 2,
-        f" {bar_uv:g} uV\n {sensitivity_uv_per_mm:g} uV/mm",
+        f" {bar_uv:g} uV\n {sensitivity:g} uV/mm",
         fontsize=7,
         va="center",
         ha="left",
@@ -683,7 +686,8 @@ def plot_seizure(
     )
     ax.set_title(
         f"seizure {k + 1}: {seizure['hemisphere']} {seizure['region']}, onset "
-        f"{onset_s:.1f} s, {montage} montage, {sensitivity_uv_per_mm:g} uV/mm; onset channels (red): "
+        f"{onset_s:.1f} s, {montage} montage, {sensitivity:g} uV/mm; "
+        "onset channels (red): "
         f"{', '.join(seizure['onset_channels']) or 'none'}; blue ticks: each "
         "channel's onset",
         fontsize=8,

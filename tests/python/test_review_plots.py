@@ -96,7 +96,7 @@ def recording(tmp_path_factory):
     rng = np.random.default_rng(15)
     t = np.arange(int(DURATION_S * SFREQ)) / SFREQ
     data = 20 * rng.standard_normal((len(LABELS), t.size))
-    for i, label in enumerate(LABELS):
+    for i in range(len(LABELS)):
         data[i] += (10 + 3 * i) * np.sin(2 * np.pi * (2 + 0.5 * i) * t)
     t4 = LABELS.index("T4")
     ictal = (t >= ONSET_S) & (t < OFFSET_S)
