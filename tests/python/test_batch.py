@@ -307,7 +307,40 @@ def test_interrupted_batch_resumes_without_recomputing(corpus, oracle, client, t
     _check_against_oracle(result, oracle)
 
 
-def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle, client, tmp_path):
+# A Dask preload for the workers of the Ctrl-C test: each finished task holds its worker for
+# 0.3 s. Without it a quiet machine can finish the whole batch (tens of ms per task) between the
+# first saved result and the SIGINT, and the run ends with 0 instead of being interrupted.
+SLOW_WORKER_PRELOAD = """
+import time
+
+from distributed import WorkerPlugin
+
+
+class HoldAfterEachTask(WorkerPlugin):
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "memory":
+            time.sleep(0.3)
+
+
+async def dask_setup(worker):
+    await worker.plugin_add(HoldAfterEachTask(), name="hold-after-each-task")
+"""
+
+
+def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle, tmp_path):
+    preload = tmp_path / "hold_after_each_task.py"
+    preload.write_text(SLOW_WORKER_PRELOAD)
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        preload=[str(preload)],
+    ) as cluster:
+        _interrupt_and_resume_cli(corpus, oracle, cluster.scheduler_address, tmp_path)
+
+
+def _interrupt_and_resume_cli(corpus, oracle, scheduler_address: str, tmp_path: Path) -> None:
     out = tmp_path / "cli"
     command = [
         sys.executable,
@@ -318,12 +351,12 @@ def test_cli_runs_on_an_existing_cluster_and_resumes_after_ctrl_c(corpus, oracle
         "--out",
         str(out),
         "--scheduler",
-        client.scheduler.address,
+        scheduler_address,
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        # Each task takes tens of ms: stop at the first result, well before the last one.
+        # Results arrive at least 0.3 s apart per worker (the preload): stop at the first one.
         if any((out / "recordings").glob("*.status.json")):
             break
         time.sleep(0.01)
