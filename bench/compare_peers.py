@@ -150,7 +150,7 @@ def check_layout(path: str) -> dict:
 
     with ictaltrack.read_edf(path) as recording:
         info = recording.info
-        rates = {round(channel.sample_rate, 9) for channel in info.channels}
+        rates = {round(channel.sfreq, 9) for channel in info.channels}
         if (
             len(info.channels) != N_CHANNELS
             or rates != {SFREQ}
@@ -327,8 +327,8 @@ def make_tools(args: argparse.Namespace, path: Path, scratch: Path) -> list[Tool
                         str(scratch / "detect.json"),
                         "--quiet",
                         "--no-progress",
-                        "--param",
-                        f"n_threads={threads}",
+                        "--threads",
+                        str(threads),
                     ],
                 )
             )
