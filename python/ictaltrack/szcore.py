@@ -426,14 +426,16 @@ class DatasetEvaluation:
                 for metric, value in self.overall[kind][statistic].items():
                     row[f"{kind}_{metric}"] = value
             overall_rows.append(row)
-        return pd.concat(
+        table = pd.concat(
             [
                 self.recordings.assign(level="recording"),
                 self.subjects.assign(level="subject"),
                 pd.DataFrame(overall_rows),
             ],
             ignore_index=True,
-        )[["level", *[c for c in self.recordings.columns]]]
+        )[["level", *self.recordings.columns]]
+        counts = [c for c in table.columns if c.endswith(("_tp", "_fp", "_ref_true"))]
+        return table.astype({c: "Int64" for c in [*counts, "loc_matched"]})
 
 
 def _json_ready(value: Any) -> Any:
