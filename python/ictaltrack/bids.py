@@ -57,7 +57,7 @@ def _mne_bids() -> Any:
 
 
 def is_bids_root(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is the root of a BIDS dataset (a folder with ``dataset_description.json``)."""
+    """Whether ``path`` is a BIDS dataset root (a folder with ``dataset_description.json``)."""
     folder = Path(path)
     return folder.is_dir() and (folder / "dataset_description.json").is_file()
 
@@ -347,7 +347,9 @@ def simulate_bids(
                     channels = bids_path.copy().update(suffix="channels", extension=".tsv")
                     table.to_csv(channels.fpath, sep="\t", index=False, lineterminator="\n")
                 written.append(edf)
-    participants = pd.DataFrame({"participant_id": [f"sub-{s:02d}" for s in range(1, subjects + 1)]})
+    participants = pd.DataFrame(
+        {"participant_id": [f"sub-{s:02d}" for s in range(1, subjects + 1)]}
+    )
     participants.to_csv(folder / "participants.tsv", sep="\t", index=False, lineterminator="\n")
     write_text(
         folder / "README",

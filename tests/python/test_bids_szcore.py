@@ -39,7 +39,13 @@ from timescoring.annotations import Annotation  # noqa: E402
 
 SUBJECTS, RUNS, DURATION_S = 3, 2, 180.0
 BROKEN = "sub-04/ses-01/eeg/sub-04_ses-01_task-szMonitoring_run-00"
-METRICS = {"sensitivity": "sensitivity", "precision": "precision", "f1": "f1", "fpRate": "fp_per_24h"}
+# szcore-evaluation's metric names -> ictaltrack's
+METRICS = {
+    "sensitivity": "sensitivity",
+    "precision": "precision",
+    "f1": "f1",
+    "fpRate": "fp_per_24h",
+}
 
 
 @pytest.fixture(scope="module")
