@@ -492,9 +492,7 @@ def _collect(
                 "error_type": "Missing",
                 "error_message": "no result (the batch was interrupted before it)",
             }
-        row = recording_row(
-            path, status, result, result_path, computed.get(path, False), entities
-        )
+        row = recording_row(path, status, result, result_path, computed.get(path, False), entities)
         if bids is not None:
             row["hypothesis_tsv"] = _write_hypothesis(bids, result)
             derivative_roots[bids[1]] = bids[0].root

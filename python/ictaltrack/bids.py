@@ -109,9 +109,7 @@ def find_bids_recordings(root: str | os.PathLike[str]) -> list[BidsRecording]:
             BidsRecording(
                 path=path,
                 root=folder,
-                entities={
-                    key: entities.get(key) for key in (*ENTITY_COLUMNS, "acquisition")
-                },
+                entities={key: entities.get(key) for key in (*ENTITY_COLUMNS, "acquisition")},
                 channels_tsv=channels_path if channels_path.is_file() else None,
             )
         )
@@ -130,9 +128,7 @@ def read_bids_raw(path: str | os.PathLike[str]) -> Any:
         return mne_bids.read_raw_bids(bids_path, verbose="error")
 
 
-def hypothesis_path(
-    recording: BidsRecording, derivative_root: str | os.PathLike[str]
-) -> Path:
+def hypothesis_path(recording: BidsRecording, derivative_root: str | os.PathLike[str]) -> Path:
     """Where the SzCORE hypothesis file of ``recording`` goes: the recording's relative path
     under ``derivative_root``, ``_eeg.edf`` replaced by ``_events.tsv`` (the name of its
     reference annotations, so the SzCORE scorer pairs them by relative path)."""

@@ -667,9 +667,7 @@ def evaluate_dataset(
             std = {m: float(np.nanstd([v[m] for v in values])) for m in values[0]}
         overall[kind] = {"mean": mean, "std": std, "pooled": total.metrics()}
     all_localisations = [s for _, _, locs in per_subject.values() for s in locs]
-    overall["localisation"] = (
-        _pooled_localisation(all_localisations) if all_localisations else None
-    )
+    overall["localisation"] = _pooled_localisation(all_localisations) if all_localisations else None
     recordings = pd.DataFrame(rows)
     subjects = pd.DataFrame(subject_rows).reindex(columns=recordings.columns)
     return DatasetEvaluation(recordings=recordings, subjects=subjects, overall=overall)

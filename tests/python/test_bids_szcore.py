@@ -224,8 +224,10 @@ def test_batch_on_bids_writes_entities_and_szcore_hypotheses(dataset, batch_run)
         expected_entities = next(r.entities for r in entities if r.path == path)
         for column in bids.ENTITY_COLUMNS:
             assert row[column] == expected_entities[column]
-        hypothesis = derivative / path.relative_to(dataset).parent / path.name.replace(
-            "_eeg.edf", "_events.tsv"
+        hypothesis = (
+            derivative
+            / path.relative_to(dataset).parent
+            / path.name.replace("_eeg.edf", "_events.tsv")
         )
         if BROKEN in str(path):
             assert row["status"] == "failed" and row["error_type"] == "FormatError"
@@ -364,8 +366,15 @@ def test_scores_equal_szcore_evaluation_on_random_hypotheses(dataset, tmp_path):
                     dict(
                         zip(
                             szcore.SZCORE_COLUMNS,
-                            ["0.00", f"{duration:.2f}", "bckg", "n/a", "n/a", "n/a",
-                             f"{duration:.2f}"],
+                            [
+                                "0.00",
+                                f"{duration:.2f}",
+                                "bckg",
+                                "n/a",
+                                "n/a",
+                                "n/a",
+                                f"{duration:.2f}",
+                            ],
                         )
                     )
                 )

@@ -141,8 +141,10 @@ def _run_dataset(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     single = args.truth is not None or args.detections is not None
     dataset = args.reference is not None or args.hypothesis is not None
-    if single == dataset or (single and None in (args.truth, args.detections)) or (
-        dataset and None in (args.reference, args.hypothesis)
+    if (
+        single == dataset
+        or (single and None in (args.truth, args.detections))
+        or (dataset and None in (args.reference, args.hypothesis))
     ):
         print(
             "ictaltrack evaluate: give --truth and --detections, or --reference and --hypothesis",
