@@ -542,7 +542,7 @@ def _expand_inputs(
     for item in paths:
         folder = Path(item).expanduser()
         if folder.is_dir() and (folder / "dataset_description.json").is_file():
-            bids_roots.append(folder.resolve())
+            bids_roots.append(Path(os.path.abspath(folder)))
         else:
             plain.append(item)
     if derivatives is not None and len(bids_roots) != 1:

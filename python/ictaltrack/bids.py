@@ -93,13 +93,15 @@ def find_bids_recordings(root: str | os.PathLike[str]) -> list[BidsRecording]:
     """Every EEG recording (``sub-*/[ses-*/]eeg/*_eeg.edf|bdf``) of a BIDS dataset, sorted by
     path; ``derivatives/`` and ``sourcedata/`` are not searched."""
     mne_bids = _mne_bids()
-    folder = Path(root).resolve()
+    # Absolute, but symbolic links kept: a dataset of links to the files elsewhere (a common way
+    # to lay out a corpus) keeps its BIDS names and relative paths.
+    folder = Path(os.path.abspath(root))
     found = mne_bids.find_matching_paths(
         folder, datatypes="eeg", suffixes="eeg", extensions=_EXTENSIONS, ignore_json=True
     )
     recordings = []
     for bids_path in found:
-        path = Path(bids_path.fpath).resolve()
+        path = Path(os.path.abspath(bids_path.fpath))
         if not path.relative_to(folder).parts[0].startswith("sub-"):
             continue  # a recording inside derivatives/ or sourcedata/
         entities = mne_bids.get_entities_from_fname(path.name, on_error="ignore")

@@ -527,3 +527,44 @@ def test_bids_batch_cli_progress_and_failure_rows(dataset, client, tmp_path):
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert f"all {n} recordings up to date" in rerun.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Real EEG: CHB-MIT chb01_03 laid out as epilepsy2bids lays out the SzCORE CHB-MIT dataset
+# ---------------------------------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real is absent")
+def test_real_chbmit_recordings_as_a_bids_dataset(client, tmp_path):
+    """Two real CHB-MIT recordings (the EDF+D file holding the seizure of chb01_03 at 2996-3036 s
+    and a seizure-free crop), linked into a BIDS layout with references written by epilepsy2bids'
+    own ``Annotations.saveTsv``: batch + evaluate equal szcore-evaluation, and the annotated
+    seizure is found."""
+    import mne_bids
+
+    root = tmp_path / "chbmit_bids"
+    eeg = root / "sub-01" / "ses-01" / "eeg"
+    eeg.mkdir(parents=True)
+    mne_bids.make_dataset_description(path=root, name="chb01_03 crops", verbose="error")
+    truth = json.loads((REAL / "chb01_03_joined_edfd.truth.json").read_text())
+    (seizure,) = truth["seizures"]
+    for run, (name, events, duration) in enumerate(
+        (
+            ("chb01_03_joined_edfd.edf", [(seizure["onset_s"], seizure["offset_s"])], 3036.0),
+            ("chb01_03_start_crop.edf", [], 41.0),
+        )
+    ):
+        stem = eeg / f"sub-01_ses-01_task-szMonitoring_run-{run:02d}"
+        Path(f"{stem}_eeg.edf").symlink_to(REAL / name)  # never copied
+        Annotations.loadEvents(events, duration).saveTsv(f"{stem}_events.tsv")
+    result = batch.run([root], out_dir=tmp_path / "results", client=client)
+    assert list(result.recordings["status"]) == ["ok", "ok"]
+    assert list(result.recordings["run"]) == ["00", "01"]
+    ours = _check_against_szcore(root, root / "derivatives" / "ictaltrack", tmp_path)
+    runs = {row["run"]: row for row in ours["recordings"]}
+    assert runs["00"]["event_tp"] == runs["00"]["event_ref_true"] == 1
+    assert runs["01"]["event_fp"] == 0
+    # References without channels or side: no localisation scores.
+    assert ours["overall"]["localisation"] is None
