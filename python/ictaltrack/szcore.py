@@ -236,8 +236,10 @@ def read_events_tsv(path: str | os.PathLike[str]) -> EventsFile:
 
     source = Path(path)
     try:
-        # All cells as text: "n/a" stays "n/a", numbers are parsed where they are used.
-        table = pd.read_csv(source, sep="\t", dtype=str, keep_default_na=False)
+        # Parsed as epilepsy2bids parses it (pandas defaults: numbers by pandas' float parser,
+        # "n/a" and empty cells as NaN), so that both read the same float for every cell and
+        # the 1 Hz masks, which truncate, agree to the sample.
+        table = pd.read_csv(source, sep="\t")
     except OSError as error:
         raise io_error(
             f"cannot read {source}: {error.strerror or error}", str(source), error.errno

@@ -409,6 +409,20 @@ def test_bad_input_to_the_dataset_evaluation(dataset, tmp_path, capsys):
     with pytest.raises(ictaltrack.FormatError, match="eventType"):
         szcore.evaluate_dataset(bad, tmp_path)
     assert main(["evaluate", "--reference", str(bad), "--hypothesis", str(tmp_path), "-q"]) == 2
+    # An unreadable hypothesis file counts as no detections, and says so.
+    hypothesis = tmp_path / "hyp"
+    reference = next(dataset.glob("sub-01/**/*_events.tsv"))
+    target = hypothesis / reference.relative_to(dataset)
+    target.parent.mkdir(parents=True)
+    target.write_text("not\tannotations\n1\t2\n")
+    rows = szcore.evaluate_dataset(dataset, hypothesis).recordings.set_index("reference")
+    row = rows.loc[str(reference)]
+    assert row["hypothesis_status"] == "unreadable"
+    assert row["sample_tp"] == row["sample_fp"] == row["event_tp"] == row["event_fp"] == 0
+    ref, empty = _szcore_masks(reference, None)
+    assert row["event_ref_true"] == ts_scoring.EventScoring(ref, empty).refTrue
+    assert row["sample_ref_true"] == ts_scoring.SampleScoring(ref, empty).refTrue
+    assert set(rows["hypothesis_status"]) == {"unreadable", "missing"}
 
 
 # ---------------------------------------------------------------------------------------------
