@@ -25,6 +25,10 @@ $(VENV)/.pins-installed: pyproject.toml scripts/pinned_requirements.py | deps
 	$(VENV_PYTHON) -m pip install --quiet --upgrade pip
 	$(VENV_PYTHON) scripts/pinned_requirements.py pyproject.toml > $(VENV)/requirements.txt
 	$(VENV_PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
+	$(VENV_PYTHON) scripts/pinned_requirements.py pyproject.toml szcore-oracle \
+	  > $(VENV)/szcore-requirements.txt
+	$(VENV_PYTHON) -m pip install --quiet --no-deps --ignore-requires-python \
+	  -r $(VENV)/szcore-requirements.txt
 	@touch $@
 
 venv: $(VENV)/.pins-installed

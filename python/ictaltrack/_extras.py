@@ -7,6 +7,8 @@ an extra (declared in pyproject.toml, ``[project.optional-dependencies]``):
 - ``mne``: MNE-Python (``Recording.to_mne``, ``DetectionResult.to_mne_annotations``);
 - ``batch``: dask, distributed, pyarrow, bokeh (``ictaltrack.batch``, ``ictaltrack batch``);
 - ``report``: jinja2 (the HTML report);
+- ``bids``: mne-bids, MNE-Python (BIDS datasets: ``ictaltrack batch ROOT``, ``simulate --bids``,
+  ``evaluate --reference/--hypothesis``);
 - ``all``: every extra above.
 
 Every optional import goes through :func:`require`, so a missing package always fails the same
@@ -25,6 +27,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "mne": ("mne",),
     "batch": ("dask", "distributed", "pyarrow", "bokeh"),
     "report": ("jinja2",),
+    "bids": ("mne_bids", "mne"),
 }
 
 

@@ -91,13 +91,22 @@ RESULT_SUFFIX = ".json"
 
 
 def _detect_task(
-    path: str, params: dict[str, Any], criteria: dict[str, Any] | None
+    path: str, params: dict[str, Any], criteria: dict[str, Any] | None, sidecars: bool = False
 ) -> dict[str, Any]:
     """Detect one recording; every exception becomes a failure record, so one broken file
-    never fails the batch. Returns the detect JSON text (small), not the result object."""
+    never fails the batch. Returns the detect JSON text (small), not the result object.
+
+    ``sidecars``: a BIDS recording with a ``*_channels.tsv``, read through mne-bids so that its
+    channel types and bad channels reach the detector (an MNE Raw: the whole recording is held
+    in memory as float32, 4 bytes per sample and channel); other files are streamed."""
     started = time.perf_counter()
     try:
-        result = detect(path, criteria=criteria, **params)
+        source: Any = path
+        if sidecars:
+            from ictaltrack.bids import read_bids_raw
+
+            source = read_bids_raw(path)
+        result = detect(source, criteria=criteria, **params)
         outcome: dict[str, Any] = {
             "status": "ok",
             "json": result.to_json(),
@@ -224,6 +233,7 @@ def run(
     retry_failed: bool = False,
     progress: bool | None = None,
     on_recording: Callable[[dict[str, Any]], None] | None = None,
+    derivatives: str | os.PathLike[str] | None = None,
 ) -> BatchResult:
     """Detect seizures and track migration in every EDF/BDF recording, one Dask task each.
 
@@ -232,7 +242,11 @@ def run(
     paths : str, path-like or iterable of them
         Files, folders (searched recursively) and glob patterns (:func:`find_recordings`). The
         workers open the files by these absolute paths: on a remote cluster they must see the
-        same file system.
+        same file system. A folder with ``dataset_description.json`` is a BIDS dataset: its
+        ``sub-*/[ses-*/]eeg/*_eeg.edf|bdf`` recordings are found with mne-bids, their subject,
+        session, task and run fill those columns, a ``*_channels.tsv`` gives channel types and
+        bad channels, and an SzCORE ``*_events.tsv`` per recording is written to the
+        derivative (``docs/datasets.md``; needs the ``bids`` extra).
     out_dir : str or path-like
         Results folder (created if needed); see ``docs/batch.md`` for its layout.
     params : mapping, optional
@@ -256,6 +270,9 @@ def run(
         Called with the recording's row of the recordings table (a dict) after each recording
         computed by this run is saved. An exception raised by it (e.g. KeyboardInterrupt)
         stops the batch: tasks not yet finished are cancelled, saved results stay.
+    derivatives : str or path-like, optional
+        Where the SzCORE hypothesis files of a BIDS input go (default
+        ``ROOT/derivatives/ictaltrack``); only with a single BIDS dataset among the inputs.
 
     Returns
     -------
@@ -280,7 +297,7 @@ def run(
     params.setdefault("n_threads", 1)
     criteria = dict(criteria) if criteria else None
     _check_params(params)
-    recordings = find_recordings(paths)
+    recordings, bids_recordings = _expand_inputs(paths, derivatives)
     out = Path(out_dir)
     results_dir = out / "recordings"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -293,14 +310,19 @@ def run(
         stem = result_stem(path)
         result_path = results_dir / (stem + RESULT_SUFFIX)
         status_path = results_dir / (stem + STATUS_SUFFIX)
+        bids = bids_recordings.get(path)
         try:
             fingerprint = input_fingerprint(path, params_digest)
+            if bids is not None and bids[0].channels_tsv is not None:
+                # A changed channels.tsv (another bad channel) changes the result.
+                sidecar = input_fingerprint(bids[0].channels_tsv, params_digest)
+                fingerprint["channels_tsv"] = [sidecar["size_bytes"], sidecar["mtime_ns"]]
         except OSError as error:
             fingerprint = None
-            plans.append((path, result_path, status_path, None, False, str(error)))
+            plans.append((path, result_path, status_path, None, False, str(error), bids))
             continue
         up_to_date = _is_up_to_date(_read_json(status_path), fingerprint, result_path, retry_failed)
-        plans.append((path, result_path, status_path, fingerprint, up_to_date, None))
+        plans.append((path, result_path, status_path, fingerprint, up_to_date, None, bids))
     to_compute = [p for p in plans if p[3] is not None and not p[4]]
 
     computed: dict[Path, bool] = {}
@@ -361,14 +383,21 @@ def _compute(
 ) -> None:
     pending = {}
     for plan in to_compute:
-        path = plan[0]
+        path, bids = plan[0], plan[6]
+        sidecars = bids is not None and bids[0].channels_tsv is not None
         future = client.submit(
-            _detect_task, str(path), params, criteria, key=f"detect-{uuid.uuid4().hex}", pure=False
+            _detect_task,
+            str(path),
+            params,
+            criteria,
+            sidecars,
+            key=f"detect-{uuid.uuid4().hex}",
+            pure=False,
         )
         pending[future] = plan
     try:
         for future in distributed.as_completed(list(pending)):
-            path, result_path, status_path, fingerprint, _, _ = pending.pop(future)
+            path, result_path, status_path, fingerprint, _, _, bids = pending.pop(future)
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the worker crashed
@@ -390,7 +419,14 @@ def _compute(
                     DetectionResult.from_json(result_path) if outcome["status"] == "ok" else None
                 )
                 on_recording(
-                    recording_row(path, _read_json(status_path), result, result_path, True)
+                    recording_row(
+                        path,
+                        _read_json(status_path),
+                        result,
+                        result_path,
+                        True,
+                        bids[0].entities if bids else None,
+                    )
                 )
     except BaseException:
         # Interrupted (Ctrl-C, a callback): stop the cluster's remaining work for this batch.
@@ -431,10 +467,12 @@ def _collect(
 ) -> BatchResult:
     """Rebuild the combined tables from the per-recording files of every input."""
     recording_rows, seizure_rows, transition_rows = [], [], []
-    for path, result_path, status_path, fingerprint, _, stat_error in plans:
+    derivative_roots: dict[Path, Path] = {}
+    for path, result_path, status_path, fingerprint, _, stat_error, bids in plans:
+        entities = bids[0].entities if bids else None
         if stat_error is not None:
             status = {"status": "failed", "error_type": "IoError", "error_message": stat_error}
-            recording_rows.append(recording_row(path, status, None, result_path, False))
+            recording_rows.append(recording_row(path, status, None, result_path, False, entities))
             continue
         status = _read_json(status_path)
         result = None
@@ -454,13 +492,19 @@ def _collect(
                 "error_type": "Missing",
                 "error_message": "no result (the batch was interrupted before it)",
             }
-        recording_rows.append(
-            recording_row(path, status, result, result_path, computed.get(path, False))
-        )
+        row = recording_row(path, status, result, result_path, computed.get(path, False), entities)
+        if bids is not None:
+            row["hypothesis_tsv"] = _write_hypothesis(bids, result)
+            derivative_roots[bids[1]] = bids[0].root
+        recording_rows.append(row)
         if result is not None:
-            seizures, transitions = recording_tables(str(path), result)
+            seizures, transitions = recording_tables(str(path), result, entities)
             seizure_rows += seizures
             transition_rows += transitions
+    for derivative_root, source_root in derivative_roots.items():
+        from ictaltrack.bids import write_derivative_description
+
+        write_derivative_description(derivative_root, source_root)
 
     recordings, seizures, transitions = combined_tables(
         recording_rows, seizure_rows, transition_rows
@@ -480,3 +524,62 @@ def _collect(
         dashboard_link=dashboard_link,
         computed_files=[str(p) for p in computed],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# BIDS inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _expand_inputs(
+    paths: Iterable[str | os.PathLike[str]], derivatives: str | os.PathLike[str] | None
+) -> tuple[list[Path], dict[Path, tuple[Any, Path]]]:
+    """The recordings of the inputs, sorted, and for those of a BIDS dataset their
+    ``(BidsRecording, derivative root)``."""
+    plain: list[str | os.PathLike[str]] = []
+    bids_recordings: dict[Path, tuple[Any, Path]] = {}
+    bids_roots = []
+    for item in paths:
+        folder = Path(item).expanduser()
+        if folder.is_dir() and (folder / "dataset_description.json").is_file():
+            bids_roots.append(Path(os.path.abspath(folder)))
+        else:
+            plain.append(item)
+    if derivatives is not None and len(bids_roots) != 1:
+        raise ValueError(
+            "a derivatives folder needs exactly one BIDS dataset among the inputs "
+            f"({len(bids_roots)} given)"
+        )
+    if bids_roots:
+        from ictaltrack.bids import DERIVATIVE_NAME, find_bids_recordings
+
+        for root in bids_roots:
+            target = (
+                Path(derivatives).expanduser().resolve()
+                if derivatives is not None
+                else root / "derivatives" / DERIVATIVE_NAME
+            )
+            found = find_bids_recordings(root)
+            if not found:
+                raise ValueError(f"{root}: a BIDS dataset without sub-*/[ses-*/]eeg/*_eeg.edf|bdf")
+            for recording in found:
+                bids_recordings[recording.path] = (recording, target)
+    recordings = set(find_recordings(plain)) if plain else set()
+    recordings.update(bids_recordings)
+    return sorted(recordings), bids_recordings
+
+
+def _write_hypothesis(bids: tuple[Any, Path], result: DetectionResult | None) -> str | None:
+    """The recording's SzCORE hypothesis file, rewritten from its result at every run (so a
+    deleted derivative is restored by a rerun); a failed recording's stale file is removed, and
+    the SzCORE scorer then counts it as no detections (the recordings table says it failed)."""
+    from ictaltrack.bids import hypothesis_path
+    from ictaltrack.szcore import hypothesis_table, write_events_tsv
+
+    recording, derivative_root = bids
+    target = hypothesis_path(recording, derivative_root)
+    if result is None:
+        target.unlink(missing_ok=True)
+        return None
+    write_events_tsv(target, hypothesis_table(result))
+    return str(target)

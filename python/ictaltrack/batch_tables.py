@@ -32,11 +32,16 @@ __all__ = [
     "cohort_text",
 ]
 
-# The combined tables are the per-recording tables of `ictaltrack detect --csv` with the file in
-# front (and, for transitions, the sides and regions of both seizures behind).
-SEIZURE_TABLE_COLUMNS = ["file", *CSV_COLUMNS]
+# The BIDS entities of a recording (empty for recordings outside a BIDS dataset); the same names
+# as ictaltrack.bids.ENTITY_COLUMNS (not imported from there: that module needs mne-bids).
+ENTITY_COLUMNS = ["subject", "session", "task", "run"]
+
+# The combined tables are the per-recording tables of `ictaltrack detect --csv` with the file and
+# its BIDS entities in front (and, for transitions, the sides and regions of both seizures behind).
+SEIZURE_TABLE_COLUMNS = ["file", *ENTITY_COLUMNS, *CSV_COLUMNS]
 TRANSITION_TABLE_COLUMNS = [
     "file",
+    *ENTITY_COLUMNS,
     *TRANSITION_COLUMNS,
     "from_hemisphere",
     "to_hemisphere",
@@ -45,6 +50,7 @@ TRANSITION_TABLE_COLUMNS = [
 ]
 RECORDING_TABLE_COLUMNS = [
     "file",
+    *ENTITY_COLUMNS,
     "status",
     "error_type",
     "error_message",
@@ -72,6 +78,7 @@ RECORDING_TABLE_COLUMNS = [
     "mtime_ns",
     "params_hash",
     "result_json",
+    "hypothesis_tsv",
 ]
 
 
@@ -126,10 +133,12 @@ def recording_row(
     result: DetectionResult | None,
     result_path: Path,
     computed: bool,
+    entities: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     status = status or {}
     fingerprint = status.get("fingerprint") or {}
     row: dict[str, Any] = {column: None for column in RECORDING_TABLE_COLUMNS}
+    row.update(_entity_cells(entities))
     row.update(
         {
             "file": str(path),
@@ -173,10 +182,15 @@ def recording_row(
     return row
 
 
+def _entity_cells(entities: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {column: (entities or {}).get(column) for column in ENTITY_COLUMNS}
+
+
 def recording_tables(
-    file: str, result: DetectionResult
+    file: str, result: DetectionResult, entities: Mapping[str, Any] | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     seizures, transitions = [], []
+    cells = _entity_cells(entities)
     ordered = result._seizures
     # The detect CSV rows, with table-friendly missing values: the CSV writes "" where the first
     # seizure has no previous one; the tables hold None (text, boolean) or NaN (numbers).
@@ -185,6 +199,7 @@ def recording_tables(
         seizures.append(
             {
                 "file": file,
+                **cells,
                 **row,
                 "shift_from_previous": None if first else row["shift_from_previous"],
                 "interval_from_previous_s": math.nan if first else row["interval_from_previous_s"],
@@ -199,6 +214,7 @@ def recording_tables(
         transitions.append(
             {
                 "file": file,
+                **cells,
                 "from": t["from"] + 1,  # seizure numbers, as in the seizures table
                 "to": t["to"] + 1,
                 "shift": t["shift"],

@@ -130,7 +130,8 @@ def test_an_unknown_extra_is_a_programming_error() -> None:
 
 
 def _requirement_name(requirement: str) -> str:
-    return re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower()
+    # The import name: "mne-bids" installs the module mne_bids.
+    return re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower().replace("-", "_")
 
 
 def test_extras_table_matches_pyproject() -> None:

@@ -8,6 +8,11 @@ their failures, cohort summary) as Parquet and CSV, then prints the cohort summa
 skips the recordings already done (same size, modification time and parameters). Details:
 docs/batch.md.
 
+An INPUT folder with ``dataset_description.json`` is a BIDS dataset (docs/datasets.md): its
+recordings are found with mne-bids, subject/session/task/run become columns of every table,
+``*_channels.tsv`` gives channel types and bad channels, and one SzCORE ``*_events.tsv`` per
+recording is written under ROOT/derivatives/ictaltrack (or ``--derivatives DERIV_ROOT``).
+
 Exit codes: 0 the batch ran (recordings that failed are listed in recordings.csv); 2 bad input
 (no such input, bad parameters); 130 interrupted (finished recordings are kept: rerun to resume).
 """
@@ -33,13 +38,19 @@ def add_parser(subparsers: Any) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="EDF/BDF file, folder (searched recursively) or glob pattern",
+        help="EDF/BDF file, folder (searched recursively), glob pattern, or BIDS dataset root",
     )
     parser.add_argument(
         "--out", required=True, metavar="RESULTS_DIR", help="results folder (created if needed)"
     )
     add_detector_options(
         parser, 1, "of the detector in each task (the workers are the parallelism)"
+    )
+    parser.add_argument(
+        "--derivatives",
+        metavar="DERIV_ROOT",
+        help="where the SzCORE *_events.tsv of a BIDS input go "
+        "(default: ROOT/derivatives/ictaltrack)",
     )
     parser.add_argument(
         "--scheduler",
@@ -81,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             client=client,
             n_workers=args.workers,
             retry_failed=args.retry_failed,
+            derivatives=args.derivatives,
             progress=args.progress
             if args.progress is not None
             else (False if args.quiet else None),
@@ -97,4 +109,7 @@ def run(args: argparse.Namespace) -> int:
             f"results: {result.out_dir} (seizures, transitions, recordings, cohort: "
             f".parquet and .csv)"
         )
+        hypotheses = result.recordings["hypothesis_tsv"].dropna()
+        if len(hypotheses):
+            print(f"SzCORE hypothesis files: {len(hypotheses)} *_events.tsv (BIDS derivative)")
     return 0

@@ -1,8 +1,14 @@
-"""``ictaltrack evaluate``: score a detection JSON against a truth sidecar.
+"""``ictaltrack evaluate``: score a detection JSON against a truth sidecar, or a whole dataset.
 
-Prints SzCORE event scores (timescoring EventScoring rules) and the localisation and migration
-scores of docs/scoring.md as a table; ``--json OUT`` writes them as JSON to OUT (``-``: stdout,
-the table then goes to stderr).
+``--truth T.json --detections D.json``: prints SzCORE event scores (timescoring EventScoring
+rules) and the localisation and migration scores of docs/scoring.md as a table; ``--json OUT``
+writes them as JSON to OUT (``-``: stdout, the table then goes to stderr).
+
+``--reference ROOT --hypothesis DERIV_ROOT``: SzCORE sample and event scoring of every
+``sub-*/**/*_events.tsv`` of ROOT against the file at the same relative path under DERIV_ROOT
+(the rules of szcore-evaluation 0.0.7), per recording, per subject and overall, plus
+localisation scores where the reference events carry channels or a side (docs/datasets.md);
+prints a summary, ``--csv OUT`` writes the table, ``--json OUT`` everything.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from typing import Any
 
 from ictaltrack.commands._options import (
@@ -25,11 +32,29 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "evaluate",
         help="score detections against ground truth (SzCORE events, localisation, migration)",
-        description="Score a detection JSON against a truth JSON sidecar. Event scores follow "
-        "SzCORE (timescoring EventScoring: merge < 90 s, split > 300 s, widen 30 s / 60 s).",
+        description="Score a detection JSON against a truth JSON sidecar (--truth, "
+        "--detections), or a folder of SzCORE hypothesis files against a BIDS dataset's SzCORE "
+        "reference annotations (--reference, --hypothesis). Event scores follow SzCORE "
+        "(timescoring EventScoring: merge < 90 s, split > 300 s, widen 30 s / 60 s).",
     )
-    parser.add_argument("--truth", required=True, metavar="T.json", help="truth sidecar JSON")
-    parser.add_argument("--detections", required=True, metavar="D.json", help="detection JSON")
+    parser.add_argument("--truth", metavar="T.json", help="truth sidecar JSON")
+    parser.add_argument("--detections", metavar="D.json", help="detection JSON")
+    parser.add_argument(
+        "--reference",
+        metavar="ROOT",
+        help="BIDS dataset whose sub-*/**/*_events.tsv are the SzCORE reference",
+    )
+    parser.add_argument(
+        "--hypothesis",
+        metavar="DERIV_ROOT",
+        help="folder of SzCORE hypothesis files at the same relative paths "
+        "(ictaltrack batch writes ROOT/derivatives/ictaltrack)",
+    )
+    parser.add_argument(
+        "--csv",
+        metavar="OUT.csv",
+        help="with --reference: write the table (recordings, subjects, overall) as CSV",
+    )
     add_json_option(parser, "the scores")
     add_quiet_option(parser)
     parser.set_defaults(func=run)
@@ -96,7 +121,41 @@ def format_report(result: Evaluation) -> str:
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
+def _run_dataset(args: argparse.Namespace) -> int:
+    from ictaltrack.szcore import evaluate_dataset, summary_text
+
+    evaluation = evaluate_dataset(args.reference, args.hypothesis)
+    if args.csv:
+        from ictaltrack._atomic import atomic_output
+
+        with atomic_output(args.csv) as temporary:
+            evaluation.table().to_csv(temporary, index=False)
+    if args.json:
+        write_json(json.dumps(evaluation.to_dict(), indent=2), args.json)
+    stream = text_stream(args)
+    if stream is not None:
+        print(summary_text(evaluation), file=stream)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    single = args.truth is not None or args.detections is not None
+    dataset = args.reference is not None or args.hypothesis is not None
+    if (
+        single == dataset
+        or (single and None in (args.truth, args.detections))
+        or (dataset and None in (args.reference, args.hypothesis))
+    ):
+        print(
+            "ictaltrack evaluate: give --truth and --detections, or --reference and --hypothesis",
+            file=sys.stderr,
+        )
+        return 2
+    if dataset:
+        return _run_dataset(args)
+    if args.csv:
+        print("ictaltrack evaluate: --csv goes with --reference/--hypothesis", file=sys.stderr)
+        return 2
     try:
         result = evaluate(args.truth, args.detections)
     except ValueError as error:

@@ -1,4 +1,8 @@
-"""``ictaltrack simulate OUT.edf``: write a synthetic recording with migrating seizures + truth."""
+"""``ictaltrack simulate OUT.edf``: write a synthetic recording with migrating seizures + truth.
+
+``ictaltrack simulate --bids ROOT --subjects N``: a small BIDS-EEG dataset of such recordings with
+SzCORE reference annotations (``*_events.tsv``), as used by the tests (docs/datasets.md).
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,34 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "See docs/simulator.md."
         ),
     )
-    parser.add_argument("out", metavar="OUT.edf", help="file to write (atomically)")
+    parser.add_argument(
+        "out", metavar="OUT.edf", nargs="?", help="file to write (atomically); or use --bids"
+    )
+    parser.add_argument(
+        "--bids",
+        metavar="ROOT",
+        help="write a BIDS dataset into ROOT instead (sub-*/ses-*/eeg/*_eeg.edf, SzCORE "
+        "*_events.tsv references; the other options apply to every recording)",
+    )
+    parser.add_argument(
+        "--subjects", type=int, default=3, metavar="N", help="with --bids: subjects (default 3)"
+    )
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --bids: sessions per subject (default 1)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=2, metavar="N", help="with --bids: runs per session (default 2)"
+    )
+    parser.add_argument(
+        "--channels-tsv",
+        action="store_true",
+        help="with --bids: also write *_channels.tsv (bad channel marked; szcore-evaluation "
+        "0.0.7 cannot read such a folder as reference)",
+    )
     parser.add_argument(
         "--duration",
         type=parse_duration,
@@ -187,9 +218,42 @@ def options_from_args(args: argparse.Namespace) -> dict:
     return options
 
 
+def _run_bids(args: argparse.Namespace) -> int:
+    from ictaltrack.bids import simulate_bids
+
+    options = options_from_args(args)
+    if "json_path" in options:
+        print("ictaltrack simulate: --truth does not go with --bids", file=sys.stderr)
+        return 2
+    try:
+        written = simulate_bids(
+            args.bids,
+            subjects=args.subjects,
+            sessions=args.sessions,
+            runs=args.runs,
+            channels_tsv=args.channels_tsv,
+            **options,
+        )
+    except ValueError as error:
+        print(f"ictaltrack simulate: {error}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(
+            f"{args.bids}: BIDS dataset of {len(written)} recordings ({args.subjects} subjects x "
+            f"{args.sessions} sessions x {args.runs} runs, {args.duration:g} s each) with SzCORE "
+            "reference *_events.tsv"
+        )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from ictaltrack.simulation import simulate
 
+    if (args.out is None) == (args.bids is None):
+        print("ictaltrack simulate: give either OUT.edf or --bids ROOT", file=sys.stderr)
+        return 2
+    if args.bids is not None:
+        return _run_bids(args)
     try:
         truth = simulate(args.out, **options_from_args(args))
     except ValueError as error:
