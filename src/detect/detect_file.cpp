@@ -345,12 +345,11 @@ class SeizureMapper {
   Seizure map(StreamSeizure item) const {
     Seizure seizure = std::move(item.seizure);
     seizure.onset = time_of(item.onset_sample);
-    seizure.offset = std::max(
-        seizure.onset + 1,
-        std::min(end_time_of(item.offset_sample), std::max(duration_, seizure.onset + 1)));
+    seizure.offset = std::max(seizure.onset + 1, std::min(end_time_of(item.offset_sample),
+                                                          std::max(duration_, seizure.onset + 1)));
     for (auto& onset : seizure.channel_onsets) {
-      const auto sample = static_cast<std::int64_t>(
-          std::llround(ticks_to_seconds(onset.onset) * selection_.sfreq));
+      const auto sample =
+          static_cast<std::int64_t>(std::llround(ticks_to_seconds(onset.onset) * selection_.sfreq));
       onset.onset = time_of(sample);
       onset.channel = selection_.selected[static_cast<std::size_t>(onset.channel)];
     }
@@ -361,11 +360,10 @@ class SeizureMapper {
   Ticks time_of(std::int64_t sample) const {
     return source_.sample_time(selection_.time_channel(),
                                std::clamp<std::int64_t>(sample, 0, n_samples_ - 1)) +
-           (sample >= n_samples_
-                ? static_cast<Ticks>(std::llround(static_cast<double>(sample - n_samples_ + 1) *
-                                                  static_cast<double>(kTicksPerSecond) /
-                                                  selection_.sfreq))
-                : 0);
+           (sample >= n_samples_ ? static_cast<Ticks>(std::llround(
+                                       static_cast<double>(sample - n_samples_ + 1) *
+                                       static_cast<double>(kTicksPerSecond) / selection_.sfreq))
+                                 : 0);
   }
   // An offset is an end: the first sample of a segment as an end is where the segment before
   // it ends, not the time after the gap.
@@ -403,10 +401,10 @@ void complete_output(DetectionOutput& output, const std::vector<SourceChannel>& 
   }
   for (auto warning : detector.warnings()) {
     if (warning.signal >= 0) {
-      warning.signal = source_channels[static_cast<std::size_t>(
-                                           selection.selected[static_cast<std::size_t>(
-                                               warning.signal)])]
-                           .signal_index;
+      warning.signal =
+          source_channels[static_cast<std::size_t>(
+                              selection.selected[static_cast<std::size_t>(warning.signal)])]
+              .signal_index;
     }
     output.warnings.push_back(std::move(warning));
   }
@@ -609,7 +607,7 @@ struct FileFollower::Impl {
   std::int64_t pushed = 0;  // samples of the analysed channels given to the detector
   std::vector<StreamSeizure> found;
   std::vector<Seizure> ready;  // mapped, not yet taken
-  double notched = 0.0;  // mains frequency notched, as DetectionOutput reports it
+  double notched = 0.0;        // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
   bool finished = false;
 
@@ -706,7 +704,8 @@ bool FileFollower::poll(std::int64_t max_samples) {
   const std::int64_t n_samples =
       reader->info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
   if (!impl.start_detector(FileSource(*reader), n_samples, false)) return true;
-  return impl.feed(*reader, max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
+  return impl.feed(*reader,
+                   max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
 }
 
 std::vector<Seizure> FileFollower::take_seizures() { return std::exchange(impl_->ready, {}); }

@@ -530,8 +530,7 @@ void pread_exact(int fd, void* buffer, std::size_t size, std::int64_t offset,
   }
 }
 
-ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes,
-                          bool growing) {
+ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes, bool growing) {
   return HeaderParser(fd, path, file_bytes, growing).parse();
 }
 
