@@ -158,6 +158,8 @@ def test_follow_cli_on_files_being_written(tmp_path):
                 str(IDLE_S),
                 "--poll",
                 "0.1",
+                "--threads",
+                "1" if count == "stale" else "0",
             ]
         )
         runs.append((growing, count, writer, follower, final_json))
