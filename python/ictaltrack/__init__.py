@@ -45,6 +45,7 @@ _LAZY = {
     "detect": "detection",
     "detector_defaults": "detection",
     "SeizureDetector": "streaming",
+    "follow": "streaming",
     "average_reference": "electrodes",
     "bipolar": "electrodes",
     "channel_table": "electrodes",
@@ -105,7 +106,7 @@ if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
         BandPowerStream,
         band_power,
     )
-    from ictaltrack.streaming import SeizureDetector
+    from ictaltrack.streaming import SeizureDetector, follow
     from ictaltrack.warning import ReadWarning
 
 
@@ -166,4 +167,5 @@ __all__ = [
     "detect",
     "detector_defaults",
     "SeizureDetector",
+    "follow",
 ]

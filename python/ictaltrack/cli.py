@@ -20,7 +20,17 @@ from ictaltrack._extras import MissingExtraError
 from ictaltrack.errors import Error, UnsupportedError, public_name
 
 #: Sub-command modules under ictaltrack.commands, in the order `--help` lists them.
-COMMANDS = ("info", "channels", "bandpower", "detect", "report", "batch", "simulate", "evaluate")
+COMMANDS = (
+    "info",
+    "channels",
+    "bandpower",
+    "detect",
+    "follow",
+    "report",
+    "batch",
+    "simulate",
+    "evaluate",
+)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1

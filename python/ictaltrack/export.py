@@ -81,22 +81,27 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def seizure_record(seizure: Mapping[str, Any]) -> dict[str, Any]:
+    """One seizure of the detect JSON (NaN as None) from a seizure of a result (the form
+    :func:`ictaltrack.result.seizure_from_dict` gives); ``ictaltrack follow`` prints the same
+    record for each seizure as it ends."""
+    return _json_value(
+        {
+            "onset_s": seizure["onset_s"],
+            "offset_s": seizure["offset_s"],
+            "onset_channels": list(seizure["onset_channels"]),
+            "region": seizure["region"],
+            "hemisphere": seizure["hemisphere"],
+            "lateralization_index": seizure["lateralization_index"],
+            "confidence": seizure["confidence"],
+            "channel_onsets": dict(seizure["channel_onsets"]),
+        }
+    )
+
+
 def to_dict(result: DetectionResult) -> dict[str, Any]:
     """The detect JSON contract as a dict (NaN as None); see docs/output-format.md."""
-    seizures = []
-    for s in result._seizures:
-        seizures.append(
-            {
-                "onset_s": s["onset_s"],
-                "offset_s": s["offset_s"],
-                "onset_channels": list(s["onset_channels"]),
-                "region": s["region"],
-                "hemisphere": s["hemisphere"],
-                "lateralization_index": s["lateralization_index"],
-                "confidence": s["confidence"],
-                "channel_onsets": dict(s["channel_onsets"]),
-            }
-        )
+    seizures = [seizure_record(s) for s in result._seizures]
     return _json_value(
         {
             "schema_version": SCHEMA_VERSION,

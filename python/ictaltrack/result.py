@@ -79,6 +79,24 @@ def _parse_start(text: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
+def seizure_from_dict(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A seizure of a result from a seizure of a detection dict (the C++ detector's or a detect
+    JSON's): names checked, missing numbers as NaN."""
+    seizure = {
+        "onset_s": _float(item.get("onset_s")),
+        "offset_s": _float(item.get("offset_s")),
+        "onset_channels": [str(c) for c in item.get("onset_channels") or []],
+        "region": _region(item.get("region")),
+        "hemisphere": _hemisphere(item.get("hemisphere")),
+        "lateralization_index": _float(item.get("lateralization_index")),
+        "confidence": _float(item.get("confidence")),
+        "channel_onsets": {str(k): float(v) for k, v in (item.get("channel_onsets") or {}).items()},
+    }
+    if item.get("focus_position") is not None:
+        seizure["focus_position"] = [float(v) for v in item["focus_position"]]
+    return seizure
+
+
 class DetectionResult:
     """Seizures found in one recording, their transitions and the migration summary.
 
@@ -166,24 +184,7 @@ class DetectionResult:
             Overrides of the ``migrating`` verdict criteria (``min_seizures``,
             ``min_regions``, ``require_both_hemispheres``, ``min_switch_rate``).
         """
-        seizures = []
-        for item in detection.get("seizures") or []:
-            onset, offset = _float(item.get("onset_s")), _float(item.get("offset_s"))
-            seizure = {
-                "onset_s": onset,
-                "offset_s": offset,
-                "onset_channels": [str(c) for c in item.get("onset_channels") or []],
-                "region": _region(item.get("region")),
-                "hemisphere": _hemisphere(item.get("hemisphere")),
-                "lateralization_index": _float(item.get("lateralization_index")),
-                "confidence": _float(item.get("confidence")),
-                "channel_onsets": {
-                    str(k): float(v) for k, v in (item.get("channel_onsets") or {}).items()
-                },
-            }
-            if item.get("focus_position") is not None:
-                seizure["focus_position"] = [float(v) for v in item["focus_position"]]
-            seizures.append(seizure)
+        seizures = [seizure_from_dict(item) for item in detection.get("seizures") or []]
         channels = []
         for item in detection.get("channels") or []:
             status = item.get("status") or ("bad" if item.get("bad") else "ok")

@@ -1,5 +1,5 @@
 """Live detection: :class:`SeizureDetector` takes samples as they arrive and gives out each seizure
-once it has ended.
+once it has ended; :func:`follow` runs detection on an EDF/BDF file while it is being written.
 
 It is the C++ streaming detector that :func:`ictaltrack.detect` runs over a whole recording, so the
 seizures of a stream are those ``detect`` finds in the same samples, whatever the chunk sizes.
@@ -11,13 +11,23 @@ pushed, not counting gaps (the record also holds the stream sample indices).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ictaltrack import _core
 from ictaltrack.errors import UnsupportedError
 
-__all__ = ["SeizureDetector"]
+if TYPE_CHECKING:
+    from ictaltrack.result import DetectionResult
+
+__all__ = ["SeizureDetector", "follow"]
+
+# Samples per channel read and detected in one step of follow(): a file that already holds a long
+# backlog is taken in steps of about 8 minutes at 256 Hz, so that Ctrl-C and the events of the
+# backlog are not held up until all of it is done.
+_FOLLOW_STEP_SAMPLES = 1 << 17
 
 
 class SeizureDetector:
@@ -114,3 +124,113 @@ class SeizureDetector:
             f"<SeizureDetector {len(self._names)} channels at {self.sfreq:g} Hz, "
             f"{self.samples_pushed} samples pushed>"
         )
+
+
+def _drain_alarms(follower: Any) -> list[dict[str, Any]]:
+    """Alarm events raised since the last call: ``{"event": "alarm", ...}`` records.
+
+    TODO(issue 14 point 3): return the follower's ``take_alarms()`` records (the to_dict() form
+    of ``SeizureDetector.take_alarms()``, times mapped to seconds from the recording start) once
+    the alarms land; until then there are none.
+    """
+    return []
+
+
+def _seizure_event(item: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"event": "seizure", ...}``: the seizure's record exactly as the detect JSON holds it."""
+    from ictaltrack.export import seizure_record
+    from ictaltrack.result import seizure_from_dict
+
+    return {"event": "seizure", **seizure_record(seizure_from_dict(item))}
+
+
+def follow(
+    path: str | os.PathLike[str],
+    *,
+    idle_timeout_s: float = 10.0,
+    poll_s: float = 0.5,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    criteria: Mapping[str, Any] | None = None,
+    **params: Any,
+) -> DetectionResult:
+    """Detect seizures in an EDF/EDF+/BDF/BDF+ file while it is being written.
+
+    The file is read again every ``poll_s`` seconds: the records completed since are run through
+    the detector, and each seizure is handed to ``on_event`` as soon as the detector has closed
+    it (that is some seconds after it ends: ``close_gap_s``, docs/detection.md). The header's
+    record count may be -1 or lag behind the data; only complete records are read (a record
+    being written is waited for, never read as damage), and EDF+D/BDF+D record onsets come from
+    the time-keeping annotations, so gaps are handled as :func:`ictaltrack.detect` handles them.
+    Following ends once the file has not grown for ``idle_timeout_s`` seconds, or on Ctrl-C
+    (``KeyboardInterrupt`` ends it the same way: the data read so far is finished, nothing is
+    raised). The result is then the one :func:`ictaltrack.detect` gives for the file as it is at
+    the end: its ``to_json()`` is byte for byte that of ``detect(path)``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file being written (it must exist; a header not yet complete is waited for).
+    idle_timeout_s : float
+        Seconds (wall clock) without growth of the file after which it is taken as complete.
+    poll_s : float
+        Seconds (wall clock) between two reads of the file once all its records are read.
+    on_event : callable, optional
+        Called with each event dict, in the order they happen: ``{"event": "seizure",
+        "onset_s", "offset_s", "onset_channels", "region", "hemisphere",
+        "lateralization_index", "confidence", "channel_onsets"}`` (times in seconds from the
+        recording start, the fields of a seizure of the detect JSON; seizures come in the order
+        they end, which differs from onset order when they overlap). Alarm events
+        (``{"event": "alarm", ...}``) are routed through the same callback.
+    criteria : mapping, optional
+        Overrides of the ``migrating`` verdict criteria (docs/migration.md).
+    **params
+        Detector parameters (names and defaults: :func:`ictaltrack.detector_defaults`).
+
+    Returns
+    -------
+    DetectionResult
+        As ``detect(path, criteria=criteria, **params)`` on the file at the end.
+
+    Raises
+    ------
+    ictaltrack.FormatError, ictaltrack.IoError
+        The file cannot be read (a header that never became readable is reported at the end).
+    TypeError, ValueError
+        Bad detector parameters.
+    ictaltrack.UnsupportedError
+        A file this version cannot handle, or a build without the detector.
+    """
+    if not hasattr(_core, "FileFollower"):
+        raise UnsupportedError("this build of ictaltrack has no seizure detector")
+    if not (idle_timeout_s >= 0 and poll_s > 0):
+        raise ValueError("need idle_timeout_s >= 0 and poll_s > 0")
+    from ictaltrack.result import DetectionResult
+
+    name = os.fspath(path)
+    os.stat(name)  # a missing file is an error now, not after the idle timeout
+    follower = _core.FileFollower(name, dict(params) or None)
+    emit = on_event if on_event is not None else (lambda event: None)
+
+    def drain() -> None:
+        for event in _drain_alarms(follower):
+            emit(event)
+        for item in follower.take_seizures():
+            emit(_seizure_event(item))
+
+    size, grown_at = -1, time.monotonic()
+    try:
+        while True:
+            now_size = os.stat(name).st_size
+            if now_size != size:
+                size, grown_at = now_size, time.monotonic()
+            caught_up = follower.poll(_FOLLOW_STEP_SAMPLES)
+            drain()
+            if caught_up:
+                if time.monotonic() - grown_at >= idle_timeout_s:
+                    break
+                time.sleep(poll_s)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C ends following: finish on what the file holds now
+    raw = follower.finish()
+    drain()
+    return DetectionResult.from_dict(raw, criteria=criteria)

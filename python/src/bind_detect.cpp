@@ -1,5 +1,5 @@
 // Python binding of the seizure detector: _core.detect_file, _core.detect_samples,
-// _core.SeizureDetector, _core.detector_defaults.
+// _core.SeizureDetector, _core.FileFollower, _core.detector_defaults.
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -236,6 +236,34 @@ void register_detect(py::module_& m) {
       "detect_file on float32 microvolt samples (n_channels, n_times) in memory; `start` is "
       "(year, month, day, hour, minute, second, ticks), `kinds` channel kind names ('unknown': "
       "the label decides).");
+
+  py::class_<FileFollower>(m, "FileFollower")
+      .def(py::init([](std::string path, std::optional<py::dict> params) {
+             return FileFollower(std::move(path),
+                                 params ? params_from_dict(*params) : DetectorOptions{});
+           }),
+           py::arg("path"), py::arg("params") = py::none())
+      .def("poll", &FileFollower::poll, py::arg("max_samples") = 0,
+           py::call_guard<py::gil_scoped_release>(),
+           "Read the records completed since the last call; True when caught up with the file.")
+      .def("take_seizures",
+           [](FileFollower& follower) {
+             py::list out;
+             for (const auto& seizure : follower.take_seizures()) {
+               out.append(seizure_to_dict(seizure));
+             }
+             return out;
+           })
+      .def("finish",
+           [](FileFollower& follower) {
+             DetectionOutput output;
+             {
+               py::gil_scoped_release release;
+               output = follower.finish();
+             }
+             return output_to_dict(output);
+           })
+      .def_property_readonly("samples_read", &FileFollower::samples_read);
 
   py::class_<SeizureDetector>(m, "SeizureDetector")
       .def(py::init([](double sfreq, std::vector<std::string> labels,

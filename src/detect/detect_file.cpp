@@ -6,8 +6,12 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -205,14 +209,18 @@ Ticks offset_ticks(std::int64_t offset, double sfreq) {
   return static_cast<Ticks>(std::floor(exact + 1e-6L));  // 1e-6 tick: rounding of the division
 }
 
-// The assembly shared by every source: selects the EEG channels sharing the most common rate,
-// decides the mains frequency, feeds the detector segment by segment and maps its results back
-// to the source's channels and true times. `output` arrives with file, duration, start and the
-// source's warnings filled in.
-DetectionOutput run_detection(DetectionOutput output,
-                              const std::vector<SourceChannel>& source_channels,
-                              const SampleSource& source, const DetectorOptions& params,
-                              const ProgressCallback& progress) {
+// The EEG channels the detector runs on: readable, not marked bad, sharing the most common rate.
+struct ChannelSelection {
+  std::vector<int> selected;  // source channel indices
+  std::vector<std::string> labels;
+  double sfreq = 0.0;
+  int time_channel() const { return selected.front(); }
+};
+
+// Fills `output.channels` (labels, meanings, channels left out and why) and warns of channels
+// left out for their rate, or of no EEG channel at all (then the selection is empty).
+ChannelSelection select_channels(DetectionOutput& output,
+                                 const std::vector<SourceChannel>& source_channels) {
   std::vector<std::string> labels;
   for (const auto& channel : source_channels) labels.push_back(channel.label);
   const auto parsed = parse_labels(labels);
@@ -243,19 +251,17 @@ DetectionOutput run_detection(DetectionOutput output,
     }
     ++rate_counts[channel.sfreq];
   }
-  double sfreq = 0.0;
+  ChannelSelection selection;
   int best_count = 0;
   for (const auto& [rate, count] : rate_counts) {
     if (count >= best_count) {
       best_count = count;
-      sfreq = rate;
+      selection.sfreq = rate;
     }
   }
-  std::vector<int> selected;
-  std::vector<std::string> selected_labels;
   for (std::size_t c = 0; c < labels.size(); ++c) {
     if (!is_eeg(c) || output.channels[c].bad) continue;
-    if (source_channels[c].sfreq != sfreq) {
+    if (source_channels[c].sfreq != selection.sfreq) {
       output.channels[c].bad = true;
       output.channels[c].bad_reason = "sample rate differs from the other EEG channels";
       output.warnings.push_back({"other_sample_rate",
@@ -265,29 +271,42 @@ DetectionOutput run_detection(DetectionOutput output,
                                  source_channels[c].signal_index});
       continue;
     }
-    selected.push_back(static_cast<int>(c));
-    selected_labels.push_back(labels[c]);
+    selection.selected.push_back(static_cast<int>(c));
+    selection.labels.push_back(labels[c]);
   }
-  if (selected.empty()) {
+  if (selection.selected.empty()) {
     output.warnings.push_back(
         {"no_eeg_channels", "no readable EEG channel in this recording; nothing is detected", -1});
-    return output;
   }
-  const int time_channel = selected[0];
-  const std::int64_t n_samples = source_channels[static_cast<std::size_t>(time_channel)].n_samples;
+  return selection;
+}
 
+// Whether the mains decision reads the first 30 s of data (else it needs none).
+bool mains_needs_data(const DetectorOptions& params, double sfreq) {
+  return params.line_frequency_hz == 0 && sfreq / 2.0 > 62.0;
+}
+
+// The detector options with the mains frequency decided (from the first samples when the
+// parameter leaves it open) and the frequency notched as the output reports it (0: none).
+std::pair<DetectorOptions, double> decide_mains(const DetectorOptions& params,
+                                                const SampleSource& source,
+                                                const ChannelSelection& selection,
+                                                std::int64_t n_samples) {
   DetectorOptions used = params;
   if (params.line_frequency_hz == 0) {
-    used.line_frequency_hz = guess_line_frequency(source, selected, sfreq, n_samples);
+    used.line_frequency_hz =
+        guess_line_frequency(source, selection.selected, selection.sfreq, n_samples);
     if (used.line_frequency_hz == 0) used.line_frequency_hz = -1;
   }
-  output.line_frequency_hz = used.line_frequency_hz > 0 && used.line_frequency_hz < sfreq / 2
-                                 ? used.line_frequency_hz
-                                 : 0.0;
-  // Contiguous segments (one unless the source has gaps, e.g. EDF+D records) as sample ranges of
-  // the channels analysed; the detector is told of each gap, so it never treats the data as
-  // contiguous.
-  const std::vector<SourceSegment> segments = source.segments(time_channel);
+  const double notched = used.line_frequency_hz > 0 && used.line_frequency_hz < selection.sfreq / 2
+                             ? used.line_frequency_hz
+                             : 0.0;
+  return {used, notched};
+}
+
+// Lists the gaps between `segments` in the output, with a warning when there are any.
+void report_gaps(DetectionOutput& output, const std::vector<SourceSegment>& segments,
+                 const std::string& origin) {
   for (std::size_t s = 1; s < segments.size(); ++s) {
     if (segments[s].onset > segments[s - 1].end) {
       output.gaps.push_back({segments[s - 1].end, segments[s].onset - segments[s - 1].end});
@@ -302,16 +321,121 @@ DetectionOutput run_detection(DetectionOutput output,
     output.warnings.push_back(
         {"gaps",
          "the recording has " + std::to_string(segments.size() - 1) +
-             (segments.size() == 2 ? " gap" : " gaps") + source.gap_origin() +
+             (segments.size() == 2 ? " gap" : " gaps") + origin +
              (listed.empty() ? "" : ": " + listed) +
              "; each segment is analysed on its own (no event spans a gap), the baseline "
              "carries over",
          -1});
   }
+}
 
-  SeizureDetector detector(sfreq, selected_labels, used);
+// Maps the detector's stream samples and channel indices back to the source's true times and
+// channels, for the source as it is when the mapper is made (`n_samples` samples of the time
+// channel in `segments`, data ending at `duration`).
+class SeizureMapper {
+ public:
+  SeizureMapper(const SampleSource& source, const ChannelSelection& selection,
+                std::vector<SourceSegment> segments, std::int64_t n_samples, Ticks duration)
+      : source_(source),
+        selection_(selection),
+        segments_(std::move(segments)),
+        n_samples_(n_samples),
+        duration_(duration) {}
+
+  Seizure map(StreamSeizure item) const {
+    Seizure seizure = std::move(item.seizure);
+    seizure.onset = time_of(item.onset_sample);
+    seizure.offset = std::max(seizure.onset + 1, std::min(end_time_of(item.offset_sample),
+                                                          std::max(duration_, seizure.onset + 1)));
+    for (auto& onset : seizure.channel_onsets) {
+      const auto sample =
+          static_cast<std::int64_t>(std::llround(ticks_to_seconds(onset.onset) * selection_.sfreq));
+      onset.onset = time_of(sample);
+      onset.channel = selection_.selected[static_cast<std::size_t>(onset.channel)];
+    }
+    return seizure;
+  }
+
+ private:
+  Ticks time_of(std::int64_t sample) const {
+    return source_.sample_time(selection_.time_channel(),
+                               std::clamp<std::int64_t>(sample, 0, n_samples_ - 1)) +
+           (sample >= n_samples_ ? static_cast<Ticks>(std::llround(
+                                       static_cast<double>(sample - n_samples_ + 1) *
+                                       static_cast<double>(kTicksPerSecond) / selection_.sfreq))
+                                 : 0);
+  }
+  // An offset is an end: the first sample of a segment as an end is where the segment before
+  // it ends, not the time after the gap.
+  Ticks end_time_of(std::int64_t sample) const {
+    for (std::size_t s = 1; s < segments_.size(); ++s) {
+      if (sample == segments_[s].first) return segments_[s - 1].end;
+    }
+    return time_of(sample);
+  }
+
+  const SampleSource& source_;
+  const ChannelSelection& selection_;
+  std::vector<SourceSegment> segments_;
+  std::int64_t n_samples_;
+  Ticks duration_;
+};
+
+// The end of every run once the detector has seen all samples and finished: orders the seizures
+// `found` (in the order the detector gave them), maps them and the detector's channels and
+// warnings back to the source.
+void complete_output(DetectionOutput& output, const std::vector<SourceChannel>& source_channels,
+                     const ChannelSelection& selection, const SeizureMapper& mapper,
+                     const SeizureDetector& detector, std::vector<StreamSeizure> found) {
+  std::stable_sort(found.begin(), found.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
+    return a.onset_sample < b.onset_sample;
+  });
+  output.analysed =
+      static_cast<Ticks>(std::llround(static_cast<double>(detector.samples_analysed()) *
+                                      static_cast<double>(kTicksPerSecond) / selection.sfreq));
+  for (std::size_t i = 0; i < selection.selected.size(); ++i) {
+    const auto& channel = detector.channels()[i];
+    auto& target = output.channels[static_cast<std::size_t>(selection.selected[i])];
+    target.bad = channel.bad;
+    target.bad_reason = channel.bad_reason;
+  }
+  for (auto warning : detector.warnings()) {
+    if (warning.signal >= 0) {
+      warning.signal =
+          source_channels[static_cast<std::size_t>(
+                              selection.selected[static_cast<std::size_t>(warning.signal)])]
+              .signal_index;
+    }
+    output.warnings.push_back(std::move(warning));
+  }
+  for (auto& item : found) output.seizures.push_back(mapper.map(std::move(item)));
+}
+
+// The assembly shared by every source: selects the EEG channels sharing the most common rate,
+// decides the mains frequency, feeds the detector segment by segment and maps its results back
+// to the source's channels and true times. `output` arrives with file, duration, start and the
+// source's warnings filled in.
+DetectionOutput run_detection(DetectionOutput output,
+                              const std::vector<SourceChannel>& source_channels,
+                              const SampleSource& source, const DetectorOptions& params,
+                              const ProgressCallback& progress) {
+  const ChannelSelection selection = select_channels(output, source_channels);
+  if (selection.selected.empty()) return output;
+  const double sfreq = selection.sfreq;
+  const std::int64_t n_samples =
+      source_channels[static_cast<std::size_t>(selection.time_channel())].n_samples;
+
+  const auto [used, notched] = decide_mains(params, source, selection, n_samples);
+  output.line_frequency_hz = notched;
+  // Contiguous segments (one unless the source has gaps, e.g. EDF+D records) as sample ranges of
+  // the channels analysed; the detector is told of each gap, so it never treats the data as
+  // contiguous.
+  const std::vector<SourceSegment> segments = source.segments(selection.time_channel());
+  report_gaps(output, segments, source.gap_origin());
+
+  SeizureDetector detector(sfreq, selection.labels, used);
   const auto chunk = static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * sfreq)));
-  ChunkSource chunks(source, selected, chunk_spans(segments, chunk), chunk);
+  ChunkSource chunks(source, selection.selected, chunk_spans(segments, chunk), chunk);
   const std::function<void(std::size_t)> read_ahead = [&chunks](std::size_t part) {
     chunks.read_ahead(part);
   };
@@ -331,58 +455,9 @@ DetectionOutput run_detection(DetectionOutput output,
   detector.finish();
   auto done = detector.take_seizures();
   found.insert(found.end(), done.begin(), done.end());
-  std::stable_sort(found.begin(), found.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
-    return a.onset_sample < b.onset_sample;
-  });
 
-  output.analysed =
-      static_cast<Ticks>(std::llround(static_cast<double>(detector.samples_analysed()) *
-                                      static_cast<double>(kTicksPerSecond) / sfreq));
-
-  // Map detector channels back to source channels and sample indices to true times.
-  auto time_of = [&](std::int64_t sample) {
-    return source.sample_time(time_channel, std::clamp<std::int64_t>(sample, 0, n_samples - 1)) +
-           (sample >= n_samples
-                ? static_cast<Ticks>(std::llround(static_cast<double>(sample - n_samples + 1) *
-                                                  static_cast<double>(kTicksPerSecond) / sfreq))
-                : 0);
-  };
-  // An offset is an end: the first sample of a segment as an end is where the segment before
-  // it ends, not the time after the gap.
-  auto end_time_of = [&](std::int64_t sample) {
-    for (std::size_t s = 1; s < segments.size(); ++s) {
-      if (sample == segments[s].first) return segments[s - 1].end;
-    }
-    return time_of(sample);
-  };
-  for (std::size_t i = 0; i < selected.size(); ++i) {
-    const auto& channel = detector.channels()[i];
-    auto& target = output.channels[static_cast<std::size_t>(selected[i])];
-    target.bad = channel.bad;
-    target.bad_reason = channel.bad_reason;
-  }
-  for (auto warning : detector.warnings()) {
-    if (warning.signal >= 0) {
-      warning.signal = source_channels[static_cast<std::size_t>(
-                                           selected[static_cast<std::size_t>(warning.signal)])]
-                           .signal_index;
-    }
-    output.warnings.push_back(std::move(warning));
-  }
-  for (auto& item : found) {
-    Seizure seizure = std::move(item.seizure);
-    seizure.onset = time_of(item.onset_sample);
-    seizure.offset = std::max(
-        seizure.onset + 1,
-        std::min(end_time_of(item.offset_sample), std::max(output.duration, seizure.onset + 1)));
-    for (auto& onset : seizure.channel_onsets) {
-      const auto sample =
-          static_cast<std::int64_t>(std::llround(ticks_to_seconds(onset.onset) * sfreq));
-      onset.onset = time_of(sample);
-      onset.channel = selected[static_cast<std::size_t>(onset.channel)];
-    }
-    output.seizures.push_back(std::move(seizure));
-  }
+  const SeizureMapper mapper(source, selection, segments, n_samples, output.duration);
+  complete_output(output, source_channels, selection, mapper, detector, std::move(found));
   if (progress) progress(1.0);
   return output;
 }
@@ -474,16 +549,19 @@ class MemorySource final : public SampleSource {
   std::vector<SourceSegment> segments_;
 };
 
-}  // namespace
-
-DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
-                            const ProgressCallback& progress) {
-  // Annotations are not needed for detection: without them, opening a continuous file reads
-  // only the first record's time-keeping TAL instead of every record's (85 ms of a 24 h file,
-  // all of it before the threads start). EDF+D record onsets are still read.
+// How detection opens a file. Annotations are not needed for detection: without them, opening a
+// continuous file reads only the first record's time-keeping TAL instead of every record's
+// (85 ms of a 24 h file, all of it before the threads start). EDF+D record onsets are still read.
+EdfReader open_for_detection(const std::string& path, bool growing) {
   ReaderOptions reader_options;
   reader_options.read_annotations = false;
-  EdfReader reader(path, reader_options);
+  reader_options.growing = growing;
+  return EdfReader(path, reader_options);
+}
+
+// The file's part of the output (file, duration, start, reader warnings) and its channels.
+std::pair<DetectionOutput, std::vector<SourceChannel>> file_output(const std::string& path,
+                                                                   const EdfReader& reader) {
   const auto& info = reader.info();
   DetectionOutput output;
   output.file = path;
@@ -495,7 +573,178 @@ DetectionOutput detect_file(const std::string& path, const DetectorOptions& para
     channels.push_back({channel.label, channel.sfreq, channel.usable && channel.calibrated,
                         channel.n_samples, channel.signal_index});
   }
+  return {std::move(output), std::move(channels)};
+}
+
+// What must stay the same while a file is followed: the data layout of its header.
+std::vector<std::pair<std::string, std::int32_t>> channel_layout(const RecordingInfo& info) {
+  std::vector<std::pair<std::string, std::int32_t>> layout;
+  for (const auto& channel : info.channels) {
+    layout.emplace_back(channel.label, channel.samples_per_record);
+  }
+  layout.emplace_back(std::to_string(info.record_duration), info.n_signals);
+  return layout;
+}
+
+}  // namespace
+
+DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
+                            const ProgressCallback& progress) {
+  EdfReader reader = open_for_detection(path, false);
+  auto [output, channels] = file_output(path, reader);
   return run_detection(std::move(output), channels, FileSource(reader), params, progress);
+}
+
+// ---- FileFollower ------------------------------------------------------------------------------
+
+struct FileFollower::Impl {
+  std::string path;
+  DetectorOptions params;
+  std::vector<std::pair<std::string, std::int32_t>> layout;  // empty until the header was read
+  std::vector<SourceChannel> channels;
+  ChannelSelection selection;
+  std::unique_ptr<SeizureDetector> detector;
+  std::int64_t pushed = 0;  // samples of the analysed channels given to the detector
+  std::vector<StreamSeizure> found;
+  std::vector<Seizure> ready;  // mapped, not yet taken
+  double notched = 0.0;        // mains frequency notched, as DetectionOutput reports it
+  std::vector<float> buffer;
+  bool finished = false;
+
+  std::int64_t chunk() const {
+    return static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * selection.sfreq)));
+  }
+
+  // Takes the header of the first open; refuses a file whose layout changed since.
+  void adopt(const EdfReader& reader) {
+    auto now = channel_layout(reader.info());
+    if (layout.empty()) {
+      layout = std::move(now);
+      DetectionOutput scratch;
+      channels = file_output(path, reader).second;
+      selection = select_channels(scratch, channels);
+    } else if (now != layout) {
+      throw FormatError("header", -1, 0,
+                        "the header's signals or record duration changed while the file was "
+                        "followed");
+    }
+  }
+
+  // Creates the detector once the mains decision can be made as detect_file makes it on the
+  // finished file: from its first 30 s (`final`: the file is complete, however short).
+  bool start_detector(const SampleSource& source, std::int64_t n_samples, bool final) {
+    if (detector) return true;
+    const auto probe = static_cast<std::int64_t>(std::llround(kLineProbeSeconds * selection.sfreq));
+    if (!final && mains_needs_data(params, selection.sfreq) && n_samples < probe) return false;
+    const auto [used, notched_hz] = decide_mains(params, source, selection, n_samples);
+    notched = notched_hz;
+    detector = std::make_unique<SeizureDetector>(selection.sfreq, selection.labels, used);
+    return true;
+  }
+
+  // Feeds the samples [pushed, n_samples) that the reader now holds, at most `limit` of them,
+  // segment by segment as detect_file does; seizures completed meanwhile are mapped with the
+  // file as it is now. Returns true when every sample held was fed.
+  bool feed(const EdfReader& reader, std::int64_t limit) {
+    const FileSource source(reader);
+    const int time_channel = selection.time_channel();
+    const std::int64_t n_samples =
+        reader.info().channels[static_cast<std::size_t>(time_channel)].n_samples;
+    const auto segments = source.segments(time_channel);
+    const SeizureMapper mapper(source, selection, segments, n_samples, reader.info().duration());
+    const std::int64_t width = chunk();
+    buffer.resize(selection.selected.size() * static_cast<std::size_t>(width));
+    std::int64_t fed = 0;
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      const std::int64_t end = segments[s].first + segments[s].count;
+      while (pushed < end && fed < limit) {
+        if (s > 0 && pushed == segments[s].first) detector->mark_gap();
+        const std::int64_t count = std::min({width, end - pushed, limit - fed});
+        source.read(selection.selected, pushed, count, buffer.data(), width);
+        detector->push(buffer.data(), static_cast<std::size_t>(count),
+                       static_cast<std::size_t>(width));
+        pushed += count;
+        fed += count;
+        for (auto& item : detector->take_seizures()) {
+          ready.push_back(mapper.map(item));
+          found.push_back(std::move(item));
+        }
+      }
+    }
+    return pushed >= n_samples;
+  }
+};
+
+FileFollower::FileFollower(std::string path, DetectorOptions params)
+    : impl_(std::make_unique<Impl>()) {
+  // The parameters are checked now, not when the first records arrive.
+  (void)SeizureDetector(256.0, {}, params);
+  impl_->path = std::move(path);
+  impl_->params = params;
+}
+
+FileFollower::~FileFollower() = default;
+FileFollower::FileFollower(FileFollower&&) noexcept = default;
+FileFollower& FileFollower::operator=(FileFollower&&) noexcept = default;
+
+bool FileFollower::poll(std::int64_t max_samples) {
+  auto& impl = *impl_;
+  if (impl.finished) throw std::logic_error("FileFollower::poll after finish");
+  std::optional<EdfReader> reader;
+  try {
+    reader.emplace(open_for_detection(impl.path, true));
+  } catch (const FormatError&) {
+    // Until the header has been read once, a header still being written is waited for (finish()
+    // reports it if the file ends so); a header that was readable and no longer is, is damage.
+    if (!impl.layout.empty()) throw;
+    return true;
+  }
+  impl.adopt(*reader);
+  if (impl.selection.selected.empty()) return true;
+  const std::int64_t n_samples =
+      reader->info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
+  if (!impl.start_detector(FileSource(*reader), n_samples, false)) return true;
+  return impl.feed(*reader,
+                   max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
+}
+
+std::vector<Seizure> FileFollower::take_seizures() { return std::exchange(impl_->ready, {}); }
+
+std::int64_t FileFollower::samples_read() const noexcept { return impl_->pushed; }
+
+DetectionOutput FileFollower::finish() {
+  auto& impl = *impl_;
+  if (impl.finished) throw std::logic_error("FileFollower::finish called twice");
+  impl.finished = true;
+  // The finished file, opened as detect_file opens it: its record count and warnings are the
+  // ones detect_file reports.
+  EdfReader reader = open_for_detection(impl.path, false);
+  auto [output, channels] = file_output(impl.path, reader);
+  const int time_channel = impl.selection.selected.empty() ? -1 : impl.selection.time_channel();
+  const bool same_layout = !impl.layout.empty() && channel_layout(reader.info()) == impl.layout;
+  if (!same_layout || time_channel < 0 ||
+      channels[static_cast<std::size_t>(time_channel)].n_samples < impl.pushed) {
+    // Nothing was followed (no header, or no EEG channel to analyse), or the finished file holds
+    // less than was read while it grew (a final record count below the records written): the
+    // result is detect_file's on the file as it now is.
+    return run_detection(std::move(output), channels, FileSource(reader), impl.params, {});
+  }
+  const ChannelSelection selection = select_channels(output, channels);  // as when following
+  const FileSource source(reader);
+  const std::int64_t n_samples = channels[static_cast<std::size_t>(time_channel)].n_samples;
+  impl.start_detector(source, n_samples, true);
+  output.line_frequency_hz = impl.notched;
+  const auto segments = source.segments(time_channel);
+  report_gaps(output, segments, source.gap_origin());
+  impl.feed(reader, std::numeric_limits<std::int64_t>::max());  // records added since the last poll
+  impl.detector->finish();
+  const SeizureMapper mapper(source, impl.selection, segments, n_samples, output.duration);
+  for (auto& item : impl.detector->take_seizures()) {
+    impl.ready.push_back(mapper.map(item));
+    impl.found.push_back(std::move(item));
+  }
+  complete_output(output, channels, selection, mapper, *impl.detector, std::move(impl.found));
+  return output;
 }
 
 DetectionOutput detect_samples(const std::vector<std::string>& labels, double sfreq,

@@ -26,8 +26,10 @@ struct ParsedHeader {
 };
 
 /// Parses the header of the open file `fd` of `file_bytes` bytes and works out the number of
-/// complete records. Record onsets and annotations are left to the caller.
-ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes);
+/// complete records (`growing`: ReaderOptions::growing). Record onsets and annotations are left to
+/// the caller.
+ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes,
+                          bool growing = false);
 
 /// Reads exactly `size` bytes at `offset`; throws IoError on failure or a short read.
 void pread_exact(int fd, void* buffer, std::size_t size, std::int64_t offset,

@@ -104,8 +104,8 @@ std::optional<int> edfplus_year(std::string_view recording, int day, int month) 
 
 class HeaderParser {
  public:
-  HeaderParser(int fd, const std::string& path, std::int64_t file_bytes)
-      : fd_(fd), path_(path), file_bytes_(file_bytes) {}
+  HeaderParser(int fd, const std::string& path, std::int64_t file_bytes, bool growing)
+      : fd_(fd), path_(path), file_bytes_(file_bytes), growing_(growing) {}
 
   ParsedHeader parse() {
     RecordingInfo& info = result_.info;
@@ -437,7 +437,7 @@ class HeaderParser {
       info.n_records = 0;
       return;
     }
-    if (record_bytes > data_bytes && info.n_records_field != 0) {
+    if (record_bytes > data_bytes && info.n_records_field != 0 && !growing_) {
       // Name the signal that makes the record too large: the largest one.
       int largest = 0;
       for (int s = 1; s < info.n_signals; ++s) {
@@ -459,7 +459,11 @@ class HeaderParser {
                             "representable time span");
     }
     const std::int64_t leftover = data_bytes % record_bytes;
-    if (info.n_records_field == -1) {
+    if (growing_) {
+      // The count field of a file being written is -1 or lags behind, and the last record may be
+      // half written: only the complete records count, and nothing here is damage.
+      info.n_records = complete;
+    } else if (info.n_records_field == -1) {
       info.n_records = complete;
       warn("record_count_unknown", "number of data records is -1; " + std::to_string(complete) +
                                        " complete records in the file");
@@ -497,6 +501,7 @@ class HeaderParser {
   int fd_;
   const std::string& path_;
   std::int64_t file_bytes_;
+  bool growing_;
   std::string fixed_;
   std::string signals_;
   bool bdf_ = false;
@@ -525,8 +530,8 @@ void pread_exact(int fd, void* buffer, std::size_t size, std::int64_t offset,
   }
 }
 
-ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes) {
-  return HeaderParser(fd, path, file_bytes).parse();
+ParsedHeader parse_header(int fd, const std::string& path, std::int64_t file_bytes, bool growing) {
+  return HeaderParser(fd, path, file_bytes, growing).parse();
 }
 
 }  // namespace ictaltrack::detail

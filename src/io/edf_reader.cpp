@@ -99,7 +99,7 @@ struct EdfReader::Impl {
     header.info.warnings.push_back({std::move(code), std::move(message), signal});
   }
 
-  void open(const std::string& path, bool clip) {
+  void open(const std::string& path, bool clip, bool growing) {
     // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -118,7 +118,7 @@ struct EdfReader::Impl {
       throw IoError(path, "is a directory, not an EDF/BDF file", EISDIR);
     }
     if (!S_ISREG(status.st_mode)) throw IoError(path, "is not a regular file");
-    header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size));
+    header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size), growing);
     for (const ChannelInfo& channel : header.info.channels) {
       channel_offsets.push_back(header.signals[channel.signal_index].offset_in_record);
       const bool clips =
@@ -446,7 +446,7 @@ struct EdfReader::Impl {
 
 EdfReader::EdfReader(const std::string& path, ReaderOptions options)
     : impl_(std::make_unique<Impl>()) {
-  impl_->open(path, options.clip_to_digital_range);
+  impl_->open(path, options.clip_to_digital_range, options.growing);
   impl_->read_record_times(options.read_annotations);
 }
 

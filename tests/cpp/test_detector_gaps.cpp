@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -262,6 +264,39 @@ DetectionOutput detect_read_samples(const std::filesystem::path& path) {
                         static_cast<std::size_t>(n), {}, source);
 }
 
+// Every field of two detection outputs (the file names aside) is the same.
+void expect_same_output(const DetectionOutput& got, const DetectionOutput& expected) {
+  EXPECT_EQ(got.duration, expected.duration);
+  EXPECT_EQ(got.analysed, expected.analysed);
+  EXPECT_EQ(got.line_frequency_hz, expected.line_frequency_hz);
+  EXPECT_EQ(got.start.iso8601(), expected.start.iso8601());
+  ASSERT_EQ(got.gaps.size(), expected.gaps.size());
+  for (std::size_t g = 0; g < got.gaps.size(); ++g) {
+    EXPECT_EQ(got.gaps[g].onset, expected.gaps[g].onset);
+    EXPECT_EQ(got.gaps[g].duration, expected.gaps[g].duration);
+  }
+  ASSERT_EQ(got.channels.size(), expected.channels.size());
+  for (std::size_t c = 0; c < got.channels.size(); ++c) {
+    EXPECT_EQ(got.channels[c].bad, expected.channels[c].bad);
+    EXPECT_EQ(got.channels[c].bad_reason, expected.channels[c].bad_reason);
+  }
+  ASSERT_EQ(got.seizures.size(), expected.seizures.size());
+  for (std::size_t i = 0; i < got.seizures.size(); ++i) {
+    const Seizure& a = got.seizures[i];
+    const Seizure& b = expected.seizures[i];
+    EXPECT_EQ(a.onset, b.onset);
+    EXPECT_EQ(a.offset, b.offset);
+    EXPECT_EQ(a.onset_channels, b.onset_channels);
+    EXPECT_EQ(a.hemisphere, b.hemisphere);
+    EXPECT_EQ(a.confidence, b.confidence);
+    ASSERT_EQ(a.channel_onsets.size(), b.channel_onsets.size());
+    for (std::size_t k = 0; k < a.channel_onsets.size(); ++k) {
+      EXPECT_EQ(a.channel_onsets[k].onset, b.channel_onsets[k].onset);
+      EXPECT_EQ(a.channel_onsets[k].channel, b.channel_onsets[k].channel);
+    }
+  }
+}
+
 TEST(DetectorGaps, DetectSamplesGivesDetectFileOutput) {
   Segment first = simulate_segment(5, 240);
   const Segment second = simulate_segment(8, 240);
@@ -270,38 +305,72 @@ TEST(DetectorGaps, DetectSamplesGivesDetectFileOutput) {
   for (const auto& path : {write_edf(dir / "joined.edf", {&first, &second}, {0.0, 3000.0}),
                            write_edf(dir / "second.edf", {&second}, {0.0})}) {
     const DetectionOutput expected = detect_file(path.string());
-    const DetectionOutput got = detect_read_samples(path);
     ASSERT_FALSE(expected.seizures.empty());
-    EXPECT_EQ(got.duration, expected.duration);
-    EXPECT_EQ(got.analysed, expected.analysed);
-    EXPECT_EQ(got.line_frequency_hz, expected.line_frequency_hz);
-    EXPECT_EQ(got.start.iso8601(), expected.start.iso8601());
-    ASSERT_EQ(got.gaps.size(), expected.gaps.size());
-    for (std::size_t g = 0; g < got.gaps.size(); ++g) {
-      EXPECT_EQ(got.gaps[g].onset, expected.gaps[g].onset);
-      EXPECT_EQ(got.gaps[g].duration, expected.gaps[g].duration);
-    }
-    ASSERT_EQ(got.channels.size(), expected.channels.size());
-    for (std::size_t c = 0; c < got.channels.size(); ++c) {
-      EXPECT_EQ(got.channels[c].bad, expected.channels[c].bad);
-      EXPECT_EQ(got.channels[c].bad_reason, expected.channels[c].bad_reason);
-    }
-    ASSERT_EQ(got.seizures.size(), expected.seizures.size());
-    for (std::size_t i = 0; i < got.seizures.size(); ++i) {
-      const Seizure& a = got.seizures[i];
-      const Seizure& b = expected.seizures[i];
-      EXPECT_EQ(a.onset, b.onset);
-      EXPECT_EQ(a.offset, b.offset);
-      EXPECT_EQ(a.onset_channels, b.onset_channels);
-      EXPECT_EQ(a.hemisphere, b.hemisphere);
-      EXPECT_EQ(a.confidence, b.confidence);
-      ASSERT_EQ(a.channel_onsets.size(), b.channel_onsets.size());
-      for (std::size_t k = 0; k < a.channel_onsets.size(); ++k) {
-        EXPECT_EQ(a.channel_onsets[k].onset, b.channel_onsets[k].onset);
-        EXPECT_EQ(a.channel_onsets[k].channel, b.channel_onsets[k].channel);
-      }
+    expect_same_output(detect_read_samples(path), expected);
+  }
+}
+
+// FileFollower on an EDF+D file written while it is followed: the header says -1 records, the
+// writer appends pieces that often end inside a record. Oracle: detect_file on the finished file
+// (the same bytes); each seizure comes out of take_seizures() once closed, equal to the final one.
+TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
+  Segment first = simulate_segment(5, 240);
+  const Segment second = simulate_segment(8, 240);
+  cut_at(first, std::floor(ticks_to_seconds(first.truth.seizures.at(0).onset)) + 20.0);
+  const testing::ScratchDir dir;
+  const auto source = write_edf(dir / "joined.edf", {&first, &second}, {0.0, 3000.0});
+  std::string bytes;
+  {
+    std::ifstream in(source, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  bytes.replace(236, 8, "-1      ");
+  const std::size_t header = 256 * (1 + static_cast<std::size_t>(std::stoi(bytes.substr(252, 4))));
+  const auto growing = dir / "growing.edf";
+  std::ofstream out(growing, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(header / 2));  // half the header first
+  out.flush();
+  FileFollower follower(growing.string());
+  EXPECT_TRUE(follower.poll());  // a header being written is waited for
+  std::vector<Seizure> streamed;
+  std::vector<std::size_t> written_when_streamed;
+  std::size_t at = header / 2;
+  const std::size_t piece = 7 * 19 * 256 * 2 + 1001;  // 7.2 records of 19 channels at 256 Hz
+  while (at < bytes.size()) {
+    const std::size_t count = std::min(piece, bytes.size() - at);
+    out.write(bytes.data() + at, static_cast<std::streamsize>(count));
+    out.flush();
+    at += count;
+    EXPECT_TRUE(follower.poll());
+    for (auto& seizure : follower.take_seizures()) {
+      streamed.push_back(std::move(seizure));
+      written_when_streamed.push_back(at);
     }
   }
+  const DetectionOutput got = follower.finish();
+  for (auto& seizure : follower.take_seizures()) {
+    streamed.push_back(std::move(seizure));
+    written_when_streamed.push_back(at);
+  }
+  const DetectionOutput expected = detect_file(growing.string());
+  ASSERT_EQ(expected.seizures.size(), 2u);
+  ASSERT_EQ(expected.gaps.size(), 1u);
+  expect_same_output(got, expected);
+  ASSERT_EQ(got.warnings.size(), expected.warnings.size());
+  for (std::size_t w = 0; w < got.warnings.size(); ++w) {
+    EXPECT_EQ(got.warnings[w].code, expected.warnings[w].code);
+    EXPECT_EQ(got.warnings[w].message, expected.warnings[w].message);
+  }
+  ASSERT_EQ(streamed.size(), expected.seizures.size());
+  for (std::size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].onset, expected.seizures[i].onset);
+    EXPECT_EQ(streamed[i].offset, expected.seizures[i].offset);
+    EXPECT_EQ(streamed[i].onset_channels, expected.seizures[i].onset_channels);
+  }
+  // The first seizure ends at the gap: it comes out as soon as the records after the gap do,
+  // long before the file is complete.
+  EXPECT_LT(written_when_streamed[0], bytes.size() / 2);
+  EXPECT_EQ(follower.samples_read(), static_cast<std::int64_t>(first.n_samples + second.n_samples));
 }
 
 TEST(DetectorGaps, DetectSamplesRejectsGapsOutsideTheSamples) {

@@ -273,6 +273,51 @@ TEST_F(Malformed, TrailingBytesAreWarned) {
   expect_samples_match(reader, builder, 3);
 }
 
+// ---- Files still being written (ReaderOptions::growing) -----------------------------------------
+
+TEST_F(Malformed, GrowingFileUsesEveryCompleteRecordWhateverTheCount) {
+  EdfBuilder builder = small_edf_plus();
+  builder.n_records = 5;
+  for (const std::string count : {"2", "-1", "5", "9"}) {
+    builder.n_records_field = count;
+    const std::string bytes = builder.bytes();
+    // The writer is in the middle of record 5: 4 complete records and part of the fifth.
+    const auto path = write(bytes.substr(0, bytes.size() - 7));
+    ReaderOptions options;
+    options.growing = true;
+    const EdfReader reader(path.string(), options);
+    EXPECT_EQ(reader.info().n_records, 4) << "count field " << count;
+    EXPECT_EQ(reader.info().record_onsets.size(), 4u);
+    EXPECT_EQ(reader.info().record_onsets.back(), 3 * kTicksPerSecond);
+    for (const char* code : {"record_count_unknown", "trailing_bytes", "truncated_data"}) {
+      EXPECT_FALSE(reader.info().has_warning(code)) << code << ", count field " << count;
+    }
+    expect_samples_match(reader, builder, 4);
+    // Without the option the same bytes are a finished file and the field decides (warned).
+    const EdfReader finished(path.string());
+    EXPECT_EQ(finished.info().n_records, count == std::string("2") ? 2 : 4);
+    EXPECT_FALSE(finished.info().warnings.empty());
+  }
+}
+
+TEST_F(Malformed, GrowingFileWithoutACompleteRecordHasNoRecords) {
+  EdfBuilder builder = small_edf_plus();
+  builder.n_records_field = "-1";
+  const std::string bytes = builder.bytes();
+  const std::size_t header = 256 * 4;
+  const auto path = write(bytes.substr(0, header + 10));
+  ReaderOptions options;
+  options.growing = true;
+  const EdfReader reader(path.string(), options);
+  EXPECT_EQ(reader.info().n_records, 0);
+  EXPECT_TRUE(reader.segments().empty());
+  EXPECT_EQ(reader.info().channels[0].n_samples, 0);
+  // A finished file this short is damaged.
+  const auto error = format_error_of(path);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field(), "number of samples in each data record");
+}
+
 TEST_F(Malformed, HeaderOnlyFileHasNoRecords) {
   EdfBuilder builder = small_edf();
   builder.n_records = 0;

@@ -258,4 +258,45 @@ class SeizureDetector {
   std::unique_ptr<Impl> impl_;
 };
 
+/// detect_file on an EDF/BDF file that is still being written (an acquisition system appends
+/// data records): each poll() opens the file again (EdfReader with ReaderOptions::growing: the
+/// header's record count may be -1 or stale, a record being written is waited for) and feeds the
+/// detector the records completed since; seizures come out as soon as the detector has closed
+/// them (take_seizures(), times from the recording start as detect_file reports them). Once the
+/// file is complete, finish() returns exactly what detect_file(path, params) returns for it: the
+/// same channel selection, mains decision (made once the first 30 s are in, or at the end),
+/// EDF+D gaps (from the records' onsets) and mapping, on the same float32 samples. Not thread
+/// safe.
+class FileFollower {
+ public:
+  /// Nothing is read yet. Throws std::invalid_argument for bad parameters.
+  explicit FileFollower(std::string path, DetectorOptions params = {});
+  ~FileFollower();
+  FileFollower(FileFollower&&) noexcept;
+  FileFollower& operator=(FileFollower&&) noexcept;
+  FileFollower(const FileFollower&) = delete;
+  FileFollower& operator=(const FileFollower&) = delete;
+
+  /// Reads the records completed since the last call (at most `max_samples` samples per channel
+  /// when > 0, so that a long backlog is taken in steps) and runs the detector over them. Returns
+  /// true when every complete record of the file has been taken (or none can be yet: a header
+  /// not fully written is waited for). Throws IoError, FormatError (a header that changed, or
+  /// that became unreadable after it was read), UnsupportedError.
+  bool poll(std::int64_t max_samples = 0);
+  /// Seizures closed since the last call (in the order the detector closed them), onset and
+  /// offset in ticks from the recording start, channels as file channel indices.
+  std::vector<Seizure> take_seizures();
+  /// Samples per analysed channel given to the detector so far.
+  std::int64_t samples_read() const noexcept;
+  /// The file is complete: reads the records still unread, closes open events (take them with
+  /// take_seizures()) and returns detect_file's output for the file as it now is. A file that
+  /// ends holding fewer records than were read while it grew (a final record count below the
+  /// records written) gets detect_file run afresh. Throws as detect_file does.
+  DetectionOutput finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace ictaltrack

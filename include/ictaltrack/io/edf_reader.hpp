@@ -103,6 +103,12 @@ struct ReaderOptions {
   /// Clip digital values to the channel's [digital_min, digital_max] as EDFlib does (values outside
   /// are ADC overflow). Never applied to the BDF Status channel or to an empty digital range.
   bool clip_to_digital_range = true;
+  /// The file is still being written (an acquisition system appends records): the records used
+  /// are the complete ones in the file whatever the header's count says (-1, or a count the writer
+  /// has not updated yet), the bytes of a record being written are left for a later open, a file
+  /// holding the header but no complete record has 0 records, and none of this is warned about.
+  /// Open again to see the records appended since.
+  bool growing = false;
 };
 
 class EdfReader {

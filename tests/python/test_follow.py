@@ -1,0 +1,247 @@
+"""``ictaltrack follow`` and ``ictaltrack.follow`` on files written while they are followed.
+
+A writer process (growing_writer.py) copies a sample recording record by record at 20x real time,
+the header saying -1 records or a stale count, with records written in two halves and a pause.
+Oracles: ``ictaltrack detect`` on the finished file (the final JSON must be byte for byte the
+same, the seizure events must be its seizures) and the writer's own timing (events of seizures
+that end well before the recording's end are printed before the writer is done).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import ictaltrack
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "sample_edf"
+WRITER = Path(__file__).resolve().parent / "growing_writer.py"
+EXECUTABLE = Path(sys.executable).parent / "ictaltrack"
+IDLE_S = 2.0
+
+pytestmark = pytest.mark.skipif(
+    not (SAMPLES / "chbmit_bipolar.edf").exists(), reason="sample_edf/ is absent"
+)
+
+
+class Run:
+    """A process whose stdout lines are collected with the time each arrived, and whose end
+    time is noted."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.lines: list[tuple[float, str]] = []
+        self.ended_at: float | None = None
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.append((time.monotonic(), line))
+        self.process.wait()
+        self.ended_at = time.monotonic()
+
+    def wait(self, timeout: float = 90.0) -> tuple[int, str]:
+        self._reader.join(timeout)
+        assert self.ended_at is not None, "process did not end"
+        assert self.process.stderr is not None
+        with self.process.stderr:
+            return self.process.returncode, self.process.stderr.read()
+
+
+def start_writer(source: Path, target: Path, count: str, speed: float = 20.0) -> Run:
+    run = Run(
+        [
+            sys.executable,
+            str(WRITER),
+            str(source),
+            str(target),
+            "--count",
+            count,
+            "--speed",
+            str(speed),
+        ]
+    )
+    deadline = time.monotonic() + 10
+    while not target.exists():  # follow needs the file to exist
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return run
+
+
+def detect_json(path: Path, out: Path) -> str:
+    done = subprocess.run(
+        [str(EXECUTABLE), "detect", str(path), "--json", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def check_followed(
+    tmp_path: Path,
+    source: Path,
+    growing: Path,
+    count: str,
+    writer: Run,
+    follower: Run,
+    final_json: Path,
+) -> None:
+    """Everything a follow run over a finished writer must show (module docstring)."""
+    assert writer.wait()[0] == 0
+    code, stderr = follower.wait()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+
+    # The finished file is the recording (the stale count was put right at the end).
+    finished = growing.read_bytes()
+    original = source.read_bytes()
+    if count == "stale":
+        assert finished == original
+    else:
+        assert finished[:236] == original[:236] and finished[244:] == original[244:]
+        assert finished[236:244] == b"-1      "
+
+    final = final_json.read_text(encoding="utf-8")
+    expected = detect_json(growing, tmp_path / f"detect_{count}.json")
+    assert final == expected  # byte for byte
+    detection = json.loads(expected)
+    assert len(detection["seizures"]) == 2
+
+    events = [(at, json.loads(line)) for at, line in follower.lines]
+    assert [event["event"] for _, event in events] == ["seizure"] * len(events)
+    # Each seizure once, as the detect JSON holds it (these two do not overlap: same order).
+    assert [{k: v for k, v in e.items() if k != "event"} for _, e in events] == detection[
+        "seizures"
+    ]
+    # Printed as it happened: a seizure ending >= 30 s of recording before the end came out
+    # while the writer was still writing (1.5 s of wall time at 20x).
+    assert writer.ended_at is not None and follower.ended_at is not None
+    early = [at for at, e in events if e["offset_s"] + 30 <= detection["duration_s"]]
+    assert len(early) == 2
+    assert all(at < writer.ended_at for at in early)
+    # Ended by the idle timeout: not before the file had stopped growing for IDLE_S.
+    assert follower.ended_at - writer.ended_at >= IDLE_S - 0.2
+
+
+def test_follow_cli_on_files_being_written(tmp_path):
+    """Header count -1 and a stale header count, the two runs side by side (wall time)."""
+    source = SAMPLES / "chbmit_bipolar.edf"
+    runs = []
+    for count in ("unknown", "stale"):
+        growing = tmp_path / f"growing_{count}.edf"
+        final_json = tmp_path / f"follow_{count}.json"
+        writer = start_writer(source, growing, count)
+        follower = Run(
+            [
+                str(EXECUTABLE),
+                "follow",
+                str(growing),
+                "--json",
+                str(final_json),
+                "--idle-timeout",
+                str(IDLE_S),
+                "--poll",
+                "0.1",
+                "--threads",
+                "1" if count == "stale" else "0",
+            ]
+        )
+        runs.append((growing, count, writer, follower, final_json))
+    for growing, count, writer, follower, final_json in runs:
+        check_followed(tmp_path, source, growing, count, writer, follower, final_json)
+
+
+def test_follow_cli_ends_cleanly_on_sigint(tmp_path):
+    source = SAMPLES / "chbmit_bipolar.edf"
+    growing = tmp_path / "growing.edf"
+    writer = start_writer(source, growing, "unknown")
+    follower = Run(
+        [
+            str(EXECUTABLE),
+            "follow",
+            str(growing),
+            "--json",
+            str(tmp_path / "f.json"),
+            "--idle-timeout",
+            "60",
+            "--poll",
+            "0.1",
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while not follower.lines:  # the first seizure has been printed
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    follower.process.send_signal(signal.SIGINT)
+    code, stderr = follower.wait(timeout=30)
+    writer.process.kill()
+    writer.wait()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    # The final JSON covers what had been written when Ctrl-C came, and holds the seizure
+    # printed before it, as printed.
+    final = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    first = json.loads(follower.lines[0][1])
+    assert final["seizures"][0] == {k: v for k, v in first.items() if k != "event"}
+    assert first["offset_s"] < final["duration_s"] < 220
+
+
+def test_follow_python_api_with_overlapping_seizures(tmp_path):
+    """``ictaltrack.follow`` on the demo file (its last seizure starts while the third runs):
+    on_event gets each seizure once, in the order they end; the result equals detect's."""
+    source = SAMPLES / "migrating_referential.edf"
+    growing = tmp_path / "growing.edf"
+    writer = start_writer(source, growing, "stale", speed=100.0)
+    events: list[dict] = []
+    result = ictaltrack.follow(growing, idle_timeout_s=1.0, poll_s=0.05, on_event=events.append)
+    assert writer.wait()[0] == 0
+    expected = ictaltrack.detect(growing)
+    assert result.to_json() == expected.to_json()
+    seizures = expected.to_dict()["seizures"]
+    assert len(seizures) == 4
+    got = [{k: v for k, v in e.items() if k != "event"} for e in events]
+    assert sorted(got, key=lambda s: s["onset_s"]) == seizures
+    assert [e["offset_s"] for e in events] == sorted(e["offset_s"] for e in events)
+    assert all(e["event"] == "seizure" for e in events)
+
+
+def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        ictaltrack.follow(tmp_path / "absent.edf", idle_timeout_s=0)
+    with pytest.raises(ValueError):
+        ictaltrack.follow(SAMPLES / "chbmit_bipolar.edf", poll_s=0)
+    with pytest.raises(ValueError, match="unknown detector parameter"):
+        ictaltrack.follow(SAMPLES / "chbmit_bipolar.edf", idle_timeout_s=0, no_such=1)
+    for arguments in (["--json", "-"], ["--param", "no_such=1"]):
+        done = subprocess.run(
+            [str(EXECUTABLE), "follow", str(SAMPLES / "chbmit_bipolar.edf"), *arguments],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+    done = subprocess.run(
+        [str(EXECUTABLE), "follow", str(tmp_path / "absent.edf")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
