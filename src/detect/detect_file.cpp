@@ -316,21 +316,26 @@ DetectionOutput run_detection(DetectionOutput output,
     chunks.read_ahead(part);
   };
   std::vector<StreamSeizure> found;
+  std::vector<OnsetAlarm> alarms;
+  auto take = [&] {
+    auto done = detector.take_seizures();
+    found.insert(found.end(), done.begin(), done.end());
+    auto raised = detector.take_alarms();
+    alarms.insert(alarms.end(), raised.begin(), raised.end());
+  };
   for (const auto& span : chunks.spans()) {
     if (span.after_gap) detector.mark_gap();
     const float* samples = chunks.next();
     detail::DetectorAccess::push(detector, samples, static_cast<std::size_t>(span.count),
                                  static_cast<std::size_t>(chunk), read_ahead,
                                  chunks.begin_read_ahead());
-    auto done = detector.take_seizures();
-    found.insert(found.end(), done.begin(), done.end());
+    take();
     const double fraction =
         static_cast<double>(span.first + span.count) / static_cast<double>(n_samples);
     if (progress && !progress(fraction)) throw Error("cancelled");
   }
   detector.finish();
-  auto done = detector.take_seizures();
-  found.insert(found.end(), done.begin(), done.end());
+  take();
   std::stable_sort(found.begin(), found.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
     return a.onset_sample < b.onset_sample;
   });
@@ -382,6 +387,15 @@ DetectionOutput run_detection(DetectionOutput output,
       onset.channel = selected[static_cast<std::size_t>(onset.channel)];
     }
     output.seizures.push_back(std::move(seizure));
+  }
+  // Alarms keep their stream sample indices, which are the time channel's sample indices.
+  for (auto& alarm : alarms) {
+    alarm.raised = end_time_of(alarm.raised_sample);
+    alarm.onset = time_of(alarm.onset_sample);
+    for (auto& channel : alarm.onset_channels) {
+      channel = selected[static_cast<std::size_t>(channel)];
+    }
+    output.alarms.push_back(std::move(alarm));
   }
   if (progress) progress(1.0);
   return output;
