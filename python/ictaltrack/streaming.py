@@ -1,5 +1,5 @@
-"""Live detection: :class:`SeizureDetector` takes samples as they arrive and gives out each seizure
-once it has ended.
+"""Live detection: :class:`SeizureDetector` takes samples as they arrive, raises an onset alarm as
+soon as a running seizure is confirmed and gives out each seizure once it has ended.
 
 It is the C++ streaming detector that :func:`ictaltrack.detect` runs over a whole recording, so the
 seizures of a stream are those ``detect`` finds in the same samples, whatever the chunk sizes.
@@ -11,13 +11,53 @@ pushed, not counting gaps (the record also holds the stream sample indices).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ictaltrack import _core
 from ictaltrack.errors import UnsupportedError
 
-__all__ = ["SeizureDetector"]
+__all__ = ["SeizureDetector", "alarm_to_json"]
+
+
+def alarm_to_json(alarm: Mapping[str, Any], channel_names: Sequence[str]) -> dict[str, Any]:
+    """The record of one onset alarm, as :meth:`SeizureDetector.take_alarms` gives it and as one
+    line of JSON shows it.
+
+    Parameters
+    ----------
+    alarm : mapping
+        An alarm as the extension gives it (``_core.SeizureDetector.take_alarms()``, or an item of
+        ``"alarms"`` of ``_core.detect_file(..., alarms=True)``): ``raised_s``, ``onset_s``,
+        ``raised_sample``, ``onset_sample``, ``onset_channels`` (channel indices),
+        ``hemisphere``, ``region``, ``confidence``.
+    channel_names : sequence of str
+        The name of each channel those indices point to (the canonical names the seizure records
+        use, e.g. ``"T7"`` for ``"EEG T3-REF"``).
+
+    Returns
+    -------
+    dict
+        ``event`` (``"alarm"``), ``raised_s`` (when the alarm could be raised: the end of the
+        analysis window that confirmed the seizure), ``onset_s`` (provisional onset),
+        ``onset_channels`` (names, earliest first), ``hemisphere``, ``region``, ``confidence``
+        (0..1), ``raised_sample`` and ``onset_sample``. Seconds from the first sample, on the
+        same basis as the seizure records of the same source (streaming: stream sample /
+        ``sfreq``, gaps not counted; ``detect_file``: the recording's time); samples are stream
+        sample indices. The final seizure, given later, may place the onset and the channels
+        differently.
+    """
+    return {
+        "event": "alarm",
+        "raised_s": float(alarm["raised_s"]),
+        "onset_s": float(alarm["onset_s"]),
+        "onset_channels": [str(channel_names[int(c)]) for c in alarm["onset_channels"]],
+        "hemisphere": str(alarm["hemisphere"]),
+        "region": str(alarm["region"]),
+        "confidence": float(alarm["confidence"]),
+        "raised_sample": int(alarm["raised_sample"]),
+        "onset_sample": int(alarm["onset_sample"]),
+    }
 
 
 class SeizureDetector:
@@ -49,6 +89,10 @@ class SeizureDetector:
     ``hemisphere``, ``lateralization_index`` (None when undefined), ``confidence``,
     ``channel_onsets`` (name -> seconds) and ``focus_position`` (x, y, z or None): the fields of
     a seizure of the detect JSON (docs/output-format.md).
+
+    Each seizure is announced earlier by one onset alarm (from :meth:`take_alarms`, records of
+    :func:`alarm_to_json`), raised as soon as the running event is confirmed as a seizure
+    (docs/detection.md, "Onset alarms"); an alarm that no seizure follows is a false alarm.
     """
 
     def __init__(
@@ -65,6 +109,8 @@ class SeizureDetector:
             float(sfreq), names, dict(params) or None, [name in bad for name in names]
         )
         self._names = names
+        # The canonical names the seizure records use, parsed as the detector parses the set.
+        self._channel_names = [row["name"] or row["label"] for row in _core.parse_labels(names)]
 
     @property
     def sfreq(self) -> float:
@@ -108,6 +154,12 @@ class SeizureDetector:
     def take_seizures(self) -> list[dict[str, Any]]:
         """Seizures completed since the last call, ordered by onset (fields: class docstring)."""
         return list(self._detector.take_seizures())
+
+    def take_alarms(self) -> list[dict[str, Any]]:
+        """Onset alarms raised since the last call, in the order raised (fields:
+        :func:`alarm_to_json`). Call it after each :meth:`push` for live use: an alarm comes
+        once the detector has confirmed a running seizure, before the seizure has ended."""
+        return [alarm_to_json(alarm, self._channel_names) for alarm in self._detector.take_alarms()]
 
     def __repr__(self) -> str:
         return (
