@@ -908,7 +908,7 @@ _TARGET_COLUMNS = (
 def _targets_lines(results: Sequence[SuiteResult]) -> list[str]:
     rows = [list(_TARGET_COLUMNS)] + _targets_table(results)
     widths = [max(len(row[i]) for row in rows) for i in range(len(_TARGET_COLUMNS) - 1)]
-    lines = ["Targets (issue 18):"]
+    lines = ["Targets (issue 18; onset alarms: issue 14):"]
     for row in rows:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
     return lines
@@ -949,7 +949,8 @@ def format_markdown(
             "",
             "## Targets",
             "",
-            "The targets of issue 18 next to the pooled figures; the last column names the "
+            "The targets of issue 18 (and of issue 14 for the onset alarms) next to the pooled "
+            "figures; the last column names the "
             "recordings whose own figure misses the target (a recording without seizures has no "
             "sensitivity, latency or localisation; its false positives and verdict count).",
             "",
