@@ -12,6 +12,7 @@ import pyedflib
 import pytest
 
 import ictaltrack
+from ictaltrack import _core
 from ictaltrack.scoring import alarm_scores
 from ictaltrack.streaming import alarm_to_json
 
@@ -39,14 +40,14 @@ def _pyedflib_samples(path: Path) -> tuple[np.ndarray, list[str], float]:
 
 
 @pytest.fixture(scope="module", params=["referential", "bipolar"])
-def simulated(request, tmp_path_factory) -> tuple[np.ndarray, list[str], float, dict]:
+def simulated(request, tmp_path_factory) -> tuple[np.ndarray, list[str], float, dict, Path]:
     path = tmp_path_factory.mktemp("alarms") / f"sim_{request.param}.edf"
     truth = ictaltrack.simulate(
         path, duration_s=600, seed=23, montage=request.param, n_seizures=3, overlap_probability=0.0
     )
     assert len(truth["seizures"]) == 3
     data, names, sfreq = _pyedflib_samples(path)
-    return data, names, sfreq, truth
+    return data, names, sfreq, truth, path
 
 
 def _stream(data: np.ndarray, names: list[str], sfreq: float, cuts: list[int]) -> list[dict]:
@@ -64,7 +65,7 @@ def _stream(data: np.ndarray, names: list[str], sfreq: float, cuts: list[int]) -
 
 
 def test_alarms_are_the_same_whatever_the_chunks(simulated):
-    data, names, sfreq, _ = simulated
+    data, names, sfreq, _, _ = simulated
     n = data.shape[1]
     whole = [e for e in _stream(data, names, sfreq, [0, n]) if e.get("event") == "alarm"]
     assert len(whole) >= 3
@@ -86,7 +87,7 @@ def test_alarms_are_the_same_whatever_the_chunks(simulated):
 
 
 def test_each_seizure_is_announced_before_it_ends(simulated):
-    data, names, sfreq, truth = simulated
+    data, names, sfreq, truth, _ = simulated
     n = data.shape[1]
     events = _stream(data, names, sfreq, [*range(0, n, int(sfreq)), n])  # one second at a time
     alarms = [e for e in events if e.get("event") == "alarm"]
@@ -157,3 +158,25 @@ def test_alarm_to_json_names_channels_and_keeps_times():
         "raised_sample": 2560,
         "onset_sample": 512,
     }
+
+
+def test_detect_file_alarms_are_the_streams_and_leave_the_result_alone(simulated):
+    data, names, sfreq, _, path = simulated
+
+    plain = _core.detect_file(str(path), {"line_frequency_hz": 50}, None)
+    with_alarms = _core.detect_file(str(path), {"line_frequency_hz": 50}, None, True)
+    raw_alarms = with_alarms.pop("alarms")
+    assert with_alarms == plain  # an extra output: the detect dict is the same
+    channel_names = [channel["name"] for channel in plain["channels"]]
+    from_file = [alarm_to_json(alarm, channel_names) for alarm in raw_alarms]
+    streamed = [e for e in _stream(data, names, sfreq, [0, data.shape[1]]) if "event" in e]
+    assert len(from_file) == len(streamed) >= 3
+    for got, want in zip(from_file, streamed):
+        assert got["raised_sample"] == want["raised_sample"]
+        assert got["onset_sample"] == want["onset_sample"]
+        assert got["onset_channels"] == want["onset_channels"]
+        for key in ("hemisphere", "region", "confidence"):
+            assert got[key] == want[key], key
+        # The file's times are sample times floored to 100 ns ticks; the stream's sample / sfreq.
+        assert got["onset_s"] == pytest.approx(want["onset_s"], abs=1e-6)
+        assert got["raised_s"] == pytest.approx(want["raised_s"], abs=1e-6)
