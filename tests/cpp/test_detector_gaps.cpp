@@ -64,7 +64,8 @@ void cut_at(Segment& segment, double seconds) {
 
 // Runs a detector over the segments, with mark_gap() between them, in chunks of 1000 samples.
 std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segments,
-                                      std::int64_t* analysed = nullptr) {
+                                      std::int64_t* analysed = nullptr,
+                                      std::vector<OnsetAlarm>* alarms = nullptr) {
   DetectorOptions params;
   params.line_frequency_hz = 50;
   SeizureDetector detector(256.0, segments.front()->labels, params);
@@ -81,10 +82,18 @@ std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segment
             count, buffer.begin() + static_cast<std::ptrdiff_t>(c * chunk));
       }
       detector.push(buffer.data(), count, chunk);
+      if (alarms != nullptr) {
+        auto raised = detector.take_alarms();
+        alarms->insert(alarms->end(), raised.begin(), raised.end());
+      }
     }
   }
   detector.finish();
   out = detector.take_seizures();
+  if (alarms != nullptr) {
+    auto raised = detector.take_alarms();
+    alarms->insert(alarms->end(), raised.begin(), raised.end());
+  }
   if (analysed != nullptr) *analysed = detector.samples_analysed();
   return out;
 }
@@ -107,7 +116,8 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
   const auto n_first = static_cast<std::int64_t>(first.n_samples);
 
   std::int64_t analysed = 0;
-  const auto joined = run_stream({&first, &second}, &analysed);
+  std::vector<OnsetAlarm> alarms;
+  const auto joined = run_stream({&first, &second}, &analysed, &alarms);
   const auto first_alone = run_stream({&first});
   const auto second_alone = run_stream({&second});
   ASSERT_EQ(first_alone.size(), 1u);  // the running seizure, ended by the end of the data
@@ -139,6 +149,13 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
     return samples < 512 ? 0 : (samples - 512) / 256 * 256 + 512;
   };
   EXPECT_EQ(analysed, covered(n_first) + covered(static_cast<std::int64_t>(second.n_samples)));
+  // One alarm per seizure: the seizure cut by the gap is announced by the gap at the latest (it
+  // is decided there), with its onset; the second one after the gap.
+  ASSERT_EQ(alarms.size(), 2u);
+  EXPECT_LE(alarms[0].raised_sample, n_first);
+  EXPECT_EQ(alarms[0].onset_sample, before[0].onset_sample);
+  EXPECT_GT(alarms[1].onset_sample, n_first);
+  EXPECT_LT(alarms[1].raised_sample, after[0].offset_sample);
 }
 
 TEST(DetectorGaps, MarkGapOnlyCountsBetweenSamples) {
