@@ -639,8 +639,9 @@ def _pooled_alarms(results: Sequence[SuiteResult], fp: int) -> dict[str, Any]:
     delays = np.array([x for a in scored for x in a.delays_s])
     false_alarms = sum(a.false_alarms for a in scored) if scored else math.nan
     return {
-        "alarms": sum(a.alarms for a in scored),
-        "alarmed": sum(a.alarmed for a in scored),
+        # None: the detector gave no alarms (shown as n/a)
+        "alarms": sum(a.alarms for a in scored) if scored else None,
+        "alarmed": sum(a.alarmed for a in scored) if scored else None,
         "alarm_delay_median_s": float(np.median(delays)) if delays.size else math.nan,
         "alarm_delay_p90_s": float(np.percentile(delays, 90)) if delays.size else math.nan,
         "false_alarms": false_alarms,
@@ -769,7 +770,7 @@ def _row(name: str, montage: str, case: str, hours: float, scores: Mapping[str, 
         f"{scores['propagated_as_one_count']}/{scores['propagated_seizures']}",
         _num(scores["fragments_per_seizure"]),
         scores["verdict"],
-        f"{scores['alarmed']}/{scores['true_seizures']}",
+        "n/a" if scores["alarmed"] is None else f"{scores['alarmed']}/{scores['true_seizures']}",
         _num(scores["alarm_delay_median_s"], 1),
         _num(scores["alarm_delay_p90_s"], 1),
         _num(scores["false_alarms"], 0),
