@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ictaltrack.scoring import Evaluation, evaluate
+from ictaltrack.scoring import AlarmScores, Evaluation, alarm_scores, evaluate, load_truth
 
 __all__ = [
     "Recording",
@@ -510,12 +510,19 @@ def ictaltrack_detector(edf_path: Path, params: Mapping[str, Any] | None = None)
     Returns
     -------
     dict
-        The detect dict (``file``, ``duration_s``, ``channels``, ``seizures`` with ``onset_s``,
+        The detect dict plus ``alarms``, the onset alarms the streaming detector raised on the
+        way (records of :func:`ictaltrack.streaming.alarm_to_json`, seconds from the first sample;
+        the seizures are the same as without them) (``file``, ``duration_s``, ``channels``,
+        ``seizures`` with ``onset_s``,
         ``offset_s``, ``onset_channels``, ``region``, ``hemisphere``, ...; seconds).
     """
     from ictaltrack import _core
+    from ictaltrack.streaming import alarm_to_json
 
-    return _core.detect_file(str(edf_path), dict(params) if params else None, None)
+    result = _core.detect_file(str(edf_path), dict(params) if params else None, None, True)
+    names = [channel["name"] for channel in result["channels"]]
+    result["alarms"] = [alarm_to_json(alarm, names) for alarm in result["alarms"]]
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,6 +538,8 @@ class SuiteResult:
     evaluation: Evaluation
     detect_seconds: float
     generate_seconds: float = 0.0  # 0 when the recording came from the cache
+    #: Onset alarm delay and false alarms, when the detector gave ``alarms``
+    alarms: AlarmScores | None = None
 
 
 def run_suite(
@@ -554,13 +563,14 @@ def run_suite(
         generated = time.perf_counter()
         detections = dict(detector(edf_path))
         detected = time.perf_counter()
-        results.append(
-            SuiteResult(
-                recording,
-                evaluate(truth_path, detections),
-                detected - generated,
-                generated - started,
+        scores = evaluate(truth_path, detections)
+        alarms = None
+        if "alarms" in detections:
+            alarms = alarm_scores(
+                load_truth(truth_path)["seizures"], detections["alarms"], scores.duration_s
             )
+        results.append(
+            SuiteResult(recording, scores, detected - generated, generated - started, alarms)
         )
         if progress:
             progress(
@@ -619,6 +629,23 @@ def pooled_scores(results: Sequence[SuiteResult]) -> dict[str, float]:
         if loc
         else math.nan,
         **_pooled_spread(results),
+        **_pooled_alarms(results, fp),
+    }
+
+
+def _pooled_alarms(results: Sequence[SuiteResult], fp: int) -> dict[str, Any]:
+    """Alarm delay over all alarmed true seizures; false alarms next to final false positives."""
+    scored = [r.alarms for r in results if r.alarms is not None]
+    delays = np.array([x for a in scored for x in a.delays_s])
+    false_alarms = sum(a.false_alarms for a in scored) if scored else math.nan
+    return {
+        # None: the detector gave no alarms (shown as n/a)
+        "alarms": sum(a.alarms for a in scored) if scored else None,
+        "alarmed": sum(a.alarmed for a in scored) if scored else None,
+        "alarm_delay_median_s": float(np.median(delays)) if delays.size else math.nan,
+        "alarm_delay_p90_s": float(np.percentile(delays, 90)) if delays.size else math.nan,
+        "false_alarms": false_alarms,
+        "false_alarms_beyond_fp": false_alarms - fp,
     }
 
 
@@ -651,6 +678,11 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "propagated_as_one": (">=", 0.95, "propagated seizures reported as one"),
     "fragments_per_seizure": ("<=", 0.05, "fragments per seizure"),
     "migrating_verdict_agreement": (">=", 0.9, "migrating verdict agreement (recordings)"),
+    # Issue 14: onset alarms (raised time minus true onset), and no more false alarms than final
+    # false detections.
+    "alarm_delay_median_s": ("<=", 10.0, "median alarm delay (s, issue 14)"),
+    "alarm_delay_p90_s": ("<=", 20.0, "p90 alarm delay (s, issue 14)"),
+    "false_alarms_beyond_fp": ("<=", 0.0, "false alarms minus final false positives (issue 14)"),
 }
 
 
@@ -700,6 +732,10 @@ _COLUMNS = (
     "prop 1",
     "frag/sz",
     "verdict",
+    "alarms",
+    "alarm med",
+    "alarm p90",
+    "false alarms",
 )
 
 
@@ -734,6 +770,10 @@ def _row(name: str, montage: str, case: str, hours: float, scores: Mapping[str, 
         f"{scores['propagated_as_one_count']}/{scores['propagated_seizures']}",
         _num(scores["fragments_per_seizure"]),
         scores["verdict"],
+        "n/a" if scores["alarmed"] is None else f"{scores['alarmed']}/{scores['true_seizures']}",
+        _num(scores["alarm_delay_median_s"], 1),
+        _num(scores["alarm_delay_p90_s"], 1),
+        _num(scores["false_alarms"], 0),
     ]
 
 
@@ -757,6 +797,7 @@ def _recording_scores(result: SuiteResult) -> dict[str, Any]:
         "migration_agreement": loc.migration_agreement,
         "summary_agreement": loc.summary_agreement,
         **_spread_cells(result),
+        **_pooled_alarms([result], e.fp),
     }
 
 
@@ -868,7 +909,7 @@ _TARGET_COLUMNS = (
 def _targets_lines(results: Sequence[SuiteResult]) -> list[str]:
     rows = [list(_TARGET_COLUMNS)] + _targets_table(results)
     widths = [max(len(row[i]) for row in rows) for i in range(len(_TARGET_COLUMNS) - 1)]
-    lines = ["Targets (issue 18):"]
+    lines = ["Targets (issue 18; onset alarms: issue 14):"]
     for row in rows:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
     return lines
@@ -909,7 +950,8 @@ def format_markdown(
             "",
             "## Targets",
             "",
-            "The targets of issue 18 next to the pooled figures; the last column names the "
+            "The targets of issue 18 (and of issue 14 for the onset alarms) next to the pooled "
+            "figures; the last column names the "
             "recordings whose own figure misses the target (a recording without seizures has no "
             "sensitivity, latency or localisation; its false positives and verdict count).",
             "",
@@ -932,7 +974,11 @@ def format_markdown(
             "consecutive matched pairs; `summ` summary agreement; `prop 1` true propagated "
             "seizures reported as one / true propagated seizures; `frag/sz` fragments (detections "
             "matching no true seizure inside a true seizure) per true seizure; `verdict` whether "
-            "the detector's migrating verdict equals the truth's (pooled: recordings agreeing). "
+            "the detector's migrating verdict equals the truth's (pooled: recordings agreeing); "
+            "`alarms` true seizures matched by an onset alarm / true seizures; `alarm med`, "
+            "`alarm p90` alarm delay (time the alarm was raised minus true onset, s) median and "
+            "90th percentile over those seizures; `false alarms` alarms matching no true seizure "
+            '(to compare with `fp`; docs/detection.md, "Onset alarms"). '
             "`ALL (pooled)` pools counts over the recordings that are not held out, "
             "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "
             "`n/a`: undefined (no denominator). Definitions: docs/scoring.md.",

@@ -32,7 +32,9 @@ __all__ = [
     "EventScores",
     "LocalisationScores",
     "SpreadScores",
+    "AlarmScores",
     "Evaluation",
+    "alarm_scores",
     "event_scoring",
     "evaluate",
     "load_truth",
@@ -684,6 +686,104 @@ def spread_scores(
         true_migrating=true_migrating,
         detected_migrating=detected_migrating,
         migrating_agrees=true_migrating == detected_migrating,
+    )
+
+
+@dataclass(frozen=True)
+class AlarmScores:
+    """How early onset alarms come and how many are false (:func:`alarm_scores`).
+
+    Attributes
+    ----------
+    true_seizures, alarms : int
+        Counts of true seizures and of alarms.
+    alarmed : int
+        True seizures matched by an alarm.
+    delays_s : tuple of float
+        For each matched true seizure, in true-seizure order: its alarm's ``raised_s`` minus the
+        true onset (seconds).
+    delay_median_s, delay_p90_s : float
+        Median and 90th percentile of ``delays_s``; NaN without matched seizures.
+    false_alarms : int
+        Alarms whose span ``[onset_s, raised_s]`` meets no widened true seizure window (an alarm
+        inside a true seizure's window that another alarm matched is a duplicate, not false).
+    """
+
+    true_seizures: int
+    alarms: int
+    alarmed: int
+    delays_s: tuple[float, ...]
+    delay_median_s: float
+    delay_p90_s: float
+    false_alarms: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (NaN becomes None)."""
+        out = {key: _json_number(value) for key, value in asdict(self).items()}
+        out["delays_s"] = list(self.delays_s)
+        return out
+
+
+def alarm_scores(
+    truth: Sequence[Mapping[str, Any]],
+    alarms: Sequence[Mapping[str, Any]],
+    duration_s: float,
+    *,
+    params: EventScoringParameters | None = None,
+) -> AlarmScores:
+    """Alarm delay and false alarms of onset alarms against the true seizures.
+
+    Each alarm stands for the span from its provisional onset to the moment it was raised,
+    ``[onset_s, raised_s]``, and is matched to true seizures one to one as a detection is
+    (:func:`match_seizures`: the SzCORE widened windows, nearest onsets first). The delay of a
+    matched true seizure is ``raised_s`` of its alarm minus its true onset.
+
+    Parameters
+    ----------
+    truth : sequence of dict
+        True seizures with ``onset_s`` and ``offset_s`` (seconds from the first sample).
+    alarms : sequence of dict
+        Alarms with ``onset_s`` and ``raised_s`` (same time basis), e.g. the records of
+        :func:`ictaltrack.streaming.alarm_to_json`.
+    duration_s : float
+        Recording duration (limits the matching windows).
+    params : EventScoringParameters, optional
+        Its tolerances define the matching windows.
+
+    Returns
+    -------
+    AlarmScores
+    """
+    p = params or EventScoringParameters()
+    spans = [
+        {"onset_s": a["onset_s"], "offset_s": max(a["onset_s"], a["raised_s"])} for a in alarms
+    ]
+    match = match_seizures(truth, spans, duration_s, params=p)
+    delays = tuple(
+        float(alarms[j]["raised_s"]) - float(seizure["onset_s"])
+        for seizure, j in zip(truth, match)
+        if j is not None
+    )
+    windows = [
+        (
+            max(0.0, seizure["onset_s"] - p.tolerance_start_s),
+            min(duration_s, seizure["offset_s"] + p.tolerance_end_s),
+        )
+        for seizure in truth
+    ]
+    false_alarms = sum(
+        not any(span["onset_s"] <= end and span["offset_s"] >= start for start, end in windows)
+        for span in spans
+    )
+    values = np.array(delays)
+    return AlarmScores(
+        true_seizures=len(truth),
+        alarms=len(alarms),
+        alarmed=len(delays),
+        delays_s=delays,
+        delay_median_s=float(np.median(values)) if values.size else math.nan,
+        delay_p90_s=float(np.percentile(values, 90)) if values.size else math.nan,
+        false_alarms=int(false_alarms),
     )
 
 

@@ -1,5 +1,6 @@
-"""Live detection: :class:`SeizureDetector` takes samples as they arrive and gives out each seizure
-once it has ended; :func:`follow` runs detection on an EDF/BDF file while it is being written.
+"""Live detection: :class:`SeizureDetector` takes samples as they arrive, raises an onset alarm as
+soon as a running seizure is confirmed and gives out each seizure once it has ended; :func:`follow`
+runs detection on an EDF/BDF file while it is being written.
 
 It is the C++ streaming detector that :func:`ictaltrack.detect` runs over a whole recording, so the
 seizures of a stream are those ``detect`` finds in the same samples, whatever the chunk sizes.
@@ -22,12 +23,52 @@ from ictaltrack.errors import UnsupportedError
 if TYPE_CHECKING:
     from ictaltrack.result import DetectionResult
 
-__all__ = ["SeizureDetector", "follow"]
+__all__ = ["SeizureDetector", "alarm_to_json", "follow"]
 
 # Samples per channel read and detected in one step of follow(): a file that already holds a long
 # backlog is taken in steps of about 8 minutes at 256 Hz, so that Ctrl-C and the events of the
 # backlog are not held up until all of it is done.
 _FOLLOW_STEP_SAMPLES = 1 << 17
+
+
+def alarm_to_json(alarm: Mapping[str, Any], channel_names: Sequence[str]) -> dict[str, Any]:
+    """The record of one onset alarm, as :meth:`SeizureDetector.take_alarms` gives it and as one
+    line of JSON shows it.
+
+    Parameters
+    ----------
+    alarm : mapping
+        An alarm as the extension gives it (``_core.SeizureDetector.take_alarms()``, or an item of
+        ``"alarms"`` of ``_core.detect_file(..., alarms=True)``): ``raised_s``, ``onset_s``,
+        ``raised_sample``, ``onset_sample``, ``onset_channels`` (channel indices),
+        ``hemisphere``, ``region``, ``confidence``.
+    channel_names : sequence of str
+        The name of each channel those indices point to (the canonical names the seizure records
+        use, e.g. ``"T7"`` for ``"EEG T3-REF"``).
+
+    Returns
+    -------
+    dict
+        ``event`` (``"alarm"``), ``raised_s`` (when the alarm could be raised: the end of the
+        analysis window that confirmed the seizure), ``onset_s`` (provisional onset),
+        ``onset_channels`` (names, earliest first), ``hemisphere``, ``region``, ``confidence``
+        (0..1), ``raised_sample`` and ``onset_sample``. Seconds from the first sample, on the
+        same basis as the seizure records of the same source (streaming: stream sample /
+        ``sfreq``, gaps not counted; ``detect_file``: the recording's time); samples are stream
+        sample indices. The final seizure, given later, may place the onset and the channels
+        differently.
+    """
+    return {
+        "event": "alarm",
+        "raised_s": float(alarm["raised_s"]),
+        "onset_s": float(alarm["onset_s"]),
+        "onset_channels": [str(channel_names[int(c)]) for c in alarm["onset_channels"]],
+        "hemisphere": str(alarm["hemisphere"]),
+        "region": str(alarm["region"]),
+        "confidence": float(alarm["confidence"]),
+        "raised_sample": int(alarm["raised_sample"]),
+        "onset_sample": int(alarm["onset_sample"]),
+    }
 
 
 class SeizureDetector:
@@ -59,6 +100,10 @@ class SeizureDetector:
     ``hemisphere``, ``lateralization_index`` (None when undefined), ``confidence``,
     ``channel_onsets`` (name -> seconds) and ``focus_position`` (x, y, z or None): the fields of
     a seizure of the detect JSON (docs/output-format.md).
+
+    Each seizure is announced earlier by one onset alarm (from :meth:`take_alarms`, records of
+    :func:`alarm_to_json`), raised as soon as the running event is confirmed as a seizure
+    (docs/detection.md, "Onset alarms"); an alarm that no seizure follows is a false alarm.
     """
 
     def __init__(
@@ -75,6 +120,8 @@ class SeizureDetector:
             float(sfreq), names, dict(params) or None, [name in bad for name in names]
         )
         self._names = names
+        # The canonical names the seizure records use, parsed as the detector parses the set.
+        self._channel_names = [row["name"] or row["label"] for row in _core.parse_labels(names)]
 
     @property
     def sfreq(self) -> float:
@@ -119,6 +166,12 @@ class SeizureDetector:
         """Seizures completed since the last call, ordered by onset (fields: class docstring)."""
         return list(self._detector.take_seizures())
 
+    def take_alarms(self) -> list[dict[str, Any]]:
+        """Onset alarms raised since the last call, in the order raised (fields:
+        :func:`alarm_to_json`). Call it after each :meth:`push` for live use: an alarm comes
+        once the detector has confirmed a running seizure, before the seizure has ended."""
+        return [alarm_to_json(alarm, self._channel_names) for alarm in self._detector.take_alarms()]
+
     def __repr__(self) -> str:
         return (
             f"<SeizureDetector {len(self._names)} channels at {self.sfreq:g} Hz, "
@@ -127,13 +180,13 @@ class SeizureDetector:
 
 
 def _drain_alarms(follower: Any) -> list[dict[str, Any]]:
-    """Alarm events raised since the last call: ``{"event": "alarm", ...}`` records.
-
-    TODO(issue 14 point 3): return the follower's ``take_alarms()`` records (the to_dict() form
-    of ``SeizureDetector.take_alarms()``, times mapped to seconds from the recording start) once
-    the alarms land; until then there are none.
-    """
-    return []
+    """Alarm events raised since the last call: records of :func:`alarm_to_json`, seconds from
+    the recording start (gaps included), as the seizures of :func:`follow`."""
+    raised = follower.take_alarms()
+    if not raised:
+        return []
+    names = follower.channel_names
+    return [alarm_to_json(alarm, names) for alarm in raised]
 
 
 def _seizure_event(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,8 +232,10 @@ def follow(
         "onset_s", "offset_s", "onset_channels", "region", "hemisphere",
         "lateralization_index", "confidence", "channel_onsets"}`` (times in seconds from the
         recording start, the fields of a seizure of the detect JSON; seizures come in the order
-        they end, which differs from onset order when they overlap). Alarm events
-        (``{"event": "alarm", ...}``) are routed through the same callback.
+        they end, which differs from onset order when they overlap). Before its seizure event,
+        each seizure gets an onset alarm event as soon as the detector has confirmed it while
+        it runs: ``{"event": "alarm", "raised_s", "onset_s", "onset_channels", "hemisphere",
+        "region", "confidence", ...}`` (:func:`alarm_to_json`; seconds from the recording start).
     criteria : mapping, optional
         Overrides of the ``migrating`` verdict criteria (docs/migration.md).
     **params

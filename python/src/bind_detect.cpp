@@ -78,7 +78,22 @@ py::dict seizure_to_dict(const Seizure& seizure) {
   return item;
 }
 
-py::dict output_to_dict(const DetectionOutput& output) {
+// An onset alarm as the detector holds it: sample indices, ticks as seconds, channel indices.
+// ictaltrack.streaming.alarm_to_json makes the record users see (names, "event": "alarm").
+py::dict alarm_to_dict(const OnsetAlarm& alarm) {
+  py::dict item;
+  item["raised_sample"] = alarm.raised_sample;
+  item["onset_sample"] = alarm.onset_sample;
+  item["raised_s"] = ticks_to_seconds(alarm.raised);
+  item["onset_s"] = ticks_to_seconds(alarm.onset);
+  item["onset_channels"] = alarm.onset_channels;
+  item["hemisphere"] = std::string(to_string(alarm.side));
+  item["region"] = std::string(to_string(alarm.region));
+  item["confidence"] = alarm.confidence;
+  return item;
+}
+
+py::dict output_to_dict(const DetectionOutput& output, bool with_alarms = false) {
   py::dict result;
   result["file"] = output.file;
   result["duration_s"] = ticks_to_seconds(output.duration);
@@ -118,6 +133,11 @@ py::dict output_to_dict(const DetectionOutput& output) {
     warnings.append(item);
   }
   result["warnings"] = warnings;
+  if (with_alarms) {
+    py::list alarms;
+    for (const auto& alarm : output.alarms) alarms.append(alarm_to_dict(alarm));
+    result["alarms"] = alarms;
+  }
   return result;
 }
 
@@ -171,7 +191,7 @@ void register_detect(py::module_& m) {
   m.def(
       "detect_file",
       [](const std::string& path, std::optional<py::dict> params,
-         std::optional<py::function> progress) {
+         std::optional<py::function> progress, bool alarms) {
         const DetectorOptions parsed = params ? params_from_dict(*params) : DetectorOptions{};
         ProgressCallback callback;
         if (progress) {
@@ -188,10 +208,13 @@ void register_detect(py::module_& m) {
           py::gil_scoped_release release;
           output = detect_file(path, parsed, callback);
         }
-        return output_to_dict(output);
+        return output_to_dict(output, alarms);
       },
       py::arg("path"), py::arg("params") = py::none(), py::arg("progress") = py::none(),
-      "Detect and localise seizures in an EDF/BDF file; returns the detect dict (times in s).");
+      py::arg("alarms") = false,
+      "Detect and localise seizures in an EDF/BDF file; returns the detect dict (times in s). "
+      "alarms=True adds 'alarms': the onset alarms raised on the way (raw records, channel "
+      "indices into 'channels'; ictaltrack.streaming.alarm_to_json names them).");
   m.def(
       "detect_samples",
       [](const std::vector<std::string>& labels, double sfreq,
@@ -263,6 +286,24 @@ void register_detect(py::module_& m) {
              }
              return output_to_dict(output);
            })
+      .def(
+          "take_alarms",
+          [](FileFollower& follower) {
+            py::list out;
+            for (const auto& alarm : follower.take_alarms()) out.append(alarm_to_dict(alarm));
+            return out;
+          },
+          "Onset alarms raised since the last call (raw records: seconds from the recording "
+          "start, file channel indices; ictaltrack.streaming.alarm_to_json names them).")
+      .def_property_readonly(
+          "channel_names",
+          [](const FileFollower& follower) {
+            std::vector<std::string> names;
+            for (const auto& channel : follower.channels()) {
+              names.push_back(channel.meaning.name.empty() ? channel.label : channel.meaning.name);
+            }
+            return names;
+          })
       .def_property_readonly("samples_read", &FileFollower::samples_read);
 
   py::class_<SeizureDetector>(m, "SeizureDetector")
@@ -301,6 +342,12 @@ void register_detect(py::module_& m) {
              for (const auto& seizure : detector.take_seizures()) {
                out.append(stream_seizure_to_dict(seizure));
              }
+             return out;
+           })
+      .def("take_alarms",
+           [](SeizureDetector& detector) {
+             py::list out;
+             for (const auto& alarm : detector.take_alarms()) out.append(alarm_to_dict(alarm));
              return out;
            })
       .def_property_readonly("sfreq", &SeizureDetector::sfreq)

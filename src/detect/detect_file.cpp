@@ -356,6 +356,16 @@ class SeizureMapper {
     return seizure;
   }
 
+  // Alarms keep their stream sample indices, which are the time channel's sample indices.
+  OnsetAlarm map(OnsetAlarm alarm) const {
+    alarm.raised = end_time_of(alarm.raised_sample);
+    alarm.onset = time_of(alarm.onset_sample);
+    for (auto& channel : alarm.onset_channels) {
+      channel = selection_.selected[static_cast<std::size_t>(channel)];
+    }
+    return alarm;
+  }
+
  private:
   Ticks time_of(std::int64_t sample) const {
     return source_.sample_time(selection_.time_channel(),
@@ -382,11 +392,12 @@ class SeizureMapper {
 };
 
 // The end of every run once the detector has seen all samples and finished: orders the seizures
-// `found` (in the order the detector gave them), maps them and the detector's channels and
-// warnings back to the source.
+// `found` (in the order the detector gave them), maps them, the onset alarms `raised` (in the
+// order they were raised) and the detector's channels and warnings back to the source.
 void complete_output(DetectionOutput& output, const std::vector<SourceChannel>& source_channels,
                      const ChannelSelection& selection, const SeizureMapper& mapper,
-                     const SeizureDetector& detector, std::vector<StreamSeizure> found) {
+                     const SeizureDetector& detector, std::vector<StreamSeizure> found,
+                     std::vector<OnsetAlarm> raised) {
   std::stable_sort(found.begin(), found.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
     return a.onset_sample < b.onset_sample;
   });
@@ -409,6 +420,7 @@ void complete_output(DetectionOutput& output, const std::vector<SourceChannel>& 
     output.warnings.push_back(std::move(warning));
   }
   for (auto& item : found) output.seizures.push_back(mapper.map(std::move(item)));
+  for (auto& alarm : raised) output.alarms.push_back(mapper.map(std::move(alarm)));
 }
 
 // The assembly shared by every source: selects the EEG channels sharing the most common rate,
@@ -440,24 +452,30 @@ DetectionOutput run_detection(DetectionOutput output,
     chunks.read_ahead(part);
   };
   std::vector<StreamSeizure> found;
+  std::vector<OnsetAlarm> alarms;
+  auto take = [&] {
+    auto done = detector.take_seizures();
+    found.insert(found.end(), done.begin(), done.end());
+    auto raised = detector.take_alarms();
+    alarms.insert(alarms.end(), raised.begin(), raised.end());
+  };
   for (const auto& span : chunks.spans()) {
     if (span.after_gap) detector.mark_gap();
     const float* samples = chunks.next();
     detail::DetectorAccess::push(detector, samples, static_cast<std::size_t>(span.count),
                                  static_cast<std::size_t>(chunk), read_ahead,
                                  chunks.begin_read_ahead());
-    auto done = detector.take_seizures();
-    found.insert(found.end(), done.begin(), done.end());
+    take();
     const double fraction =
         static_cast<double>(span.first + span.count) / static_cast<double>(n_samples);
     if (progress && !progress(fraction)) throw Error("cancelled");
   }
   detector.finish();
-  auto done = detector.take_seizures();
-  found.insert(found.end(), done.begin(), done.end());
+  take();
 
   const SeizureMapper mapper(source, selection, segments, n_samples, output.duration);
-  complete_output(output, source_channels, selection, mapper, detector, std::move(found));
+  complete_output(output, source_channels, selection, mapper, detector, std::move(found),
+                  std::move(alarms));
   if (progress) progress(1.0);
   return output;
 }
@@ -602,12 +620,15 @@ struct FileFollower::Impl {
   DetectorOptions params;
   std::vector<std::pair<std::string, std::int32_t>> layout;  // empty until the header was read
   std::vector<SourceChannel> channels;
+  std::vector<DetectedChannel> described;  // the file's channels as the output describes them
   ChannelSelection selection;
   std::unique_ptr<SeizureDetector> detector;
   std::int64_t pushed = 0;  // samples of the analysed channels given to the detector
   std::vector<StreamSeizure> found;
-  std::vector<Seizure> ready;  // mapped, not yet taken
-  double notched = 0.0;        // mains frequency notched, as DetectionOutput reports it
+  std::vector<Seizure> ready;            // mapped, not yet taken
+  std::vector<OnsetAlarm> raised;        // every alarm, in stream samples (for finish())
+  std::vector<OnsetAlarm> ready_alarms;  // mapped, not yet taken
+  double notched = 0.0;                  // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
   bool finished = false;
 
@@ -623,6 +644,7 @@ struct FileFollower::Impl {
       DetectionOutput scratch;
       channels = file_output(path, reader).second;
       selection = select_channels(scratch, channels);
+      described = std::move(scratch.channels);
     } else if (now != layout) {
       throw FormatError("header", -1, 0,
                         "the header's signals or record duration changed while the file was "
@@ -665,13 +687,23 @@ struct FileFollower::Impl {
                        static_cast<std::size_t>(width));
         pushed += count;
         fed += count;
-        for (auto& item : detector->take_seizures()) {
-          ready.push_back(mapper.map(item));
-          found.push_back(std::move(item));
-        }
+        take(mapper);
       }
     }
     return pushed >= n_samples;
+  }
+
+  // Moves the alarms raised and the seizures closed since the last call to the ready lists,
+  // mapped with `mapper`, and keeps them unmapped for finish().
+  void take(const SeizureMapper& mapper) {
+    for (auto& alarm : detector->take_alarms()) {
+      ready_alarms.push_back(mapper.map(alarm));
+      raised.push_back(std::move(alarm));
+    }
+    for (auto& item : detector->take_seizures()) {
+      ready.push_back(mapper.map(item));
+      found.push_back(std::move(item));
+    }
   }
 };
 
@@ -710,7 +742,15 @@ bool FileFollower::poll(std::int64_t max_samples) {
 
 std::vector<Seizure> FileFollower::take_seizures() { return std::exchange(impl_->ready, {}); }
 
+std::vector<OnsetAlarm> FileFollower::take_alarms() {
+  return std::exchange(impl_->ready_alarms, {});
+}
+
 std::int64_t FileFollower::samples_read() const noexcept { return impl_->pushed; }
+
+const std::vector<DetectedChannel>& FileFollower::channels() const noexcept {
+  return impl_->described;
+}
 
 DetectionOutput FileFollower::finish() {
   auto& impl = *impl_;
@@ -739,11 +779,9 @@ DetectionOutput FileFollower::finish() {
   impl.feed(reader, std::numeric_limits<std::int64_t>::max());  // records added since the last poll
   impl.detector->finish();
   const SeizureMapper mapper(source, impl.selection, segments, n_samples, output.duration);
-  for (auto& item : impl.detector->take_seizures()) {
-    impl.ready.push_back(mapper.map(item));
-    impl.found.push_back(std::move(item));
-  }
-  complete_output(output, channels, selection, mapper, *impl.detector, std::move(impl.found));
+  impl.take(mapper);
+  complete_output(output, channels, selection, mapper, *impl.detector, std::move(impl.found),
+                  std::move(impl.raised));
   return output;
 }
 

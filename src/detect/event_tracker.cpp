@@ -102,7 +102,9 @@ void EventTracker::step(const WindowScores& scores, std::int64_t start,
   std::copy_n(scores.gain_db, n_, ring_gain_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
   std::copy_n(scores.excess, n_, ring_excess_.begin() + static_cast<std::ptrdiff_t>(slot * n_));
   ring_start_[slot] = start;
+  window_start_ = start;
   track_events(start, closed);
+  raise_alarms();
   ++window_index_;
 }
 
@@ -612,7 +614,63 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
     return;
   }
   record(event.id, Outcome::seizure, event.id);
+  // A seizure never confirmed while it ran (it waited for a parent's outcome, or it was cut by a
+  // gap or the end of the stream first) is announced now, just before it is emitted.
+  if (!event.alarmed) raise(event, located);
   closed.push_back({std::move(event), std::move(located)});
+}
+
+bool EventTracker::confirmed_so_far(const Event& event) const {
+  // The common-mode flag is final once no event can open within kOnsetClusterWindows of it;
+  // recruitment, the longest run and the duration only grow.
+  if (window_index_ - event.opened < kOnsetClusterWindows || event.global_onset ||
+      event.first_recruit < 0 || event.longest_run < sustained_windows_) {
+    return false;
+  }
+  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
+  if (duration_s < min_duration_s_) return false;
+  // The evolution rule of close(), on the rhythm seen so far: a normal rhythm (the posterior
+  // dominant rhythm, sleep spindles) passes every other rule while it runs and never evolves,
+  // so an alarm before evolution would be false for each of them (docs/detection.md).
+  if (evolution_bands(event) < kMinEvolutionBands) return false;
+  // Not the spread of another event, as decide() would judge it: an event that has not diverged
+  // from a running or kept event may still turn out to be its spread while that one runs
+  // (agreement accumulates only between open events), and is its spread once they agreed long
+  // enough. Rejected events are no parents; a closed one that agreed too briefly is none either.
+  for (const auto& link : event.links) {
+    if (link.longest_diverged >= kIndependentWindows) continue;
+    const bool open = std::any_of(open_events_.begin(), open_events_.end(),
+                                  [&](const Event& e) { return e.id == link.parent; });
+    const bool pending = std::any_of(pending_.begin(), pending_.end(),
+                                     [&](const Event& e) { return e.id == link.parent; });
+    if (open || pending) return false;
+    const Outcome parent = outcome(link.parent);
+    if ((parent == Outcome::seizure || parent == Outcome::spread) &&
+        link.agreed >= kMinAgreedWindows) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void EventTracker::raise_alarms() {
+  for (auto& event : open_events_) {
+    if (event.alarmed || !confirmed_so_far(event)) continue;
+    const auto located = localiser_(event);
+    if (located.seizure.channel_onsets.empty()) continue;  // no onset yet: decide() rejects it
+    raise(event, located);
+  }
+}
+
+void EventTracker::raise(Event& event, const LocalisedEvent& located) {
+  event.alarmed = true;
+  alarms_.push_back({window_start_, event.history.window_start[located.onset_window], located});
+}
+
+std::vector<RaisedAlarm> EventTracker::take_alarms() {
+  std::vector<RaisedAlarm> out;
+  out.swap(alarms_);
+  return out;
 }
 
 void EventTracker::decide_pending(std::vector<ClosedEvent>& closed) {

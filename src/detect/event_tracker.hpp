@@ -91,6 +91,7 @@ struct Event {
   /// Ended by the end of the stream or a gap while still discharging (its evolution unseen;
   /// not judged for evolution while it has run for less than 2 minutes).
   bool truncated = false;
+  bool alarmed = false;  ///< its onset alarm was raised
   EventHistory history;
 };
 
@@ -119,6 +120,14 @@ struct ClosedEvent {
   LocalisedEvent located;
 };
 
+/// An onset alarm as the tracker raises it: the window with which the event was confirmed and
+/// its provisional localisation (seizure_handoff.hpp turns it into an OnsetAlarm).
+struct RaisedAlarm {
+  std::int64_t window_start = 0;        ///< stream sample where the confirming window starts
+  std::int64_t onset_window_start = 0;  ///< stream sample where the onset channel's window starts
+  LocalisedEvent located;
+};
+
 /// Localises an event from its history (seizure_handoff.hpp gives the detector's; tests may
 /// give their own).
 using EventLocaliser = std::function<LocalisedEvent(const Event&)>;
@@ -143,6 +152,13 @@ class EventTracker {
   /// the usual rules), the channels' tracking state starts afresh, and the history of an event
   /// opened later starts no earlier than the next window.
   void end_segment(std::vector<ClosedEvent>& closed);
+
+  /// Onset alarms raised since the last call, in the order raised (docs/detection.md, "Onset
+  /// alarms"): an open event is confirmed once it meets every rule of close() that can be judged
+  /// while it runs (not a common-mode onset, a channel recruited, sustained, long enough, not
+  /// possibly the spread of another event, an onset placed) and its rhythm has evolved so far;
+  /// a seizure decided without having been confirmed is raised when it is decided.
+  std::vector<RaisedAlarm> take_alarms();
 
   std::int64_t windows() const noexcept { return window_index_; }
   const std::vector<Event>& open_events() const noexcept { return open_events_; }
@@ -170,6 +186,10 @@ class EventTracker {
   void decide(Event& event, std::vector<ClosedEvent>& closed);
   bool waits_for_parent(const Event& event) const;
   void decide_pending(std::vector<ClosedEvent>& closed);
+  /// Whether an open event meets the rules of close() that can be judged so far.
+  bool confirmed_so_far(const Event& event) const;
+  void raise_alarms();
+  void raise(Event& event, const LocalisedEvent& located);
 
   const ChannelGeometry& geometry_;
   std::size_t n_ = 0;
@@ -209,6 +229,8 @@ class EventTracker {
   };
   std::vector<Decided> outcomes_;  // of recently ended events
   int next_event_id_ = 0;
+  std::int64_t window_start_ = 0;  // stream sample where the window being tracked starts
+  std::vector<RaisedAlarm> alarms_;
 };
 
 }  // namespace ictaltrack::detail

@@ -121,6 +121,7 @@ struct SeizureDetector::Impl {
 
   std::vector<detail::ClosedEvent> closed;  // scratch: events the tracker just closed
   std::vector<StreamSeizure> finished;
+  std::vector<OnsetAlarm> alarms;  // raised, not taken yet
 
   Impl(double rate, std::vector<std::string> labels, DetectorOptions params, std::vector<bool> bad)
       : sfreq(rate), p(std::move(params)) {
@@ -405,6 +406,7 @@ struct SeizureDetector::Impl {
   }
 
   void hand_off_closed() {
+    for (const auto& raised : tracker->take_alarms()) alarms.push_back(handoff.to_alarm(raised));
     for (auto& event : closed) finished.push_back(handoff.to_stream_seizure(std::move(event)));
     closed.clear();
   }
@@ -431,6 +433,16 @@ struct SeizureDetector::Impl {
     out.swap(finished);
     std::stable_sort(out.begin(), out.end(), [](const StreamSeizure& a, const StreamSeizure& b) {
       return a.onset_sample < b.onset_sample;
+    });
+    return out;
+  }
+
+  std::vector<OnsetAlarm> take_alarms() {
+    std::vector<OnsetAlarm> out;
+    out.swap(alarms);
+    // Raised window by window, so already in order; stable for alarms of one window.
+    std::stable_sort(out.begin(), out.end(), [](const OnsetAlarm& a, const OnsetAlarm& b) {
+      return a.raised_sample < b.raised_sample;
     });
     return out;
   }
@@ -469,6 +481,7 @@ void detail::DetectorAccess::push(SeizureDetector& detector, const float* data,
 void SeizureDetector::mark_gap() { impl_->mark_gap(); }
 void SeizureDetector::finish() { impl_->finish(); }
 std::vector<StreamSeizure> SeizureDetector::take_seizures() { return impl_->take(); }
+std::vector<OnsetAlarm> SeizureDetector::take_alarms() { return impl_->take_alarms(); }
 const std::vector<DetectedChannel>& SeizureDetector::channels() const noexcept {
   return impl_->channels;
 }

@@ -66,6 +66,29 @@ StreamSeizure SeizureHandOff::to_stream_seizure(ClosedEvent closed) const {
   return out;
 }
 
+OnsetAlarm SeizureHandOff::to_alarm(const RaisedAlarm& raised) const {
+  OnsetAlarm out;
+  out.raised_sample = raised.window_start + window_samples_;
+  out.onset_sample = raised.onset_window_start + window_samples_ / 2;
+  const Seizure& seizure = raised.located.seizure;
+  // The localiser names the onset channels; names are unique among the analysed channels.
+  for (const auto& name : seizure.onset_channels) {
+    for (std::size_t c = 0; c < geometry_->labels.size(); ++c) {
+      const auto& label = geometry_->labels[c];
+      if ((label.name.empty() ? label.label : label.name) == name) {
+        out.onset_channels.push_back(static_cast<int>(analysed_[c]));
+        break;
+      }
+    }
+  }
+  out.side = seizure.hemisphere;
+  out.region = seizure.region;
+  out.confidence = seizure.confidence;
+  out.raised = to_ticks(out.raised_sample);
+  out.onset = to_ticks(out.onset_sample);
+  return out;
+}
+
 Ticks SeizureHandOff::to_ticks(std::int64_t sample) const {
   return static_cast<Ticks>(
       std::llround(static_cast<double>(sample) * static_cast<double>(kTicksPerSecond) / sfreq_));

@@ -34,6 +34,9 @@ class SeizureHandOff {
   /// The seizure as the detector emits it. Onset: centre of the earliest channel's change-point
   /// window; offset: end of the hop after the centre of the last window with a channel on.
   StreamSeizure to_stream_seizure(ClosedEvent closed) const;
+  /// The alarm as the detector emits it: raised at the end of the confirming window; onset and
+  /// channels by the rules of to_stream_seizure on the history seen so far.
+  OnsetAlarm to_alarm(const RaisedAlarm& raised) const;
 
  private:
   Ticks to_ticks(std::int64_t sample) const;

@@ -1,7 +1,9 @@
 // Live use of the streaming detector from a program linking the installed ictaltrack: samples
 // arrive one second at a time (here read from an EDF file, as an acquisition loop would hand
-// them over), are pushed as they come, and each seizure is printed as soon as the detector has
-// closed it. At the end the stream's seizures are checked against detect_file on the same file.
+// them over), are pushed as they come, each onset alarm is printed as soon as the detector has
+// confirmed a running seizure, and each seizure once the detector has closed it. At the end the
+// stream's seizures are checked against detect_file on the same file, and every seizure must
+// have been announced by an alarm.
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -50,6 +52,19 @@ int main(int argc, char** argv) {
       }
       return seizures.size();
     };
+    std::size_t alarms = 0;
+    auto print_alarms = [&](const std::vector<ictaltrack::OnsetAlarm>& raised) {
+      for (const auto& a : raised) {
+        std::cout << "ALARM raised at " << static_cast<double>(a.raised_sample) / sfreq
+                  << " s: seizure since " << static_cast<double>(a.onset_sample) / sfreq << " s, "
+                  << ictaltrack::to_string(a.side) << ", confidence " << a.confidence
+                  << ", onset channels:";
+        for (const int c : a.onset_channels)
+          std::cout << " " << labels[static_cast<std::size_t>(c)];
+        std::cout << "\n";
+      }
+      alarms += raised.size();
+    };
     const auto second = static_cast<std::int64_t>(sfreq);
     const std::int64_t n_samples = info.channels[static_cast<std::size_t>(picks[0])].n_samples;
     std::vector<float> chunk(picks.size() * static_cast<std::size_t>(second));
@@ -59,14 +74,17 @@ int main(int argc, char** argv) {
       reader.read_physical(picks, first, count, chunk.data(), second);  // "acquired" samples
       detector.push(chunk.data(), static_cast<std::size_t>(count),
                     static_cast<std::size_t>(second));
+      print_alarms(detector.take_alarms());  // alarms first: a seizure's alarm precedes it
       found += print(detector.take_seizures());
     }
     detector.finish();
+    print_alarms(detector.take_alarms());
     found += print(detector.take_seizures());
 
     const auto whole = ictaltrack::detect_file(argv[1], params);
-    std::cout << found << " seizures live, " << whole.seizures.size() << " by detect_file\n";
-    return found == whole.seizures.size() ? 0 : 1;
+    std::cout << alarms << " alarms and " << found << " seizures live, " << whole.seizures.size()
+              << " seizures by detect_file\n";
+    return found == whole.seizures.size() && alarms >= found ? 0 : 1;
   } catch (const ictaltrack::Error& error) {
     std::cerr << "ictaltrack error: " << error.what() << "\n";
     return 1;

@@ -47,7 +47,8 @@ Stream simulate(const SimulationOptions& config) {
 template <typename Sample = double>
 std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, DetectorOptions params = {},
                                std::size_t* max_bytes = nullptr,
-                               std::vector<DetectedChannel>* channels = nullptr) {
+                               std::vector<DetectedChannel>* channels = nullptr,
+                               std::vector<OnsetAlarm>* alarms = nullptr) {
   params.line_frequency_hz = 50;
   SeizureDetector detector(stream.sfreq, stream.labels, params);
   const std::size_t n = stream.labels.size();
@@ -62,11 +63,19 @@ std::vector<StreamSeizure> run(const Stream& stream, std::size_t chunk, Detector
     detector.push(buffer.data(), count, chunk);
     auto done = detector.take_seizures();
     out.insert(out.end(), done.begin(), done.end());
+    if (alarms != nullptr) {
+      auto raised = detector.take_alarms();
+      alarms->insert(alarms->end(), raised.begin(), raised.end());
+    }
     if (max_bytes) *max_bytes = std::max(*max_bytes, detector.buffer_bytes());
   }
   detector.finish();
   auto done = detector.take_seizures();
   out.insert(out.end(), done.begin(), done.end());
+  if (alarms != nullptr) {
+    auto raised = detector.take_alarms();
+    alarms->insert(alarms->end(), raised.begin(), raised.end());
+  }
   if (channels != nullptr) *channels = detector.channels();
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.onset_sample < b.onset_sample; });
@@ -255,6 +264,105 @@ TEST(SeizureDetector, ArtifactsWithoutSeizuresGiveNoDetection) {
     ASSERT_TRUE(stream.truth.seizures.empty());
     ASSERT_GT(stream.truth.artifacts.size(), 50u);
     EXPECT_TRUE(run(stream, 4096).empty()) << to_string(montage);
+  }
+}
+
+void expect_identical(const std::vector<OnsetAlarm>& a, const std::vector<OnsetAlarm>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].raised_sample, b[i].raised_sample);
+    EXPECT_EQ(a[i].onset_sample, b[i].onset_sample);
+    EXPECT_EQ(a[i].onset_channels, b[i].onset_channels);
+    EXPECT_EQ(a[i].side, b[i].side);
+    EXPECT_EQ(a[i].region, b[i].region);
+    EXPECT_EQ(a[i].confidence, b[i].confidence);
+    EXPECT_EQ(a[i].raised, b[i].raised);
+    EXPECT_EQ(a[i].onset, b[i].onset);
+  }
+}
+
+// Onset alarms against the simulator's truth and against the detector's own final seizures:
+// each detected seizure was announced by one alarm raised while the true seizure was still
+// running, whose provisional onset lies near the final one; and the alarms, like the seizures,
+// do not depend on the chunking or the thread count.
+TEST(SeizureDetector, OnsetAlarmsComeWhileTheSeizureRunsWhateverTheChunking) {
+  auto config = base_config(11, 600);
+  config.n_seizures = 3;
+  config.overlap_probability = 0.5;
+  const Stream stream = simulate(config);
+  DetectorOptions one_thread;
+  one_thread.n_threads = 1;
+  std::vector<OnsetAlarm> alarms;
+  const auto found = run(stream, stream.n_samples, one_thread, nullptr, nullptr, &alarms);
+  ASSERT_GE(found.size(), 2u);
+  ASSERT_GE(alarms.size(), found.size());
+  for (std::size_t i = 1; i < alarms.size(); ++i) {
+    EXPECT_LE(alarms[i - 1].raised_sample, alarms[i].raised_sample);
+  }
+  const double sfreq = stream.sfreq;
+  for (const auto& seizure : found) {
+    // Its alarm: the one whose provisional onset is nearest the final onset.
+    const auto alarm =
+        std::min_element(alarms.begin(), alarms.end(), [&](const auto& a, const auto& b) {
+          return std::abs(a.onset_sample - seizure.onset_sample) <
+                 std::abs(b.onset_sample - seizure.onset_sample);
+        });
+    EXPECT_LE(std::abs(static_cast<double>(alarm->onset_sample - seizure.onset_sample)) / sfreq,
+              3.0);
+    EXPECT_GT(alarm->raised_sample, alarm->onset_sample);
+    EXPECT_LT(alarm->raised_sample, seizure.offset_sample);  // before the detected end
+    EXPECT_EQ(alarm->side, seizure.seizure.hemisphere);
+    EXPECT_FALSE(alarm->onset_channels.empty());
+    EXPECT_EQ(alarm->raised,
+              static_cast<Ticks>(std::llround(static_cast<double>(alarm->raised_sample) *
+                                              static_cast<double>(kTicksPerSecond) / sfreq)));
+    // ... and before the true seizure it announces ended.
+    const auto truth = std::min_element(stream.truth.seizures.begin(), stream.truth.seizures.end(),
+                                        [&](const auto& a, const auto& b) {
+                                          return std::abs(a.onset - seizure.seizure.onset) <
+                                                 std::abs(b.onset - seizure.seizure.onset);
+                                        });
+    const double raised_s = static_cast<double>(alarm->raised_sample) / sfreq;
+    EXPECT_LT(raised_s, ticks_to_seconds(truth->offset));
+    EXPECT_GT(raised_s, ticks_to_seconds(truth->onset));
+  }
+  for (const std::size_t chunk : {std::size_t{37}, std::size_t{4096}}) {
+    std::vector<OnsetAlarm> chunked;
+    run(stream, chunk, one_thread, nullptr, nullptr, &chunked);
+    expect_identical(alarms, chunked);
+  }
+  DetectorOptions two_threads;
+  two_threads.n_threads = 2;
+  std::vector<OnsetAlarm> threaded;
+  run(stream, 777, two_threads, nullptr, nullptr, &threaded);
+  expect_identical(alarms, threaded);
+}
+
+// Through detect_file, alarms are mapped to the recording's channels and time, and the seizures
+// are those detect_file gives without looking at alarms (they are an extra output).
+TEST(DetectFile, ReportsOneAlarmPerSeizureInTheRecordingsTime) {
+  testing::ScratchDir dir;
+  auto config = base_config(11, 600);
+  config.n_seizures = 3;
+  config.overlap_probability = 0.5;
+  simulate_to_edf(config, dir / "x.edf");
+  const auto output = detect_file((dir / "x.edf").string());
+  ASSERT_GE(output.seizures.size(), 2u);
+  ASSERT_GE(output.alarms.size(), output.seizures.size());
+  for (const auto& seizure : output.seizures) {
+    const bool announced =
+        std::any_of(output.alarms.begin(), output.alarms.end(), [&](const auto& a) {
+          return std::abs(ticks_to_seconds(a.onset - seizure.onset)) <= 3.0 &&
+                 a.raised < seizure.offset;
+        });
+    EXPECT_TRUE(announced) << ticks_to_seconds(seizure.onset);
+  }
+  for (const auto& alarm : output.alarms) {
+    for (const int channel : alarm.onset_channels) {
+      ASSERT_GE(channel, 0);
+      ASSERT_LT(static_cast<std::size_t>(channel), output.channels.size());
+      EXPECT_EQ(output.channels[static_cast<std::size_t>(channel)].meaning.kind, ChannelKind::eeg);
+    }
   }
 }
 

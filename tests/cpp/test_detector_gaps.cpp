@@ -66,7 +66,8 @@ void cut_at(Segment& segment, double seconds) {
 
 // Runs a detector over the segments, with mark_gap() between them, in chunks of 1000 samples.
 std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segments,
-                                      std::int64_t* analysed = nullptr) {
+                                      std::int64_t* analysed = nullptr,
+                                      std::vector<OnsetAlarm>* alarms = nullptr) {
   DetectorOptions params;
   params.line_frequency_hz = 50;
   SeizureDetector detector(256.0, segments.front()->labels, params);
@@ -83,10 +84,18 @@ std::vector<StreamSeizure> run_stream(const std::vector<const Segment*>& segment
             count, buffer.begin() + static_cast<std::ptrdiff_t>(c * chunk));
       }
       detector.push(buffer.data(), count, chunk);
+      if (alarms != nullptr) {
+        auto raised = detector.take_alarms();
+        alarms->insert(alarms->end(), raised.begin(), raised.end());
+      }
     }
   }
   detector.finish();
   out = detector.take_seizures();
+  if (alarms != nullptr) {
+    auto raised = detector.take_alarms();
+    alarms->insert(alarms->end(), raised.begin(), raised.end());
+  }
   if (analysed != nullptr) *analysed = detector.samples_analysed();
   return out;
 }
@@ -109,7 +118,8 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
   const auto n_first = static_cast<std::int64_t>(first.n_samples);
 
   std::int64_t analysed = 0;
-  const auto joined = run_stream({&first, &second}, &analysed);
+  std::vector<OnsetAlarm> alarms;
+  const auto joined = run_stream({&first, &second}, &analysed, &alarms);
   const auto first_alone = run_stream({&first});
   const auto second_alone = run_stream({&second});
   ASSERT_EQ(first_alone.size(), 1u);  // the running seizure, ended by the end of the data
@@ -141,6 +151,13 @@ TEST(DetectorGaps, SegmentsAreAnalysedApartAndNoEventSpansTheGap) {
     return samples < 512 ? 0 : (samples - 512) / 256 * 256 + 512;
   };
   EXPECT_EQ(analysed, covered(n_first) + covered(static_cast<std::int64_t>(second.n_samples)));
+  // One alarm per seizure: the seizure cut by the gap is announced by the gap at the latest (it
+  // is decided there), with its onset; the second one after the gap.
+  ASSERT_EQ(alarms.size(), 2u);
+  EXPECT_LE(alarms[0].raised_sample, n_first);
+  EXPECT_EQ(alarms[0].onset_sample, before[0].onset_sample);
+  EXPECT_GT(alarms[1].onset_sample, n_first);
+  EXPECT_LT(alarms[1].raised_sample, after[0].offset_sample);
 }
 
 TEST(DetectorGaps, MarkGapOnlyCountsBetweenSamples) {
@@ -333,6 +350,7 @@ TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
   FileFollower follower(growing.string());
   EXPECT_TRUE(follower.poll());  // a header being written is waited for
   std::vector<Seizure> streamed;
+  std::vector<OnsetAlarm> alarmed;
   std::vector<std::size_t> written_when_streamed;
   std::size_t at = header / 2;
   const std::size_t piece = 7 * 19 * 256 * 2 + 1001;  // 7.2 records of 19 channels at 256 Hz
@@ -342,12 +360,14 @@ TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
     out.flush();
     at += count;
     EXPECT_TRUE(follower.poll());
+    for (auto& alarm : follower.take_alarms()) alarmed.push_back(std::move(alarm));
     for (auto& seizure : follower.take_seizures()) {
       streamed.push_back(std::move(seizure));
       written_when_streamed.push_back(at);
     }
   }
   const DetectionOutput got = follower.finish();
+  for (auto& alarm : follower.take_alarms()) alarmed.push_back(std::move(alarm));
   for (auto& seizure : follower.take_seizures()) {
     streamed.push_back(std::move(seizure));
     written_when_streamed.push_back(at);
@@ -366,6 +386,18 @@ TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
     EXPECT_EQ(streamed[i].onset, expected.seizures[i].onset);
     EXPECT_EQ(streamed[i].offset, expected.seizures[i].offset);
     EXPECT_EQ(streamed[i].onset_channels, expected.seizures[i].onset_channels);
+  }
+  // The onset alarms taken while following are detect_file's, in the recording's time and
+  // channels, and so are finish()'s.
+  ASSERT_EQ(alarmed.size(), expected.alarms.size());
+  ASSERT_EQ(got.alarms.size(), expected.alarms.size());
+  for (std::size_t i = 0; i < alarmed.size(); ++i) {
+    for (const OnsetAlarm* alarm : {static_cast<const OnsetAlarm*>(&alarmed[i]), &got.alarms[i]}) {
+      EXPECT_EQ(alarm->raised, expected.alarms[i].raised);
+      EXPECT_EQ(alarm->onset, expected.alarms[i].onset);
+      EXPECT_EQ(alarm->onset_channels, expected.alarms[i].onset_channels);
+      EXPECT_EQ(alarm->side, expected.alarms[i].side);
+    }
   }
   // The first seizure ends at the gap: it comes out as soon as the records after the gap do,
   // long before the file is complete.

@@ -81,6 +81,26 @@ def start_writer(source: Path, target: Path, count: str, speed: float = 20.0) ->
     return run
 
 
+def detect_alarms(path: Path) -> list[dict]:
+    """The onset alarms ``detect_file`` raises on the finished file, as follow prints them."""
+    from ictaltrack.evaluation import ictaltrack_detector
+
+    alarms = ictaltrack_detector(path)["alarms"]
+    assert all(alarm.pop("event") == "alarm" for alarm in alarms)
+    return alarms
+
+
+def split_events(events: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(alarms, seizures) of follow's events, each without its ``event`` key; every alarm comes
+    before the seizure it announces (matched by onset channels' side and time)."""
+    alarms = [{k: v for k, v in e.items() if k != "event"} for e in events if e["event"] == "alarm"]
+    seizures = [
+        {k: v for k, v in e.items() if k != "event"} for e in events if e["event"] == "seizure"
+    ]
+    assert len(alarms) + len(seizures) == len(events)
+    return alarms, seizures
+
+
 def detect_json(path: Path, out: Path) -> str:
     done = subprocess.run(
         [str(EXECUTABLE), "detect", str(path), "--json", str(out), "-q"],
@@ -124,11 +144,15 @@ def check_followed(
     assert len(detection["seizures"]) == 2
 
     events = [(at, json.loads(line)) for at, line in follower.lines]
-    assert [event["event"] for _, event in events] == ["seizure"] * len(events)
-    # Each seizure once, as the detect JSON holds it (these two do not overlap: same order).
-    assert [{k: v for k, v in e.items() if k != "event"} for _, e in events] == detection[
-        "seizures"
-    ]
+    alarms, seizures = split_events([e for _, e in events])
+    # Each seizure once, as the detect JSON holds it (these two do not overlap: same order),
+    # each announced before by its onset alarm, the alarms detect_file raises on the same file.
+    assert seizures == detection["seizures"]
+    assert alarms == detect_alarms(growing)
+    assert [e["event"] for _, e in events] == ["alarm", "seizure"] * len(seizures)
+    for alarm, seizure in zip(alarms, seizures):
+        assert alarm["raised_s"] < seizure["offset_s"]
+    events = [(at, e) for at, e in events if e["event"] == "seizure"]
     # Printed as it happened: a seizure ending >= 30 s of recording before the end came out
     # while the writer was still writing (1.5 s of wall time at 20x).
     assert writer.ended_at is not None and follower.ended_at is not None
@@ -185,7 +209,7 @@ def test_follow_cli_ends_cleanly_on_sigint(tmp_path):
         ]
     )
     deadline = time.monotonic() + 30
-    while not follower.lines:  # the first seizure has been printed
+    while len(follower.lines) < 2:  # the first alarm and seizure have been printed
         assert time.monotonic() < deadline
         time.sleep(0.05)
     follower.process.send_signal(signal.SIGINT)
@@ -197,7 +221,8 @@ def test_follow_cli_ends_cleanly_on_sigint(tmp_path):
     # The final JSON covers what had been written when Ctrl-C came, and holds the seizure
     # printed before it, as printed.
     final = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
-    first = json.loads(follower.lines[0][1])
+    assert json.loads(follower.lines[0][1])["event"] == "alarm"
+    first = json.loads(follower.lines[1][1])
     assert final["seizures"][0] == {k: v for k, v in first.items() if k != "event"}
     assert first["offset_s"] < final["duration_s"] < 220
 
@@ -215,10 +240,19 @@ def test_follow_python_api_with_overlapping_seizures(tmp_path):
     assert result.to_json() == expected.to_json()
     seizures = expected.to_dict()["seizures"]
     assert len(seizures) == 4
-    got = [{k: v for k, v in e.items() if k != "event"} for e in events]
+    alarms, got = split_events(events)
     assert sorted(got, key=lambda s: s["onset_s"]) == seizures
-    assert [e["offset_s"] for e in events] == sorted(e["offset_s"] for e in events)
-    assert all(e["event"] == "seizure" for e in events)
+    assert [e["offset_s"] for e in got] == sorted(e["offset_s"] for e in got)
+    # Alarms: those of detect_file on the same file, in the order raised, each before the
+    # seizure event it announces (the seizure with the same provisional side that ends after).
+    assert alarms == detect_alarms(growing)
+    assert [a["raised_s"] for a in alarms] == sorted(a["raised_s"] for a in alarms)
+    assert len(alarms) == len(seizures)
+    n_alarms = n_seizures = 0
+    for event in events:  # at every seizure event, its alarm (and those before) came first
+        n_alarms += event["event"] == "alarm"
+        n_seizures += event["event"] == "seizure"
+        assert n_alarms >= n_seizures
 
 
 def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):

@@ -133,6 +133,32 @@ struct DataGap {
   Ticks duration = 0;  ///< > 0
 };
 
+/// An onset alarm: a seizure reported while it is still running, as soon as the detector has
+/// confirmed it (docs/detection.md, "Onset alarms"). One alarm per seizure the detector emits,
+/// raised at the latest when that seizure is emitted; the seizure, emitted once it has ended, may
+/// refine the onset and the channels. An alarm whose event is later rejected (its rhythm, which
+/// had evolved while it ran, was back near its onset frequency at its end, or no onset could be
+/// placed on its whole history) is a false alarm: no seizure follows it.
+/// Times as stream sample indices (the first sample pushed is 0, gaps not counted, the basis of
+/// StreamSeizure) and as ticks from the first sample (stream: sample / sfreq; in
+/// DetectionOutput::alarms: the recording's time, gaps included).
+struct OnsetAlarm {
+  /// End (exclusive) of the analysis window with which the event was confirmed: the alarm could
+  /// be raised once this many samples had been pushed.
+  std::int64_t raised_sample = 0;
+  /// Provisional onset: centre of the change-point window of the onset channel (the rule of
+  /// StreamSeizure::onset_sample, on the history seen so far).
+  std::int64_t onset_sample = 0;
+  /// Provisional onset channels, earliest first, as indices into the detector's channel list (in
+  /// DetectionOutput::alarms: into DetectionOutput::channels).
+  std::vector<int> onset_channels;
+  Hemisphere side = Hemisphere::unknown;  ///< provisional onset hemisphere
+  Region region = Region::unknown;        ///< provisional onset region
+  double confidence = 0.0;                ///< 0..1, as Seizure::confidence on the history so far
+  Ticks raised = 0;                       ///< raised_sample as time from the first sample
+  Ticks onset = 0;                        ///< onset_sample as time from the first sample
+};
+
 /// Everything a detection run found in one recording.
 struct DetectionOutput {
   std::string file;
@@ -146,8 +172,11 @@ struct DetectionOutput {
   StartDateTime start;
   std::vector<DetectedChannel> channels;  ///< every data channel of the file, in file order
   std::vector<Seizure> seizures;          ///< ordered by onset
-  std::vector<ReadWarning> warnings;      ///< reader and detector warnings
-  double line_frequency_hz = 0.0;         ///< mains frequency notched (0 = none)
+  /// The onset alarms the streaming detector raised over the recording, ordered by raised time
+  /// (an extra output: the seizures are the same with or without them).
+  std::vector<OnsetAlarm> alarms;
+  std::vector<ReadWarning> warnings;  ///< reader and detector warnings
+  double line_frequency_hz = 0.0;     ///< mains frequency notched (0 = none)
 };
 
 /// Called now and then with the fraction done (0..1); return false to cancel (the run then
@@ -204,9 +233,11 @@ struct StreamSeizure {
 
 /// Streaming detector over equally sampled EEG channels. Feed samples (microvolts, channel-major
 /// chunks of any length) with push(); seizures come out, ordered by onset, once they have ended
-/// (take_seizures()); finish() closes what is still open. Memory is bounded by the channel count
-/// and the parameters, never by the recording length, and the result does not depend on how the
-/// recording is cut into chunks or on n_threads. Not thread safe (one detector per stream).
+/// (take_seizures()), each announced earlier by an onset alarm (take_alarms()) raised as soon as
+/// the running event is confirmed; finish() closes what is still open. Memory is bounded by the
+/// channel count and the parameters, never by the recording length, and the result does not depend
+/// on how the recording is cut into chunks or on n_threads. Not thread safe (one detector per
+/// stream).
 class SeizureDetector {
  public:
   /// `labels`: the channels' labels (parsed with parse_labels; only EEG channels of the list are
@@ -237,6 +268,9 @@ class SeizureDetector {
 
   /// Seizures completed since the last call, ordered by onset.
   std::vector<StreamSeizure> take_seizures();
+  /// Onset alarms raised since the last call, ordered by raised_sample. Like the seizures, they
+  /// do not depend on how the stream is cut into chunks or on n_threads.
+  std::vector<OnsetAlarm> take_alarms();
 
   /// Per channel: label, parsed meaning, bad flag and reason (final after the warm-up).
   const std::vector<DetectedChannel>& channels() const noexcept;
@@ -286,8 +320,14 @@ class FileFollower {
   /// Seizures closed since the last call (in the order the detector closed them), onset and
   /// offset in ticks from the recording start, channels as file channel indices.
   std::vector<Seizure> take_seizures();
+  /// Onset alarms raised since the last call (in the order raised), mapped as
+  /// DetectionOutput::alarms: times in ticks from the recording start, file channel indices.
+  std::vector<OnsetAlarm> take_alarms();
   /// Samples per analysed channel given to the detector so far.
   std::int64_t samples_read() const noexcept;
+  /// The file's channels as DetectionOutput::channels describes them (label and parsed meaning;
+  /// bad flags are final only in finish()'s output); empty until the header has been read.
+  const std::vector<DetectedChannel>& channels() const noexcept;
   /// The file is complete: reads the records still unread, closes open events (take them with
   /// take_seizures()) and returns detect_file's output for the file as it now is. A file that
   /// ends holding fewer records than were read while it grew (a final record count below the
