@@ -526,7 +526,9 @@ TEST(EventTracker, ARhythmThatSpeedsUpIsNotASeizureOneThatSlowsIs) {
     }
     f.tracker.finish(f.closed);
     ASSERT_EQ(f.closed.size(), direction < 0 ? 1u : 0u) << "direction " << direction;
-    if (direction < 0) EXPECT_EQ(slowing_bands(f.closed[0].event), 2);
+    if (direction < 0) {
+      EXPECT_EQ(slowing_bands(f.closed[0].event), 2);
+    }
   }
 }
 
