@@ -22,9 +22,12 @@ constexpr std::int64_t kOnsetClusterWindows = 2;
 constexpr std::size_t kMaxOutcomes = 256;  // outcomes of ended events remembered
 // An event's home channels are those it holds in its first kHomeWindows windows.
 constexpr std::int64_t kHomeWindows = 5;
-// A seizure evolves: its rhythm at the end differs from its rhythm at the start by at least this
-// many 1 Hz bands (ACNS: a sequential change in frequency). A normal rhythm that waxes and wanes
-// does not (and a passing change in between is not an evolution).
+// A seizure evolves: its rhythm at the end is slower than its rhythm at the start by at least
+// this many 1 Hz bands (ACNS: a sequential change in frequency; an ictal discharge slows as it
+// runs, the "chirp" of Schiff et al., Clin Neurophysiol 2000). A normal rhythm that waxes and
+// wanes does not, nor does one that gives way to a faster one (a second posterior-rhythm
+// episode at a higher alpha frequency, a spindle after hypersynchrony); a passing change in
+// between is not an evolution either.
 constexpr int kMinEvolutionBands = 2;
 constexpr std::size_t kOnsetRhythmWindows = 3;
 // An event cut by a gap or the end of the stream while discharging is spared the evolution test
@@ -121,8 +124,8 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
   decide_pending(closed);
 }
 
-int evolution_bands(const Event& event) {
-  auto moved = [](const Event::RhythmEnds& ends) {
+int slowing_bands(const Event& event) {
+  auto slowed = [](const Event::RhythmEnds& ends) {
     if (ends.n < kEvolutionWindows) return 0;
     auto median = [](std::array<int, kEvolutionWindows> bands) {
       std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
@@ -133,9 +136,9 @@ int evolution_bands(const Event& event) {
     std::array<int, kOnsetRhythmWindows> onset{};
     std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
     std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
-    return std::abs(median(ends.last) - onset[kOnsetRhythmWindows / 2]);
+    return onset[kOnsetRhythmWindows / 2] - median(ends.last);
   };
-  return moved(event.home_ends);
+  return slowed(event.home_ends);
 }
 
 bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
@@ -571,7 +574,7 @@ bool EventTracker::waits_for_parent(const Event& event) const {
 void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
   const bool unjudged = event.truncated && duration_s < kTruncatedUnjudgedS;
-  const bool evolved = unjudged || evolution_bands(event) >= kMinEvolutionBands;
+  const bool evolved = unjudged || slowing_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
       duration_s < min_duration_s_ || !evolved) {
     record(event.id, Outcome::rejected, -1);
@@ -632,7 +635,7 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   // The evolution rule of close(), on the rhythm seen so far: a normal rhythm (the posterior
   // dominant rhythm, sleep spindles) passes every other rule while it runs and never evolves,
   // so an alarm before evolution would be false for each of them (docs/detection.md).
-  if (evolution_bands(event) < kMinEvolutionBands) return false;
+  if (slowing_bands(event) < kMinEvolutionBands) return false;
   // Not the spread of another event, as decide() would judge it: an event that has not diverged
   // from a running or kept event may still turn out to be its spread while that one runs
   // (agreement accumulates only between open events), and is its spread once they agreed long

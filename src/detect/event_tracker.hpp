@@ -110,9 +110,11 @@ bool related_rhythms(int band_a, int band_b, double tolerance_hz);
 /// as one; 1 Hz, the band resolution, the reverse; docs/detection.md.)
 constexpr double kSpreadToleranceHz = 0.75;
 
-/// How far (1 Hz bands) an event's rhythm moved from its first to its last kEvolutionWindows
-/// windows with a home channel on (medians); 0 with fewer windows than that.
-int evolution_bands(const Event& event);
+/// How far (1 Hz bands) an event's rhythm slowed from its onset (median of its first
+/// kOnsetRhythmWindows windows with a home channel at or above the switch-on gain) to its end
+/// (median of its last kEvolutionWindows such windows): positive when it slowed, negative when it
+/// sped up; 0 with fewer than kEvolutionWindows windows.
+int slowing_bands(const Event& event);
 
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {

@@ -274,6 +274,13 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
   Hemisphere hemisphere = Hemisphere::unknown;
   if (std::isfinite(li) && std::abs(li) >= params.lateralization_threshold) {
     hemisphere = li > 0 ? Hemisphere::left : Hemisphere::right;
+    // The focus channel (step 2) is where the seizure started and rose most over its first
+    // seconds; a sided focus decides against an LI of the other sign. The LI's 4 s window can be
+    // led by the other side when the focus rises gradually and the homologous region, reached
+    // within seconds, rises faster (the reported side would then contradict the onset channels
+    // reported with it).
+    const Hemisphere focus_side = geometry.labels[seed].hemisphere;
+    if (lateral(focus_side)) hemisphere = focus_side;
   }
   auto best_of = [&](const std::vector<double>& score, bool same_side_only) {
     int best = -1;

@@ -510,6 +510,28 @@ TEST(EventTracker, ARhythmThatWaxesAndWanesWithoutEvolvingIsNotASeizure) {
   }
 }
 
+TEST(EventTracker, ARhythmThatSpeedsUpIsNotASeizureOneThatSlowsIs) {
+  // O1 and P7 on for 90 windows at full strength (11 dB), their rhythm moving by 2 Hz in two
+  // steps of 1 Hz 30 windows apart: from 9.5 to 11.5 Hz (bands 8, 9, 10: a posterior rhythm
+  // giving way to a faster alpha episode) or from 9.5 to 7.5 Hz (bands 8, 7, 6). Only the
+  // slowing is a seizure's evolution (an ictal discharge slows as it runs).
+  for (const int direction : {+1, -1}) {
+    TrackerFixture f;
+    for (int t = 0; t < 140; ++t) {
+      f.reset_window();
+      const int band = 8 + direction * ((std::clamp(t, 20, 109) - 20) / 30);
+      f.band[f.index("O1")] = f.band[f.index("P7")] = band;
+      if (t >= 20 && t < 110) f.set_on({"O1", "P7"}, band, 11.0f);
+      f.step();
+    }
+    f.tracker.finish(f.closed);
+    ASSERT_EQ(f.closed.size(), direction < 0 ? 1u : 0u) << "direction " << direction;
+    if (direction < 0) {
+      EXPECT_EQ(slowing_bands(f.closed[0].event), 2);
+    }
+  }
+}
+
 TEST(EventTracker, ASteadyRhythmCutByTheEndIsJudgedOnlyOnceItRanTwoMinutes) {
   // O1 and P7 hold 9.5 Hz (band 8) at 11 dB from window 20 until the stream ends while they
   // are on. Cut after 40 s, its evolution was not seen: kept (a seizure cut by the end of a

@@ -104,3 +104,35 @@ TEST(Localise, SidedChannelsStillDecideAndMidlineStaysMidline) {
   EXPECT_EQ(midline.seizure.hemisphere, Hemisphere::midline);
   EXPECT_EQ(midline.seizure.region, Region::frontal);  // Fz: its one derivation is the strongest
 }
+
+TEST(Localise, ASidedFocusDecidesAgainstAnEarlyLeadOfTheOtherSide) {
+  // P4-O2 (right) starts first (window 4) and rises gradually to the strongest field (50, 100,
+  // 150, 200 uV^2, then 800); its homologue P3-O1 (left) is reached a window later and steps
+  // at once to 300. Over the onset window (4 s from the focus onset) the left leads, so the LI
+  // is positive; over the focus search the right rose most and is the focus. The side is the
+  // focus's: right, with the measured LI reported unchanged.
+  auto history = history_with({});
+  const std::size_t n = history.n_channels;
+  const auto right = static_cast<std::size_t>(index_of("P4-O2"));
+  const auto left = static_cast<std::size_t>(index_of("P3-O1"));
+  const float ramp[] = {50.0f, 100.0f, 150.0f, 200.0f};
+  history.first_on[right] = 4;
+  history.first_on[left] = 5;
+  for (std::size_t w = 4; w < 12; ++w) {
+    history.gain_db[w * n + right] = 20.0f;
+    history.excess[w * n + right] = w < 8 ? ramp[w - 4] : 800.0f;
+    if (w >= 5) {
+      history.gain_db[w * n + left] = 20.0f;
+      history.excess[w * n + left] = 300.0f;
+    }
+  }
+  const auto geometry = detail::make_geometry(parse_labels(kChbMitLabels));
+  const std::vector<bool> good(kChbMitLabels.size(), true);
+  const auto event = detail::localise(history, geometry, good, LocaliseParameters{}, 20.0);
+  // Oracle, by hand: rises over windows 4-7 minus 0-3: left (0 + 3 * 300) / 4 = 225, right
+  // (50 + 100 + 150 + 200) / 4 = 125; LI = (225 - 125) / (225 + 125).
+  EXPECT_NEAR(event.seizure.lateralization_index, 100.0 / 350.0, 1e-9);
+  ASSERT_FALSE(event.seizure.onset_channels.empty());
+  EXPECT_EQ(event.seizure.onset_channels.front(), "P4-O2");
+  EXPECT_EQ(event.seizure.hemisphere, Hemisphere::right);
+}
