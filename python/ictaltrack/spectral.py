@@ -225,7 +225,7 @@ def band_power(
     sfreq: float,
     *,
     bands: BandsLike = None,
-    window_s: float = 2.0,
+    window_s: float = 4.0,
     step_s: float = 1.0,
     window: str = "hann",
     detrend: str | bool | None = "constant",
@@ -250,7 +250,8 @@ def band_power(
         ``[(8, 13), ...]`` pairs, which are named ``"8-13 Hz"``. Anything else raises
         ``ValueError`` naming these forms.
     window_s, step_s : float
-        Window length and hop in seconds (rounded to whole samples). Defaults 2 s and 1 s.
+        Window length and hop in seconds (rounded to whole samples). Defaults 4 s (two cycles of
+        the default delta band's 0.5 Hz edge, so the defaults do not warn) and 1 s.
     window : {"hann", "hamming", "boxcar", "rectangular", "blackman"}
         Periodic window as ``scipy.signal.get_window(window, N, fftbins=True)``.
     detrend : {"constant", "linear", "none"} or None or False
@@ -332,7 +333,7 @@ class BandPowerStream:
         n_channels: int,
         *,
         bands: BandsLike = None,
-        window_s: float = 2.0,
+        window_s: float = 4.0,
         step_s: float = 1.0,
         window: str = "hann",
         detrend: str | bool | None = "constant",
