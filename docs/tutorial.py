@@ -72,8 +72,8 @@ print(ictaltrack.channel_table(recording.info.ch_names)[["label", "hemisphere", 
 # ## 3. Band power
 # Power per channel in Hann windows every 1 s (uV^2), in the default bands. The default windows
 # are 4 s long because a window must hold two cycles of the lowest band edge (0.5 Hz); with
-# `window_s=2` the library warns that delta is poorly resolved. Seizures here start as alpha/theta rhythms,
-# so theta+alpha power rises over the onset region first.
+# `window_s=2` the library warns that delta is poorly resolved. Seizures here start as
+# alpha/theta rhythms, so theta+alpha power rises over the onset region first.
 
 # %%
 power = recording.band_power()
