@@ -9,7 +9,8 @@ JSON under ``~/.cache/ictaltrack/bench``, or ``--cache``), then runs
 ``ictaltrack report FILE --detections D.json -o OUT -q --no-progress`` as a child process
 ``--repeats`` times and prints, per run, the wall time, the child's CPU time (user + sys, which a
 shared machine disturbs less than the wall time), the report's size and the number of seizures
-in it, and the machine's load average before the run. The detector is not timed (its speed is
+in it, the peak resident size of its largest process and the machine's load average before
+the run. The detector is not timed (its speed is
 measured in docs/performance.md); the report of a recording without ``--detections`` adds it.
 
 ``--stages`` also renders the report in this process with the stage functions wrapped in timers
@@ -64,8 +65,9 @@ def recording(cache: Path) -> tuple[Path, Path]:
     return edf, detections
 
 
-def run_cli(edf: Path, detections: Path, out: Path) -> tuple[float, float]:
-    """``(wall_s, cpu_s)`` of one ``ictaltrack report`` child process."""
+def run_cli(edf: Path, detections: Path, out: Path) -> tuple[float, float, float]:
+    """``(wall_s, cpu_s, peak_rss_mb)`` of one ``ictaltrack report`` child process (CPU time
+    of it and its worker processes; the peak resident size of the largest of them)."""
     command = [
         str(Path(sys.executable).with_name("ictaltrack")),
         "report",
@@ -84,7 +86,7 @@ def run_cli(edf: Path, detections: Path, out: Path) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def stages(edf: Path, detections: Path, out: Path, profile: str | None) -> None:
@@ -156,19 +158,21 @@ def main() -> None:
         walls, cpus = [], []
         for repeat in range(args.repeats):
             load = os.getloadavg()[0]
-            wall, cpu = run_cli(edf, detections, out)
+            wall, cpu, rss = run_cli(edf, detections, out)
             walls.append(wall)
             cpus.append(cpu)
             shown = len(re.findall(r'<section class="seizure"', out.read_text(encoding="utf-8")))
             print(
                 f"run {repeat + 1}: {wall:.1f} s wall, {cpu:.1f} s CPU (user+sys), "
                 f"{out.stat().st_size / 1e6:.1f} MB, {shown} seizure sections, "
+                f"peak RSS {rss:.0f} MB (largest process), "
                 f"load average before {load:.1f}"
             )
-        print(
-            f"best of {args.repeats}: {min(walls):.1f} s wall, {min(cpus):.1f} s CPU; "
-            f"median {sorted(walls)[len(walls) // 2]:.1f} s wall"
-        )
+        if walls:
+            print(
+                f"best of {args.repeats}: {min(walls):.1f} s wall, {min(cpus):.1f} s CPU; "
+                f"median {sorted(walls)[len(walls) // 2]:.1f} s wall"
+            )
         if args.stages or args.profile:
             stages(edf, detections, Path(scratch) / "stages.html", args.profile)
 
