@@ -128,7 +128,9 @@ def test_a_process_pool_draws_the_same_report(truth_result):
 def test_report_command_matches_the_detect_json(tmp_path):
     report = tmp_path / "demo.html"
     detections = tmp_path / "demo.json"
-    command = [sys.executable, "-m", "ictaltrack.cli"]
+    # Warnings as errors (issue 19): the demo's commands are clean, the report's worker
+    # processes included (spawn passes -W on to them).
+    command = [sys.executable, "-W", "error", "-m", "ictaltrack.cli"]
     run = subprocess.run(
         [*command, "detect", str(DEMO), "--json", str(detections)],
         capture_output=True,
@@ -147,6 +149,8 @@ def test_report_command_matches_the_detect_json(tmp_path):
             "--detections",
             str(detections),
             "--progress",
+            "--threads",
+            "2",  # two drawing processes for the four seizures
         ],
         capture_output=True,
         text=True,
