@@ -41,6 +41,7 @@ void set_counters(benchmark::State& state) {
 
 ictaltrack::BandPowerOptions reference_options(int threads) {
   ictaltrack::BandPowerOptions options;  // 2 s Hann, 1 s hop, constant detrend, default bands
+  options.window_s = 2.0;                // the reference job's window, not the 4 s default
   options.n_threads = threads;
   return options;
 }

@@ -85,6 +85,7 @@ void BM_BandPowerFloor(benchmark::State& state) {
   const Hour& hour = simulated_hour();
   const std::size_t n = hour.labels.size();
   ictaltrack::BandPowerOptions options;
+  options.window_s = ictaltrack::DetectorOptions{}.window_s;  // the detector's window, not 4 s
   options.n_threads = static_cast<int>(state.range(0));
   options.bands.clear();
   for (int b = 0; b < 25; ++b) options.bands.push_back({"f", 0.5 + b, 1.5 + b});

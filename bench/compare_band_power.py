@@ -68,7 +68,8 @@ def main() -> None:
 
     warnings.simplefilter("ignore", UserWarning)  # the 0.5 Hz two-cycle warning of the job
     ours_wall, ours_cpu, ours = best_of(
-        args.repeats, lambda: ictaltrack.band_power(data, sfreq, n_threads=args.threads)
+        args.repeats,
+        lambda: ictaltrack.band_power(data, sfreq, window_s=2.0, n_threads=args.threads),
     )
     scipy_wall, scipy_cpu, reference = best_of(args.repeats, lambda: scipy_band_power(data, sfreq))
     np.testing.assert_allclose(ours.power, reference, rtol=1e-9)

@@ -65,6 +65,7 @@ int main(int argc, char** argv) try {
   const double sfreq = info.channels.at(0).sfreq;
   const std::int64_t n_times = info.channels.at(0).n_samples;
   ictaltrack::BandPowerOptions options;  // the reference job: 2 s Hann, 1 s hop, five bands
+  options.window_s = 2.0;                // (the default window is 4 s)
   options.n_threads = threads;
 
   ictaltrack::BandPowerResult result;

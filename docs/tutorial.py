@@ -70,13 +70,13 @@ print(ictaltrack.channel_table(recording.info.ch_names)[["label", "hemisphere", 
 
 # %% [markdown]
 # ## 3. Band power
-# Power per channel in Hann windows every 1 s (uV^2), in the default bands. The windows are 4 s
-# long because a window must hold two cycles of the lowest band edge (0.5 Hz); with 2 s windows
-# the library warns that delta is poorly resolved. Seizures here start as alpha/theta rhythms,
-# so theta+alpha power rises over the onset region first.
+# Power per channel in Hann windows every 1 s (uV^2), in the default bands. The default windows
+# are 4 s long because a window must hold two cycles of the lowest band edge (0.5 Hz); with
+# `window_s=2` the library warns that delta is poorly resolved. Seizures here start as
+# alpha/theta rhythms, so theta+alpha power rises over the onset region first.
 
 # %%
-power = recording.band_power(window_s=4.0)
+power = recording.band_power()
 bands = [band.name for band in power.bands]
 theta_alpha = power.power[:, :, bands.index("theta")] + power.power[:, :, bands.index("alpha")]
 loudest = theta_alpha.argmax(axis=1)

@@ -77,7 +77,7 @@ _LAZY = {
 }
 
 if _TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
-    from ictaltrack import batch
+    from ictaltrack import batch as batch  # the submodule as an attribute (see __getattr__)
     from ictaltrack.detection import DetectionResult, detect, detector_defaults
     from ictaltrack.edf_writer import write_edf
     from ictaltrack.electrodes import (

@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ictaltrack import __version__
 from ictaltrack._atomic import write_text
@@ -174,6 +174,19 @@ class _BatchProgress:
         self.bar.close()
 
 
+class _Plan(NamedTuple):
+    """One recording of a batch: where its outputs go and whether it must be computed."""
+
+    path: Path
+    result_path: Path
+    status_path: Path
+    fingerprint: dict[str, Any] | None  # None when the file could not be read (stat_error)
+    up_to_date: bool
+    stat_error: str | None
+    # For a recording of a BIDS dataset: (BidsRecording, derivative root); None otherwise.
+    bids: tuple[Any, Path] | None = None
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -305,7 +318,7 @@ def run(
     params_digest = parameters_hash(params, criteria)
 
     # Plan: which recordings are up to date (their fingerprint is checked before any work).
-    plans = []
+    plans: list[_Plan] = []
     for path in recordings:
         stem = result_stem(path)
         result_path = results_dir / (stem + RESULT_SUFFIX)
@@ -318,12 +331,11 @@ def run(
                 sidecar = input_fingerprint(bids[0].channels_tsv, params_digest)
                 fingerprint["channels_tsv"] = [sidecar["size_bytes"], sidecar["mtime_ns"]]
         except OSError as error:
-            fingerprint = None
-            plans.append((path, result_path, status_path, None, False, str(error), bids))
+            plans.append(_Plan(path, result_path, status_path, None, False, str(error), bids))
             continue
         up_to_date = _is_up_to_date(_read_json(status_path), fingerprint, result_path, retry_failed)
-        plans.append((path, result_path, status_path, fingerprint, up_to_date, None, bids))
-    to_compute = [p for p in plans if p[3] is not None and not p[4]]
+        plans.append(_Plan(path, result_path, status_path, fingerprint, up_to_date, None, bids))
+    to_compute = [p for p in plans if p.fingerprint is not None and not p.up_to_date]
 
     computed: dict[Path, bool] = {}
     dashboard_link = None
@@ -374,7 +386,7 @@ def run(
 def _compute(
     distributed: Any,
     client: Any,
-    to_compute: list[tuple],
+    to_compute: list[_Plan],
     params: dict[str, Any],
     criteria: dict[str, Any] | None,
     computed: dict[Path, bool],
@@ -383,11 +395,10 @@ def _compute(
 ) -> None:
     pending = {}
     for plan in to_compute:
-        path, bids = plan[0], plan[6]
-        sidecars = bids is not None and bids[0].channels_tsv is not None
+        sidecars = plan.bids is not None and plan.bids[0].channels_tsv is not None
         future = client.submit(
             _detect_task,
-            str(path),
+            str(plan.path),
             params,
             criteria,
             sidecars,
@@ -397,7 +408,9 @@ def _compute(
         pending[future] = plan
     try:
         for future in distributed.as_completed(list(pending)):
-            path, result_path, status_path, fingerprint, _, _, bids = pending.pop(future)
+            plan = pending.pop(future)
+            path, result_path, status_path = plan.path, plan.result_path, plan.status_path
+            bids = plan.bids
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the worker crashed
@@ -408,7 +421,8 @@ def _compute(
                     "elapsed_s": None,
                 }
             future.release()
-            _save(path, result_path, status_path, fingerprint, outcome)
+            assert plan.fingerprint is not None  # only readable recordings are computed
+            _save(path, result_path, status_path, plan.fingerprint, outcome)
             computed[path] = True
             if bar is not None:
                 bar.update(
@@ -463,13 +477,14 @@ def _save(
 
 
 def _collect(
-    out: Path, plans: list[tuple], computed: dict[Path, bool], dashboard_link: str | None
+    out: Path, plans: list[_Plan], computed: dict[Path, bool], dashboard_link: str | None
 ) -> BatchResult:
     """Rebuild the combined tables from the per-recording files of every input."""
     recording_rows, seizure_rows, transition_rows = [], [], []
     derivative_roots: dict[Path, Path] = {}
-    for path, result_path, status_path, fingerprint, _, stat_error, bids in plans:
+    for path, result_path, status_path, _, _, stat_error, bids in plans:
         entities = bids[0].entities if bids else None
+        status: dict[str, Any] | None
         if stat_error is not None:
             status = {"status": "failed", "error_type": "IoError", "error_message": stat_error}
             recording_rows.append(recording_row(path, status, None, result_path, False, entities))

@@ -1,7 +1,8 @@
 """The ``ictaltrack`` command line.
 
 Each sub-command lives in ``ictaltrack.commands.<name>`` and provides ``add_parser(subparsers)``,
-which registers its arguments and sets ``func`` to the function that runs it and returns an exit code.
+which registers its arguments and sets ``func`` to the function that runs it and returns an exit
+code.
 
 Exit codes (the same whichever entry point runs the command, see :func:`run_command`): 0 success;
 1 unexpected internal error; 2 bad input (unreadable or malformed file, a file that cannot be

@@ -247,7 +247,7 @@ def montage_names() -> list[str]:
 
 def montage_pairs(name: str) -> list[tuple[str, str]]:
     """The (anode, cathode) electrode pairs of a built-in montage, as published."""
-    return [tuple(pair) for pair in _core.montage_pairs(name)]
+    return [(anode, cathode) for anode, cathode in _core.montage_pairs(name)]
 
 
 def _channel_flags(labels: list[str], selection, what: str = "bad") -> list[bool] | None:

@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -272,7 +272,7 @@ def _make_info(raw: dict, segments: list[dict]) -> RecordingInfo:
     )
 
 
-Picks = Union[None, int, str, Sequence[Union[int, str]], np.ndarray]
+Picks = None | int | str | Sequence[int | str] | np.ndarray
 
 
 class Recording:
@@ -370,10 +370,11 @@ class Recording:
         if units not in OUTPUT_UNITS:
             raise ValueError(f"units must be one of {sorted(OUTPUT_UNITS)} or None, got {units!r}")
         target = OUTPUT_UNITS[units]
+        factors = [self.info.channels[i].volts_per_unit for i in indices]
         unknown = [
             f"{self.info.channels[i].label!r} ({self.info.channels[i].unit!r})"
-            for i in indices
-            if self.info.channels[i].volts_per_unit is None
+            for i, factor in zip(indices, factors)
+            if factor is None
         ]
         if unknown:
             raise ValueError(
@@ -381,7 +382,7 @@ class Recording:
                 "dimension (V, mV, uV/µV, nV); leave them out with picks=..., or pass "
                 "units=None for values in each channel's own dimension"
             )
-        return np.array([self.info.channels[i].volts_per_unit / target for i in indices])
+        return np.array([factor / target for factor in factors if factor is not None])
 
     def _read(
         self,
@@ -394,6 +395,7 @@ class Recording:
     ) -> np.ndarray:
         if digital:
             return self._reader.read_digital(indices, start, stop - start)
+        data: np.ndarray  # float32 or float64, as asked
         if np.dtype(dtype) == np.float32:
             data = self._reader.read_physical_float32(indices, start, stop - start)
         elif np.dtype(dtype) == np.float64:
@@ -401,7 +403,7 @@ class Recording:
         else:
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
         if scales is not None and not np.all(scales == 1.0):
-            data *= scales.astype(data.dtype)[:, np.newaxis]
+            np.multiply(data, scales.astype(data.dtype)[:, np.newaxis], out=data)
         return data
 
     # ----------------------------------------------------------------------------------------

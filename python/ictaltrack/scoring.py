@@ -490,7 +490,7 @@ class LocalisationScores:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN becomes None)."""
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if isinstance(value, dict):
                 out[key] = {k: _json_number(v) for k, v in value.items()}
@@ -521,12 +521,13 @@ def _localisation(
 
     migration_total = migration_hits = shift_hits = 0
     for k in range(len(truth) - 1):
-        if match[k] is None or match[k + 1] is None:
+        j0, j1 = match[k], match[k + 1]
+        if j0 is None or j1 is None:
             continue
         t0, t1 = truth[k], truth[k + 1]
         if t0["hemisphere"] not in SIDES or t1["hemisphere"] not in SIDES:
             continue
-        d0, d1 = detected[match[k]], detected[match[k + 1]]
+        d0, d1 = detected[j0], detected[j1]
         migration_total += 1
         if d0["hemisphere"] in SIDES and d1["hemisphere"] in SIDES:
             true_switch = t0["hemisphere"] != t1["hemisphere"]

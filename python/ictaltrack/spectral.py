@@ -18,7 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -50,7 +50,7 @@ class Band(NamedTuple):
 #: delta 0.5-4, theta 4-8, alpha 8-13, beta 13-30, gamma 30-70 Hz.
 DEFAULT_BANDS: tuple[Band, ...] = tuple(Band(*b) for b in _core.default_bands())
 
-BandsLike = Union[Mapping[str, Sequence[float]], Iterable[Sequence], None]
+BandsLike = Mapping[str, Sequence[float]] | Iterable[Sequence] | None
 
 
 _BAND_FORMS = (
@@ -102,6 +102,12 @@ def _normalise_bands(bands: BandsLike) -> list[tuple[str, float, float]] | None:
     if isinstance(bands, (str, bytes)):
         raise ValueError(f"{_BAND_FORMS}; got {bands!r}")
     return [_band(item) for item in bands]
+
+
+def _range(edges: Sequence[float]) -> tuple[float, float]:
+    """``(low_hz, high_hz)`` as two floats (the binding checks the values)."""
+    low, high = edges
+    return float(low), float(high)
 
 
 def _normalise_detrend(detrend: str | bool | None) -> str:
@@ -225,7 +231,7 @@ def band_power(
     sfreq: float,
     *,
     bands: BandsLike = None,
-    window_s: float = 2.0,
+    window_s: float = 4.0,
     step_s: float = 1.0,
     window: str = "hann",
     detrend: str | bool | None = "constant",
@@ -250,7 +256,8 @@ def band_power(
         ``[(8, 13), ...]`` pairs, which are named ``"8-13 Hz"``. Anything else raises
         ``ValueError`` naming these forms.
     window_s, step_s : float
-        Window length and hop in seconds (rounded to whole samples). Defaults 2 s and 1 s.
+        Window length and hop in seconds (rounded to whole samples). Defaults 4 s (two cycles of
+        the default delta band's 0.5 Hz edge, so the defaults do not warn) and 1 s.
     window : {"hann", "hamming", "boxcar", "rectangular", "blackman"}
         Periodic window as ``scipy.signal.get_window(window, N, fftbins=True)``.
     detrend : {"constant", "linear", "none"} or None or False
@@ -286,7 +293,7 @@ def band_power(
         window=window,
         detrend=_normalise_detrend(detrend),
         relative=bool(relative),
-        total_range=None if total_range is None else tuple(map(float, total_range)),
+        total_range=None if total_range is None else _range(total_range),
         n_threads=int(n_threads),
     )
     _emit(found, stacklevel=2)
@@ -297,7 +304,7 @@ def band_power(
         bands=tuple(Band(*b) for b in used_bands),
         sfreq=float(sfreq),
         relative=bool(relative),
-        total_range=tuple(used_total),
+        total_range=_range(used_total),
     )
 
 
@@ -332,7 +339,7 @@ class BandPowerStream:
         n_channels: int,
         *,
         bands: BandsLike = None,
-        window_s: float = 2.0,
+        window_s: float = 4.0,
         step_s: float = 1.0,
         window: str = "hann",
         detrend: str | bool | None = "constant",
@@ -349,7 +356,7 @@ class BandPowerStream:
             window=window,
             detrend=_normalise_detrend(detrend),
             relative=bool(relative),
-            total_range=None if total_range is None else tuple(map(float, total_range)),
+            total_range=None if total_range is None else _range(total_range),
             n_threads=int(n_threads),
         )
         self.bands: tuple[Band, ...] = tuple(Band(*b) for b in self._engine.bands)
@@ -365,7 +372,7 @@ class BandPowerStream:
             bands=self.bands,
             sfreq=self.sfreq,
             relative=self._engine.relative,
-            total_range=tuple(self._engine.total_range),
+            total_range=_range(self._engine.total_range),
         )
 
     def begin_segment(self, start_sample: int) -> None:

@@ -240,9 +240,10 @@ void register_spectral(py::module_& m) {
         return py::make_tuple(arrays[0], arrays[1], arrays[2], warnings_to_list(engine.warnings()),
                               bands_to_python(engine.bands()), engine.total_range());
       },
-      py::arg("data"), py::arg("sfreq"), py::arg("bands") = py::none(), py::arg("window_s") = 2.0,
-      py::arg("step_s") = 1.0, py::arg("window") = "hann", py::arg("detrend") = "constant",
-      py::arg("relative") = false, py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
+      py::arg("data"), py::arg("sfreq"), py::arg("bands") = py::none(),
+      py::arg("window_s") = BandPowerOptions{}.window_s, py::arg("step_s") = 1.0,
+      py::arg("window") = "hann", py::arg("detrend") = "constant", py::arg("relative") = false,
+      py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
       py::arg("planning") = "estimate", py::arg("wisdom_path") = "");
 
   py::class_<BandPowerEngine>(m, "BandPowerEngine")
@@ -256,8 +257,8 @@ void register_spectral(py::module_& m) {
                                                  total_range, n_threads, planning, wisdom_path));
            }),
            py::arg("sfreq"), py::arg("n_channels"), py::arg("bands") = py::none(),
-           py::arg("window_s") = 2.0, py::arg("step_s") = 1.0, py::arg("window") = "hann",
-           py::arg("detrend") = "constant", py::arg("relative") = false,
+           py::arg("window_s") = BandPowerOptions{}.window_s, py::arg("step_s") = 1.0,
+           py::arg("window") = "hann", py::arg("detrend") = "constant", py::arg("relative") = false,
            py::arg("total_range") = py::none(), py::arg("n_threads") = 1,
            py::arg("planning") = "estimate", py::arg("wisdom_path") = "")
       .def(

@@ -292,7 +292,7 @@ TEST(BandPowerEngine, MemoryStaysBoundedOverAnHourOfOneSecondChunks) {
     ASSERT_LT(engine.buffered_samples(), engine.window_samples());
     ASSERT_EQ(engine.buffer_bytes(), bytes);
   }
-  EXPECT_EQ(windows, 3599u);
+  EXPECT_EQ(windows, 3597u);  // 4 s default windows every 1 s: 3600 - 4 + 1
   EXPECT_EQ(engine.stream_position(), 3600 * 256);
 }
 
@@ -317,7 +317,9 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
   for (std::size_t w = 0; w < b.n_windows; ++w) {
     EXPECT_EQ(streamed.window_start[a.n_windows + w], gap_start + b.window_start[w]);
     EXPECT_DOUBLE_EQ(streamed.times_s[a.n_windows + w],
-                     (static_cast<double>(gap_start + b.window_start[w]) + 256.0) / sfreq);
+                     (static_cast<double>(gap_start + b.window_start[w]) +
+                      static_cast<double>(engine.window_samples()) / 2.0) /
+                         sfreq);
   }
   std::vector<double> expected(a.power);
   expected.insert(expected.end(), b.power.begin(), b.power.end());
@@ -326,10 +328,14 @@ TEST(BandPowerEngine, SegmentsNeverShareAWindow) {
 }
 
 TEST(BandPowerEngine, WarnsAboutShortWindowsAndNyquist) {
-  const BandPowerEngine defaults(256.0, 1);
-  ASSERT_EQ(defaults.warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
-  EXPECT_EQ(defaults.warnings()[0].code, "window_too_short");
-  EXPECT_EQ(defaults.warnings()[0].signal, -1);
+  // The defaults are clean: 4 s holds two cycles of the lowest default edge (0.5 Hz).
+  EXPECT_TRUE(BandPowerEngine(256.0, 1).warnings().empty());
+  BandPowerOptions short_window;
+  short_window.window_s = 2.0;
+  const BandPowerEngine short_engine(256.0, 1, short_window);
+  ASSERT_EQ(short_engine.warnings().size(), 1u);  // 2 s < two cycles of 0.5 Hz
+  EXPECT_EQ(short_engine.warnings()[0].code, "window_too_short");
+  EXPECT_EQ(short_engine.warnings()[0].signal, -1);
   BandPowerOptions long_window;
   long_window.window_s = 4.0;
   EXPECT_TRUE(BandPowerEngine(256.0, 1, long_window).warnings().empty());

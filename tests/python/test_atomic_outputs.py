@@ -54,7 +54,6 @@ def test_atomic_output_keeps_the_previous_file_on_error(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-@pytest.mark.filterwarnings("ignore:window of:UserWarning")
 def test_interrupted_bandpower_csv_leaves_no_partial_file(recording, tmp_path, monkeypatch, capsys):
     path, data, mtime = recording
     out = tmp_path / "bands.csv"

@@ -56,7 +56,6 @@ def discontinuous_file(tmp_path_factory):
     return path, data, segments
 
 
-@pytest.mark.filterwarnings("ignore:window of:UserWarning")
 @pytest.mark.parametrize("chunk_s", [0.7, 60.0])
 def test_recording_band_power_matches_scipy(continuous_file, chunk_s):
     path, data = continuous_file
@@ -91,7 +90,6 @@ def test_edf_plus_d_windows_never_span_a_gap(discontinuous_file):
         )
 
 
-@pytest.mark.filterwarnings("ignore:window of:UserWarning")
 def test_cli_writes_the_band_powers(continuous_file, tmp_path, capsys):
     path, data = continuous_file
     out = tmp_path / "bp.csv"
@@ -143,3 +141,23 @@ def test_cli_summary_and_errors(continuous_file, capsys):
     with pytest.raises(SystemExit):
         cli.main(["bandpower", str(path), "--bands", "alpha8-13"])
     assert cli.main(["bandpower", str(path), "--window", "4", "--bands", "x:9-3"]) == 2
+
+
+def test_recording_and_cli_defaults_do_not_warn(continuous_file, tmp_path, capsys):
+    """``Recording.band_power()`` and ``ictaltrack bandpower`` with no options use the same clean
+    defaults as ``ictaltrack.band_power`` (4 s windows, 1 s hop): no warning, scipy's values."""
+    import warnings
+
+    path, data = continuous_file
+    expected, times = scipy_band_power(data, RATE, window_s=4.0, step_s=1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with ictaltrack.read_edf(path) as recording:
+            result = recording.band_power(["C3", "C4", "Cz"])
+        assert_power_close(result.power, expected)
+        np.testing.assert_allclose(result.times, times, atol=1e-9)
+        out = tmp_path / "defaults.csv"
+        assert cli.main(["bandpower", str(path), "--csv", str(out), "--wide"]) == 0
+    assert "warning" not in capsys.readouterr().err.lower()
+    frame = pd.read_csv(out)
+    assert_power_close(frame.iloc[:, 1:].to_numpy().reshape(expected.shape), expected)

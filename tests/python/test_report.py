@@ -106,10 +106,31 @@ def test_to_html_is_self_contained_and_holds_every_seizure(truth_result, tmp_pat
     assert shown == [pytest.approx((k + 1) / n) for k in range(n)]
 
 
+def test_a_process_pool_draws_the_same_report(truth_result):
+    """Two routes, one report: the pictures drawn by a pool of worker processes (each opening
+    the file once) are byte for byte those drawn here from an open Recording."""
+    from ictaltrack.report import render_report
+
+    n = len(truth_result)
+    with ictaltrack.read_edf(DEMO) as recording:
+        serial = render_report(truth_result, recording, workers=2)  # a Recording: drawn here
+    shown = []
+    pooled = render_report(
+        truth_result, workers=2, progress=lambda fraction, detail: shown.append(fraction)
+    )
+    assert pooled == serial
+    assert len(re.findall("data:image/png;base64,", pooled)) == 1 + 3 * n
+    assert shown == [pytest.approx((k + 1) / n) for k in range(n)]
+    with pytest.raises(ValueError, match="workers"):
+        render_report(truth_result, workers=-1)
+
+
 def test_report_command_matches_the_detect_json(tmp_path):
     report = tmp_path / "demo.html"
     detections = tmp_path / "demo.json"
-    command = [sys.executable, "-m", "ictaltrack.cli"]
+    # Warnings as errors (issue 19): the demo's commands are clean, the report's worker
+    # processes included (spawn passes -W on to them).
+    command = [sys.executable, "-W", "error", "-m", "ictaltrack.cli"]
     run = subprocess.run(
         [*command, "detect", str(DEMO), "--json", str(detections)],
         capture_output=True,
@@ -128,6 +149,8 @@ def test_report_command_matches_the_detect_json(tmp_path):
             "--detections",
             str(detections),
             "--progress",
+            "--threads",
+            "2",  # two drawing processes for the four seizures
         ],
         capture_output=True,
         text=True,

@@ -63,8 +63,11 @@ const char* to_string(Detrend detrend) noexcept;
 enum class FftPlanning { estimate, measure };
 
 struct BandPowerOptions {
-  double window_s = 2.0;  ///< window length in seconds (rounded to whole samples, at least 2)
-  double step_s = 1.0;    ///< hop between window starts in seconds (rounded, at least 1 sample)
+  /// Window length in seconds (rounded to whole samples, at least 2). 4 s holds two cycles of
+  /// the default bands' lowest edge (delta from 0.5 Hz), so the defaults do not warn
+  /// (`window_too_short`).
+  double window_s = 4.0;
+  double step_s = 1.0;  ///< hop between window starts in seconds (rounded, at least 1 sample)
   WindowFunction window = WindowFunction::hann;
   Detrend detrend = Detrend::constant;
   std::vector<Band> bands = default_bands();

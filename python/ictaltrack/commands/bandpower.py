@@ -74,9 +74,9 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--window",
         type=float,
-        default=2.0,
+        default=4.0,
         metavar="S",
-        help="window length in seconds (default 2)",
+        help="window length in seconds (default 4: two cycles of delta's 0.5 Hz edge)",
     )
     parser.add_argument(
         "--step",

@@ -29,7 +29,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--detections", metavar="JSON", help="a detect JSON of this file (skips the detector)"
     )
-    add_detector_options(parser, 0, "of the detector")
+    add_detector_options(
+        parser,
+        0,
+        "of the detector, and processes drawing the pictures (at most one per four seizures)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,7 +68,12 @@ def run(args: argparse.Namespace) -> int:
                 bar.close()
     bar = ProgressBar("report") if show_progress else None
     try:
-        result.to_html(args.output, args.file, progress=bar.show if bar is not None else None)
+        result.to_html(
+            args.output,
+            args.file,
+            progress=bar.show if bar is not None else None,
+            workers=args.threads,  # 0: one process per core, at most one per four seizures
+        )
     finally:
         if bar is not None:
             bar.close()
