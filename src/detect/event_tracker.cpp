@@ -44,6 +44,16 @@ constexpr float kNewFocusMarginDb = 1.0f;
 // windows in a row carry a second seizure: one seizure drives its whole field at one rhythm.
 constexpr std::int64_t kRhythmSplitWindows = 5;
 
+// Onset alarms (docs/detection.md, "Onset alarms"): a focal seizure discharges on one side, so
+// its channels carry a rhythm far stronger than their homologous channels over the other
+// hemisphere, while the normal rhythms that pass every rule but evolution while they run
+// (posterior dominant rhythm, sleep spindles, hypnagogic hypersynchrony) are bilateral and
+// near-symmetric. An event whose channels stayed at least kLateralMarginDb (a tenfold power
+// ratio) above their homologues in each of at least kLateralWindows windows since its first
+// recruitment is confirmed without waiting for its evolution.
+constexpr float kLateralMarginDb = 10.0f;
+constexpr std::int64_t kLateralWindows = 3;
+
 std::int64_t windows_for(double seconds, double step_s) {
   return std::max<std::int64_t>(0, std::lround(seconds / step_s));
 }
@@ -104,6 +114,7 @@ void EventTracker::step(const WindowScores& scores, std::int64_t start,
   ring_start_[slot] = start;
   window_start_ = start;
   track_events(start, closed);
+  track_lateralisation();
   raise_alarms();
   ++window_index_;
 }
@@ -620,6 +631,26 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
   closed.push_back({std::move(event), std::move(located)});
 }
 
+void EventTracker::track_lateralisation() {
+  for (auto& event : open_events_) {
+    if (event.first_recruit < 0) continue;
+    double sum = 0.0;
+    int count = 0;
+    for (std::size_t c = 0; c < n_; ++c) {
+      const int m = geometry_.mirror[c];
+      if (owner_[c] != event.id || !now_.on[c] || m < 0) continue;
+      sum += static_cast<double>(now_.gain_db[c]) -
+             static_cast<double>(now_.gain_db[static_cast<std::size_t>(m)]);
+      ++count;
+    }
+    if (count == 0) continue;  // no evidence either way in this window
+    const auto margin = static_cast<float>(sum / count);
+    event.lateral_min_db =
+        event.lateral_windows == 0 ? margin : std::min(event.lateral_min_db, margin);
+    ++event.lateral_windows;
+  }
+}
+
 bool EventTracker::confirmed_so_far(const Event& event) const {
   // The common-mode flag is final once no event can open within kOnsetClusterWindows of it;
   // recruitment, the longest run and the duration only grow.
@@ -627,12 +658,20 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
       event.first_recruit < 0 || event.longest_run < sustained_windows_) {
     return false;
   }
-  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  if (duration_s < min_duration_s_) return false;
-  // The evolution rule of close(), on the rhythm seen so far: a normal rhythm (the posterior
-  // dominant rhythm, sleep spindles) passes every other rule while it runs and never evolves,
-  // so an alarm before evolution would be false for each of them (docs/detection.md).
-  if (evolution_bands(event) < kMinEvolutionBands) return false;
+  const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
+  const bool lateralised =
+      event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb;
+  if (lateralised) {
+    // Strong evidence of a focal discharge: sustained (min_sustained_s) is enough.
+    if (duration < sustained_windows_) return false;
+  } else {
+    // The evolution rule of close(), on the rhythm seen so far, and its minimum duration: a
+    // normal rhythm (the posterior dominant rhythm, sleep spindles) passes every other rule
+    // while it runs and never evolves, so an alarm before evolution would be false for each
+    // of them (docs/detection.md).
+    if (static_cast<double>(duration) * step_s_ < min_duration_s_) return false;
+    if (evolution_bands(event) < kMinEvolutionBands) return false;
+  }
   // Not the spread of another event, as decide() would judge it: an event that has not diverged
   // from a running or kept event may still turn out to be its spread while that one runs
   // (agreement accumulates only between open events), and is its spread once they agreed long
