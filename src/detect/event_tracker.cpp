@@ -676,13 +676,18 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   // from a running or kept event may still turn out to be its spread while that one runs
   // (agreement accumulates only between open events), and is its spread once they agreed long
   // enough. Rejected events are no parents; a closed one that agreed too briefly is none either.
+  // A lateralised event waits only for running events already confirmed as seizures (alarmed):
+  // spread needs a seizure to spread from, and one not confirmed yet may never be one (the
+  // alarm of an event that does turn out to be the spread of a seizure confirmed later falls
+  // within that seizure: a second announcement of it, not a false alarm; docs/detection.md).
   for (const auto& link : event.links) {
     if (link.longest_diverged >= kIndependentWindows) continue;
-    const bool open = std::any_of(open_events_.begin(), open_events_.end(),
-                                  [&](const Event& e) { return e.id == link.parent; });
-    const bool pending = std::any_of(pending_.begin(), pending_.end(),
-                                     [&](const Event& e) { return e.id == link.parent; });
-    if (open || pending) return false;
+    const auto running = [&](const std::vector<Event>& events) {
+      return std::any_of(events.begin(), events.end(), [&](const Event& e) {
+        return e.id == link.parent && (e.alarmed || !lateralised);
+      });
+    };
+    if (running(open_events_) || running(pending_)) return false;
     const Outcome parent = outcome(link.parent);
     if ((parent == Outcome::seizure || parent == Outcome::spread) &&
         link.agreed >= kMinAgreedWindows) {
