@@ -548,6 +548,54 @@ TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
   }
 }
 
+// Onset alarms of a steady (not yet evolving) rhythm on O1 and P7 from window 20, at 20 dB
+// while their homologues O2 and P8 carry `mirror_db`: lateralised by at least 10 dB, it is
+// confirmed once sustained (min_sustained_s, 6 windows, before min_duration_s of 10); nearly
+// symmetric (a posterior rhythm on both sides), or lateralised by less than that margin, it
+// waits for an evolution that never comes, so no alarm is raised while it runs.
+TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot) {
+  const std::vector<std::string> labels{"O1", "O2", "P7", "P8"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
+  ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
+  const DetectorOptions params;
+  for (const float mirror_db : {0.0f, 10.5f, 19.0f}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(4, 1));
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      const bool running = t >= 20;
+      std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
+                              running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
+      std::vector<float> excess(4, running ? 10.0f : 0.0f), hz(4, 9.5f);
+      std::vector<int> band(4, 8);
+      std::vector<char> on{running, 0, running, 0};
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    const bool lateralised = 20.0f - mirror_db >= 10.0f;
+    ASSERT_EQ(alarms.size(), lateralised ? 1u : 0u) << "homologues at " << mirror_db << " dB";
+    if (lateralised) {
+      // Recruited at window 20 (3 windows on), sustained 6 windows: confirmed with window 25.
+      EXPECT_EQ(alarms[0].window_start, 25 * 256);
+      EXPECT_EQ(alarms[0].onset_window_start, 20 * 256);
+    }
+    EXPECT_TRUE(closed.empty());  // still running
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // ConditioningLane at a gap
 // ---------------------------------------------------------------------------------------------
