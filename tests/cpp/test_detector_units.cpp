@@ -596,6 +596,61 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
   }
 }
 
+// A lateralised event at O1/P7 (from window 20) with the same rhythm as an event running at the
+// front since window 10 could be that event's spread. When the front event is bilateral (Fp1
+// and Fp2 alike: never confirmed, it may be no seizure at all), the lateralised one is alarmed
+// once sustained (window 25); when the front event is a lateralised discharge at Fp2, confirmed
+// (alarmed) before, the one at the back waits (its agreement with it may make it its spread):
+// only the front event's alarm is raised while both run.
+TEST(EventTracker, ALateralisedEventWaitsOnlyForALinkedEventAlreadyConfirmed) {
+  const std::vector<std::string> labels{"Fp1", "Fp2", "O1", "O2", "P7", "P8"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  const DetectorOptions params;
+  for (const bool front_confirmed : {false, true}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(labels.size(), 1));
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
+      std::vector<float> hz(labels.size(), 9.5f);
+      std::vector<int> band(labels.size(), 8);
+      std::vector<char> on(labels.size(), 0);
+      const auto set_on = [&](std::size_t c) {
+        on[c] = 1;
+        gain[c] = 20.0f;
+        excess[c] = 10.0f;
+      };
+      if (t >= 10) {
+        set_on(1);                        // Fp2
+        if (!front_confirmed) set_on(0);  // Fp1: a bilateral front event
+      }
+      if (t >= 20) {
+        set_on(2);  // O1
+        set_on(4);  // P7
+      }
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    ASSERT_EQ(tracker.open_events().size(), 2u);  // the front and the back event, both running
+    ASSERT_EQ(alarms.size(), 1u) << (front_confirmed ? "front confirmed" : "front bilateral");
+    // The front event's alarm (onset window 10) or the back event's (onset window 20).
+    EXPECT_EQ(alarms[0].onset_window_start, (front_confirmed ? 10 : 20) * 256);
+    EXPECT_EQ(alarms[0].window_start, (front_confirmed ? 15 : 25) * 256);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // ConditioningLane at a gap
 // ---------------------------------------------------------------------------------------------
