@@ -47,6 +47,16 @@ constexpr float kNewFocusMarginDb = 1.0f;
 // windows in a row carry a second seizure: one seizure drives its whole field at one rhythm.
 constexpr std::int64_t kRhythmSplitWindows = 5;
 
+// Onset alarms (docs/detection.md, "Onset alarms"): a focal seizure discharges on one side, so
+// its channels carry a rhythm far stronger than their homologous channels over the other
+// hemisphere, while the normal rhythms that pass every rule but evolution while they run
+// (posterior dominant rhythm, sleep spindles, hypnagogic hypersynchrony) are bilateral and
+// near-symmetric. An event whose channels stayed at least kLateralMarginDb (a tenfold power
+// ratio) above their homologues in each of at least kLateralWindows windows since its first
+// recruitment is confirmed without waiting for its evolution.
+constexpr float kLateralMarginDb = 10.0f;
+constexpr std::int64_t kLateralWindows = 3;
+
 std::int64_t windows_for(double seconds, double step_s) {
   return std::max<std::int64_t>(0, std::lround(seconds / step_s));
 }
@@ -107,6 +117,7 @@ void EventTracker::step(const WindowScores& scores, std::int64_t start,
   ring_start_[slot] = start;
   window_start_ = start;
   track_events(start, closed);
+  track_lateralisation();
   raise_alarms();
   ++window_index_;
 }
@@ -623,6 +634,26 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
   closed.push_back({std::move(event), std::move(located)});
 }
 
+void EventTracker::track_lateralisation() {
+  for (auto& event : open_events_) {
+    if (event.first_recruit < 0) continue;
+    double sum = 0.0;
+    int count = 0;
+    for (std::size_t c = 0; c < n_; ++c) {
+      const int m = geometry_.mirror[c];
+      if (owner_[c] != event.id || !now_.on[c] || m < 0) continue;
+      sum += static_cast<double>(now_.gain_db[c]) -
+             static_cast<double>(now_.gain_db[static_cast<std::size_t>(m)]);
+      ++count;
+    }
+    if (count == 0) continue;  // no evidence either way in this window
+    const auto margin = static_cast<float>(sum / count);
+    event.lateral_min_db =
+        event.lateral_windows == 0 ? margin : std::min(event.lateral_min_db, margin);
+    ++event.lateral_windows;
+  }
+}
+
 bool EventTracker::confirmed_so_far(const Event& event) const {
   // The common-mode flag is final once no event can open within kOnsetClusterWindows of it;
   // recruitment, the longest run and the duration only grow.
@@ -630,23 +661,36 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
       event.first_recruit < 0 || event.longest_run < sustained_windows_) {
     return false;
   }
-  const double duration_s = static_cast<double>(event.last_on - event.first_recruit + 1) * step_s_;
-  if (duration_s < min_duration_s_) return false;
-  // The evolution rule of close(), on the rhythm seen so far: a normal rhythm (the posterior
-  // dominant rhythm, sleep spindles) passes every other rule while it runs and never evolves,
-  // so an alarm before evolution would be false for each of them (docs/detection.md).
-  if (slowing_bands(event) < kMinEvolutionBands) return false;
+  const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
+  const bool lateralised =
+      event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb;
+  if (lateralised) {
+    // Strong evidence of a focal discharge: sustained (min_sustained_s) is enough.
+    if (duration < sustained_windows_) return false;
+  } else {
+    // The evolution rule of close(), on the rhythm seen so far, and its minimum duration: a
+    // normal rhythm (the posterior dominant rhythm, sleep spindles) passes every other rule
+    // while it runs and never evolves, so an alarm before evolution would be false for each
+    // of them (docs/detection.md).
+    if (static_cast<double>(duration) * step_s_ < min_duration_s_) return false;
+    if (slowing_bands(event) < kMinEvolutionBands) return false;
+  }
   // Not the spread of another event, as decide() would judge it: an event that has not diverged
   // from a running or kept event may still turn out to be its spread while that one runs
   // (agreement accumulates only between open events), and is its spread once they agreed long
   // enough. Rejected events are no parents; a closed one that agreed too briefly is none either.
+  // A lateralised event waits only for running events already confirmed as seizures (alarmed):
+  // spread needs a seizure to spread from, and one not confirmed yet may never be one (the
+  // alarm of an event that does turn out to be the spread of a seizure confirmed later falls
+  // within that seizure: a second announcement of it, not a false alarm; docs/detection.md).
   for (const auto& link : event.links) {
     if (link.longest_diverged >= kIndependentWindows) continue;
-    const bool open = std::any_of(open_events_.begin(), open_events_.end(),
-                                  [&](const Event& e) { return e.id == link.parent; });
-    const bool pending = std::any_of(pending_.begin(), pending_.end(),
-                                     [&](const Event& e) { return e.id == link.parent; });
-    if (open || pending) return false;
+    const auto running = [&](const std::vector<Event>& events) {
+      return std::any_of(events.begin(), events.end(), [&](const Event& e) {
+        return e.id == link.parent && (e.alarmed || !lateralised);
+      });
+    };
+    if (running(open_events_) || running(pending_)) return false;
     const Outcome parent = outcome(link.parent);
     if ((parent == Outcome::seizure || parent == Outcome::spread) &&
         link.agreed >= kMinAgreedWindows) {

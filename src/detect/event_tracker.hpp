@@ -92,6 +92,11 @@ struct Event {
   /// not judged for evolution while it has run for less than 2 minutes).
   bool truncated = false;
   bool alarmed = false;  ///< its onset alarm was raised
+  /// For the onset alarm only (decisions never read it): the windows since its first
+  /// recruitment in which a channel it holds with a homologous channel was on, and the lowest
+  /// over them of the mean gain (dB) of those channels above their homologues.
+  std::int64_t lateral_windows = 0;
+  float lateral_min_db = 0.0f;
   EventHistory history;
 };
 
@@ -157,9 +162,11 @@ class EventTracker {
 
   /// Onset alarms raised since the last call, in the order raised (docs/detection.md, "Onset
   /// alarms"): an open event is confirmed once it meets every rule of close() that can be judged
-  /// while it runs (not a common-mode onset, a channel recruited, sustained, long enough, not
-  /// possibly the spread of another event, an onset placed) and its rhythm has evolved so far;
-  /// a seizure decided without having been confirmed is raised when it is decided.
+  /// while it runs (not a common-mode onset, a channel recruited, sustained, not possibly the
+  /// spread of another event, an onset placed) and either its rhythm has evolved so far and it
+  /// lasted min_duration_s, or it has been lateralised in every window since its recruitment
+  /// (its channels at least 10 dB above their homologues; then min_sustained_s suffices); a
+  /// seizure decided without having been confirmed is raised when it is decided.
   std::vector<RaisedAlarm> take_alarms();
 
   std::int64_t windows() const noexcept { return window_index_; }
@@ -190,6 +197,8 @@ class EventTracker {
   void decide_pending(std::vector<ClosedEvent>& closed);
   /// Whether an open event meets the rules of close() that can be judged so far.
   bool confirmed_so_far(const Event& event) const;
+  /// Updates every open event's lateral_windows and lateral_min_db with the current window.
+  void track_lateralisation();
   void raise_alarms();
   void raise(Event& event, const LocalisedEvent& located);
 

@@ -311,17 +311,20 @@ TEST(SeizureDetector, OnsetAlarmsComeWhileTheSeizureRunsWhateverTheChunking) {
               3.0);
     EXPECT_GT(alarm->raised_sample, alarm->onset_sample);
     EXPECT_LT(alarm->raised_sample, seizure.offset_sample);  // before the detected end
-    EXPECT_EQ(alarm->side, seizure.seizure.hemisphere);
-    EXPECT_FALSE(alarm->onset_channels.empty());
-    EXPECT_EQ(alarm->raised,
-              static_cast<Ticks>(std::llround(static_cast<double>(alarm->raised_sample) *
-                                              static_cast<double>(kTicksPerSecond) / sfreq)));
-    // ... and before the true seizure it announces ended.
     const auto truth = std::min_element(stream.truth.seizures.begin(), stream.truth.seizures.end(),
                                         [&](const auto& a, const auto& b) {
                                           return std::abs(a.onset - seizure.seizure.onset) <
                                                  std::abs(b.onset - seizure.seizure.onset);
                                         });
+    // The side the alarm announces is the true seizure's (the final seizure may refine it; on
+    // this stream a lateralised early alarm has the true side of a seizure whose final
+    // localisation, over the whole overlapping history, does not).
+    EXPECT_EQ(alarm->side, truth->hemisphere);
+    EXPECT_FALSE(alarm->onset_channels.empty());
+    EXPECT_EQ(alarm->raised,
+              static_cast<Ticks>(std::llround(static_cast<double>(alarm->raised_sample) *
+                                              static_cast<double>(kTicksPerSecond) / sfreq)));
+    // ... and before the true seizure it announces ended.
     const double raised_s = static_cast<double>(alarm->raised_sample) / sfreq;
     EXPECT_LT(raised_s, ticks_to_seconds(truth->offset));
     EXPECT_GT(raised_s, ticks_to_seconds(truth->onset));

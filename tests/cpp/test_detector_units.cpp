@@ -570,6 +570,109 @@ TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
   }
 }
 
+// Onset alarms of a steady (not yet evolving) rhythm on O1 and P7 from window 20, at 20 dB
+// while their homologues O2 and P8 carry `mirror_db`: lateralised by at least 10 dB, it is
+// confirmed once sustained (min_sustained_s, 6 windows, before min_duration_s of 10); nearly
+// symmetric (a posterior rhythm on both sides), or lateralised by less than that margin, it
+// waits for an evolution that never comes, so no alarm is raised while it runs.
+TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot) {
+  const std::vector<std::string> labels{"O1", "O2", "P7", "P8"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
+  ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
+  const DetectorOptions params;
+  for (const float mirror_db : {0.0f, 10.5f, 19.0f}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(4, 1));
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      const bool running = t >= 20;
+      std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
+                              running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
+      std::vector<float> excess(4, running ? 10.0f : 0.0f), hz(4, 9.5f);
+      std::vector<int> band(4, 8);
+      std::vector<char> on{running, 0, running, 0};
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    const bool lateralised = 20.0f - mirror_db >= 10.0f;
+    ASSERT_EQ(alarms.size(), lateralised ? 1u : 0u) << "homologues at " << mirror_db << " dB";
+    if (lateralised) {
+      // Recruited at window 20 (3 windows on), sustained 6 windows: confirmed with window 25.
+      EXPECT_EQ(alarms[0].window_start, 25 * 256);
+      EXPECT_EQ(alarms[0].onset_window_start, 20 * 256);
+    }
+    EXPECT_TRUE(closed.empty());  // still running
+  }
+}
+
+// A lateralised event at O1/P7 (from window 20) with the same rhythm as an event running at the
+// front since window 10 could be that event's spread. When the front event is bilateral (Fp1
+// and Fp2 alike: never confirmed, it may be no seizure at all), the lateralised one is alarmed
+// once sustained (window 25); when the front event is a lateralised discharge at Fp2, confirmed
+// (alarmed) before, the one at the back waits (its agreement with it may make it its spread):
+// only the front event's alarm is raised while both run.
+TEST(EventTracker, ALateralisedEventWaitsOnlyForALinkedEventAlreadyConfirmed) {
+  const std::vector<std::string> labels{"Fp1", "Fp2", "O1", "O2", "P7", "P8"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  const DetectorOptions params;
+  for (const bool front_confirmed : {false, true}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(labels.size(), 1));
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
+      std::vector<float> hz(labels.size(), 9.5f);
+      std::vector<int> band(labels.size(), 8);
+      std::vector<char> on(labels.size(), 0);
+      const auto set_on = [&](std::size_t c) {
+        on[c] = 1;
+        gain[c] = 20.0f;
+        excess[c] = 10.0f;
+      };
+      if (t >= 10) {
+        set_on(1);                        // Fp2
+        if (!front_confirmed) set_on(0);  // Fp1: a bilateral front event
+      }
+      if (t >= 20) {
+        set_on(2);  // O1
+        set_on(4);  // P7
+      }
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    ASSERT_EQ(tracker.open_events().size(), 2u);  // the front and the back event, both running
+    ASSERT_EQ(alarms.size(), 1u) << (front_confirmed ? "front confirmed" : "front bilateral");
+    // The front event's alarm (onset window 10) or the back event's (onset window 20).
+    EXPECT_EQ(alarms[0].onset_window_start, (front_confirmed ? 10 : 20) * 256);
+    EXPECT_EQ(alarms[0].window_start, (front_confirmed ? 15 : 25) * 256);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // ConditioningLane at a gap
 // ---------------------------------------------------------------------------------------------

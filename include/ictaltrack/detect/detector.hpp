@@ -136,9 +136,11 @@ struct DataGap {
 /// An onset alarm: a seizure reported while it is still running, as soon as the detector has
 /// confirmed it (docs/detection.md, "Onset alarms"). One alarm per seizure the detector emits,
 /// raised at the latest when that seizure is emitted; the seizure, emitted once it has ended, may
-/// refine the onset and the channels. An alarm whose event is later rejected (its rhythm, which
-/// had evolved while it ran, was back near its onset frequency at its end, or no onset could be
-/// placed on its whole history) is a false alarm: no seizure follows it.
+/// refine the onset and the channels. An alarm whose event is later rejected (confirmed as
+/// evolving: its rhythm was back near its onset frequency at its end; confirmed as lateralised:
+/// it never evolved, ended before min_duration_s or was the spread of another seizure; or no
+/// onset could be placed on its whole history) is retracted: no seizure follows it (a false
+/// alarm unless another seizure was running).
 /// Times as stream sample indices (the first sample pushed is 0, gaps not counted, the basis of
 /// StreamSeizure) and as ticks from the first sample (stream: sample / sfreq; in
 /// DetectionOutput::alarms: the recording's time, gaps included).
