@@ -58,10 +58,15 @@ def _write_plots(result: Any, folder: Path, stem: str) -> None:
 
 
 def add_detector_options(
-    parser: argparse.ArgumentParser, default_threads: int, threads_help: str
+    parser: argparse.ArgumentParser,
+    default_threads: int,
+    threads_help: str,
+    *,
+    progress: bool = True,
 ) -> None:
-    """``--param``, ``--threads``, ``--min-switch-rate``, ``--progress`` and ``-q/--quiet``,
-    shared by ``detect`` and ``batch``."""
+    """``--param``, ``--threads``, ``--min-switch-rate``, ``--progress`` (unless
+    ``progress=False``: ``follow`` prints events instead) and ``-q/--quiet``, shared by the
+    sub-commands that run the detector."""
     parser.add_argument(
         "--param",
         type=_parameter,
@@ -78,12 +83,13 @@ def add_detector_options(
         metavar="RATE",
         help="criterion of the migrating verdict (default 0.2, docs/migration.md)",
     )
-    parser.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar on stderr (default: on when stderr is a terminal)",
-    )
+    if progress:
+        parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress bar on stderr (default: on when stderr is a terminal)",
+        )
     add_quiet_option(parser)
 
 

@@ -23,11 +23,9 @@ from typing import Any
 
 from ictaltrack.commands._options import (
     add_json_option,
-    add_quiet_option,
-    add_threads_option,
     write_json,
 )
-from ictaltrack.commands.detect import _parameter, detector_parameters
+from ictaltrack.commands.detect import add_detector_options, detector_parameters
 
 
 def _seconds(text: str) -> float:
@@ -64,23 +62,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="S",
         help="seconds between two reads of the file (default 0.5)",
     )
-    parser.add_argument(
-        "--param",
-        type=_parameter,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="detector parameter, repeatable (names and defaults: ictaltrack.detector_defaults())",
-    )
-    add_threads_option(parser, 0, "of the detector")
-    parser.add_argument(
-        "--min-switch-rate",
-        type=float,
-        default=None,
-        metavar="RATE",
-        help="criterion of the migrating verdict (default 0.2, docs/migration.md)",
-    )
-    add_quiet_option(parser)
+    add_detector_options(parser, 0, "of the detector", progress=False)
     parser.set_defaults(func=run)
 
 
