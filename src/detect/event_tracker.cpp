@@ -16,6 +16,11 @@ constexpr std::int64_t kIndependentWindows = 5;
 // ... and it is that event's spread only when their rhythms agreed in this many windows (the
 // same amount of evidence either way).
 constexpr std::int64_t kMinAgreedWindows = 5;
+// An event that followed one event of a seizure at its rhythm for this many windows without
+// diverging once is that seizure's spread, even where it parted from another of the seizure's
+// events: a seizure's field can hold its parent rhythm and a detuned propagated copy side by
+// side, and a piece that switches on late between them tracks one and not the other.
+constexpr std::int64_t kFollowedWindows = 2 * kMinAgreedWindows;
 // Events opened within this many windows of each other count together for the common-mode
 // (movement) onset rule.
 constexpr std::int64_t kOnsetClusterWindows = 2;
@@ -589,8 +594,9 @@ void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
 
 void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
   // The seizures (roots) that events linked to this one belong to, earliest link first. This
-  // event is the spread of the first of them from none of whose members it diverged: one
-  // seizure drives its whole field at one rhythm.
+  // event is the spread of the first of them that it followed throughout (never diverged from
+  // the linked event, agreed for kFollowedWindows), or from none of whose members it diverged:
+  // one seizure drives its whole field at one rhythm, up to the detuning of its propagation.
   for (const auto& link : event.links) {
     int root = -1;
     const Outcome parent = outcome(link.parent, &root);
@@ -599,6 +605,10 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
     if ((parent != Outcome::seizure && parent != Outcome::spread) ||
         link.agreed < kMinAgreedWindows) {
       continue;
+    }
+    if (link.longest_diverged == 0 && link.agreed >= kFollowedWindows) {
+      record(event.id, Outcome::spread, root);
+      return;
     }
     const bool diverged = std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {
       int other_root = -1;

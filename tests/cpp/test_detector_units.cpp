@@ -459,6 +459,33 @@ TEST(EventTracker, SameRhythmAtFirstThenItsOwnEvolutionIsASeizureOfItsOwn) {
   EXPECT_EQ(kept[1].event.first_recruit, 60);
 }
 
+TEST(EventTracker, APieceThatFollowsAPropagatedPartOfASeizureIsThatSeizure) {
+  // A = {Fp1} slows from 9.5 to 3.5 Hz; B = {O1}, apart from it, is A's propagation, detuned by
+  // +0.6 Hz (within kSpreadToleranceHz of A); C = {T7}, apart from both, switches on later and
+  // follows B, detuned by a further +0.6 Hz: it never parts from B, but runs 1.2 Hz from A.
+  // C tracks the seizure's propagated part throughout, so it is that seizure (before
+  // kFollowedWindows it was a seizure of its own: it had diverged from A, a member of the
+  // seizure, for 5 windows).
+  ASSERT_GT(2 * 0.6, kSpreadToleranceHz);
+  ASSERT_LT(0.6, kSpreadToleranceHz);
+  TrackerFixture f;
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  f.detune.assign(f.n, 0.0f);
+  f.detune[f.index("O1")] = 0.6f;
+  f.detune[f.index("T7")] = 1.2f;
+  for (int t = 0; t < 130; ++t) {
+    f.reset_window();
+    for (const auto& label : {"Fp1", "O1", "T7"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    if (t >= 30 && t < 90) f.set_on({"Fp1"}, a_band(t), 14.0f);
+    if (t >= 36 && t < 90) f.set_on({"O1"}, a_band(t), 12.0f);
+    if (t >= 50 && t < 90) f.set_on({"T7"}, a_band(t), 11.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  ASSERT_EQ(f.closed.size(), 1u);
+  EXPECT_EQ(f.closed[0].event.first_recruit, 30);  // the seizure is A, from its onset
+}
+
 TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
   // Two groups apart from each other, 3 + 3 of 8 channels (each below max_onset_fraction = 0.6 of
   // the good channels, together above it), switching on one window apart at unrelated rhythms:
