@@ -16,6 +16,11 @@ constexpr std::int64_t kIndependentWindows = 5;
 // ... and it is that event's spread only when their rhythms agreed in this many windows (the
 // same amount of evidence either way).
 constexpr std::int64_t kMinAgreedWindows = 5;
+// An event that followed one event of a seizure at its rhythm for this many windows without
+// diverging once is that seizure's spread, even where it parted from another of the seizure's
+// events: a seizure's field can hold its parent rhythm and a detuned propagated copy side by
+// side, and a piece that switches on late between them tracks one and not the other.
+constexpr std::int64_t kFollowedWindows = 2 * kMinAgreedWindows;
 // Events opened within this many windows of each other count together for the common-mode
 // (movement) onset rule.
 constexpr std::int64_t kOnsetClusterWindows = 2;
@@ -356,9 +361,16 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       }
     }
     float strongest_home = -1.0f;
+    event.home_excess = 0.0f;
+    event.home_peak = -1;
     int home_band = -1;
     float home_hz = 0.0f;
     for (std::size_t c = 0; c < n_; ++c) {
+      if (owner_[c] == event.id && event.home[c] && !geometry_.labels[c].is_bipolar &&
+          now_.excess[c] > event.home_excess) {
+        event.home_excess = now_.excess[c];
+        event.home_peak = static_cast<int>(c);
+      }
       if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
         strongest_home = now_.gain_db[c];
         home_band = now_.peak_band[c];
@@ -506,8 +518,16 @@ void EventTracker::append_history(Event& event, std::int64_t start) {
   event.history.excess.insert(event.history.excess.end(), now_.excess, now_.excess + n_);
 }
 
+bool EventTracker::peaks_touch(const Event& a, const Event& b) const {
+  if (a.home_peak < 0 || b.home_peak < 0) return true;
+  const auto x = static_cast<std::size_t>(a.home_peak);
+  const auto y = static_cast<std::size_t>(b.home_peak);
+  return near_[x * n_ + y] != 0 || geometry_.mirror[x] == static_cast<int>(y);
+}
+
 // Each window: how long every event and each event running when it opened have both been on,
-// and for how long their smoothed rhythms have been unrelated.
+// for how long their smoothed rhythms have been unrelated, and for how long the later one has
+// been a stronger discharge elsewhere.
 void EventTracker::update_links() {
   for (auto& event : open_events_) {
     if (!event.on_now) continue;
@@ -520,6 +540,15 @@ void EventTracker::update_links() {
         link.diverged_run = 0;
       } else {
         link.longest_diverged = std::max(link.longest_diverged, ++link.diverged_run);
+      }
+      const bool stronger = parent->home_excess > 0.0f &&
+                            event.home_excess > kStrongerPowerRatio * parent->home_excess &&
+                            event.first_recruit > parent->first_recruit &&
+                            parent->first_recruit >= 0 && !peaks_touch(event, *parent);
+      if (stronger) {
+        link.longest_stronger = std::max(link.longest_stronger, ++link.stronger_run);
+      } else {
+        link.stronger_run = 0;
       }
     }
   }
@@ -600,8 +629,21 @@ void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
 
 void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
   // The seizures (roots) that events linked to this one belong to, earliest link first. This
-  // event is the spread of the first of them from none of whose members it diverged: one
-  // seizure drives its whole field at one rhythm.
+  // event is the spread of the first of them that it followed throughout (never diverged from
+  // the linked event, agreed for kFollowedWindows), or from none of whose members it diverged:
+  // one seizure drives its whole field at one rhythm, up to the detuning of its propagation.
+  // Either way not when it was a stronger discharge elsewhere than the seizure's own first
+  // event (its focus; a spread part of it is weaker anyway): a generator of its own.
+  const auto parted = [&](int root, bool by_rhythm) {
+    return std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {
+      int other_root = -1;
+      const Outcome o = outcome(l.parent, &other_root);
+      if (other_root != root) return false;
+      return (o == Outcome::seizure && l.longest_stronger >= kIndependentWindows) ||
+             (by_rhythm && (o == Outcome::seizure || o == Outcome::spread) &&
+              l.longest_diverged >= kIndependentWindows);
+    });
+  };
   for (const auto& link : event.links) {
     int root = -1;
     const Outcome parent = outcome(link.parent, &root);
@@ -611,13 +653,8 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
         link.agreed < kMinAgreedWindows) {
       continue;
     }
-    const bool diverged = std::any_of(event.links.begin(), event.links.end(), [&](const auto& l) {
-      int other_root = -1;
-      const Outcome o = outcome(l.parent, &other_root);
-      return (o == Outcome::seizure || o == Outcome::spread) && other_root == root &&
-             l.longest_diverged >= kIndependentWindows;
-    });
-    if (!diverged) {
+    const bool followed = link.longest_diverged == 0 && link.agreed >= kFollowedWindows;
+    if (!parted(root, !followed)) {
       record(event.id, Outcome::spread, root);
       return;
     }

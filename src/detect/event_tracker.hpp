@@ -42,6 +42,10 @@ struct ParentLink {
   std::int64_t agreed = 0;            ///< those of them with related rhythms
   std::int64_t diverged_run = 0;      ///< current run of those windows with unrelated rhythms
   std::int64_t longest_diverged = 0;  ///< longest such run
+  /// Current and longest run of those windows in which this event was a new generator stronger
+  /// than that one (docs/detection.md, "A stronger discharge elsewhere")
+  std::int64_t stronger_run = 0;
+  std::int64_t longest_stronger = 0;
 };
 
 /// Windows over which an event's rhythm is smoothed (median) before two events are compared.
@@ -68,6 +72,10 @@ struct Event {
   /// Per channel: held by this event in its first windows (where its own rhythm is measured).
   std::vector<char> home;
   bool on_now = false;  ///< a home channel of it is on in the current window
+  /// Its strongest referential home channel on in the current window (-1: none) and that
+  /// channel's excess power (uV^2): where its discharge is strongest and how strong.
+  int home_peak = -1;
+  float home_excess = 0.0f;
   /// Rhythm of its strongest home channel in its last windows with one on.
   std::array<int, kRhythmSmoothing> recent_bands{};
   std::size_t n_recent = 0;
@@ -114,6 +122,16 @@ bool related_rhythms(int band_a, int band_b, double tolerance_hz);
 /// for long. (0.5 Hz kept more overlapping pairs apart but reported fewer propagated seizures
 /// as one; 1 Hz, the band resolution, the reverse; docs/detection.md.)
 constexpr double kSpreadToleranceHz = 0.75;
+
+// A discharge that propagates is weaker than at its focus (the simulator scales it by 0.4-1;
+// Bartolomei's EI and every scalp reading take the strongest early site as the focus). An event
+// whose strongest home channel carries more than kStrongerPowerRatio times the excess power of
+// the strongest home channel of an event running when it opened, for kIndependentWindows
+// co-active windows in a row, is a generator of its own, when it recruited after that event and
+// its strongest channel is not that event's, a neighbour of it or its homologue (where a focus
+// first detected at its weaker edge, or its homologous spread, is found). Referential channels
+// only: a bipolar derivation measures the field's gradient, which can peak away from the focus.
+constexpr float kStrongerPowerRatio = 2.0f;
 
 /// How far (1 Hz bands) an event's rhythm slowed from its onset (median of its first
 /// kOnsetRhythmWindows windows with a home channel at or above the switch-on gain) to its end
@@ -183,6 +201,8 @@ class EventTracker {
   int open_event(const std::vector<std::size_t>& group, const Event* from = nullptr);
   void append_history(Event& event, std::int64_t start);
   void update_links();
+  /// Whether the strongest home channels of two events are the same, neighbours or homologous.
+  bool peaks_touch(const Event& a, const Event& b) const;
   void mark_common_onsets();
   void close(Event& event, std::vector<ClosedEvent>& closed);
   /// What became of an event that ended: a seizure, the spread of one, neither, or not known

@@ -459,6 +459,72 @@ TEST(EventTracker, SameRhythmAtFirstThenItsOwnEvolutionIsASeizureOfItsOwn) {
   EXPECT_EQ(kept[1].event.first_recruit, 60);
 }
 
+TEST(EventTracker, APieceThatFollowsAPropagatedPartOfASeizureIsThatSeizure) {
+  // A = {Fp1} slows from 9.5 to 3.5 Hz; B = {O1}, apart from it, is A's propagation, detuned by
+  // +0.6 Hz (within kSpreadToleranceHz of A); C = {T7}, apart from both, switches on later and
+  // follows B, detuned by a further +0.6 Hz: it never parts from B, but runs 1.2 Hz from A.
+  // C tracks the seizure's propagated part throughout, so it is that seizure (before
+  // kFollowedWindows it was a seizure of its own: it had diverged from A, a member of the
+  // seizure, for 5 windows).
+  ASSERT_GT(2 * 0.6, kSpreadToleranceHz);
+  ASSERT_LT(0.6, kSpreadToleranceHz);
+  TrackerFixture f;
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  f.detune.assign(f.n, 0.0f);
+  f.detune[f.index("O1")] = 0.6f;
+  f.detune[f.index("T7")] = 1.2f;
+  for (int t = 0; t < 130; ++t) {
+    f.reset_window();
+    for (const auto& label : {"Fp1", "O1", "T7"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    if (t >= 30 && t < 90) f.set_on({"Fp1"}, a_band(t), 14.0f);
+    if (t >= 36 && t < 90) f.set_on({"O1"}, a_band(t), 12.0f);
+    if (t >= 50 && t < 90) f.set_on({"T7"}, a_band(t), 11.0f);
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  ASSERT_EQ(f.closed.size(), 1u);
+  EXPECT_EQ(f.closed[0].event.first_recruit, 30);  // the seizure is A, from its onset
+}
+
+// A = {Fp1} slows from 9.5 to 3.5 Hz with excess power 10 uV^2; B = {O1}, far from it (not a
+// neighbour, not its homologue), comes on 15 windows later at A's rhythm detuned by 0.2 Hz
+// (within kSpreadToleranceHz throughout) with excess power `b_excess`. Returns the seizures kept.
+std::vector<ClosedEvent> same_rhythm_elsewhere(float b_excess) {
+  TrackerFixture f;
+  auto a_band = [](int t) { return 8 - (std::clamp(t, 30, 89) - 30) / 10; };
+  f.detune.assign(f.n, 0.0f);
+  f.detune[f.index("O1")] = 0.2f;
+  for (int t = 0; t < 130; ++t) {
+    f.reset_window();
+    for (const auto& label : {"Fp1", "O1"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    if (t >= 30 && t < 90) f.set_on({"Fp1"}, a_band(t), 14.0f);
+    if (t >= 45 && t < 90) {
+      f.set_on({"O1"}, a_band(t), 12.0f);
+      f.excess[f.index("O1")] = b_excess;
+    }
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  return f.closed;
+}
+
+TEST(EventTracker, AStrongerDischargeElsewhereIsASeizureOfItsOwnAWeakerOneIsSpread) {
+  // Propagated activity is weaker than at its focus: at 0.8 times A's power, B is A's spread.
+  const auto weaker = same_rhythm_elsewhere(8.0f);
+  ASSERT_EQ(weaker.size(), 1u);
+  EXPECT_EQ(weaker[0].event.first_recruit, 30);
+  // At more than kStrongerPowerRatio times A's power B is a generator of its own, although its
+  // rhythm never left A's.
+  const auto stronger = same_rhythm_elsewhere(2.5f * 10.0f);
+  ASSERT_EQ(stronger.size(), 2u);
+  EXPECT_EQ(stronger[1].event.first_recruit, 45);
+  ASSERT_EQ(stronger[1].event.links.size(), 1u);
+  EXPECT_EQ(stronger[1].event.links[0].longest_diverged, 0);
+  EXPECT_GE(stronger[1].event.links[0].longest_stronger, 5);
+  // Just under the ratio it is still spread.
+  ASSERT_EQ(same_rhythm_elsewhere(0.95f * kStrongerPowerRatio * 10.0f).size(), 1u);
+}
+
 TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
   // Two groups apart from each other, 3 + 3 of 8 channels (each below max_onset_fraction = 0.6 of
   // the good channels, together above it), switching on one window apart at unrelated rhythms:
