@@ -308,8 +308,8 @@ def test_interrupted_batch_resumes_without_recomputing(corpus, oracle, client, t
 
 
 # A Dask preload for the workers of the Ctrl-C test: each finished task holds its worker for
-# 0.3 s. Without it a quiet machine can finish the whole batch (tens of ms per task) between the
-# first saved result and the SIGINT, and the run ends with 0 instead of being interrupted.
+# 0.3 s, so that the batch (tens of ms per task) cannot finish between the first saved result
+# and the SIGINT on any machine, and the run is interrupted for certain.
 SLOW_WORKER_PRELOAD = """
 import time
 
@@ -353,7 +353,15 @@ def _interrupt_and_resume_cli(corpus, oracle, scheduler_address: str, tmp_path: 
         "--scheduler",
         scheduler_address,
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SIGINT back to its default in the child: a shell starts background jobs with SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler.
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         # Results arrive at least 0.3 s apart per worker (the preload): stop at the first one.

@@ -32,6 +32,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def default_sigint() -> None:
+    """In the child before it runs: SIGINT back to its default. A shell starts background jobs
+    with SIGINT ignored and Python then installs no KeyboardInterrupt handler, so the Ctrl-C of
+    the test would do nothing when the suite itself runs in the background."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Run:
     """A process whose stdout lines are collected with the time each arrived, and whose end
     time is noted."""
@@ -40,7 +47,11 @@ class Run:
         self.lines: list[tuple[float, str]] = []
         self.ended_at: float | None = None
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=default_sigint,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
