@@ -32,8 +32,8 @@ __all__ = [
     "cohort_text",
 ]
 
-# The BIDS entities of a recording (empty for recordings outside a BIDS dataset); the same names
-# as ictaltrack.bids.ENTITY_COLUMNS (not imported from there: that module needs mne-bids).
+# The BIDS entities kept as columns of every batch and evaluation table (empty for recordings
+# outside a BIDS dataset); defined here, where the tables are, and used by ictaltrack.bids.
 ENTITY_COLUMNS = ["subject", "session", "task", "run"]
 
 # The combined tables are the per-recording tables of `ictaltrack detect --csv` with the file and

@@ -29,6 +29,7 @@ from typing import Any
 from ictaltrack import __version__
 from ictaltrack._atomic import write_text
 from ictaltrack._extras import require
+from ictaltrack.batch_tables import ENTITY_COLUMNS  # the entity columns of every table
 
 __all__ = [
     "ENTITY_COLUMNS",
@@ -42,8 +43,6 @@ __all__ = [
     "write_derivative_description",
 ]
 
-#: The BIDS entities kept as columns of every batch and evaluation table.
-ENTITY_COLUMNS = ("subject", "session", "task", "run")
 #: Folder of the derivative under ``ROOT/derivatives/``.
 DERIVATIVE_NAME = "ictaltrack"
 #: Task label of the simulated dataset (the label epilepsy2bids gives every SzCORE dataset).

@@ -102,15 +102,9 @@ def _seconds(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _date_time(start_time: str | None) -> str:
-    if not start_time:
-        return _MISSING
-    from datetime import datetime
-
-    try:
-        return datetime.fromisoformat(start_time).strftime(_DATE_FORMAT)
-    except ValueError:
-        return _MISSING
+def _date_time(result: DetectionResult) -> str:
+    start = result.start_datetime  # the result's one parser of its start (up to 7 decimals)
+    return start.strftime(_DATE_FORMAT) if start is not None else _MISSING
 
 
 def hypothesis_table(result: DetectionResult) -> pd.DataFrame:
@@ -127,7 +121,7 @@ def hypothesis_table(result: DetectionResult) -> pd.DataFrame:
     import pandas as pd
 
     duration = _seconds(result.duration_s)
-    date_time = _date_time(result.start_time)
+    date_time = _date_time(result)
     rows = []
     for seizure in result._seizures:
         channels = [str(c) for c in seizure.get("onset_channels") or []]
