@@ -51,6 +51,22 @@ constexpr float kNewFocusMarginDb = 1.0f;
 // Channels of an event that hold another rhythm than the event's own for kRhythmSplitWindows
 // windows in a row carry a second seizure: one seizure drives its whole field at one rhythm.
 constexpr std::int64_t kRhythmSplitWindows = 5;
+// A second onset under a running field (docs/detection.md): a referential channel held by an
+// event, not one of its home channels, on for at least 2 * kRiseBefore windows (a settled part
+// of the field), whose gain rose by kNewOnsetRiseDb more than that of the event's strongest home
+// channel between the median of windows [t - kRiseBefore, t - kRiseBefore + 4] and that of the
+// last 3 windows, for kNewOnsetWindows windows in a row, kLateOnsetWindows or more after the
+// event's first recruitment. A channel that carries a running seizure's field (volume
+// conduction, propagation) follows the amplitude course of its source; one whose power rises
+// fourfold against its source's has a generator of its own. Propagation reaches its targets
+// within seconds of the onset (2-15 s in the simulator, following the literature), so the test
+// starts after that, when a channel that rises is no longer being reached by the seizure.
+// Referential only, as for a stronger discharge elsewhere: a bipolar derivation measures the
+// field's gradient, which moves as the field spreads.
+constexpr float kNewOnsetRiseDb = 6.0f;
+constexpr std::int64_t kRiseBefore = 12;
+constexpr std::int64_t kNewOnsetWindows = 3;
+constexpr std::int64_t kLateOnsetWindows = 20;
 
 // Onset alarms (docs/detection.md, "Onset alarms"): a focal seizure discharges on one side, so
 // its channels carry a rhythm far stronger than their homologous channels over the other
@@ -98,6 +114,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
   joined_window_.assign(n_, -1);
   focus_lead_.assign(n_, 0);
   diverged_.assign(n_, 0);
+  onset_rise_.assign(n_, 0);
   ring_gain_.assign(lookback_ * n_, 0.0f);
   ring_excess_.assign(lookback_ * n_, 0.0f);
   ring_start_.assign(lookback_, 0);
@@ -173,6 +190,7 @@ void EventTracker::end_segment(std::vector<ClosedEvent>& closed) {
   joined_window_.assign(n_, -1);
   focus_lead_.assign(n_, 0);
   diverged_.assign(n_, 0);
+  onset_rise_.assign(n_, 0);
   segment_first_window_ = window_index_;
 }
 
@@ -311,6 +329,7 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
     }
   }
   split_by_rhythm();
+  split_new_onsets();
   // 3. Record the window in every open event; close the quiet ones.
   for (std::size_t c = 0; c < n_; ++c) {
     if (now_.on[c]) {
@@ -449,6 +468,90 @@ void EventTracker::split_by_rhythm() {
       last_owner_[c] = -1;
       joined_window_[c] = -1;
       diverged_[c] = 0;
+    }
+  }
+}
+
+float EventTracker::ring_median_gain(std::size_t c, std::int64_t first, std::int64_t last) const {
+  std::array<float, 16> values{};
+  std::size_t count = 0;
+  const std::int64_t oldest =
+      std::max(segment_first_window_, window_index_ - static_cast<std::int64_t>(lookback_) + 1);
+  if (first < oldest) return std::numeric_limits<float>::quiet_NaN();
+  for (std::int64_t w = first; w <= last && count < values.size(); ++w) {
+    values[count++] = ring_gain_[(static_cast<std::size_t>(w) % lookback_) * n_ + c];
+  }
+  if (count == 0) return std::numeric_limits<float>::quiet_NaN();
+  std::sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(count));
+  return values[count / 2];
+}
+
+// A second onset under a running field: see kNewOnsetRiseDb. The channel leaves its event, with
+// its adjacent channels of the event that rose with it at its rhythm, as a new event whose link
+// to the event it left says so (decide() then keeps it apart from that event's seizure).
+void EventTracker::split_new_onsets() {
+  if (open_events_.empty()) return;
+  const std::int64_t t = window_index_;
+  const auto rise = [&](std::size_t c) {
+    const float before = ring_median_gain(c, t - kRiseBefore, t - kRiseBefore + 4);
+    const float now = ring_median_gain(c, t - 2, t);
+    return now - before;  // NaN when the ring does not reach back
+  };
+  std::vector<float> home_rise(open_events_.size(), 0.0f);
+  for (std::size_t e = 0; e < open_events_.size(); ++e) {
+    const Event& event = open_events_[e];
+    int strongest = -1;
+    for (std::size_t c = 0; c < n_; ++c) {
+      if (event.home[c] && owner_[c] == event.id &&
+          (strongest < 0 || now_.gain_db[c] > now_.gain_db[strongest]))
+        strongest = static_cast<int>(c);
+    }
+    home_rise[e] = strongest < 0 ? std::numeric_limits<float>::quiet_NaN()
+                                 : rise(static_cast<std::size_t>(strongest));
+  }
+  std::vector<float> relative_rise(n_, std::numeric_limits<float>::quiet_NaN());
+  for (std::size_t c = 0; c < n_; ++c) {
+    bool rising = false;
+    if (now_.on[c] && owner_[c] >= 0) {
+      for (std::size_t e = 0; e < open_events_.size(); ++e) {
+        const Event& event = open_events_[e];
+        if (event.id != owner_[c]) continue;
+        if (event.home[c] || event.first_recruit < 0 ||
+            t - event.first_recruit < kLateOnsetWindows || geometry_.labels[c].is_bipolar)
+          break;
+        relative_rise[c] = rise(c) - home_rise[e];
+        rising = relative_rise[c] >= kNewOnsetRiseDb;
+        break;
+      }
+    }
+    onset_rise_[c] = rising ? onset_rise_[c] + 1 : 0;
+  }
+  for (std::size_t c0 = 0; c0 < n_; ++c0) {
+    if (onset_rise_[c0] < kNewOnsetWindows || run_length_[c0] + 1 < 2 * kRiseBefore) continue;
+    const int from = owner_[c0];
+    std::vector<std::size_t> group{c0};
+    std::vector<char> taken(n_, 0);
+    taken[c0] = 1;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      for (const auto m : geometry_.neighbours[group[i]]) {
+        if (!taken[m] && owner_[m] == from && now_.on[m] && relative_rise[m] >= kNewOnsetRiseDb &&
+            same_rhythm(group[i], m)) {
+          taken[m] = 1;
+          group.push_back(m);
+        }
+      }
+    }
+    for (const auto c : group) owner_[c] = -1;  // open_event looks at the other channels only
+    const int id = open_event(group, find_event(from));
+    for (auto& link : open_events_.back().links) {
+      if (link.parent == from) link.own_onset = true;
+    }
+    for (const auto c : group) {
+      owner_[c] = id;
+      last_owner_[c] = -1;
+      joined_window_[c] = -1;
+      diverged_[c] = 0;
+      onset_rise_[c] = 0;
     }
   }
 }
@@ -640,6 +743,7 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
       const Outcome o = outcome(l.parent, &other_root);
       if (other_root != root) return false;
       return (o == Outcome::seizure && l.longest_stronger >= kIndependentWindows) ||
+             ((o == Outcome::seizure || o == Outcome::spread) && l.own_onset) ||
              (by_rhythm && (o == Outcome::seizure || o == Outcome::spread) &&
               l.longest_diverged >= kIndependentWindows);
     });

@@ -46,6 +46,9 @@ struct ParentLink {
   /// than that one (docs/detection.md, "A stronger discharge elsewhere")
   std::int64_t stronger_run = 0;
   std::int64_t longest_stronger = 0;
+  /// This event was split off that one by an onset of its own under that one's field
+  /// (docs/detection.md, "A second onset under a running field").
+  bool own_onset = false;
 };
 
 /// Windows over which an event's rhythm is smoothed (median) before two events are compared.
@@ -196,6 +199,11 @@ class EventTracker {
   bool same_rhythm(std::size_t a, std::size_t b) const;
   void track_events(std::int64_t start, std::vector<ClosedEvent>& closed);
   void split_by_rhythm();
+  /// A second onset under a running field splits its channels off (docs/detection.md).
+  void split_new_onsets();
+  /// Median gain (dB) of channel `c` over windows [first, last] of the lookback ring; NaN when
+  /// `first` lies before the last gap or outside the ring.
+  float ring_median_gain(std::size_t c, std::int64_t first, std::int64_t last) const;
   /// Opens an event for `group`; `from`: the running event the group is split off (its history
   /// supplies the group's past), or nullptr.
   int open_event(const std::vector<std::size_t>& group, const Event* from = nullptr);
@@ -244,6 +252,7 @@ class EventTracker {
   std::vector<std::int64_t> joined_window_;   // when the channel joined a running event, else -1
   std::vector<std::int64_t> focus_lead_;      // consecutive windows it led its event neighbours
   std::vector<std::int64_t> diverged_;        // consecutive windows off its event's rhythm
+  std::vector<std::int64_t> onset_rise_;      // consecutive windows of a new onset under a field
 
   // Lookback ring of (gain, excess, window start) for the last lookback_ windows.
   std::vector<float> ring_gain_, ring_excess_;

@@ -525,6 +525,45 @@ TEST(EventTracker, AStrongerDischargeElsewhereIsASeizureOfItsOwnAWeakerOneIsSpre
   ASSERT_EQ(same_rhythm_elsewhere(0.95f * kStrongerPowerRatio * 10.0f).size(), 1u);
 }
 
+// A = {Fp1, F7} slows from 11.5 to 4.5 Hz over windows 30-109 at 14 dB; F3, their neighbour,
+// joins A at window 36 (after A's home windows) at A's rhythm and 10 dB, a part of its field.
+// From window 70 (40 windows after A's first recruitment) F3's gain rises by `f3_rise_db` and
+// A's focus channels' by `focus_rise_db`. Returns the seizures kept.
+std::vector<ClosedEvent> rise_under_a_field(float f3_rise_db, float focus_rise_db) {
+  TrackerFixture f;
+  EXPECT_TRUE(f.neighbours(f.index("F3"), f.index("Fp1")));
+  auto a_band = [](int t) { return 10 - (std::clamp(t, 30, 109) - 30) / 10; };
+  for (int t = 0; t < 150; ++t) {
+    f.reset_window();
+    for (const auto& label : {"Fp1", "F7", "F3"}) f.band[f.index(label)] = a_band(std::max(t, 30));
+    if (t >= 30 && t < 110)
+      f.set_on({"Fp1", "F7"}, a_band(t), 14.0f + (t >= 70 ? focus_rise_db : 0));
+    if (t >= 36 && t < 110) f.set_on({"F3"}, a_band(t), 10.0f + (t >= 70 ? f3_rise_db : 0));
+    f.step();
+  }
+  f.tracker.finish(f.closed);
+  return f.closed;
+}
+
+TEST(EventTracker, ALateRiseOfAChannelUnderAFieldIsASecondOnset) {
+  // A channel carrying a running seizure's field follows its source's amplitude course: F3's
+  // power rising tenfold (10 dB) on its own, 40 s into the seizure, is a generator of its own,
+  // although its rhythm never left A's (what the rhythm tests cannot see).
+  const auto rising = rise_under_a_field(10.0f, 0.0f);
+  ASSERT_EQ(rising.size(), 2u);
+  const auto f3 = static_cast<std::size_t>(TrackerFixture{}.index("F3"));
+  EXPECT_EQ(rising[0].event.first_recruit, 30);        // A, from its onset
+  EXPECT_GE(rising[1].event.history.first_on[f3], 0);  // F3 left it as the second seizure
+  ASSERT_FALSE(rising[1].event.links.empty());
+  EXPECT_TRUE(rising[1].event.links[0].own_onset);
+  EXPECT_EQ(rising[1].event.links[0].longest_diverged, 0);
+  // The same rise shared by the focus is the seizure growing: one seizure.
+  ASSERT_EQ(rise_under_a_field(10.0f, 10.0f).size(), 1u);
+  // A rise under kNewOnsetRiseDb (6 dB, a fourfold power) above the focus's is not enough.
+  ASSERT_EQ(rise_under_a_field(4.0f, 0.0f).size(), 1u);
+  ASSERT_EQ(rise_under_a_field(14.0f, 10.0f).size(), 1u);
+}
+
 TEST(EventTracker, ACommonModeOnsetCutIntoGroupsIsNotASeizure) {
   // Two groups apart from each other, 3 + 3 of 8 channels (each below max_onset_fraction = 0.6 of
   // the good channels, together above it), switching on one window apart at unrelated rhythms:
