@@ -120,8 +120,8 @@ class SeizureDetector:
             float(sfreq), names, dict(params) or None, [name in bad for name in names]
         )
         self._names = names
-        # The canonical names the seizure records use, parsed as the detector parses the set.
-        self._channel_names = [row["name"] or row["label"] for row in _core.parse_labels(names)]
+        # The names the seizure records use (canonical site name, else the label).
+        self._channel_names = list(self._detector.channel_names)
 
     @property
     def sfreq(self) -> float:

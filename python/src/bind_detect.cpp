@@ -112,7 +112,7 @@ py::dict output_to_dict(const DetectionOutput& output, bool with_alarms = false)
   for (const auto& channel : output.channels) {
     py::dict item;
     item["label"] = channel.label;
-    item["name"] = channel.meaning.name.empty() ? channel.label : channel.meaning.name;
+    item["name"] = channel_name(channel.meaning);
     item["kind"] = std::string(to_string(channel.meaning.kind));
     item["hemisphere"] = std::string(to_string(channel.meaning.hemisphere));
     item["region"] = region_name(channel.meaning.region);
@@ -300,7 +300,7 @@ void register_detect(py::module_& m) {
           [](const FileFollower& follower) {
             std::vector<std::string> names;
             for (const auto& channel : follower.channels()) {
-              names.push_back(channel.meaning.name.empty() ? channel.label : channel.meaning.name);
+              names.push_back(channel_name(channel.meaning));
             }
             return names;
           })
@@ -350,6 +350,14 @@ void register_detect(py::module_& m) {
              for (const auto& alarm : detector.take_alarms()) out.append(alarm_to_dict(alarm));
              return out;
            })
+      .def_property_readonly("channel_names",
+                             [](const SeizureDetector& detector) {
+                               std::vector<std::string> names;
+                               for (const auto& channel : detector.channels()) {
+                                 names.push_back(channel_name(channel.meaning));
+                               }
+                               return names;
+                             })
       .def_property_readonly("sfreq", &SeizureDetector::sfreq)
       .def_property_readonly("samples_pushed", &SeizureDetector::samples_pushed)
       .def_property_readonly("samples_analysed", &SeizureDetector::samples_analysed)

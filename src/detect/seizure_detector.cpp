@@ -144,7 +144,7 @@ struct SeizureDetector::Impl {
       if (parsed[c].kind != ChannelKind::eeg) continue;
       // A channel name stands for one signal: a second channel of the same name (CHB-MIT repeats
       // T8-P8) is analysed once, so no name appears twice in a seizure's channel lists.
-      const std::string& name = parsed[c].name.empty() ? labels[c] : parsed[c].name;
+      const std::string& name = channel_name(parsed[c]);
       if (!analysed_names.insert(name).second) {
         channels[c].bad = true;
         channels[c].bad_reason = "duplicate channel name";
