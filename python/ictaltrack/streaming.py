@@ -179,14 +179,17 @@ class SeizureDetector:
         )
 
 
-def _drain_alarms(follower: Any) -> list[dict[str, Any]]:
-    """Alarm events raised since the last call: records of :func:`alarm_to_json`, seconds from
-    the recording start (gaps included), as the seizures of :func:`follow`."""
-    raised = follower.take_alarms()
-    if not raised:
-        return []
-    names = follower.channel_names
-    return [alarm_to_json(alarm, names) for alarm in raised]
+def _follow_events(follower: Any) -> list[dict[str, Any]]:
+    """The events of a ``_core.FileFollower`` since the last call, in the order they happened:
+    alarm records of :func:`alarm_to_json` and seizure events of :func:`_seizure_event`, seconds
+    from the recording start (gaps included)."""
+    events = []
+    for item in follower.take_events():
+        if item.pop("event") == "alarm":
+            events.append(alarm_to_json(item, follower.channel_names))
+        else:
+            events.append(_seizure_event(item))
+    return events
 
 
 def _seizure_event(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -267,10 +270,8 @@ def follow(
     emit = on_event if on_event is not None else (lambda event: None)
 
     def drain() -> None:
-        for event in _drain_alarms(follower):
+        for event in _follow_events(follower):
             emit(event)
-        for item in follower.take_seizures():
-            emit(_seizure_event(item))
 
     size, grown_at = -1, time.monotonic()
     try:

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "detect/detector_access.hpp"
@@ -625,10 +626,9 @@ struct FileFollower::Impl {
   std::unique_ptr<SeizureDetector> detector;
   std::int64_t pushed = 0;  // samples of the analysed channels given to the detector
   std::vector<StreamSeizure> found;
-  std::vector<Seizure> ready;            // mapped, not yet taken
-  std::vector<OnsetAlarm> raised;        // every alarm, in stream samples (for finish())
-  std::vector<OnsetAlarm> ready_alarms;  // mapped, not yet taken
-  double notched = 0.0;                  // mains frequency notched, as DetectionOutput reports it
+  std::vector<OnsetAlarm> raised;  // every alarm, in stream samples (for finish())
+  std::vector<FollowEvent> ready;  // mapped, in the order they happened, not yet taken
+  double notched = 0.0;            // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
   bool finished = false;
 
@@ -693,17 +693,27 @@ struct FileFollower::Impl {
     return pushed >= n_samples;
   }
 
-  // Moves the alarms raised and the seizures closed since the last call to the ready lists,
-  // mapped with `mapper`, and keeps them unmapped for finish().
+  // Moves the alarms raised and the seizures closed since the last call to `ready`, mapped with
+  // `mapper` and in the order they happened, and keeps them unmapped for finish(). The detector
+  // gives the seizures of one push by onset; within one read chunk several may close, so they
+  // are put back in the order they closed, each after the alarms raised up to then.
   void take(const SeizureMapper& mapper) {
-    for (auto& alarm : detector->take_alarms()) {
-      ready_alarms.push_back(mapper.map(alarm));
-      raised.push_back(std::move(alarm));
+    auto alarms = detector->take_alarms();
+    auto seizures = detector->take_seizures();
+    std::stable_sort(seizures.begin(), seizures.end(),
+                     [](const StreamSeizure& a, const StreamSeizure& b) {
+                       return a.closed_sample < b.closed_sample;
+                     });
+    std::size_t a = 0;
+    for (auto& item : seizures) {
+      for (; a < alarms.size() && alarms[a].raised_sample <= item.closed_sample; ++a) {
+        ready.emplace_back(mapper.map(alarms[a]));
+      }
+      ready.emplace_back(mapper.map(item));
     }
-    for (auto& item : detector->take_seizures()) {
-      ready.push_back(mapper.map(item));
-      found.push_back(std::move(item));
-    }
+    for (; a < alarms.size(); ++a) ready.emplace_back(mapper.map(alarms[a]));
+    raised.insert(raised.end(), alarms.begin(), alarms.end());
+    found.insert(found.end(), seizures.begin(), seizures.end());
   }
 };
 
@@ -740,11 +750,7 @@ bool FileFollower::poll(std::int64_t max_samples) {
                    max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
 }
 
-std::vector<Seizure> FileFollower::take_seizures() { return std::exchange(impl_->ready, {}); }
-
-std::vector<OnsetAlarm> FileFollower::take_alarms() {
-  return std::exchange(impl_->ready_alarms, {});
-}
+std::vector<FollowEvent> FileFollower::take_events() { return std::exchange(impl_->ready, {}); }
 
 std::int64_t FileFollower::samples_read() const noexcept { return impl_->pushed; }
 
