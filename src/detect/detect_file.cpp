@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -13,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -605,6 +608,29 @@ std::vector<std::pair<std::string, std::int32_t>> channel_layout(const Recording
   return layout;
 }
 
+// Whether a file the reader refused may be an EDF/BDF header still being written, to be waited
+// for: the bytes present are the start of one (a version field as the reader accepts it) and
+// fewer than the header needs (the 256-byte fixed part, then 256 bytes per signal). A complete
+// header that is refused, or bytes no EDF/BDF header starts with, are not waited for.
+bool header_still_being_written(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return false;
+  std::string head(256, '\0');
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(file.gcount()));
+  if (head.empty()) return true;
+  const std::string_view bdf = "\377BIOSEMI";  // 0xFF, then "BIOSEMI"
+  const std::string_view begun(head.data(), std::min(head.size(), bdf.size()));
+  if (head[0] != '0' && !bdf.starts_with(begun)) return false;
+  if (head.size() < 256) return true;
+  long long n_signals = 0;
+  std::istringstream field(head.substr(252, 4));
+  if (!(field >> n_signals) || n_signals <= 0) return false;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return !error && static_cast<long long>(size) < 256 * (1 + n_signals);
+}
+
 }  // namespace
 
 DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
@@ -737,8 +763,9 @@ bool FileFollower::poll(std::int64_t max_samples) {
     reader.emplace(open_for_detection(impl.path, true));
   } catch (const FormatError&) {
     // Until the header has been read once, a header still being written is waited for (finish()
-    // reports it if the file ends so); a header that was readable and no longer is, is damage.
-    if (!impl.layout.empty()) throw;
+    // reports it if the file ends so); a header that was readable and no longer is, or a file
+    // that is no EDF/BDF header in the making, is damage.
+    if (!impl.layout.empty() || !header_still_being_written(impl.path)) throw;
     return true;
   }
   impl.adopt(*reader);

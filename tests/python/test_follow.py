@@ -292,6 +292,65 @@ def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
+def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXECUTABLE), *arguments], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_follow_fails_at_once_on_a_file_that_is_no_edf(tmp_path):
+    """Bytes that no EDF/BDF header starts with, or a complete header that is malformed, are not
+    waited for as a header still being written: follow fails as detect does on the same file,
+    at the first read (the idle timeout of an hour is never reached: the run's own timeout)."""
+    text = tmp_path / "notes.edf"
+    text.write_text("these are notes, not a recording\n" * 40, encoding="ascii")
+    short = tmp_path / "short.edf"
+    short.write_bytes(b"hello")
+    header = (SAMPLES / "chbmit_bipolar.edf").read_bytes()
+    n_signals = int(header[252:256])
+    broken = tmp_path / "broken.edf"  # a whole header whose record duration is no number
+    broken.write_bytes(header[:244] + b"x".ljust(8) + header[252 : 256 * (1 + n_signals)])
+    for path in (text, short, broken):
+        with pytest.raises(ictaltrack.FormatError) as expected:
+            ictaltrack.detect(path)
+        with pytest.raises(ictaltrack.FormatError) as caught:
+            ictaltrack.follow(path, idle_timeout_s=3600, poll_s=0.05)
+        assert str(caught.value) == str(expected.value)
+        assert (caught.value.field, caught.value.byte_offset) == (
+            expected.value.field,
+            expected.value.byte_offset,
+        )
+        detected = _cli("detect", str(path), "--json", str(tmp_path / "d.json"))
+        followed = _cli("follow", str(path), "--idle-timeout", "3600", "--poll", "0.05")
+        assert detected.returncode == followed.returncode == 2
+        expected_stderr = detected.stderr.replace("ictaltrack detect:", "ictaltrack follow:")
+        assert followed.stderr == expected_stderr
+
+
+def test_follow_still_waits_for_a_header_being_written(tmp_path):
+    """The start of a header (an empty file, part of the fixed part, the fixed part without all
+    the signal headers) is waited for: once the rest is written, the result is detect's."""
+    source = SAMPLES / "chbmit_bipolar.edf"
+    whole = source.read_bytes()
+    expected = ictaltrack.detect(source).to_dict()
+    for size in (0, 5, 100, 300):
+        path = tmp_path / f"begun_{size}.edf"
+        path.write_bytes(whole[:size])
+
+        def write_the_rest(path: Path = path, size: int = size) -> None:
+            time.sleep(0.3)
+            with open(path, "ab") as out:
+                out.write(whole[size:])
+
+        writer = threading.Thread(target=write_the_rest)
+        writer.start()
+        try:
+            result = ictaltrack.follow(path, idle_timeout_s=1.0, poll_s=0.05)
+        finally:
+            writer.join()
+        assert {**result.to_dict(), "file": expected["file"]} == expected
+
+
 def test_follow_events_come_in_the_order_they_happen(tmp_path):
     """Overlapping seizures that close within one read chunk (64 s): follow hands them out in the
     order the detector closes them, each after the alarms raised before, as the streaming detector
