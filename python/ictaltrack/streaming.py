@@ -220,7 +220,10 @@ def follow(
     Following ends once the file has not grown for ``idle_timeout_s`` seconds, or on Ctrl-C
     (``KeyboardInterrupt`` ends it the same way: the data read so far is finished, nothing is
     raised). The result is then the one :func:`ictaltrack.detect` gives for the file as it is at
-    the end: its ``to_json()`` is byte for byte that of ``detect(path)``.
+    the end: its ``to_json()`` is byte for byte that of ``detect(path)``. A file deleted or
+    renamed while followed ends following at once: the records read are finished (the seizures
+    still open are closed and handed to ``on_event``) and the result, that of those records,
+    carries the warning ``file_vanished``.
 
     Parameters
     ----------
@@ -252,7 +255,10 @@ def follow(
     Raises
     ------
     ictaltrack.FormatError, ictaltrack.IoError
-        The file cannot be read (a header that never became readable is reported at the end).
+        The file cannot be read: ``IoError`` (a ``FileNotFoundError`` when missing) at once, as
+        ``detect`` raises it; a file that is no EDF/BDF at the first read; a header that never
+        became readable at the end; ``IoError`` also when the file goes away before its header
+        was read.
     TypeError, ValueError
         Bad detector parameters.
     ictaltrack.UnsupportedError
@@ -265,7 +271,7 @@ def follow(
     from ictaltrack.result import DetectionResult
 
     name = os.fspath(path)
-    os.stat(name)  # a missing file is an error now, not after the idle timeout
+    # A missing file is an error now (IoError, as detect raises it), not after the idle timeout.
     follower = _core.FileFollower(name, dict(params) or None)
     emit = on_event if on_event is not None else (lambda event: None)
 
@@ -276,10 +282,17 @@ def follow(
     size, grown_at = -1, time.monotonic()
     try:
         while True:
-            now_size = os.stat(name).st_size
+            try:
+                now_size = os.stat(name).st_size
+                caught_up = follower.poll(_FOLLOW_STEP_SAMPLES)
+            except OSError:
+                # The file went away (deleted or renamed) or can no longer be read: following
+                # ends here, and finish() completes the records read so far (with the warning
+                # "file_vanished" when it cannot open the file again), or raises IoError when
+                # not even the header had been read.
+                break
             if now_size != size:
                 size, grown_at = now_size, time.monotonic()
-            caught_up = follower.poll(_FOLLOW_STEP_SAMPLES)
             drain()
             if caught_up:
                 if time.monotonic() - grown_at >= idle_timeout_s:

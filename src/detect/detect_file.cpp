@@ -656,6 +656,9 @@ struct FileFollower::Impl {
   std::vector<FollowEvent> ready;  // mapped, in the order they happened, not yet taken
   double notched = 0.0;            // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
+  // The file as the last poll opened it: finish() falls back on it when the file can no longer
+  // be opened (deleted or renamed while followed), so the records read are still finished.
+  std::optional<EdfReader> last_open;
   bool finished = false;
 
   std::int64_t chunk() const {
@@ -749,6 +752,12 @@ FileFollower::FileFollower(std::string path, DetectorOptions params)
   (void)SeizureDetector(256.0, {}, params);
   impl_->path = std::move(path);
   impl_->params = params;
+  // So is a file that cannot be opened (missing, a folder, no permission): the reader's IoError
+  // now, not after the caller's idle time. A header not yet complete is poll()'s to wait for.
+  try {
+    (void)open_for_detection(impl_->path, true);
+  } catch (const FormatError&) {
+  }
 }
 
 FileFollower::~FileFollower() = default;
@@ -769,11 +778,13 @@ bool FileFollower::poll(std::int64_t max_samples) {
     return true;
   }
   impl.adopt(*reader);
+  impl.last_open = std::move(reader);
+  const EdfReader& opened = *impl.last_open;
   if (impl.selection.selected.empty()) return true;
   const std::int64_t n_samples =
-      reader->info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
-  if (!impl.start_detector(FileSource(*reader), n_samples, false)) return true;
-  return impl.feed(*reader,
+      opened.info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
+  if (!impl.start_detector(FileSource(opened), n_samples, false)) return true;
+  return impl.feed(opened,
                    max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
 }
 
@@ -790,8 +801,27 @@ DetectionOutput FileFollower::finish() {
   if (impl.finished) throw std::logic_error("FileFollower::finish called twice");
   impl.finished = true;
   // The finished file, opened as detect_file opens it: its record count and warnings are the
-  // ones detect_file reports.
-  EdfReader reader = open_for_detection(impl.path, false);
+  // ones detect_file reports. A file that cannot be opened any more (deleted or renamed while
+  // followed) is finished as the last poll saw it, with a warning.
+  std::optional<EdfReader> reopened;
+  std::string vanished;
+  try {
+    reopened.emplace(open_for_detection(impl.path, false));
+  } catch (const IoError& error) {
+    if (!impl.last_open) throw;
+    vanished = error.what();
+  }
+  const EdfReader& reader = reopened ? *reopened : *impl.last_open;
+  // The warning comes last: it concerns the end of the following, after everything read.
+  auto finished = [&vanished](DetectionOutput output) {
+    if (!vanished.empty()) {
+      output.warnings.push_back({"file_vanished",
+                                 "the file could not be opened again at the end (" + vanished +
+                                     "): the result covers the records read while it was followed",
+                                 -1});
+    }
+    return output;
+  };
   auto [output, channels] = file_output(impl.path, reader);
   const int time_channel = impl.selection.selected.empty() ? -1 : impl.selection.time_channel();
   const bool same_layout = !impl.layout.empty() && channel_layout(reader.info()) == impl.layout;
@@ -800,7 +830,8 @@ DetectionOutput FileFollower::finish() {
     // Nothing was followed (no header, or no EEG channel to analyse), or the finished file holds
     // less than was read while it grew (a final record count below the records written): the
     // result is detect_file's on the file as it now is.
-    return run_detection(std::move(output), channels, FileSource(reader), impl.params, {});
+    return finished(
+        run_detection(std::move(output), channels, FileSource(reader), impl.params, {}));
   }
   const ChannelSelection selection = select_channels(output, channels);  // as when following
   const FileSource source(reader);
@@ -815,7 +846,7 @@ DetectionOutput FileFollower::finish() {
   impl.take(mapper);
   complete_output(output, channels, selection, mapper, *impl.detector, std::move(impl.found),
                   std::move(impl.raised));
-  return output;
+  return finished(std::move(output));
 }
 
 DetectionOutput detect_samples(const std::vector<std::string>& labels, double sfreq,

@@ -9,6 +9,7 @@ that end well before the recording's end are printed before the writer is done).
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import subprocess
@@ -267,8 +268,16 @@ def test_follow_python_api_with_overlapping_seizures(tmp_path):
 
 
 def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        ictaltrack.follow(tmp_path / "absent.edf", idle_timeout_s=0)
+    missing = tmp_path / "absent.edf"
+    with pytest.raises(ictaltrack.IoError) as caught:
+        ictaltrack.follow(missing, idle_timeout_s=0)
+    # The typed error detect raises for the same file (a FileNotFoundError too).
+    with pytest.raises(ictaltrack.IoError) as expected:
+        ictaltrack.detect(missing)
+    assert isinstance(caught.value, FileNotFoundError)
+    assert type(caught.value) is type(expected.value)
+    assert str(caught.value) == str(expected.value)
+    assert (caught.value.errno, caught.value.path) == (errno.ENOENT, str(missing))
     with pytest.raises(ValueError):
         ictaltrack.follow(SAMPLES / "chbmit_bipolar.edf", poll_s=0)
     with pytest.raises(ValueError, match="unknown detector parameter"):
@@ -283,13 +292,14 @@ def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
         )
         assert done.returncode == 2, done.stderr
     done = subprocess.run(
-        [str(EXECUTABLE), "follow", str(tmp_path / "absent.edf")],
+        [str(EXECUTABLE), "follow", str(missing)],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"ictaltrack follow: IoError: {expected.value}\n"
 
 
 def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -349,6 +359,88 @@ def test_follow_still_waits_for_a_header_being_written(tmp_path):
         finally:
             writer.join()
         assert {**result.to_dict(), "file": expected["file"]} == expected
+
+
+def test_follow_ends_cleanly_when_the_file_is_deleted(tmp_path):
+    """The file deleted while followed: following ends at once, the detector is finished on the
+    records read (the seizure still open is closed and handed out), and the result is detect's
+    on those same bytes, with a "file_vanished" warning."""
+    whole = (SAMPLES / "chbmit_bipolar.edf").read_bytes()
+    n_signals = int(whole[252:256])
+    header_bytes = 256 * (1 + n_signals)
+    record_bytes = (len(whole) - header_bytes) // int(whole[236:244])
+    # 130 of the 220 one-second records (the second seizure starts at 108 s), count -1.
+    part = whole[:236] + b"-1".ljust(8) + whole[244 : header_bytes + 130 * record_bytes]
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "growing.edf").write_bytes(part)
+    expected = ictaltrack.detect(tmp_path / "kept" / "growing.edf").to_dict()
+    assert len(expected["seizures"]) == 2
+    growing = tmp_path / "growing.edf"
+    growing.write_bytes(part)
+    events: list[dict] = []
+
+    def delete_at_first_seizure(event: dict) -> None:
+        events.append(event)
+        if event["event"] == "seizure":
+            growing.unlink(missing_ok=True)
+
+    result = ictaltrack.follow(
+        growing, idle_timeout_s=3600, poll_s=0.05, on_event=delete_at_first_seizure
+    )
+    got = result.to_dict()
+    vanished = got["warnings"].pop()
+    assert vanished["code"] == "file_vanished" and str(growing) in vanished["message"]
+    # The records read, as the reader of a file being written saw them: a record count of -1 is
+    # no news there (detect on the finished file warns of it).
+    assert [w["code"] for w in expected["warnings"]] == [
+        "duplicate_label",
+        "record_count_unknown",
+        "duplicate_channel",
+    ]
+    del expected["warnings"][1]
+    assert {**got, "file": expected["file"]} == expected
+    alarms, seizures = split_events(events)
+    assert seizures == expected["seizures"]  # the open one too, once finished
+    assert len(alarms) == 2
+
+
+def test_follow_cli_exits_2_when_the_file_is_deleted(tmp_path):
+    """The command line: the events up to the deletion and the final JSON (with the warning) are
+    written, and the exit code says the input went away (2, bad input)."""
+    source = SAMPLES / "chbmit_bipolar.edf"
+    growing = tmp_path / "growing.edf"
+    writer = start_writer(source, growing, "unknown")
+    final_json = tmp_path / "f.json"
+    follower = Run(
+        [
+            str(EXECUTABLE),
+            "follow",
+            str(growing),
+            "--json",
+            str(final_json),
+            "--idle-timeout",
+            "3600",
+            "--poll",
+            "0.1",
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while len(follower.lines) < 2:  # the first alarm and seizure have been printed
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    growing.unlink()
+    code, stderr = follower.wait(timeout=60)
+    writer.process.kill()
+    writer.wait()
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    assert f"ictaltrack follow: {growing}: the file went away while followed" in stderr
+    final = json.loads(final_json.read_text(encoding="utf-8"))
+    assert final["warnings"][-1]["code"] == "file_vanished"
+    printed = [json.loads(line) for _, line in follower.lines]
+    _, seizures = split_events(printed)
+    assert seizures == final["seizures"]
+    assert 83.5 < final["duration_s"] < 220
 
 
 def test_follow_events_come_in_the_order_they_happen(tmp_path):

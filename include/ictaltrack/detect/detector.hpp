@@ -313,7 +313,8 @@ using FollowEvent = std::variant<OnsetAlarm, Seizure>;
 /// safe.
 class FileFollower {
  public:
-  /// Nothing is read yet. Throws std::invalid_argument for bad parameters.
+  /// Nothing is read yet. Throws std::invalid_argument for bad parameters, IoError for a file
+  /// that cannot be opened (missing, a folder, no permission).
   explicit FileFollower(std::string path, DetectorOptions params = {});
   ~FileFollower();
   FileFollower(FileFollower&&) noexcept;
