@@ -487,7 +487,12 @@ def _collect(
         status: dict[str, Any] | None
         if stat_error is not None:
             status = {"status": "failed", "error_type": "IoError", "error_message": stat_error}
-            recording_rows.append(recording_row(path, status, None, result_path, False, entities))
+            row = recording_row(path, status, None, result_path, False, entities)
+            if bids is not None:
+                # Failed like any other: a hypothesis file of an earlier run must not stay.
+                row["hypothesis_tsv"] = _write_hypothesis(bids, None)
+                derivative_roots[bids[1]] = bids[0].root
+            recording_rows.append(row)
             continue
         status = _read_json(status_path)
         result = None

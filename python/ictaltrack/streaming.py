@@ -120,8 +120,8 @@ class SeizureDetector:
             float(sfreq), names, dict(params) or None, [name in bad for name in names]
         )
         self._names = names
-        # The canonical names the seizure records use, parsed as the detector parses the set.
-        self._channel_names = [row["name"] or row["label"] for row in _core.parse_labels(names)]
+        # The names the seizure records use (canonical site name, else the label).
+        self._channel_names = list(self._detector.channel_names)
 
     @property
     def sfreq(self) -> float:
@@ -179,14 +179,17 @@ class SeizureDetector:
         )
 
 
-def _drain_alarms(follower: Any) -> list[dict[str, Any]]:
-    """Alarm events raised since the last call: records of :func:`alarm_to_json`, seconds from
-    the recording start (gaps included), as the seizures of :func:`follow`."""
-    raised = follower.take_alarms()
-    if not raised:
-        return []
-    names = follower.channel_names
-    return [alarm_to_json(alarm, names) for alarm in raised]
+def _follow_events(follower: Any) -> list[dict[str, Any]]:
+    """The events of a ``_core.FileFollower`` since the last call, in the order they happened:
+    alarm records of :func:`alarm_to_json` and seizure events of :func:`_seizure_event`, seconds
+    from the recording start (gaps included)."""
+    events = []
+    for item in follower.take_events():
+        if item.pop("event") == "alarm":
+            events.append(alarm_to_json(item, follower.channel_names))
+        else:
+            events.append(_seizure_event(item))
+    return events
 
 
 def _seizure_event(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,7 +220,10 @@ def follow(
     Following ends once the file has not grown for ``idle_timeout_s`` seconds, or on Ctrl-C
     (``KeyboardInterrupt`` ends it the same way: the data read so far is finished, nothing is
     raised). The result is then the one :func:`ictaltrack.detect` gives for the file as it is at
-    the end: its ``to_json()`` is byte for byte that of ``detect(path)``.
+    the end: its ``to_json()`` is byte for byte that of ``detect(path)``. A file deleted or
+    renamed while followed ends following at once: the records read are finished (the seizures
+    still open are closed and handed to ``on_event``) and the result, that of those records,
+    carries the warning ``file_vanished``.
 
     Parameters
     ----------
@@ -249,7 +255,10 @@ def follow(
     Raises
     ------
     ictaltrack.FormatError, ictaltrack.IoError
-        The file cannot be read (a header that never became readable is reported at the end).
+        The file cannot be read: ``IoError`` (a ``FileNotFoundError`` when missing) at once, as
+        ``detect`` raises it; a file that is no EDF/BDF at the first read; a header that never
+        became readable at the end; ``IoError`` also when the file goes away before its header
+        was read.
     TypeError, ValueError
         Bad detector parameters.
     ictaltrack.UnsupportedError
@@ -262,23 +271,28 @@ def follow(
     from ictaltrack.result import DetectionResult
 
     name = os.fspath(path)
-    os.stat(name)  # a missing file is an error now, not after the idle timeout
+    # A missing file is an error now (IoError, as detect raises it), not after the idle timeout.
     follower = _core.FileFollower(name, dict(params) or None)
     emit = on_event if on_event is not None else (lambda event: None)
 
     def drain() -> None:
-        for event in _drain_alarms(follower):
+        for event in _follow_events(follower):
             emit(event)
-        for item in follower.take_seizures():
-            emit(_seizure_event(item))
 
     size, grown_at = -1, time.monotonic()
     try:
         while True:
-            now_size = os.stat(name).st_size
+            try:
+                now_size = os.stat(name).st_size
+                caught_up = follower.poll(_FOLLOW_STEP_SAMPLES)
+            except OSError:
+                # The file went away (deleted or renamed) or can no longer be read: following
+                # ends here, and finish() completes the records read so far (with the warning
+                # "file_vanished" when it cannot open the file again), or raises IoError when
+                # not even the header had been read.
+                break
             if now_size != size:
                 size, grown_at = now_size, time.monotonic()
-            caught_up = follower.poll(_FOLLOW_STEP_SAMPLES)
             drain()
             if caught_up:
                 if time.monotonic() - grown_at >= idle_timeout_s:

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <variant>
 
 #include "bindings.hpp"
 #include "ictaltrack/detect/detector.hpp"
@@ -112,7 +113,7 @@ py::dict output_to_dict(const DetectionOutput& output, bool with_alarms = false)
   for (const auto& channel : output.channels) {
     py::dict item;
     item["label"] = channel.label;
-    item["name"] = channel.meaning.name.empty() ? channel.label : channel.meaning.name;
+    item["name"] = channel_name(channel.meaning);
     item["kind"] = std::string(to_string(channel.meaning.kind));
     item["hemisphere"] = std::string(to_string(channel.meaning.hemisphere));
     item["region"] = region_name(channel.meaning.region);
@@ -269,14 +270,27 @@ void register_detect(py::module_& m) {
       .def("poll", &FileFollower::poll, py::arg("max_samples") = 0,
            py::call_guard<py::gil_scoped_release>(),
            "Read the records completed since the last call; True when caught up with the file.")
-      .def("take_seizures",
-           [](FileFollower& follower) {
-             py::list out;
-             for (const auto& seizure : follower.take_seizures()) {
-               out.append(seizure_to_dict(seizure));
-             }
-             return out;
-           })
+      .def(
+          "take_events",
+          [](FileFollower& follower) {
+            py::list out;
+            for (const auto& event : follower.take_events()) {
+              if (const auto* alarm = std::get_if<OnsetAlarm>(&event)) {
+                py::dict item = alarm_to_dict(*alarm);
+                item["event"] = "alarm";
+                out.append(item);
+              } else {
+                py::dict item = seizure_to_dict(std::get<Seizure>(event));
+                item["event"] = "seizure";
+                out.append(item);
+              }
+            }
+            return out;
+          },
+          "Events since the last call, in the order they happened: raw onset alarms "
+          "('event': 'alarm'; file channel indices, ictaltrack.streaming.alarm_to_json names "
+          "them) and seizures as the detector closed them ('event': 'seizure'; the detect "
+          "dict's fields), seconds from the recording start.")
       .def("finish",
            [](FileFollower& follower) {
              DetectionOutput output;
@@ -286,24 +300,14 @@ void register_detect(py::module_& m) {
              }
              return output_to_dict(output);
            })
-      .def(
-          "take_alarms",
-          [](FileFollower& follower) {
-            py::list out;
-            for (const auto& alarm : follower.take_alarms()) out.append(alarm_to_dict(alarm));
-            return out;
-          },
-          "Onset alarms raised since the last call (raw records: seconds from the recording "
-          "start, file channel indices; ictaltrack.streaming.alarm_to_json names them).")
-      .def_property_readonly(
-          "channel_names",
-          [](const FileFollower& follower) {
-            std::vector<std::string> names;
-            for (const auto& channel : follower.channels()) {
-              names.push_back(channel.meaning.name.empty() ? channel.label : channel.meaning.name);
-            }
-            return names;
-          })
+      .def_property_readonly("channel_names",
+                             [](const FileFollower& follower) {
+                               std::vector<std::string> names;
+                               for (const auto& channel : follower.channels()) {
+                                 names.push_back(channel_name(channel.meaning));
+                               }
+                               return names;
+                             })
       .def_property_readonly("samples_read", &FileFollower::samples_read);
 
   py::class_<SeizureDetector>(m, "SeizureDetector")
@@ -350,6 +354,14 @@ void register_detect(py::module_& m) {
              for (const auto& alarm : detector.take_alarms()) out.append(alarm_to_dict(alarm));
              return out;
            })
+      .def_property_readonly("channel_names",
+                             [](const SeizureDetector& detector) {
+                               std::vector<std::string> names;
+                               for (const auto& channel : detector.channels()) {
+                                 names.push_back(channel_name(channel.meaning));
+                               }
+                               return names;
+                             })
       .def_property_readonly("sfreq", &SeizureDetector::sfreq)
       .def_property_readonly("samples_pushed", &SeizureDetector::samples_pushed)
       .def_property_readonly("samples_analysed", &SeizureDetector::samples_analysed)

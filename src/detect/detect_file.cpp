@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -13,7 +15,9 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "detect/detector_access.hpp"
@@ -604,6 +608,29 @@ std::vector<std::pair<std::string, std::int32_t>> channel_layout(const Recording
   return layout;
 }
 
+// Whether a file the reader refused may be an EDF/BDF header still being written, to be waited
+// for: the bytes present are the start of one (a version field as the reader accepts it) and
+// fewer than the header needs (the 256-byte fixed part, then 256 bytes per signal). A complete
+// header that is refused, or bytes no EDF/BDF header starts with, are not waited for.
+bool header_still_being_written(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return false;
+  std::string head(256, '\0');
+  file.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(file.gcount()));
+  if (head.empty()) return true;
+  const std::string_view bdf = "\377BIOSEMI";  // 0xFF, then "BIOSEMI"
+  const std::string_view begun(head.data(), std::min(head.size(), bdf.size()));
+  if (head[0] != '0' && !bdf.starts_with(begun)) return false;
+  if (head.size() < 256) return true;
+  long long n_signals = 0;
+  std::istringstream field(head.substr(252, 4));
+  if (!(field >> n_signals) || n_signals <= 0) return false;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return !error && static_cast<long long>(size) < 256 * (1 + n_signals);
+}
+
 }  // namespace
 
 DetectionOutput detect_file(const std::string& path, const DetectorOptions& params,
@@ -625,11 +652,13 @@ struct FileFollower::Impl {
   std::unique_ptr<SeizureDetector> detector;
   std::int64_t pushed = 0;  // samples of the analysed channels given to the detector
   std::vector<StreamSeizure> found;
-  std::vector<Seizure> ready;            // mapped, not yet taken
-  std::vector<OnsetAlarm> raised;        // every alarm, in stream samples (for finish())
-  std::vector<OnsetAlarm> ready_alarms;  // mapped, not yet taken
-  double notched = 0.0;                  // mains frequency notched, as DetectionOutput reports it
+  std::vector<OnsetAlarm> raised;  // every alarm, in stream samples (for finish())
+  std::vector<FollowEvent> ready;  // mapped, in the order they happened, not yet taken
+  double notched = 0.0;            // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
+  // The file as the last poll opened it: finish() falls back on it when the file can no longer
+  // be opened (deleted or renamed while followed), so the records read are still finished.
+  std::optional<EdfReader> last_open;
   bool finished = false;
 
   std::int64_t chunk() const {
@@ -693,17 +722,27 @@ struct FileFollower::Impl {
     return pushed >= n_samples;
   }
 
-  // Moves the alarms raised and the seizures closed since the last call to the ready lists,
-  // mapped with `mapper`, and keeps them unmapped for finish().
+  // Moves the alarms raised and the seizures closed since the last call to `ready`, mapped with
+  // `mapper` and in the order they happened, and keeps them unmapped for finish(). The detector
+  // gives the seizures of one push by onset; within one read chunk several may close, so they
+  // are put back in the order they closed, each after the alarms raised up to then.
   void take(const SeizureMapper& mapper) {
-    for (auto& alarm : detector->take_alarms()) {
-      ready_alarms.push_back(mapper.map(alarm));
-      raised.push_back(std::move(alarm));
+    auto alarms = detector->take_alarms();
+    auto seizures = detector->take_seizures();
+    std::stable_sort(seizures.begin(), seizures.end(),
+                     [](const StreamSeizure& a, const StreamSeizure& b) {
+                       return a.closed_sample < b.closed_sample;
+                     });
+    std::size_t a = 0;
+    for (auto& item : seizures) {
+      for (; a < alarms.size() && alarms[a].raised_sample <= item.closed_sample; ++a) {
+        ready.emplace_back(mapper.map(alarms[a]));
+      }
+      ready.emplace_back(mapper.map(item));
     }
-    for (auto& item : detector->take_seizures()) {
-      ready.push_back(mapper.map(item));
-      found.push_back(std::move(item));
-    }
+    for (; a < alarms.size(); ++a) ready.emplace_back(mapper.map(alarms[a]));
+    raised.insert(raised.end(), alarms.begin(), alarms.end());
+    found.insert(found.end(), seizures.begin(), seizures.end());
   }
 };
 
@@ -713,6 +752,12 @@ FileFollower::FileFollower(std::string path, DetectorOptions params)
   (void)SeizureDetector(256.0, {}, params);
   impl_->path = std::move(path);
   impl_->params = params;
+  // So is a file that cannot be opened (missing, a folder, no permission): the reader's IoError
+  // now, not after the caller's idle time. A header not yet complete is poll()'s to wait for.
+  try {
+    (void)open_for_detection(impl_->path, true);
+  } catch (const FormatError&) {
+  }
 }
 
 FileFollower::~FileFollower() = default;
@@ -727,24 +772,23 @@ bool FileFollower::poll(std::int64_t max_samples) {
     reader.emplace(open_for_detection(impl.path, true));
   } catch (const FormatError&) {
     // Until the header has been read once, a header still being written is waited for (finish()
-    // reports it if the file ends so); a header that was readable and no longer is, is damage.
-    if (!impl.layout.empty()) throw;
+    // reports it if the file ends so); a header that was readable and no longer is, or a file
+    // that is no EDF/BDF header in the making, is damage.
+    if (!impl.layout.empty() || !header_still_being_written(impl.path)) throw;
     return true;
   }
   impl.adopt(*reader);
+  impl.last_open = std::move(reader);
+  const EdfReader& opened = *impl.last_open;
   if (impl.selection.selected.empty()) return true;
   const std::int64_t n_samples =
-      reader->info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
-  if (!impl.start_detector(FileSource(*reader), n_samples, false)) return true;
-  return impl.feed(*reader,
+      opened.info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
+  if (!impl.start_detector(FileSource(opened), n_samples, false)) return true;
+  return impl.feed(opened,
                    max_samples > 0 ? max_samples : std::numeric_limits<std::int64_t>::max());
 }
 
-std::vector<Seizure> FileFollower::take_seizures() { return std::exchange(impl_->ready, {}); }
-
-std::vector<OnsetAlarm> FileFollower::take_alarms() {
-  return std::exchange(impl_->ready_alarms, {});
-}
+std::vector<FollowEvent> FileFollower::take_events() { return std::exchange(impl_->ready, {}); }
 
 std::int64_t FileFollower::samples_read() const noexcept { return impl_->pushed; }
 
@@ -757,8 +801,27 @@ DetectionOutput FileFollower::finish() {
   if (impl.finished) throw std::logic_error("FileFollower::finish called twice");
   impl.finished = true;
   // The finished file, opened as detect_file opens it: its record count and warnings are the
-  // ones detect_file reports.
-  EdfReader reader = open_for_detection(impl.path, false);
+  // ones detect_file reports. A file that cannot be opened any more (deleted or renamed while
+  // followed) is finished as the last poll saw it, with a warning.
+  std::optional<EdfReader> reopened;
+  std::string vanished;
+  try {
+    reopened.emplace(open_for_detection(impl.path, false));
+  } catch (const IoError& error) {
+    if (!impl.last_open) throw;
+    vanished = error.what();
+  }
+  const EdfReader& reader = reopened ? *reopened : *impl.last_open;
+  // The warning comes last: it concerns the end of the following, after everything read.
+  auto finished = [&vanished](DetectionOutput output) {
+    if (!vanished.empty()) {
+      output.warnings.push_back({"file_vanished",
+                                 "the file could not be opened again at the end (" + vanished +
+                                     "): the result covers the records read while it was followed",
+                                 -1});
+    }
+    return output;
+  };
   auto [output, channels] = file_output(impl.path, reader);
   const int time_channel = impl.selection.selected.empty() ? -1 : impl.selection.time_channel();
   const bool same_layout = !impl.layout.empty() && channel_layout(reader.info()) == impl.layout;
@@ -767,7 +830,8 @@ DetectionOutput FileFollower::finish() {
     // Nothing was followed (no header, or no EEG channel to analyse), or the finished file holds
     // less than was read while it grew (a final record count below the records written): the
     // result is detect_file's on the file as it now is.
-    return run_detection(std::move(output), channels, FileSource(reader), impl.params, {});
+    return finished(
+        run_detection(std::move(output), channels, FileSource(reader), impl.params, {}));
   }
   const ChannelSelection selection = select_channels(output, channels);  // as when following
   const FileSource source(reader);
@@ -782,7 +846,7 @@ DetectionOutput FileFollower::finish() {
   impl.take(mapper);
   complete_output(output, channels, selection, mapper, *impl.detector, std::move(impl.found),
                   std::move(impl.raised));
-  return output;
+  return finished(std::move(output));
 }
 
 DetectionOutput detect_samples(const std::vector<std::string>& labels, double sfreq,

@@ -121,7 +121,8 @@ struct SeizureDetector::Impl {
 
   std::vector<detail::ClosedEvent> closed;  // scratch: events the tracker just closed
   std::vector<StreamSeizure> finished;
-  std::vector<OnsetAlarm> alarms;  // raised, not taken yet
+  std::vector<OnsetAlarm> alarms;    // raised, not taken yet
+  std::int64_t last_window_end = 0;  // of the last window tracked: when events close
 
   Impl(double rate, std::vector<std::string> labels, DetectorOptions params, std::vector<bool> bad)
       : sfreq(rate), p(std::move(params)) {
@@ -144,7 +145,7 @@ struct SeizureDetector::Impl {
       if (parsed[c].kind != ChannelKind::eeg) continue;
       // A channel name stands for one signal: a second channel of the same name (CHB-MIT repeats
       // T8-P8) is analysed once, so no name appears twice in a seizure's channel lists.
-      const std::string& name = parsed[c].name.empty() ? labels[c] : parsed[c].name;
+      const std::string& name = channel_name(parsed[c]);
       if (!analysed_names.insert(name).second) {
         channels[c].bad = true;
         channels[c].bad_reason = "duplicate channel name";
@@ -401,13 +402,17 @@ struct SeizureDetector::Impl {
   void track(std::size_t w, std::int64_t start) {
     const detail::WindowScores scores{&block_gain[w * n], &block_excess[w * n], &block_peak[w * n],
                                       &block_on[w * n], &block_rhythm[w * n]};
+    last_window_end = start + static_cast<std::int64_t>(window_samples);
     tracker->step(scores, start, closed);
     hand_off_closed();
   }
 
   void hand_off_closed() {
     for (const auto& raised : tracker->take_alarms()) alarms.push_back(handoff.to_alarm(raised));
-    for (auto& event : closed) finished.push_back(handoff.to_stream_seizure(std::move(event)));
+    for (auto& event : closed) {
+      finished.push_back(handoff.to_stream_seizure(std::move(event)));
+      finished.back().closed_sample = last_window_end;
+    }
     closed.clear();
   }
 

@@ -75,7 +75,7 @@ OnsetAlarm SeizureHandOff::to_alarm(const RaisedAlarm& raised) const {
   for (const auto& name : seizure.onset_channels) {
     for (std::size_t c = 0; c < geometry_->labels.size(); ++c) {
       const auto& label = geometry_->labels[c];
-      if ((label.name.empty() ? label.label : label.name) == name) {
+      if (channel_name(label) == name) {
         out.onset_channels.push_back(static_cast<int>(analysed_[c]));
         break;
       }

@@ -210,6 +210,10 @@ std::string_view to_string(Region region) noexcept {
   return "unknown";
 }
 
+const std::string& channel_name(const LabelInfo& label) noexcept {
+  return label.name.empty() ? label.label : label.name;
+}
+
 std::string region_name(const RegionSpan& region) {
   if (region.first == Region::unknown || region.second == Region::unknown) return "unknown";
   if (region.is_single()) return std::string(to_string(region.first));

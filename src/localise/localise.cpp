@@ -165,7 +165,7 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
     ChannelOnset item;
     item.channel = static_cast<int>(onset.channel);
     const auto& label = geometry.labels[onset.channel];
-    item.name = label.name.empty() ? label.label : label.name;
+    item.name = channel_name(label);
     result.seizure.channel_onsets.push_back(item);
     result.channel_onset_windows.push_back(onset.window);
   }
@@ -206,7 +206,7 @@ LocalisedEvent localise(const EventHistory& history, const ChannelGeometry& geom
   int positioned = 0;
   for (const auto c : cluster) {
     const auto& label = geometry.labels[c];
-    result.seizure.onset_channels.push_back(label.name.empty() ? label.label : label.name);
+    result.seizure.onset_channels.push_back(channel_name(label));
     if (label.has_position) {
       sum.x += label.position.x;
       sum.y += label.position.y;

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "edf_builder.hpp"
@@ -329,7 +330,7 @@ TEST(DetectorGaps, DetectSamplesGivesDetectFileOutput) {
 
 // FileFollower on an EDF+D file written while it is followed: the header says -1 records, the
 // writer appends pieces that often end inside a record. Oracle: detect_file on the finished file
-// (the same bytes); each seizure comes out of take_seizures() once closed, equal to the final one.
+// (the same bytes); each seizure comes out of take_events() once closed, equal to the final one.
 TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
   Segment first = simulate_segment(5, 240);
   const Segment second = simulate_segment(8, 240);
@@ -354,24 +355,26 @@ TEST(DetectorGaps, FileFollowerOnAGrowingEdfPlusDFileGivesDetectFileOutput) {
   std::vector<std::size_t> written_when_streamed;
   std::size_t at = header / 2;
   const std::size_t piece = 7 * 19 * 256 * 2 + 1001;  // 7.2 records of 19 channels at 256 Hz
+  auto take_events = [&] {
+    for (auto& event : follower.take_events()) {
+      if (auto* alarm = std::get_if<OnsetAlarm>(&event)) {
+        alarmed.push_back(std::move(*alarm));
+      } else {
+        streamed.push_back(std::move(std::get<Seizure>(event)));
+        written_when_streamed.push_back(at);
+      }
+    }
+  };
   while (at < bytes.size()) {
     const std::size_t count = std::min(piece, bytes.size() - at);
     out.write(bytes.data() + at, static_cast<std::streamsize>(count));
     out.flush();
     at += count;
     EXPECT_TRUE(follower.poll());
-    for (auto& alarm : follower.take_alarms()) alarmed.push_back(std::move(alarm));
-    for (auto& seizure : follower.take_seizures()) {
-      streamed.push_back(std::move(seizure));
-      written_when_streamed.push_back(at);
-    }
+    take_events();
   }
   const DetectionOutput got = follower.finish();
-  for (auto& alarm : follower.take_alarms()) alarmed.push_back(std::move(alarm));
-  for (auto& seizure : follower.take_seizures()) {
-    streamed.push_back(std::move(seizure));
-    written_when_streamed.push_back(at);
-  }
+  take_events();
   const DetectionOutput expected = detect_file(growing.string());
   ASSERT_EQ(expected.seizures.size(), 2u);
   ASSERT_EQ(expected.gaps.size(), 1u);

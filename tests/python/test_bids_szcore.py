@@ -264,6 +264,45 @@ def test_batch_on_bids_writes_entities_and_szcore_hypotheses(dataset, batch_run)
     assert result.cohort["value"]["recordings_failed"] == 1
 
 
+def test_rerun_removes_the_hypothesis_of_a_recording_that_can_no_longer_be_read(
+    dataset, client, tmp_path, monkeypatch
+):
+    """A recording that the dataset still lists but whose file cannot be stat'ed at the rerun
+    (deleted between the listing and the look at it) fails with IoError, and its hypothesis file
+    of the first run is removed like that of any failed recording: the SzCORE scorer must not
+    score the old detections as its own."""
+    root = tmp_path / "ds"
+    shutil.copytree(dataset, root, ignore=shutil.ignore_patterns("derivatives"))
+    for subject in ("sub-02", "sub-03", "sub-04"):
+        shutil.rmtree(root / subject)
+    lost, kept = _recordings(root)
+    out = tmp_path / "results"
+    first = batch.run([root], out_dir=out, client=client).recordings.set_index("file")
+    hypothesis = Path(first.loc[str(lost), "hypothesis_tsv"])
+    assert first.loc[str(lost), "status"] == "ok" and hypothesis.is_file()
+
+    listed = bids.find_bids_recordings(root)  # the listing still has it: then it is gone
+    monkeypatch.setattr(bids, "find_bids_recordings", lambda folder: listed)
+    lost.unlink()
+    second = batch.run([root], out_dir=out, client=client).recordings.set_index("file")
+    row = second.loc[str(lost)]
+    assert row["status"] == "failed" and row["error_type"] == "IoError"
+    assert "No such file" in row["error_message"]
+    assert pd.isna(row["hypothesis_tsv"]) and not hypothesis.exists()
+    assert second.loc[str(kept), "status"] == "ok"
+    assert Path(second.loc[str(kept), "hypothesis_tsv"]).is_file()
+    # The scorer sees no hypothesis for it (no detections), as for any failed recording.
+    evaluation = szcore.evaluate_dataset(root, root / "derivatives" / "ictaltrack")
+    statuses = {
+        Path(r["reference"]).name: r["hypothesis_status"]
+        for r in evaluation.recordings.to_dict("records")
+    }
+    assert statuses == {
+        lost.name.replace("_eeg.edf", "_events.tsv"): "missing",
+        kept.name.replace("_eeg.edf", "_events.tsv"): "ok",
+    }
+
+
 def test_batch_plus_evaluate_give_szcore_evaluation_scores(dataset, batch_run, tmp_path):
     """The done-when test: same event and sample scores as szcore-evaluation on the same
     folders, through the command line."""

@@ -9,6 +9,7 @@ that end well before the recording's end are printed before the writer is done).
 
 from __future__ import annotations
 
+import errno
 import json
 import signal
 import subprocess
@@ -267,8 +268,16 @@ def test_follow_python_api_with_overlapping_seizures(tmp_path):
 
 
 def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        ictaltrack.follow(tmp_path / "absent.edf", idle_timeout_s=0)
+    missing = tmp_path / "absent.edf"
+    with pytest.raises(ictaltrack.IoError) as caught:
+        ictaltrack.follow(missing, idle_timeout_s=0)
+    # The typed error detect raises for the same file (a FileNotFoundError too).
+    with pytest.raises(ictaltrack.IoError) as expected:
+        ictaltrack.detect(missing)
+    assert isinstance(caught.value, FileNotFoundError)
+    assert type(caught.value) is type(expected.value)
+    assert str(caught.value) == str(expected.value)
+    assert (caught.value.errno, caught.value.path) == (errno.ENOENT, str(missing))
     with pytest.raises(ValueError):
         ictaltrack.follow(SAMPLES / "chbmit_bipolar.edf", poll_s=0)
     with pytest.raises(ValueError, match="unknown detector parameter"):
@@ -283,10 +292,197 @@ def test_follow_refuses_a_missing_file_and_bad_arguments(tmp_path):
         )
         assert done.returncode == 2, done.stderr
     done = subprocess.run(
-        [str(EXECUTABLE), "follow", str(tmp_path / "absent.edf")],
+        [str(EXECUTABLE), "follow", str(missing)],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"ictaltrack follow: IoError: {expected.value}\n"
+
+
+def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXECUTABLE), *arguments], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_follow_fails_at_once_on_a_file_that_is_no_edf(tmp_path):
+    """Bytes that no EDF/BDF header starts with, or a complete header that is malformed, are not
+    waited for as a header still being written: follow fails as detect does on the same file,
+    at the first read (the idle timeout of an hour is never reached: the run's own timeout)."""
+    text = tmp_path / "notes.edf"
+    text.write_text("these are notes, not a recording\n" * 40, encoding="ascii")
+    short = tmp_path / "short.edf"
+    short.write_bytes(b"hello")
+    header = (SAMPLES / "chbmit_bipolar.edf").read_bytes()
+    n_signals = int(header[252:256])
+    broken = tmp_path / "broken.edf"  # a whole header whose record duration is no number
+    broken.write_bytes(header[:244] + b"x".ljust(8) + header[252 : 256 * (1 + n_signals)])
+    for path in (text, short, broken):
+        with pytest.raises(ictaltrack.FormatError) as expected:
+            ictaltrack.detect(path)
+        with pytest.raises(ictaltrack.FormatError) as caught:
+            ictaltrack.follow(path, idle_timeout_s=3600, poll_s=0.05)
+        assert str(caught.value) == str(expected.value)
+        assert (caught.value.field, caught.value.byte_offset) == (
+            expected.value.field,
+            expected.value.byte_offset,
+        )
+        detected = _cli("detect", str(path), "--json", str(tmp_path / "d.json"))
+        followed = _cli("follow", str(path), "--idle-timeout", "3600", "--poll", "0.05")
+        assert detected.returncode == followed.returncode == 2
+        expected_stderr = detected.stderr.replace("ictaltrack detect:", "ictaltrack follow:")
+        assert followed.stderr == expected_stderr
+
+
+def test_follow_still_waits_for_a_header_being_written(tmp_path):
+    """The start of a header (an empty file, part of the fixed part, the fixed part without all
+    the signal headers) is waited for: once the rest is written, the result is detect's."""
+    source = SAMPLES / "chbmit_bipolar.edf"
+    whole = source.read_bytes()
+    expected = ictaltrack.detect(source).to_dict()
+    for size in (0, 5, 100, 300):
+        path = tmp_path / f"begun_{size}.edf"
+        path.write_bytes(whole[:size])
+
+        def write_the_rest(path: Path = path, size: int = size) -> None:
+            time.sleep(0.3)
+            with open(path, "ab") as out:
+                out.write(whole[size:])
+
+        writer = threading.Thread(target=write_the_rest)
+        writer.start()
+        try:
+            result = ictaltrack.follow(path, idle_timeout_s=1.0, poll_s=0.05)
+        finally:
+            writer.join()
+        assert {**result.to_dict(), "file": expected["file"]} == expected
+
+
+def test_follow_ends_cleanly_when_the_file_is_deleted(tmp_path):
+    """The file deleted while followed: following ends at once, the detector is finished on the
+    records read (the seizure still open is closed and handed out), and the result is detect's
+    on those same bytes, with a "file_vanished" warning."""
+    whole = (SAMPLES / "chbmit_bipolar.edf").read_bytes()
+    n_signals = int(whole[252:256])
+    header_bytes = 256 * (1 + n_signals)
+    record_bytes = (len(whole) - header_bytes) // int(whole[236:244])
+    # 130 of the 220 one-second records (the second seizure starts at 108 s), count -1.
+    part = whole[:236] + b"-1".ljust(8) + whole[244 : header_bytes + 130 * record_bytes]
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "growing.edf").write_bytes(part)
+    expected = ictaltrack.detect(tmp_path / "kept" / "growing.edf").to_dict()
+    assert len(expected["seizures"]) == 2
+    growing = tmp_path / "growing.edf"
+    growing.write_bytes(part)
+    events: list[dict] = []
+
+    def delete_at_first_seizure(event: dict) -> None:
+        events.append(event)
+        if event["event"] == "seizure":
+            growing.unlink(missing_ok=True)
+
+    result = ictaltrack.follow(
+        growing, idle_timeout_s=3600, poll_s=0.05, on_event=delete_at_first_seizure
+    )
+    got = result.to_dict()
+    vanished = got["warnings"].pop()
+    assert vanished["code"] == "file_vanished" and str(growing) in vanished["message"]
+    # The records read, as the reader of a file being written saw them: a record count of -1 is
+    # no news there (detect on the finished file warns of it).
+    assert [w["code"] for w in expected["warnings"]] == [
+        "duplicate_label",
+        "record_count_unknown",
+        "duplicate_channel",
+    ]
+    del expected["warnings"][1]
+    assert {**got, "file": expected["file"]} == expected
+    alarms, seizures = split_events(events)
+    assert seizures == expected["seizures"]  # the open one too, once finished
+    assert len(alarms) == 2
+
+
+def test_follow_cli_exits_2_when_the_file_is_deleted(tmp_path):
+    """The command line: the events up to the deletion and the final JSON (with the warning) are
+    written, and the exit code says the input went away (2, bad input)."""
+    source = SAMPLES / "chbmit_bipolar.edf"
+    growing = tmp_path / "growing.edf"
+    writer = start_writer(source, growing, "unknown")
+    final_json = tmp_path / "f.json"
+    follower = Run(
+        [
+            str(EXECUTABLE),
+            "follow",
+            str(growing),
+            "--json",
+            str(final_json),
+            "--idle-timeout",
+            "3600",
+            "--poll",
+            "0.1",
+        ]
+    )
+    deadline = time.monotonic() + 30
+    while len(follower.lines) < 2:  # the first alarm and seizure have been printed
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    growing.unlink()
+    code, stderr = follower.wait(timeout=60)
+    writer.process.kill()
+    writer.wait()
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    assert f"ictaltrack follow: {growing}: the file went away while followed" in stderr
+    final = json.loads(final_json.read_text(encoding="utf-8"))
+    assert final["warnings"][-1]["code"] == "file_vanished"
+    printed = [json.loads(line) for _, line in follower.lines]
+    _, seizures = split_events(printed)
+    assert seizures == final["seizures"]
+    assert 83.5 < final["duration_s"] < 220
+
+
+def test_follow_events_come_in_the_order_they_happen(tmp_path):
+    """Overlapping seizures that close within one read chunk (64 s): follow hands them out in the
+    order the detector closes them, each after the alarms raised before, as the streaming detector
+    does when pushed one analysis step (1 s) at a time (the oracle: its take calls after each
+    push leave no two events of different steps in doubt)."""
+    import numpy as np
+    import pyedflib
+
+    path = tmp_path / "overlapping.edf"
+    ictaltrack.simulate(
+        path,
+        duration_s=240,
+        seed=1,
+        overlap_probability=1.0,
+        seizure_duration_min_s=20,
+        seizure_duration_max_s=120,
+        interval_min_s=30,
+        interval_max_s=120,
+    )
+    events: list[dict] = []
+    result = ictaltrack.follow(path, idle_timeout_s=0, on_event=events.append)
+
+    with pyedflib.EdfReader(str(path)) as reader:
+        names = reader.getSignalLabels()
+        assert {reader.getSampleFrequency(i) for i in range(reader.signals_in_file)} == {256}
+        data = np.vstack([reader.readSignal(i) for i in range(reader.signals_in_file)])
+    detector = ictaltrack.SeizureDetector(256.0, names, line_frequency_hz=50)
+    streamed: list[dict] = []
+    for first in range(0, data.shape[1], 256):
+        detector.push(data[:, first : first + 256].astype(np.float32))
+        streamed += detector.take_alarms() + detector.take_seizures()
+    detector.finish()
+    streamed += detector.take_alarms() + detector.take_seizures()
+
+    def key(event: dict) -> tuple:
+        if event.get("event") == "alarm":
+            return ("alarm", event["raised_s"], event["onset_s"], tuple(event["onset_channels"]))
+        return ("seizure", event["onset_s"], event["offset_s"], tuple(event["onset_channels"]))
+
+    assert [key(e) for e in events] == [key(e) for e in streamed]
+    onsets = [e["onset_s"] for e in events if e["event"] == "seizure"]
+    assert len(onsets) == 4 and onsets != sorted(onsets)  # the case in question
+    assert sorted(onsets) == [s["onset_s"] for s in result.to_dict()["seizures"]]

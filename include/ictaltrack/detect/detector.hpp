@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "ictaltrack/detect/seizure.hpp"
@@ -230,6 +231,10 @@ DetectionOutput detect_samples(const std::vector<std::string>& labels, double sf
 struct StreamSeizure {
   std::int64_t onset_sample = 0;
   std::int64_t offset_sample = 0;
+  /// When the detector closed it: the end of the last analysis window it had seen (a seizure
+  /// closed by a gap or by finish() gets the end of the last window before). An onset alarm
+  /// raised with that window has the same raised_sample and came first.
+  std::int64_t closed_sample = 0;
   Seizure seizure;  ///< onset/offset in ticks at the detector's sample rate (sample / sfreq)
 };
 
@@ -294,18 +299,22 @@ class SeizureDetector {
   std::unique_ptr<Impl> impl_;
 };
 
+/// One event of a followed file: an onset alarm or a closed seizure.
+using FollowEvent = std::variant<OnsetAlarm, Seizure>;
+
 /// detect_file on an EDF/BDF file that is still being written (an acquisition system appends
 /// data records): each poll() opens the file again (EdfReader with ReaderOptions::growing: the
 /// header's record count may be -1 or stale, a record being written is waited for) and feeds the
 /// detector the records completed since; seizures come out as soon as the detector has closed
-/// them (take_seizures(), times from the recording start as detect_file reports them). Once the
+/// them (take_events(), times from the recording start as detect_file reports them). Once the
 /// file is complete, finish() returns exactly what detect_file(path, params) returns for it: the
 /// same channel selection, mains decision (made once the first 30 s are in, or at the end),
 /// EDF+D gaps (from the records' onsets) and mapping, on the same float32 samples. Not thread
 /// safe.
 class FileFollower {
  public:
-  /// Nothing is read yet. Throws std::invalid_argument for bad parameters.
+  /// Nothing is read yet. Throws std::invalid_argument for bad parameters, IoError for a file
+  /// that cannot be opened (missing, a folder, no permission).
   explicit FileFollower(std::string path, DetectorOptions params = {});
   ~FileFollower();
   FileFollower(FileFollower&&) noexcept;
@@ -319,19 +328,18 @@ class FileFollower {
   /// not fully written is waited for). Throws IoError, FormatError (a header that changed, or
   /// that became unreadable after it was read), UnsupportedError.
   bool poll(std::int64_t max_samples = 0);
-  /// Seizures closed since the last call (in the order the detector closed them), onset and
-  /// offset in ticks from the recording start, channels as file channel indices.
-  std::vector<Seizure> take_seizures();
-  /// Onset alarms raised since the last call (in the order raised), mapped as
-  /// DetectionOutput::alarms: times in ticks from the recording start, file channel indices.
-  std::vector<OnsetAlarm> take_alarms();
+  /// What happened since the last call, in the order it happened: onset alarms as they were
+  /// raised and seizures as the detector closed them (StreamSeizure::closed_sample; an alarm
+  /// raised with the window that closed a seizure comes first). Mapped as DetectionOutput's:
+  /// times in ticks from the recording start, channels as file channel indices.
+  std::vector<FollowEvent> take_events();
   /// Samples per analysed channel given to the detector so far.
   std::int64_t samples_read() const noexcept;
   /// The file's channels as DetectionOutput::channels describes them (label and parsed meaning;
   /// bad flags are final only in finish()'s output); empty until the header has been read.
   const std::vector<DetectedChannel>& channels() const noexcept;
   /// The file is complete: reads the records still unread, closes open events (take them with
-  /// take_seizures()) and returns detect_file's output for the file as it now is. A file that
+  /// take_events()) and returns detect_file's output for the file as it now is. A file that
   /// ends holding fewer records than were read while it grew (a final record count below the
   /// records written) gets detect_file run afresh. Throws as detect_file does.
   DetectionOutput finish();

@@ -104,6 +104,11 @@ struct LabelInfo {
 /// Parses one label on its own. See docs/electrodes.md for every form recognised.
 LabelInfo parse_label(std::string_view label);
 
+/// The name a channel goes by in results (seizures' channel lists, onset alarms, the channels of
+/// a detection): its canonical site name when the label names one ("T7" for "EEG T3-REF"), else
+/// the label itself ("Photic").
+const std::string& channel_name(const LabelInfo& label) noexcept;
+
 /// Parses the labels of one recording. Unlike parse_label it uses the whole set: a BioSemi
 /// "ABC" cap (A1..A32, B1.. labels that are not 10-10 names) makes every such label an EEG
 /// channel of unknown site, and bipolar labels that all share one cathode that is never an

@@ -10,8 +10,10 @@ detect JSON (times in seconds from the recording start), and alarm events
 file as it is at the end, byte for byte what ``ictaltrack detect FILE --json OUT`` writes.
 
 Exit codes: 0 done (the file stopped growing, or Ctrl-C: both end following normally); 2 bad
-input (unreadable or malformed file, bad arguments or parameters); 3 valid input this version
-does not support; 130 interrupted while the final result was being written.
+input (unreadable or malformed file, bad arguments or parameters; also a file deleted or renamed
+while followed, after the events and ``--json OUT`` of the records read have been written, with
+the warning ``file_vanished``); 3 valid input this version does not support; 130 interrupted
+while the final result was being written.
 """
 
 from __future__ import annotations
@@ -107,4 +109,11 @@ def run(args: argparse.Namespace) -> int:
         print(summary_text(result), file=sys.stderr)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if any(warning.code == "file_vanished" for warning in result.warnings):
+        # The outputs cover what was read; the input going away is still bad input.
+        print(
+            f"ictaltrack follow: {args.file}: the file went away while followed",
+            file=sys.stderr,
+        )
+        return 2
     return 0
