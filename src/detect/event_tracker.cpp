@@ -88,6 +88,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
     near_[a * n_ + a] = 1;
     for (const auto b : geometry_.neighbours[a]) near_[a * n_ + b] = 1;
   }
+  good_.assign(n_, 1);
   owner_.assign(n_, -1);
   last_owner_.assign(n_, -1);
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
@@ -104,6 +105,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
 }
 
 void EventTracker::set_good(const std::vector<char>& good) {
+  good_ = good;
   n_good_ = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
   for (std::size_t b = 0; b < n_; ++b) {
     if (good[b]) continue;
@@ -678,7 +680,12 @@ void EventTracker::track_lateralisation() {
     int count = 0;
     for (std::size_t c = 0; c < n_; ++c) {
       const int m = geometry_.mirror[c];
-      if (owner_[c] != event.id || !now_.on[c] || m < 0) continue;
+      // A bad homologue scores 0 dB: it would make any discharge look lateralised (pairs with a
+      // bad channel are left out, as for the lateralisation index).
+      if (owner_[c] != event.id || !now_.on[c] || m < 0 || !good_[c] ||
+          !good_[static_cast<std::size_t>(m)]) {
+        continue;
+      }
       sum += static_cast<double>(now_.gain_db[c]) -
              static_cast<double>(now_.gain_db[static_cast<std::size_t>(m)]);
       ++count;

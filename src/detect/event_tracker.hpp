@@ -233,6 +233,7 @@ class EventTracker {
   std::int64_t rhythm_change_windows_ = 3;
   std::size_t lookback_ = 1;
   std::size_t n_good_ = 0;
+  std::vector<char> good_;  // (n): judged good (set_good); only good pairs tell the side
   std::vector<char> near_;  // (n, n): the same channel or a neighbour
   WindowScores now_;        // the window being tracked
 

@@ -684,6 +684,61 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
   }
 }
 
+// A bad channel scores 0 dB, so a bad homologue would make a bilateral rhythm look lateralised:
+// pairs with a bad channel do not count. O1 and P7 at 20 dB, P8 (good) at 15 dB, O2 at 0 dB: with
+// O2 good, the margin is (20 + 5) / 2 = 12.5 dB, lateralised and alarmed once sustained; with O2
+// bad, only P7-P8 counts (5 dB): not lateralised, and without evolution no alarm while it runs.
+TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
+  // Fp1, Fp2, C3, C4 stay quiet: O1 and P7 are a small share of the good channels, not a
+  // common-mode onset.
+  const std::vector<std::string> labels{"O1", "O2", "P7", "P8", "Fp1", "Fp2", "C3", "C4"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
+  ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
+  const DetectorOptions params;
+  for (const bool o2_bad : {false, true}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    std::vector<char> good(labels.size(), 1);
+    good[1] = o2_bad ? 0 : 1;
+    tracker.set_good(good);
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      const bool running = t >= 20;
+      // A bad channel's scores are 0 (ChannelScorer.BadChannelScoresZero).
+      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
+      std::vector<char> on(labels.size(), 0);
+      if (running) {
+        gain[0] = gain[2] = 20.0f;  // O1, P7
+        excess[0] = excess[2] = 10.0f;
+        on[0] = on[2] = 1;
+        gain[3] = 15.0f;  // P8: the homologue, not in the event
+        excess[3] = 5.0f;
+      }
+      std::vector<float> hz(labels.size(), 9.5f);
+      std::vector<int> band(labels.size(), 8);
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    ASSERT_EQ(alarms.size(), o2_bad ? 0u : 1u) << (o2_bad ? "O2 bad" : "O2 good");
+    if (!o2_bad) {
+      EXPECT_EQ(alarms[0].window_start, 25 * 256);
+    }
+    EXPECT_TRUE(closed.empty());  // still running
+  }
+}
+
 // A lateralised event at O1/P7 (from window 20) with the same rhythm as an event running at the
 // front since window 10 could be that event's spread. When the front event is bilateral (Fp1
 // and Fp2 alike: never confirmed, it may be no seizure at all), the lateralised one is alarmed
