@@ -646,6 +646,8 @@ def _pooled_alarms(results: Sequence[SuiteResult], fp: int) -> dict[str, Any]:
         "alarm_delay_p90_s": float(np.percentile(delays, 90)) if delays.size else math.nan,
         "false_alarms": false_alarms,
         "false_alarms_beyond_fp": false_alarms - fp,
+        # alarmed seizures announced before their true onset (negative delays, counted in)
+        "early_alarms": sum(a.early_alarms for a in scored) if scored else None,
     }
 
 
@@ -735,6 +737,7 @@ _COLUMNS = (
     "alarms",
     "alarm med",
     "alarm p90",
+    "early alarms",
     "false alarms",
 )
 
@@ -773,6 +776,7 @@ def _row(name: str, montage: str, case: str, hours: float, scores: Mapping[str, 
         "n/a" if scores["alarmed"] is None else f"{scores['alarmed']}/{scores['true_seizures']}",
         _num(scores["alarm_delay_median_s"], 1),
         _num(scores["alarm_delay_p90_s"], 1),
+        "n/a" if scores["early_alarms"] is None else str(scores["early_alarms"]),
         _num(scores["false_alarms"], 0),
     ]
 
@@ -977,7 +981,10 @@ def format_markdown(
             "the detector's migrating verdict equals the truth's (pooled: recordings agreeing); "
             "`alarms` true seizures matched by an onset alarm / true seizures; `alarm med`, "
             "`alarm p90` alarm delay (time the alarm was raised minus true onset, s) median and "
-            "90th percentile over those seizures; `false alarms` alarms matching no true seizure "
+            "90th percentile over those seizures (an alarm raised before the true onset, within "
+            "SzCORE's 30 s pre-onset tolerance, counts with its negative delay); `early alarms` "
+            "how many of those alarms came before the true onset; `false alarms` alarms matching "
+            "no true seizure "
             '(to compare with `fp`; docs/detection.md, "Onset alarms"). '
             "`ALL (pooled)` pools counts over the recordings that are not held out, "
             "`HELD-OUT (pooled)` over the held-out ones (summary agreement: mean). "

@@ -702,9 +702,14 @@ class AlarmScores:
         True seizures matched by an alarm.
     delays_s : tuple of float
         For each matched true seizure, in true-seizure order: its alarm's ``raised_s`` minus the
-        true onset (seconds).
+        true onset (seconds). Negative for an alarm raised before the true onset: within the
+        SzCORE pre-onset tolerance it is a detection of that seizure, as a detected onset before
+        the true one is (docs/scoring.md, "Onset alarms").
     delay_median_s, delay_p90_s : float
         Median and 90th percentile of ``delays_s``; NaN without matched seizures.
+    early_alarms : int
+        Matched true seizures whose alarm was raised before their onset (delay < 0), counted
+        apart so that they cannot lower the delay figures unnoticed.
     false_alarms : int
         Alarms whose span ``[onset_s, raised_s]`` meets no widened true seizure window (an alarm
         inside a true seizure's window that another alarm matched is a duplicate, not false).
@@ -717,6 +722,7 @@ class AlarmScores:
     delay_median_s: float
     delay_p90_s: float
     false_alarms: int
+    early_alarms: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (NaN becomes None)."""
@@ -737,7 +743,9 @@ def alarm_scores(
     Each alarm stands for the span from its provisional onset to the moment it was raised,
     ``[onset_s, raised_s]``, and is matched to true seizures one to one as a detection is
     (:func:`match_seizures`: the SzCORE widened windows, nearest onsets first). The delay of a
-    matched true seizure is ``raised_s`` of its alarm minus its true onset.
+    matched true seizure is ``raised_s`` of its alarm minus its true onset; an alarm raised up to
+    the pre-onset tolerance before the true onset matches it with a negative delay (it announced
+    that seizure, in SzCORE terms) and is counted in ``early_alarms``.
 
     Parameters
     ----------
@@ -785,6 +793,7 @@ def alarm_scores(
         delay_median_s=float(np.median(values)) if values.size else math.nan,
         delay_p90_s=float(np.percentile(values, 90)) if values.size else math.nan,
         false_alarms=int(false_alarms),
+        early_alarms=int(np.count_nonzero(values < 0)) if values.size else 0,
     )
 
 

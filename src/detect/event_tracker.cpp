@@ -77,6 +77,14 @@ constexpr std::int64_t kLateOnsetWindows = 20;
 // recruitment is confirmed without waiting for its evolution.
 constexpr float kLateralMarginDb = 10.0f;
 constexpr std::int64_t kLateralWindows = 3;
+// Focal-onset alarm: the theta-alpha range (Hz) of an ictal onset rhythm (domain.md), and how
+// close (Hz) a homologous channel's rhythm must be to count as the same rhythm (the 1 Hz of the
+// grouping, max_frequency_difference_hz's default).
+constexpr float kFocalLowHz = 4.0f;
+constexpr float kFocalHighHz = 12.0f;
+constexpr float kFocalSameRhythmHz = 1.0f;
+// The onset rhythm of an alarm on the evolution or focal path holds within this many bands.
+constexpr int kSteadyOnsetBands = 1;
 
 std::int64_t windows_for(double seconds, double step_s) {
   return std::max<std::int64_t>(0, std::lround(seconds / step_s));
@@ -104,6 +112,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
     near_[a * n_ + a] = 1;
     for (const auto b : geometry_.neighbours[a]) near_[a * n_ + b] = 1;
   }
+  good_.assign(n_, 1);
   owner_.assign(n_, -1);
   last_owner_.assign(n_, -1);
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
@@ -121,6 +130,7 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
 }
 
 void EventTracker::set_good(const std::vector<char>& good) {
+  good_ = good;
   n_good_ = static_cast<std::size_t>(std::count(good.begin(), good.end(), 1));
   for (std::size_t b = 0; b < n_; ++b) {
     if (good[b]) continue;
@@ -172,6 +182,13 @@ int slowing_bands(const Event& event) {
     return onset[kOnsetRhythmWindows / 2] - median(ends.last);
   };
   return slowed(event.home_ends);
+}
+
+bool steady_onset_rhythm(const Event& event) {
+  const auto& first = event.home_ends.first;
+  if (event.home_ends.n < kOnsetRhythmWindows) return false;
+  const auto [low, high] = std::minmax_element(first.begin(), first.begin() + kOnsetRhythmWindows);
+  return *high - *low <= kSteadyOnsetBands;
 }
 
 bool related_rhythms(int band_a, int band_b, double tolerance_hz) {
@@ -782,17 +799,66 @@ void EventTracker::track_lateralisation() {
     int count = 0;
     for (std::size_t c = 0; c < n_; ++c) {
       const int m = geometry_.mirror[c];
-      if (owner_[c] != event.id || !now_.on[c] || m < 0) continue;
+      // A bad homologue scores 0 dB: it would make any discharge look lateralised (pairs with a
+      // bad channel are left out, as for the lateralisation index).
+      if (owner_[c] != event.id || !now_.on[c] || m < 0 || !good_[c] ||
+          !good_[static_cast<std::size_t>(m)]) {
+        continue;
+      }
       sum += static_cast<double>(now_.gain_db[c]) -
              static_cast<double>(now_.gain_db[static_cast<std::size_t>(m)]);
       ++count;
     }
+    track_focal_onset(event);
     if (count == 0) continue;  // no evidence either way in this window
     const auto margin = static_cast<float>(sum / count);
     event.lateral_min_db =
         event.lateral_windows == 0 ? margin : std::min(event.lateral_min_db, margin);
     ++event.lateral_windows;
   }
+}
+
+// A focal onset, told from the normal rhythms by where and how it discharges rather than by how
+// much stronger it is than its homologues: no channel on the other side (midline channels and
+// pairs across the midline belong to neither), none of its homologous
+// channels discharging at its rhythm (a normal rhythm is bilateral and synchronous, at one
+// frequency on both sides; a focal discharge's homologue is quiet, or busy with another rhythm,
+// before any spread reaches it), its strongest channel outside the parieto-occipital field of
+// the posterior dominant rhythm, and its rhythm in the theta-alpha range of an ictal onset
+// (4-12 Hz; delta bursts and spindles are not). Judged in the windows where one of its channels
+// with a homologue (both good) is on; one window that fails ends the focal evidence for good.
+void EventTracker::track_focal_onset(Event& event) const {
+  const auto hz = [&](std::size_t c) {
+    return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
+                                     : static_cast<float>(now_.peak_band[c]) + 1.5f;
+  };
+  bool focal = true, left = false, right = false;
+  int pairs = 0, strongest = -1;
+  for (std::size_t c = 0; c < n_; ++c) {
+    if (owner_[c] != event.id || !now_.on[c]) continue;
+    const auto side = geometry_.labels[c].hemisphere;
+    left = left || side == Hemisphere::left;
+    right = right || side == Hemisphere::right;
+    if (!good_[c]) continue;
+    if (strongest < 0 || now_.gain_db[c] > now_.gain_db[static_cast<std::size_t>(strongest)]) {
+      strongest = static_cast<int>(c);
+    }
+    const int m = geometry_.mirror[c];
+    if (m < 0 || static_cast<std::size_t>(m) == c || !good_[static_cast<std::size_t>(m)]) continue;
+    ++pairs;
+    const auto mu = static_cast<std::size_t>(m);
+    if (now_.on[mu] && std::fabs(hz(c) - hz(mu)) <= kFocalSameRhythmHz) focal = false;
+  }
+  if (pairs == 0) return;  // no homologue to compare with: no evidence either way
+  if (left && right) focal = false;
+  const auto peak = static_cast<std::size_t>(strongest);
+  const Region region = geometry_.labels[peak].region.first;
+  if (region == Region::parietal || region == Region::occipital || hz(peak) < kFocalLowHz ||
+      hz(peak) > kFocalHighHz) {
+    focal = false;
+  }
+  ++event.focal_windows;
+  event.focal_broken = event.focal_broken || !focal;
 }
 
 bool EventTracker::confirmed_so_far(const Event& event) const {
@@ -803,8 +869,13 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
+  // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window, or a
+  // focal onset (track_focal_onset) with a steady onset rhythm, in every window so far.
+  const bool focal =
+      event.focal_windows >= kLateralWindows && !event.focal_broken && steady_onset_rhythm(event);
   const bool lateralised =
-      event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb;
+      (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb) ||
+      focal;
   if (lateralised) {
     // Strong evidence of a focal discharge: sustained (min_sustained_s) is enough.
     if (duration < sustained_windows_) return false;
@@ -815,6 +886,10 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     // of them (docs/detection.md).
     if (static_cast<double>(duration) * step_s_ < min_duration_s_) return false;
     if (slowing_bands(event) < kMinEvolutionBands) return false;
+    // The slowing must start from a rhythm: normal activity whose frequency jumps between bands
+    // from its first windows (pdr-infant-ref-2h's drowsy posterior rhythm, 6 and 4 Hz in turn)
+    // can read as slowed by 2 bands and return to its onset frequency by its end.
+    if (!steady_onset_rhythm(event)) return false;
   }
   // Not the spread of another event, as decide() would judge it: an event that has not diverged
   // from a running or kept event may still turn out to be its spread while that one runs

@@ -108,6 +108,11 @@ struct Event {
   /// over them of the mean gain (dB) of those channels above their homologues.
   std::int64_t lateral_windows = 0;
   float lateral_min_db = 0.0f;
+  /// For the onset alarm only: the windows since its first recruitment in which a channel it
+  /// holds with a homologous channel was on, and whether any of them failed the focal-onset
+  /// evidence (EventTracker::track_focal_onset).
+  std::int64_t focal_windows = 0;
+  bool focal_broken = false;
   EventHistory history;
 };
 
@@ -141,6 +146,10 @@ constexpr float kStrongerPowerRatio = 2.0f;
 /// (median of its last kEvolutionWindows such windows): positive when it slowed, negative when it
 /// sped up; 0 with fewer than kEvolutionWindows windows.
 int slowing_bands(const Event& event);
+
+/// Whether an event's onset rhythm is a rhythm: its first kOnsetRhythmWindows windows at full
+/// strength (those whose median is the onset rhythm of slowing_bands) lie within one band.
+bool steady_onset_rhythm(const Event& event);
 
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
@@ -185,9 +194,10 @@ class EventTracker {
   /// alarms"): an open event is confirmed once it meets every rule of close() that can be judged
   /// while it runs (not a common-mode onset, a channel recruited, sustained, not possibly the
   /// spread of another event, an onset placed) and either its rhythm has evolved so far and it
-  /// lasted min_duration_s, or it has been lateralised in every window since its recruitment
-  /// (its channels at least 10 dB above their homologues; then min_sustained_s suffices); a
-  /// seizure decided without having been confirmed is raised when it is decided.
+  /// lasted min_duration_s from a steady onset rhythm, or it has been lateralised in every
+  /// window since its recruitment (its channels at least 10 dB above their homologues) or a
+  /// focal onset with a steady onset rhythm (then min_sustained_s suffices); a seizure decided
+  /// without having been confirmed is raised when it is decided.
   std::vector<RaisedAlarm> take_alarms();
 
   std::int64_t windows() const noexcept { return window_index_; }
@@ -227,6 +237,8 @@ class EventTracker {
   bool confirmed_so_far(const Event& event) const;
   /// Updates every open event's lateral_windows and lateral_min_db with the current window.
   void track_lateralisation();
+  /// Updates an open event's focal_windows and focal_broken with the current window.
+  void track_focal_onset(Event& event) const;
   void raise_alarms();
   void raise(Event& event, const LocalisedEvent& located);
 
@@ -241,6 +253,7 @@ class EventTracker {
   std::int64_t rhythm_change_windows_ = 3;
   std::size_t lookback_ = 1;
   std::size_t n_good_ = 0;
+  std::vector<char> good_;  // (n): judged good (set_good); only good pairs tell the side
   std::vector<char> near_;  // (n, n): the same channel or a neighbour
   WindowScores now_;        // the window being tracked
 

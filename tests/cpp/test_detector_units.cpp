@@ -723,6 +723,144 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
   }
 }
 
+// A bad channel scores 0 dB, so a bad homologue would make a bilateral rhythm look lateralised:
+// pairs with a bad channel do not count. O1 and P7 at 20 dB, P8 (good) at 15 dB, O2 at 0 dB: with
+// O2 good, the margin is (20 + 5) / 2 = 12.5 dB, lateralised and alarmed once sustained; with O2
+// bad, only P7-P8 counts (5 dB): not lateralised, and without evolution no alarm while it runs.
+TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
+  // Fp1, Fp2, C3, C4 stay quiet: O1 and P7 are a small share of the good channels, not a
+  // common-mode onset.
+  const std::vector<std::string> labels{"O1", "O2", "P7", "P8", "Fp1", "Fp2", "C3", "C4"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
+  ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
+  const DetectorOptions params;
+  for (const bool o2_bad : {false, true}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    std::vector<char> good(labels.size(), 1);
+    good[1] = o2_bad ? 0 : 1;
+    tracker.set_good(good);
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      const bool running = t >= 20;
+      // A bad channel's scores are 0 (ChannelScorer.BadChannelScoresZero).
+      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
+      std::vector<char> on(labels.size(), 0);
+      if (running) {
+        gain[0] = gain[2] = 20.0f;  // O1, P7
+        excess[0] = excess[2] = 10.0f;
+        on[0] = on[2] = 1;
+        gain[3] = 15.0f;  // P8: the homologue, not in the event
+        excess[3] = 5.0f;
+      }
+      std::vector<float> hz(labels.size(), 9.5f);
+      std::vector<int> band(labels.size(), 8);
+      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    ASSERT_EQ(alarms.size(), o2_bad ? 0u : 1u) << (o2_bad ? "O2 bad" : "O2 good");
+    if (!o2_bad) {
+      EXPECT_EQ(alarms[0].window_start, 25 * 256);
+    }
+    EXPECT_TRUE(closed.empty());  // still running
+  }
+}
+
+// A focal onset is confirmed early without a 10 dB margin. A 7.5 Hz rhythm (band 6) on F3 from
+// window 20 at 20 dB, its homologue F4 at 12 dB (8 dB below: not lateralised): with F4 off (a
+// focus whose homologue does not discharge at its rhythm) it is alarmed once sustained (window
+// 25); with F4 on at the same rhythm (bilateral and synchronous, as a normal rhythm is), at O1
+// with O2 (the field of the posterior dominant rhythm), or at 2.5 Hz (delta, band 1: no ictal
+// onset rhythm), it waits for an evolution that does not come, so no alarm while it runs.
+TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
+  const std::vector<std::string> labels{"Fp1", "Fp2", "F3", "F4", "C3", "C4", "O1", "O2"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[2], 3);  // F3 <-> F4
+  ASSERT_EQ(geometry.mirror[6], 7);  // O1 <-> O2
+  const DetectorOptions params;
+  enum class Case { focal, homologue_on, occipital, delta };
+  for (const Case which : {Case::focal, Case::homologue_on, Case::occipital, Case::delta}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(labels.size(), 1));
+    const std::size_t focus = which == Case::occipital ? 6 : 2;  // O1 or F3
+    const int band = which == Case::delta ? 1 : 6;
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 60; ++t) {
+      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
+      std::vector<char> on(labels.size(), 0);
+      std::vector<int> bands(labels.size(), band);
+      if (t >= 20) {
+        gain[focus] = 20.0f;
+        excess[focus] = 10.0f;
+        on[focus] = 1;
+        gain[focus + 1] = 12.0f;  // the homologue
+        excess[focus + 1] = 2.0f;
+        on[focus + 1] = which == Case::homologue_on ? 1 : 0;
+      }
+      std::vector<float> hz(labels.size());
+      for (std::size_t c = 0; c < labels.size(); ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
+      tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    const bool focal = which == Case::focal;
+    ASSERT_EQ(alarms.size(), focal ? 1u : 0u) << static_cast<int>(which);
+    if (focal) {
+      EXPECT_EQ(alarms[0].window_start, 25 * 256);
+      EXPECT_EQ(alarms[0].onset_window_start, 20 * 256);
+    }
+  }
+}
+
+// The evolution path asks the slowing to start from a rhythm. O1 and P7 (no homologues in the
+// fixture: neither lateralised nor focal evidence) on at 11 dB from window 20, slowing from band
+// 8 to 7 at window 30 and to 6 at window 40: from a steady onset it is alarmed while it runs once
+// the median of its last 10 windows is band 6 (window 45); with its first three windows at bands
+// 8, 5, 8 (an onset jumping between rhythms, whose median is still band 8) it is not.
+TEST(EventTracker, TheEvolutionPathAsksASteadyOnsetRhythm) {
+  for (const bool steady : {true, false}) {
+    TrackerFixture f;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 70; ++t) {
+      f.reset_window();
+      int band = t < 30 ? 8 : (t < 40 ? 7 : 6);  // one band at a time, as a seizure slows
+      if (!steady && t == 21) band = 5;
+      f.band[f.index("O1")] = f.band[f.index("P7")] = band;
+      if (t >= 20) f.set_on({"O1", "P7"}, band, 11.0f);
+      f.step();
+      for (auto& alarm : f.tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    EXPECT_TRUE(f.closed.empty());  // still running
+    ASSERT_EQ(alarms.size(), steady ? 1u : 0u) << (steady ? "steady" : "unsteady");
+    if (steady) {
+      EXPECT_EQ(alarms[0].window_start, 45 * 256);
+    }
+  }
+}
+
 // A lateralised event at O1/P7 (from window 20) with the same rhythm as an event running at the
 // front since window 10 could be that event's spread. When the front event is bilateral (Fp1
 // and Fp2 alike: never confirmed, it may be no seizure at all), the lateralised one is alarmed

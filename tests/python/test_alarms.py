@@ -135,6 +135,28 @@ def test_alarm_scores_on_hand_made_alarms():
     assert np.isnan(empty.delay_median_s)
 
 
+def test_an_alarm_raised_before_the_onset_is_a_detection_counted_as_early():
+    # Widened windows [70, 220] and [970, 1120]: the first alarm is raised 5 s before its
+    # seizure's onset (inside the 30 s pre-onset tolerance), the second 20 s after; the third
+    # ends 31 s before the first seizure's onset (outside every window): false.
+    truth = [{"onset_s": 100.0, "offset_s": 160.0}, {"onset_s": 1000.0, "offset_s": 1060.0}]
+    alarms = [
+        {"onset_s": 80.0, "raised_s": 95.0},
+        {"onset_s": 1003.0, "raised_s": 1020.0},
+        {"onset_s": 40.0, "raised_s": 69.0},
+    ]
+    scores = alarm_scores(truth, alarms, 3600.0)
+    assert scores.alarmed == 2
+    assert scores.delays_s == (-5.0, 20.0)
+    assert scores.early_alarms == 1
+    assert scores.false_alarms == 1
+    assert scores.delay_median_s == 7.5  # (-5 + 20) / 2: the negative delay counts as it is
+    # The first seizure announced at its onset instead: no early alarm.
+    on_time = alarm_scores(truth, [{"onset_s": 80.0, "raised_s": 100.0}, alarms[1]], 3600.0)
+    assert on_time.delays_s == (0.0, 20.0)
+    assert on_time.early_alarms == 0
+
+
 def test_alarm_to_json_names_channels_and_keeps_times():
     raw = {
         "raised_sample": 2560,

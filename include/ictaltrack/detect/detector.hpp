@@ -138,8 +138,9 @@ struct DataGap {
 /// confirmed it (docs/detection.md, "Onset alarms"). One alarm per seizure the detector emits,
 /// raised at the latest when that seizure is emitted; the seizure, emitted once it has ended, may
 /// refine the onset and the channels. An alarm whose event is later rejected (confirmed as
-/// evolving: its rhythm was back near its onset frequency at its end; confirmed as lateralised:
-/// it never evolved, ended before min_duration_s or was the spread of another seizure; or no
+/// evolving: its rhythm was back near its onset frequency at its end; confirmed as lateralised
+/// or as a focal onset: it never evolved, ended before min_duration_s or was the spread of
+/// another seizure; or no
 /// onset could be placed on its whole history) is retracted: no seizure follows it (a false
 /// alarm unless another seizure was running).
 /// Times as stream sample indices (the first sample pushed is 0, gaps not counted, the basis of
