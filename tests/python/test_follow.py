@@ -484,5 +484,6 @@ def test_follow_events_come_in_the_order_they_happen(tmp_path):
 
     assert [key(e) for e in events] == [key(e) for e in streamed]
     onsets = [e["onset_s"] for e in events if e["event"] == "seizure"]
-    assert len(onsets) == 4 and onsets != sorted(onsets)  # the case in question
+    # The case in question: seizures handed out in another order than their onsets.
+    assert len(onsets) >= 2 and onsets != sorted(onsets)
     assert sorted(onsets) == [s["onset_s"] for s in result.to_dict()["seizures"]]
