@@ -74,7 +74,7 @@ test-cpp: cpp $(TEST_CPP_AFTER)
 # pytest-xdist: PYTEST_WORKERS processes, one test file each at a time (module fixtures are made
 # once). Many tests wait on child processes (CLI runs, a writer at 20x real time, Ctrl-C,
 # Chromium), so more processes than cores shorten the stage. PYTEST_WORKERS=0: one process.
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 test-python: python
 	$(STAGE_BEGIN)
 	$(VENV_PYTHON) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
