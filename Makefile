@@ -11,7 +11,7 @@ DEMO_FILE ?= sample_edf/migrating_referential.edf
 WERROR ?= OFF
 
 .PHONY: all deps venv cpp python test test-stages test-cpp test-python demo bench bench-peers \
-        eval samples clean test-sanitize test-tsan asan-build tsan-build fuzz-build fuzz \
+        eval eval-new-seeds samples clean test-sanitize test-tsan asan-build tsan-build fuzz-build fuzz \
         test-fuzz lint format tidy
 
 all: cpp python
@@ -73,7 +73,8 @@ test-cpp: cpp $(TEST_CPP_AFTER)
 
 # pytest-xdist: PYTEST_WORKERS processes, one test file each at a time (module fixtures are made
 # once). Many tests wait on child processes (CLI runs, a writer at 20x real time, Ctrl-C,
-# Chromium), so more processes than cores shorten the stage. PYTEST_WORKERS=0: one process.
+# Chromium): alone, 2 processes take 144 -> about 90 s; a third one's imports cost CPU that the
+# builds beside it need (docs/reliability.md, "Cost in make test"). PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= 2
 test-python: python
 	$(STAGE_BEGIN)
@@ -206,6 +207,12 @@ bench-peers: cpp python
 # written to docs/evaluation.md. Recordings are cached in $ICTALTRACK_EVAL_DIR (or ~/.cache).
 eval: python
 	$(VENV_PYTHON) bench/eval_suite.py
+
+# The suite's tuned-on cases again with new seeds (1 h each, about 40 h; generated once, cached):
+# figures of recordings nothing was tuned on (docs/evaluation.md, "The same cases, new seeds").
+NEW_SEEDS ?= 5000
+eval-new-seeds: python
+	$(VENV_PYTHON) bench/eval_suite.py --new-seeds $(NEW_SEEDS)
 
 # ---------------------------------------------------------------------------------------------
 # Binary wheel and sdist (issue 17; README "Install"). `make wheel` builds the extension with
