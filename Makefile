@@ -11,7 +11,7 @@ DEMO_FILE ?= sample_edf/migrating_referential.edf
 WERROR ?= OFF
 
 .PHONY: all deps venv cpp python test test-stages test-cpp test-python demo bench bench-peers \
-        eval samples clean test-sanitize test-tsan asan-build tsan-build fuzz-build fuzz \
+        eval eval-new-seeds samples clean test-sanitize test-tsan asan-build tsan-build fuzz-build fuzz \
         test-fuzz lint format tidy
 
 all: cpp python
@@ -19,12 +19,14 @@ all: cpp python
 deps:
 	@bash scripts/install_deps.sh
 
-# The venv is rebuilt when the pins in pyproject.toml change.
+# The venv is rebuilt when the pins in pyproject.toml change. --no-compile: Python compiles each
+# module's bytecode when it is first imported, instead of pip compiling every installed module
+# (two thirds of the install's CPU time, most of it for modules no test imports).
 $(VENV)/.pins-installed: pyproject.toml scripts/pinned_requirements.py | deps
 	@test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install --quiet --upgrade pip
 	$(VENV_PYTHON) scripts/pinned_requirements.py pyproject.toml > $(VENV)/requirements.txt
-	$(VENV_PYTHON) -m pip install --quiet -r $(VENV)/requirements.txt
+	$(VENV_PYTHON) -m pip install --quiet --no-compile -r $(VENV)/requirements.txt
 	$(VENV_PYTHON) scripts/pinned_requirements.py pyproject.toml szcore-oracle \
 	  > $(VENV)/szcore-requirements.txt
 	$(VENV_PYTHON) -m pip install --quiet --no-deps --ignore-requires-python \
@@ -69,9 +71,14 @@ test-cpp: cpp $(TEST_CPP_AFTER)
 	ctest --preset release -j $(JOBS)
 	$(STAGE_END)
 
+# pytest-xdist: PYTEST_WORKERS processes, one test file each at a time (module fixtures are made
+# once). Many tests wait on child processes (CLI runs, a writer at 20x real time, Ctrl-C,
+# Chromium): alone, 2 processes take 144 -> about 90 s; a third one's imports cost CPU that the
+# builds beside it need (docs/reliability.md, "Cost in make test"). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
 test-python: python
 	$(STAGE_BEGIN)
-	$(VENV_PYTHON) -m pytest -q
+	$(VENV_PYTHON) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 	$(STAGE_END)
 
 # Every check, with the independent stages run side by side (JOBS + 1 at a time, since the venv
@@ -200,6 +207,12 @@ bench-peers: cpp python
 # written to docs/evaluation.md. Recordings are cached in $ICTALTRACK_EVAL_DIR (or ~/.cache).
 eval: python
 	$(VENV_PYTHON) bench/eval_suite.py
+
+# The suite's tuned-on cases again with new seeds (1 h each, about 40 h; generated once, cached):
+# figures of recordings nothing was tuned on (docs/evaluation.md, "The same cases, new seeds").
+NEW_SEEDS ?= 5000
+eval-new-seeds: python
+	$(VENV_PYTHON) bench/eval_suite.py --new-seeds $(NEW_SEEDS)
 
 # ---------------------------------------------------------------------------------------------
 # Binary wheel and sdist (issue 17; README "Install"). `make wheel` builds the extension with

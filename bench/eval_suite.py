@@ -1,6 +1,7 @@
 """`make eval`: generate the simulated evaluation suite (cached), detect, score, print one table.
 
 Usage: .venv/bin/python bench/eval_suite.py [--only NAME ...] [--markdown docs/evaluation.md]
+       .venv/bin/python bench/eval_suite.py --new-seeds 5000   (`make eval-new-seeds`)
 
 The suite and the detector wrapper live in ictaltrack.evaluation. Recordings are cached in
 $ICTALTRACK_EVAL_DIR (default ~/.cache/ictaltrack/eval), never in the repository.
@@ -38,9 +39,19 @@ def main(argv: list[str] | None = None) -> int:
         default=str(Path(__file__).resolve().parent.parent / "docs" / "evaluation.md"),
         help="where to write the Markdown report ('' to skip)",
     )
+    parser.add_argument(
+        "--new-seeds",
+        type=int,
+        metavar="OFFSET",
+        help="instead of the suite: its tuned-on cases with every seed moved by OFFSET, at "
+        "most 1 h each (a generalisation check; prints the table, writes no Markdown)",
+    )
     args = parser.parse_args(argv)
 
     recordings = evaluation.SUITE
+    if args.new_seeds is not None:
+        recordings = evaluation.with_new_seeds(recordings, args.new_seeds)
+        args.markdown = ""
     if args.only:
         unknown = set(args.only) - {r.name for r in recordings}
         if unknown:

@@ -418,6 +418,24 @@ SUITE: tuple[Recording, ...] = (
 )
 
 
+def with_new_seeds(
+    recordings: Sequence[Recording], seed_offset: int, *, max_hours: float = 1.0
+) -> tuple[Recording, ...]:
+    """The tuned-on (not held-out) cases of ``recordings`` again, with every seed moved by
+    ``seed_offset`` and at most ``max_hours`` long: the same generator settings, recordings the
+    detector was never looked at on. Names get the suffix ``-seed+OFFSET``.
+    """
+    out = []
+    for recording in recordings:
+        if recording.held_out:
+            continue
+        simulation = dict(recording.simulation)
+        simulation["seed"] = int(simulation["seed"]) + seed_offset
+        simulation["duration_s"] = min(float(simulation["duration_s"]), max_hours * 3600.0)
+        out.append(Recording(f"{recording.name}-seed+{seed_offset}", recording.case, simulation))
+    return tuple(out)
+
+
 def cache_dir() -> Path:
     """Where suite recordings are kept: ``$ICTALTRACK_EVAL_DIR`` or ``~/.cache/ictaltrack/eval``."""
     env = os.environ.get("ICTALTRACK_EVAL_DIR")

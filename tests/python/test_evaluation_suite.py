@@ -205,3 +205,18 @@ def test_simulated_recording_round_trip(tmp_path):
     # Every simulated seizure has a lateralised hemisphere, so all matched pairs are counted.
     assert loc.hemisphere_known == loc.matched
     assert edf_path.stat().st_size > 0
+
+
+def test_new_seeds_repeat_the_tuned_on_cases_with_other_seeds():
+    from ictaltrack.evaluation import SUITE, with_new_seeds
+
+    again = with_new_seeds(SUITE, 5000)
+    tuned_on = [r for r in SUITE if not r.held_out]
+    assert len(again) == len(tuned_on)
+    for old, new in zip(tuned_on, again):
+        assert new.name == f"{old.name}-seed+5000" and not new.held_out and new.case == old.case
+        assert new.simulation["seed"] == old.simulation["seed"] + 5000
+        assert new.duration_s == min(old.duration_s, 3600.0)
+        rest = {k: v for k, v in new.simulation.items() if k not in ("seed", "duration_s")}
+        assert rest == {k: v for k, v in old.simulation.items() if k not in ("seed", "duration_s")}
+    assert not {r.key for r in again} & {r.key for r in SUITE}  # never the suite's cached files
