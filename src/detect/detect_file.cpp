@@ -656,29 +656,26 @@ struct FileFollower::Impl {
   std::vector<FollowEvent> ready;  // mapped, in the order they happened, not yet taken
   double notched = 0.0;            // mains frequency notched, as DetectionOutput reports it
   std::vector<float> buffer;
-  // The file as the last poll opened it: finish() falls back on it when the file can no longer
-  // be opened (deleted or renamed while followed), so the records read are still finished.
-  std::optional<EdfReader> last_open;
+  // The file: opened by the first poll that can read the header, brought up to date by
+  // the next ones (EdfReader::refresh reads only the records appended since, where opening again
+  // would read every EDF+D record's time-keeping TAL: ~100 ms per poll at 24 h). finish() falls
+  // back on it when the file can no longer be opened (deleted or renamed while followed), so the
+  // records read are still finished.
+  std::optional<EdfReader> file;
   bool finished = false;
 
   std::int64_t chunk() const {
     return static_cast<std::int64_t>(std::max(1.0, std::round(kChunkSeconds * selection.sfreq)));
   }
 
-  // Takes the header of the first open; refuses a file whose layout changed since.
-  void adopt(const EdfReader& reader) {
-    auto now = channel_layout(reader.info());
-    if (layout.empty()) {
-      layout = std::move(now);
-      DetectionOutput scratch;
-      channels = file_output(path, reader).second;
-      selection = select_channels(scratch, channels);
-      described = std::move(scratch.channels);
-    } else if (now != layout) {
-      throw FormatError("header", -1, 0,
-                        "the header's signals or record duration changed while the file was "
-                        "followed");
-    }
+  // Takes the header of the first open. Later polls keep it: EdfReader::refresh refuses a header
+  // whose signals or record duration changed (FormatError).
+  void adopt(const EdfReader& opened) {
+    layout = channel_layout(opened.info());
+    DetectionOutput scratch;
+    channels = file_output(path, opened).second;
+    selection = select_channels(scratch, channels);
+    described = std::move(scratch.channels);
   }
 
   // Creates the detector once the mains decision can be made as detect_file makes it on the
@@ -767,19 +764,27 @@ FileFollower& FileFollower::operator=(FileFollower&&) noexcept = default;
 bool FileFollower::poll(std::int64_t max_samples) {
   auto& impl = *impl_;
   if (impl.finished) throw std::logic_error("FileFollower::poll after finish");
-  std::optional<EdfReader> reader;
+  std::optional<EdfReader> first_open;
   try {
-    reader.emplace(open_for_detection(impl.path, true));
+    if (impl.file) {
+      // IoError when the path no longer names the file (deleted, renamed or replaced): follow
+      // ends on it at once. The reader stays as it was for finish().
+      impl.file->refresh();
+    } else {
+      first_open.emplace(open_for_detection(impl.path, true));
+    }
   } catch (const FormatError&) {
     // Until the header has been read once, a header still being written is waited for (finish()
-    // reports it if the file ends so); a header that was readable and no longer is, or a file
-    // that is no EDF/BDF header in the making, is damage.
+    // reports it if the file ends so); a header that was readable and no longer is (or whose
+    // signals changed), or a file that is no EDF/BDF header in the making, is damage.
     if (!impl.layout.empty() || !header_still_being_written(impl.path)) throw;
     return true;
   }
-  impl.adopt(*reader);
-  impl.last_open = std::move(reader);
-  const EdfReader& opened = *impl.last_open;
+  if (first_open) {
+    impl.adopt(*first_open);
+    impl.file = std::move(first_open);
+  }
+  const EdfReader& opened = *impl.file;
   if (impl.selection.selected.empty()) return true;
   const std::int64_t n_samples =
       opened.info().channels[static_cast<std::size_t>(impl.selection.time_channel())].n_samples;
@@ -808,10 +813,10 @@ DetectionOutput FileFollower::finish() {
   try {
     reopened.emplace(open_for_detection(impl.path, false));
   } catch (const IoError& error) {
-    if (!impl.last_open) throw;
+    if (!impl.file) throw;
     vanished = error.what();
   }
-  const EdfReader& reader = reopened ? *reopened : *impl.last_open;
+  const EdfReader& reader = reopened ? *reopened : *impl.file;
   // The warning comes last: it concerns the end of the following, after everything read.
   auto finished = [&vanished](DetectionOutput output) {
     if (!vanished.empty()) {

@@ -17,6 +17,7 @@ struct SignalLayout {
   std::int64_t offset_in_record = 0;  ///< bytes from the record start
   std::int32_t samples_per_record = 0;
   bool is_annotation = false;
+  bool operator==(const SignalLayout&) const = default;
 };
 
 struct ParsedHeader {

@@ -73,6 +73,157 @@ void add_seconds(StartDateTime& start, std::int64_t seconds) {
   start.second = int(second_of_day % 60);
 }
 
+/// Onset of a record whose annotation signals hold no time-keeping TAL.
+constexpr Ticks kNoTimeKeeping = std::numeric_limits<Ticks>::min();
+
+/// Opens `path` read-only as a regular file and stats it. Opening and EdfReader::refresh() both
+/// go through here, so a path that no longer opens gives refresh() the very error a fresh open
+/// gives (IoError with the errno: a deleted or renamed file is ENOENT).
+FileHandle open_regular_file(const std::string& path, struct stat& status) {
+  // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
+  FileHandle file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (file.get() < 0) {
+    const int error_number = errno;
+    throw IoError(path, std::string("cannot open (") + std::strerror(error_number) + ")",
+                  error_number);
+  }
+  if (::fstat(file.get(), &status) != 0) {
+    const int error_number = errno;
+    throw IoError(path, std::string("cannot stat (") + std::strerror(error_number) + ")",
+                  error_number);
+  }
+  if (S_ISDIR(status.st_mode)) {
+    throw IoError(path, "is a directory, not an EDF/BDF file", EISDIR);
+  }
+  if (!S_ISREG(status.st_mode)) throw IoError(path, "is not a regular file");
+  return file;
+}
+
+/// Makes room for `extra` more elements, growing geometrically: refresh() appends a few records'
+/// onsets at a time, and an exact reserve would copy the whole vector on every call.
+template <typename T>
+void reserve_more(std::vector<T>& values, std::size_t extra) {
+  const std::size_t needed = values.size() + extra;
+  if (needed > values.capacity()) values.reserve(std::max(needed, 2 * values.capacity()));
+}
+
+/// Whether a refreshed header still describes the records already scanned (and the recording
+/// that was opened): the same format, signals (labels, samples per record, annotation signals)
+/// and record duration. Other fields (the record count, texts, calibration) may change.
+bool same_layout(const detail::ParsedHeader& before, const detail::ParsedHeader& now) {
+  const RecordingInfo& a = before.info;
+  const RecordingInfo& b = now.info;
+  if (a.format != b.format || a.header_bytes != b.header_bytes ||
+      a.record_bytes != b.record_bytes || a.record_duration != b.record_duration ||
+      before.bytes_per_sample != now.bytes_per_sample || before.signals != now.signals ||
+      a.channels.size() != b.channels.size()) {
+    return false;
+  }
+  for (std::size_t c = 0; c < a.channels.size(); ++c) {
+    if (a.channels[c].label != b.channels[c].label) return false;
+  }
+  return true;
+}
+
+/// What the scan of the records' annotation signals has found so far. Opening scans every record
+/// present; refresh() scans only the records appended since. So whatever an open derives from all
+/// the records is kept here as running values, and the warnings about them are written from these
+/// (describe_scan) exactly as one scan of the whole file writes them.
+struct RecordScan {
+  std::int64_t records = 0;  ///< records [0, records) have been scanned
+  Ticks first_offset = 0;    ///< record 0's time-keeping onset (0 when it has none)
+  bool first_has_time_keeping = true;
+  /// Warnings about single records, in file order: the first kMaxTalProblemWarnings TAL problems
+  /// and the first time-keeping TAL that runs into the next one.
+  std::vector<Warning> listed;
+  std::int64_t tal_problems = 0;
+  std::int64_t joined_tals = 0;
+  std::int64_t non_utf8 = 0;
+  std::int64_t missing_time_keeping = 0;
+  std::int64_t backwards = 0;    ///< EDF+D records that start before the previous record
+  std::int64_t overlapping = 0;  ///< EDF+D records that start before the previous one ends
+  std::int64_t mismatched = 0;   ///< continuous records whose TAL onset is not r x duration
+  std::int64_t backwards_annotations = 0;
+  int backwards_annotation_signal = -1;
+  std::vector<Ticks> last_annotation_onset;  ///< per annotation signal, onsets as written
+};
+
+/// The records' onsets and annotations one scan found, kept apart from the reader's until the
+/// scan has read everything: a refresh() that fails half way leaves the reader as it was.
+struct ScanResult {
+  RecordScan scan;
+  std::int64_t first_onset = 0;  ///< `onsets` are those of records [first_onset, n_records)
+  std::vector<Ticks> onsets;
+  std::vector<Annotation> annotations;  ///< onsets from the recording start
+};
+
+/// The annotation signals of one record, as written.
+struct RecordTals {
+  Ticks time_keeping = kNoTimeKeeping;
+  std::vector<Annotation> annotations;  ///< onsets as written (the start offset not taken off)
+};
+
+/// Writes the warnings that sum up a scan into `rec` (after the header's own) and moves the start
+/// by the first record's offset.
+void describe_scan(RecordingInfo& rec, const RecordScan& scan) {
+  auto warn = [&rec](std::string code, std::string message, int signal = -1) {
+    rec.warnings.push_back({std::move(code), std::move(message), signal});
+  };
+  rec.warnings.insert(rec.warnings.end(), scan.listed.begin(), scan.listed.end());
+  if (scan.tal_problems > kMaxTalProblemWarnings) {
+    warn("more_tal_problems", std::to_string(scan.tal_problems - kMaxTalProblemWarnings) +
+                                  " further TAL problems not listed");
+  }
+  if (scan.non_utf8 > 0) {
+    warn("non_utf8_annotation",
+         std::to_string(scan.non_utf8) + " annotation texts are not UTF-8; decoded as Latin-1");
+  }
+  if (!scan.first_has_time_keeping) {
+    warn("missing_time_keeping", "first data record has no time-keeping TAL; start offset 0");
+  }
+  if (scan.missing_time_keeping > 0) {
+    warn("missing_time_keeping", std::to_string(scan.missing_time_keeping) +
+                                     " data records lack a time-keeping TAL; their onsets "
+                                     "follow the previous record");
+  }
+  // Recording start = header time + first offset: carry whole seconds into the date-time.
+  const Ticks first_offset = scan.first_offset;
+  Ticks whole = first_offset / kTicksPerSecond;
+  Ticks fraction = first_offset % kTicksPerSecond;
+  if (fraction < 0) {
+    fraction += kTicksPerSecond;
+    --whole;
+  }
+  if (whole != 0) {
+    warn("start_offset", "first record starts " + std::to_string(first_offset) +
+                             " ticks after the header start time; start time adjusted");
+    add_seconds(rec.start, whole);
+  }
+  rec.start.subsecond = fraction;
+  if (rec.discontinuous()) {
+    if (scan.backwards > 0) {
+      warn("record_onset_backwards",
+           std::to_string(scan.backwards) + " data records start before the previous record");
+    }
+    if (scan.overlapping > 0) {
+      warn("overlapping_records",
+           std::to_string(scan.overlapping) + " data records start before the previous one ends");
+    }
+  } else if (scan.mismatched > 0) {
+    warn("record_onset_mismatch",
+         std::to_string(scan.mismatched) +
+             " records of this continuous file have time-keeping onsets that differ from "
+             "record index x record duration; the file is read as continuous");
+  }
+  if (scan.backwards_annotations > 0) {
+    warn("annotation_onset_backwards",
+         std::to_string(scan.backwards_annotations) +
+             " annotations have an onset before an earlier annotation of the same signal; "
+             "kept in file order",
+         scan.backwards_annotation_signal);
+  }
+}
+
 }  // namespace
 
 Ticks RecordingInfo::duration() const noexcept {
@@ -88,233 +239,208 @@ bool RecordingInfo::has_warning(std::string_view code, int signal) const noexcep
 
 struct EdfReader::Impl {
   FileHandle file{-1};
+  ReaderOptions options;
   detail::ParsedHeader header;
   std::vector<Annotation> annotations;
+  RecordScan scan;
   std::vector<std::int64_t> channel_offsets;      ///< byte offset of each channel inside a record
   std::vector<std::int32_t> clip_low, clip_high;  ///< digital clipping bounds of each channel
 
-  RecordingInfo& info() { return header.info; }
-
-  void warn(std::string code, std::string message, int signal = -1) {
-    header.info.warnings.push_back({std::move(code), std::move(message), signal});
+  /// Takes `parsed` (the header as it is now) and scans the records not scanned yet; `restart`
+  /// scans every record again (the first open, or a file that holds fewer records than before).
+  /// Either everything changes or, when reading throws, nothing does.
+  void load(detail::ParsedHeader parsed, bool restart) {
+    ScanResult found = scan_records(parsed, restart);
+    commit(std::move(parsed), std::move(found), restart);
   }
 
-  void open(const std::string& path, bool clip, bool growing) {
-    // O_NONBLOCK keeps a FIFO or device from blocking the open; such files are refused below.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-      const int error_number = errno;
-      throw IoError(path, std::string("cannot open (") + std::strerror(error_number) + ")",
-                    error_number);
-    }
-    file = FileHandle(fd);
-    struct stat status {};
-    if (::fstat(fd, &status) != 0) {
-      const int error_number = errno;
-      throw IoError(path, std::string("cannot stat (") + std::strerror(error_number) + ")",
-                    error_number);
-    }
-    if (S_ISDIR(status.st_mode)) {
-      throw IoError(path, "is a directory, not an EDF/BDF file", EISDIR);
-    }
-    if (!S_ISREG(status.st_mode)) throw IoError(path, "is not a regular file");
-    header = detail::parse_header(fd, path, static_cast<std::int64_t>(status.st_size), growing);
-    for (const ChannelInfo& channel : header.info.channels) {
-      channel_offsets.push_back(header.signals[channel.signal_index].offset_in_record);
-      const bool clips =
-          clip && !channel.is_bdf_status && channel.digital_min != channel.digital_max;
-      clip_low.push_back(clips ? std::min(channel.digital_min, channel.digital_max)
-                               : std::numeric_limits<std::int32_t>::min());
-      clip_high.push_back(clips ? std::max(channel.digital_min, channel.digital_max)
-                                : std::numeric_limits<std::int32_t>::max());
-    }
-  }
-
-  void read_record_times(bool keep_annotations) {
-    RecordingInfo& rec = info();
+  /// Reads the time-keeping TAL (and, with read_annotations, the annotations) of the records of
+  /// `now` not scanned yet, into a ScanResult; the reader itself is left unchanged.
+  ScanResult scan_records(const detail::ParsedHeader& now, bool restart) const {
+    const RecordingInfo& rec = now.info;
     const std::int64_t n_records = rec.n_records;
-    rec.record_onsets.resize(static_cast<std::size_t>(n_records));
-    for (std::int64_t r = 0; r < n_records; ++r) rec.record_onsets[r] = r * rec.record_duration;
+    ScanResult found;
+    if (!restart) found.scan = scan;  // counters and at most kMaxTalProblemWarnings + 1 warnings
+    found.first_onset = restart ? 0 : header.info.n_records;
+    found.onsets.resize(static_cast<std::size_t>(n_records - found.first_onset));
+    for (std::int64_t r = found.first_onset; r < n_records; ++r) {
+      found.onsets[r - found.first_onset] = r * rec.record_duration;
+    }
     const bool plus = rec.format != FileFormat::edf && rec.format != FileFormat::bdf;
-    if (!plus || rec.annotation_signals.empty() || n_records == 0) return;
+    if (!plus || rec.annotation_signals.empty() || n_records == 0) return found;
     // A continuous file only needs the first record's time-keeping TAL unless annotations are
     // wanted; a discontinuous one needs every record's.
-    const std::int64_t records_to_scan = (keep_annotations || rec.discontinuous()) ? n_records : 1;
-    std::vector<std::int64_t> keeping(static_cast<std::size_t>(records_to_scan),
-                                      std::numeric_limits<std::int64_t>::min());
-    struct RawAnnotation {
-      Ticks onset, duration;
-      std::string text;
-      std::int64_t record;
-      int signal;
-    };
-    std::vector<RawAnnotation> raw;
+    const std::int64_t records_to_scan =
+        (options.read_annotations || rec.discontinuous()) ? n_records : 1;
+    if (found.scan.records == 0) {
+      found.scan.last_annotation_onset.assign(rec.annotation_signals.size(),
+                                              std::numeric_limits<Ticks>::min());
+    }
     std::vector<unsigned char> bytes;
-    std::vector<detail::TalProblem> problems;
-    std::int64_t missing_keeping = 0;
-    std::int64_t problem_warnings = 0;
-    std::int64_t non_utf8 = 0;
-    std::int64_t joined_tals = 0;
-    const int bps = header.bytes_per_sample;
-    for (std::int64_t r = 0; r < records_to_scan; ++r) {
-      for (std::size_t a = 0; a < rec.annotation_signals.size(); ++a) {
-        const int signal = rec.annotation_signals[a];
-        const detail::SignalLayout& layout = header.signals[signal];
-        const std::size_t size = static_cast<std::size_t>(layout.samples_per_record) * bps;
-        if (size == 0) continue;
-        bytes.resize(size);
-        const std::int64_t offset =
-            rec.header_bytes + r * rec.record_bytes + layout.offset_in_record;
-        detail::pread_exact(file.get(), bytes.data(), size, offset, rec.path);
-        problems.clear();
-        std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
-        for (const detail::TalProblem& problem : problems) {
-          if (problem_warnings++ < kMaxTalProblemWarnings) {
-            warn(problem.code,
-                 problem.message + " (record " + std::to_string(r) + ", file byte " +
-                     std::to_string(offset + problem.byte_offset) + ")",
-                 signal);
-          }
-        }
-        for (std::size_t t = 0; t < tals.size(); ++t) {
-          detail::Tal& tal = tals[t];
-          std::size_t first_text = 0;
-          if (a == 0 && t == 0) {
-            keeping[r] = tal.onset;
-            // The time-keeping TAL's first (empty) annotation only marks the record start.
-            if (!tal.texts.empty() && tal.texts.front().empty()) first_text = 1;
-          }
-          if (!keep_annotations) continue;
-          // Some writers (Nihon Kohden) omit the 0x00 after the time-keeping TAL, so the next
-          // TAL's onset shows up as a text: "+1\x14\x14+1.14\x14A1+A2 OFF\x14". Inside the
-          // time-keeping TAL, a signed number followed by more text is read as that lost onset.
-          const bool recover = first_text == 1;
-          Ticks onset = tal.onset;
-          Ticks duration = tal.duration;
-          for (std::size_t k = first_text; k < tal.texts.size(); ++k) {
-            if (tal.texts[k].empty()) continue;
-            if (recover && k + 1 < tal.texts.size()) {
-              if (const auto lost = detail::parse_decimal_ticks(tal.texts[k], true)) {
-                if (joined_tals++ == 0) {
-                  warn("tal_missing_terminator",
-                       "time-keeping TAL of record " + std::to_string(r) +
-                           " runs into the next TAL (no 0x00); its onset '" +
-                           detail::printable(tal.texts[k]) +
-                           "' is used for the annotations that follow",
-                       signal);
-                }
-                onset = *lost;
-                duration = -1;
-                continue;
-              }
-            }
-            bool valid = true;
-            std::string text = detail::decode_lenient_utf8(tal.texts[k], &valid);
-            if (!valid) ++non_utf8;
-            raw.push_back({onset, duration, std::move(text), r, signal});
-          }
-        }
-      }
-      if (keeping[r] == std::numeric_limits<std::int64_t>::min()) ++missing_keeping;
+    for (std::int64_t r = found.scan.records; r < records_to_scan; ++r) {
+      RecordTals tals = read_record_tals(now, r, found.scan, bytes);
+      place_record(rec, r, std::move(tals), found);
+      found.scan.records = r + 1;
     }
-    if (problem_warnings > kMaxTalProblemWarnings) {
-      warn("more_tal_problems", std::to_string(problem_warnings - kMaxTalProblemWarnings) +
-                                    " further TAL problems not listed");
-    }
-    if (non_utf8 > 0) {
-      warn("non_utf8_annotation",
-           std::to_string(non_utf8) + " annotation texts are not UTF-8; decoded as Latin-1");
-    }
-    Ticks first_offset = keeping[0];
-    if (first_offset == std::numeric_limits<std::int64_t>::min()) {
-      warn("missing_time_keeping", "first data record has no time-keeping TAL; start offset 0");
-      first_offset = 0;
-    }
-    if (missing_keeping > 0) {
-      warn("missing_time_keeping", std::to_string(missing_keeping) +
-                                       " data records lack a time-keeping TAL; their onsets "
-                                       "follow the previous record");
-    }
-    // Recording start = header time + first offset: carry whole seconds into the date-time.
-    Ticks whole = first_offset / kTicksPerSecond;
-    Ticks fraction = first_offset % kTicksPerSecond;
-    if (fraction < 0) {
-      fraction += kTicksPerSecond;
-      --whole;
-    }
-    if (whole != 0) {
-      warn("start_offset", "first record starts " + std::to_string(first_offset) +
-                               " ticks after the header start time; start time adjusted");
-      add_seconds(rec.start, whole);
-    }
-    rec.start.subsecond = fraction;
+    return found;
+  }
 
-    if (rec.discontinuous()) {
-      std::int64_t backwards = 0, overlapping = 0;
-      for (std::int64_t r = 0; r < n_records; ++r) {
-        if (keeping[r] == std::numeric_limits<std::int64_t>::min()) {
-          rec.record_onsets[r] = r == 0 ? 0 : rec.record_onsets[r - 1] + rec.record_duration;
-        } else {
-          rec.record_onsets[r] = keeping[r] - first_offset;
+  /// Reads and parses the annotation signals of record `r`; its TAL problems go to `counts`.
+  RecordTals read_record_tals(const detail::ParsedHeader& now, std::int64_t r, RecordScan& counts,
+                              std::vector<unsigned char>& bytes) const {
+    const RecordingInfo& rec = now.info;
+    RecordTals found;
+    std::vector<detail::TalProblem> problems;
+    for (std::size_t a = 0; a < rec.annotation_signals.size(); ++a) {
+      const int signal = rec.annotation_signals[a];
+      const detail::SignalLayout& layout = now.signals[signal];
+      const std::size_t size =
+          static_cast<std::size_t>(layout.samples_per_record) * now.bytes_per_sample;
+      if (size == 0) continue;
+      bytes.resize(size);
+      const std::int64_t offset = rec.header_bytes + r * rec.record_bytes + layout.offset_in_record;
+      detail::pread_exact(file.get(), bytes.data(), size, offset, rec.path);
+      problems.clear();
+      std::vector<detail::Tal> tals = detail::parse_tals(bytes, problems);
+      for (const detail::TalProblem& problem : problems) {
+        if (counts.tal_problems++ < kMaxTalProblemWarnings) {
+          counts.listed.push_back({problem.code,
+                                   problem.message + " (record " + std::to_string(r) +
+                                       ", file byte " +
+                                       std::to_string(offset + problem.byte_offset) + ")",
+                                   signal});
         }
-        if (r > 0) {
-          const Ticks previous_end = rec.record_onsets[r - 1] + rec.record_duration;
-          if (rec.record_onsets[r] < rec.record_onsets[r - 1]) {
-            ++backwards;
-          } else if (rec.record_onsets[r] < previous_end) {
-            ++overlapping;
+      }
+      for (std::size_t t = 0; t < tals.size(); ++t) {
+        detail::Tal& tal = tals[t];
+        std::size_t first_text = 0;
+        if (a == 0 && t == 0) {
+          found.time_keeping = tal.onset;
+          // The time-keeping TAL's first (empty) annotation only marks the record start.
+          if (!tal.texts.empty() && tal.texts.front().empty()) first_text = 1;
+        }
+        if (!options.read_annotations) continue;
+        // Some writers (Nihon Kohden) omit the 0x00 after the time-keeping TAL, so the next
+        // TAL's onset shows up as a text: "+1\x14\x14+1.14\x14A1+A2 OFF\x14". Inside the
+        // time-keeping TAL, a signed number followed by more text is read as that lost onset.
+        const bool recover = first_text == 1;
+        Ticks onset = tal.onset;
+        Ticks duration = tal.duration;
+        for (std::size_t k = first_text; k < tal.texts.size(); ++k) {
+          if (tal.texts[k].empty()) continue;
+          if (recover && k + 1 < tal.texts.size()) {
+            if (const auto lost = detail::parse_decimal_ticks(tal.texts[k], true)) {
+              if (counts.joined_tals++ == 0) {
+                counts.listed.push_back({"tal_missing_terminator",
+                                         "time-keeping TAL of record " + std::to_string(r) +
+                                             " runs into the next TAL (no 0x00); its onset '" +
+                                             detail::printable(tal.texts[k]) +
+                                             "' is used for the annotations that follow",
+                                         signal});
+              }
+              onset = *lost;
+              duration = -1;
+              continue;
+            }
           }
+          bool valid = true;
+          std::string text = detail::decode_lenient_utf8(tal.texts[k], &valid);
+          if (!valid) ++counts.non_utf8;
+          found.annotations.push_back({onset, duration, std::move(text), r, signal});
         }
       }
-      if (backwards > 0) {
-        warn("record_onset_backwards",
-             std::to_string(backwards) + " data records start before the previous record");
+    }
+    return found;
+  }
+
+  /// Places record `r` in time from its time-keeping TAL (EDF+D), counts what the warnings sum
+  /// up, and moves its annotations to `found` with onsets from the recording start.
+  void place_record(const RecordingInfo& rec, std::int64_t r, RecordTals tals,
+                    ScanResult& found) const {
+    RecordScan& counts = found.scan;
+    const bool has_time_keeping = tals.time_keeping != kNoTimeKeeping;
+    if (r == 0) {
+      counts.first_has_time_keeping = has_time_keeping;
+      counts.first_offset = has_time_keeping ? tals.time_keeping : 0;
+    }
+    if (!has_time_keeping) ++counts.missing_time_keeping;
+    if (rec.discontinuous()) {
+      // The previous record is this scan's or, for the first record a refresh() scans, the
+      // reader's.
+      auto onset_of = [&](std::int64_t record) {
+        return record >= found.first_onset ? found.onsets[record - found.first_onset]
+                                           : header.info.record_onsets[record];
+      };
+      Ticks& onset = found.onsets[r - found.first_onset];
+      if (has_time_keeping) {
+        onset = tals.time_keeping - counts.first_offset;
+      } else {
+        onset = r == 0 ? 0 : onset_of(r - 1) + rec.record_duration;
       }
-      if (overlapping > 0) {
-        warn("overlapping_records",
-             std::to_string(overlapping) + " data records start before the previous one ends");
-      }
-    } else if (records_to_scan == n_records) {
-      std::int64_t mismatched = 0;
-      for (std::int64_t r = 0; r < n_records; ++r) {
-        if (keeping[r] != std::numeric_limits<std::int64_t>::min() &&
-            keeping[r] - first_offset != rec.record_onsets[r]) {
-          ++mismatched;
+      if (r > 0) {
+        const Ticks previous = onset_of(r - 1);
+        if (onset < previous) {
+          ++counts.backwards;
+        } else if (onset < previous + rec.record_duration) {
+          ++counts.overlapping;
         }
       }
-      if (mismatched > 0) {
-        warn("record_onset_mismatch",
-             std::to_string(mismatched) +
-                 " records of this continuous file have time-keeping onsets that differ from "
-                 "record index x record duration; the file is read as continuous");
-      }
+    } else if (has_time_keeping &&
+               tals.time_keeping - counts.first_offset != r * rec.record_duration) {
+      ++counts.mismatched;
     }
     // EDF+ writers store each annotation signal's TALs in time order; a later TAL with an earlier
     // onset points at a damaged or hand-edited file. The annotations are kept as written.
-    std::int64_t backwards_annotations = 0;
-    int backwards_signal = -1;
-    std::vector<Ticks> last_onset(rec.annotation_signals.size(), std::numeric_limits<Ticks>::min());
-    for (const RawAnnotation& entry : raw) {
-      const auto a = static_cast<std::size_t>(
-          std::find(rec.annotation_signals.begin(), rec.annotation_signals.end(), entry.signal) -
-          rec.annotation_signals.begin());
-      if (entry.onset < last_onset[a]) {
-        if (backwards_annotations++ == 0) backwards_signal = entry.signal;
+    for (Annotation& annotation : tals.annotations) {
+      const auto a =
+          static_cast<std::size_t>(std::find(rec.annotation_signals.begin(),
+                                             rec.annotation_signals.end(), annotation.signal) -
+                                   rec.annotation_signals.begin());
+      if (annotation.onset < counts.last_annotation_onset[a]) {
+        if (counts.backwards_annotations++ == 0) {
+          counts.backwards_annotation_signal = annotation.signal;
+        }
       }
-      last_onset[a] = std::max(last_onset[a], entry.onset);
+      counts.last_annotation_onset[a] = std::max(counts.last_annotation_onset[a], annotation.onset);
+      annotation.onset -= counts.first_offset;
+      found.annotations.push_back(std::move(annotation));
     }
-    if (backwards_annotations > 0) {
-      warn("annotation_onset_backwards",
-           std::to_string(backwards_annotations) +
-               " annotations have an onset before an earlier annotation of the same signal; "
-               "kept in file order",
-           backwards_signal);
+  }
+
+  /// Makes `parsed` and `found` the reader's state. Everything that can throw (allocation) is
+  /// done before the first member changes.
+  void commit(detail::ParsedHeader parsed, ScanResult found, bool restart) {
+    RecordingInfo& rec = parsed.info;
+    if (found.scan.records > 0) describe_scan(rec, found.scan);
+    std::vector<std::int64_t> offsets;
+    std::vector<std::int32_t> low, high;
+    for (const ChannelInfo& channel : rec.channels) {
+      offsets.push_back(parsed.signals[channel.signal_index].offset_in_record);
+      const bool clips = options.clip_to_digital_range && !channel.is_bdf_status &&
+                         channel.digital_min != channel.digital_max;
+      low.push_back(clips ? std::min(channel.digital_min, channel.digital_max)
+                          : std::numeric_limits<std::int32_t>::min());
+      high.push_back(clips ? std::max(channel.digital_min, channel.digital_max)
+                           : std::numeric_limits<std::int32_t>::max());
     }
-    annotations.reserve(raw.size());
-    for (RawAnnotation& entry : raw) {
-      annotations.push_back({entry.onset - first_offset, entry.duration, std::move(entry.text),
-                             entry.record, entry.signal});
+    if (!restart) {
+      reserve_more(header.info.record_onsets, found.onsets.size());
+      reserve_more(annotations, found.annotations.size());
     }
+    // Nothing below allocates or throws.
+    if (restart) {
+      rec.record_onsets = std::move(found.onsets);
+      annotations = std::move(found.annotations);
+    } else {
+      rec.record_onsets = std::move(header.info.record_onsets);
+      rec.record_onsets.insert(rec.record_onsets.end(), found.onsets.begin(), found.onsets.end());
+      for (Annotation& annotation : found.annotations) annotations.push_back(std::move(annotation));
+    }
+    header = std::move(parsed);
+    scan = std::move(found.scan);
+    channel_offsets = std::move(offsets);
+    clip_low = std::move(low);
+    clip_high = std::move(high);
   }
 
   void check_range(std::span<const int> channels, std::int64_t start, std::int64_t count,
@@ -446,8 +572,44 @@ struct EdfReader::Impl {
 
 EdfReader::EdfReader(const std::string& path, ReaderOptions options)
     : impl_(std::make_unique<Impl>()) {
-  impl_->open(path, options.clip_to_digital_range, options.growing);
-  impl_->read_record_times(options.read_annotations);
+  impl_->options = options;
+  struct stat status {};
+  impl_->file = open_regular_file(path, status);
+  impl_->load(detail::parse_header(impl_->file.get(), path,
+                                   static_cast<std::int64_t>(status.st_size), options.growing),
+              true);
+}
+
+bool EdfReader::refresh() {
+  Impl& impl = *impl_;
+  const std::string path = impl.header.info.path;
+  // The path must still name the file being read: one deleted or renamed away fails to open as
+  // it would for a fresh open, and one replaced by another file is not this recording any more
+  // (the descriptor held would go on reading the old one).
+  struct stat at_path {};
+  (void)open_regular_file(path, at_path);
+  struct stat held {};
+  if (::fstat(impl.file.get(), &held) != 0) {
+    const int error_number = errno;
+    throw IoError(path, std::string("cannot stat (") + std::strerror(error_number) + ")",
+                  error_number);
+  }
+  if (at_path.st_dev != held.st_dev || at_path.st_ino != held.st_ino) {
+    throw IoError(path, "was replaced by another file since it was opened");
+  }
+  detail::ParsedHeader parsed = detail::parse_header(
+      impl.file.get(), path, static_cast<std::int64_t>(held.st_size), impl.options.growing);
+  if (!same_layout(impl.header, parsed)) {
+    throw FormatError("header", -1, 0,
+                      "the header's signals or record duration changed since the file was "
+                      "opened");
+  }
+  const std::int64_t before = impl.header.info.n_records;
+  // A file that holds fewer records than before was cut or rewritten: scanned again from the
+  // start, as a fresh open would.
+  const bool restart = parsed.info.n_records < before;
+  impl.load(std::move(parsed), restart);
+  return impl.header.info.n_records > before;
 }
 
 EdfReader::~EdfReader() = default;

@@ -304,14 +304,15 @@ class SeizureDetector {
 using FollowEvent = std::variant<OnsetAlarm, Seizure>;
 
 /// detect_file on an EDF/BDF file that is still being written (an acquisition system appends
-/// data records): each poll() opens the file again (EdfReader with ReaderOptions::growing: the
-/// header's record count may be -1 or stale, a record being written is waited for) and feeds the
-/// detector the records completed since; seizures come out as soon as the detector has closed
-/// them (take_events(), times from the recording start as detect_file reports them). Once the
-/// file is complete, finish() returns exactly what detect_file(path, params) returns for it: the
-/// same channel selection, mains decision (made once the first 30 s are in, or at the end),
-/// EDF+D gaps (from the records' onsets) and mapping, on the same float32 samples. Not thread
-/// safe.
+/// data records): the first poll() that can read the header opens the file (EdfReader with
+/// ReaderOptions::growing: the header's record count may be -1 or stale, a record being written
+/// is waited for), each later one brings that reader up to date (EdfReader::refresh: a poll costs
+/// the records appended since, not the whole file); each feeds the detector the records completed
+/// since. Seizures come out as soon as the detector has closed them (take_events(), times from
+/// the recording start as detect_file reports them). Once the file is complete, finish() returns
+/// exactly what detect_file(path, params) returns for it: the same channel selection, mains
+/// decision (made once the first 30 s are in, or at the end), EDF+D gaps (from the records' onsets)
+/// and mapping, on the same float32 samples. Not thread safe.
 class FileFollower {
  public:
   /// Nothing is read yet. Throws std::invalid_argument for bad parameters, IoError for a file
@@ -326,8 +327,10 @@ class FileFollower {
   /// Reads the records completed since the last call (at most `max_samples` samples per channel
   /// when > 0, so that a long backlog is taken in steps) and runs the detector over them. Returns
   /// true when every complete record of the file has been taken (or none can be yet: a header
-  /// not fully written is waited for). Throws IoError, FormatError (a header that changed, or
-  /// that became unreadable after it was read), UnsupportedError.
+  /// not fully written is waited for). Throws IoError (also when the path no longer names the
+  /// file being followed: deleted, renamed or replaced by another file), FormatError (a header
+  /// whose signals or record duration changed, or that became unreadable after it was read),
+  /// UnsupportedError.
   bool poll(std::int64_t max_samples = 0);
   /// What happened since the last call, in the order it happened: onset alarms as they were
   /// raised and seizures as the detector closed them (StreamSeizure::closed_sample; an alarm

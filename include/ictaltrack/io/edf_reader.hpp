@@ -19,7 +19,7 @@
 //   Status channel is never clipped: it reads as the raw signed 24-bit value, exactly as EDFlib
 //   returns it (sign-extended; mask with 0xFFFFFF for the unsigned trigger word).
 // - Thread-compatible: every const member may be called from several threads on one EdfReader
-//   (reads use pread, there is no shared file position).
+//   (reads use pread, there is no shared file position); refresh() may not run beside them.
 #pragma once
 
 #include <cstdint>
@@ -107,7 +107,7 @@ struct ReaderOptions {
   /// are the complete ones in the file whatever the header's count says (-1, or a count the writer
   /// has not updated yet), the bytes of a record being written are left for a later open, a file
   /// holding the header but no complete record has 0 records, and none of this is warned about.
-  /// Open again to see the records appended since.
+  /// EdfReader::refresh() brings the reader up to date with the records appended since.
   bool growing = false;
 };
 
@@ -121,6 +121,23 @@ class EdfReader {
   EdfReader& operator=(EdfReader&&) noexcept;
   EdfReader(const EdfReader&) = delete;
   EdfReader& operator=(const EdfReader&) = delete;
+
+  /// Brings a reader of a file that is still being written (ReaderOptions::growing) up to date
+  /// with the records appended since it was opened or last refreshed, and returns true when
+  /// records were added. Afterwards info() (n_records, record_onsets, start, warnings, file size,
+  /// duration()), annotations() and segments() are exactly what a fresh EdfReader(path, same
+  /// options) gives at that moment, but only the new records' annotation-signal bytes are read
+  /// (their time-keeping TALs; their annotations with read_annotations): the cost is that of the
+  /// records added, not of the file. The header is read again: its record count and texts may
+  /// change; its format, signals (labels, samples per record) and record duration may not
+  /// (FormatError). The path must still name the file opened: a path that no longer opens
+  /// (deleted, renamed away, permission taken) throws the IoError a fresh open throws (ENOENT for
+  /// a deleted file), and a path now naming another file (another device or inode: replaced)
+  /// throws IoError. On any exception the reader is left as it was. Records already read are
+  /// not read again, so they must not change once complete (a file that holds fewer records than
+  /// before is read again from the start). Not for use while another thread reads from this
+  /// reader; info() and annotations() keep referring to the reader's (updated) data.
+  bool refresh();
 
   const RecordingInfo& info() const noexcept;
   const std::vector<Annotation>& annotations() const noexcept;
