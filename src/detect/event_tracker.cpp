@@ -85,6 +85,15 @@ constexpr float kFocalHighHz = 12.0f;
 constexpr float kFocalSameRhythmHz = 1.0f;
 // The onset rhythm of an alarm on the evolution or focal path holds within this many bands.
 constexpr int kSteadyOnsetBands = 1;
+// A bilateral synchronous onset (docs/detection.md, "Closing: what is a seizure"): in at least
+// kBilateralOnsetMinWindows of an event's first kBilateralOnsetWindows windows, a channel it
+// holds and its homologue are on at one rhythm (within kFocalSameRhythmHz) with run starts at
+// most kBilateralStartWindows apart. A focal seizure's field reaches the homologous region by
+// propagation, seconds after its onset; the normal rhythms (the posterior dominant rhythm,
+// spindles, hypnagogic hypersynchrony) switch on on both sides at once.
+constexpr std::int64_t kBilateralOnsetWindows = 3;
+constexpr std::int64_t kBilateralOnsetMinWindows = 2;
+constexpr std::int64_t kBilateralStartWindows = 1;
 
 std::int64_t windows_for(double seconds, double step_s) {
   return std::max<std::int64_t>(0, std::lround(seconds / step_s));
@@ -589,6 +598,9 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
   // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
   for (const auto& other : open_events_) event.links.push_back({other.id});
+  event.opened_alone = std::all_of(open_events_.begin(), open_events_.end(), [&](const Event& e) {
+    return window_index_ - e.opened <= kBilateralStartWindows;
+  });
   event.home.assign(n_, 0);
   event.history.n_channels = n_;
   event.history.first_on.assign(n_, -1);
@@ -736,7 +748,7 @@ void EventTracker::close(Event& event, std::vector<ClosedEvent>& closed) {
   const bool unjudged = event.truncated && duration_s < kTruncatedUnjudgedS;
   const bool evolved = unjudged || slowing_bands(event) >= kMinEvolutionBands;
   if (event.global_onset || event.first_recruit < 0 || event.longest_run < sustained_windows_ ||
-      duration_s < min_duration_s_ || !evolved) {
+      duration_s < min_duration_s_ || !evolved || bilateral_synchronous_onset(event)) {
     record(event.id, Outcome::rejected, -1);
   } else if (waits_for_parent(event)) {
     pending_.push_back(std::move(event));
@@ -794,6 +806,7 @@ void EventTracker::decide(Event& event, std::vector<ClosedEvent>& closed) {
 
 void EventTracker::track_lateralisation() {
   for (auto& event : open_events_) {
+    track_bilateral_onset(event);
     if (event.first_recruit < 0) continue;
     double sum = 0.0;
     int count = 0;
@@ -861,11 +874,42 @@ void EventTracker::track_focal_onset(Event& event) const {
   event.focal_broken = event.focal_broken || !focal;
 }
 
+void EventTracker::track_bilateral_onset(Event& event) const {
+  if (window_index_ - event.opened >= kBilateralOnsetWindows) return;
+  const auto hz = [&](std::size_t c) {
+    return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
+                                     : static_cast<float>(now_.peak_band[c]) + 1.5f;
+  };
+  for (std::size_t c = 0; c < n_; ++c) {
+    const int m = geometry_.mirror[c];
+    if (owner_[c] != event.id || !now_.on[c] || !good_[c] || m < 0 ||
+        static_cast<std::size_t>(m) == c) {
+      continue;
+    }
+    const auto mu = static_cast<std::size_t>(m);
+    if (good_[mu] && now_.on[mu] && std::fabs(hz(c) - hz(mu)) <= kFocalSameRhythmHz &&
+        std::llabs(run_start_[c] - run_start_[mu]) <= kBilateralStartWindows) {
+      ++event.bilateral_onset_windows;
+      return;
+    }
+  }
+}
+
+bool EventTracker::bilateral_synchronous_onset(const Event& event) {
+  // Only an event that opened alone (or with the other pieces of its own onset): one opening
+  // while another runs may be that one's spread or a second seizure under its field, which the
+  // spread model decides (a seizure spreading to both sides switches homologous channels on
+  // together too; held-out measure in docs/detection.md).
+  return event.opened_alone && event.bilateral_onset_windows >= kBilateralOnsetMinWindows;
+}
+
 bool EventTracker::confirmed_so_far(const Event& event) const {
-  // The common-mode flag is final once no event can open within kOnsetClusterWindows of it;
-  // recruitment, the longest run and the duration only grow.
-  if (window_index_ - event.opened < kOnsetClusterWindows || event.global_onset ||
-      event.first_recruit < 0 || event.longest_run < sustained_windows_) {
+  // The common-mode flag is final once no event can open within kOnsetClusterWindows of it, the
+  // bilateral onset after kBilateralOnsetWindows (the longest run reaches sustained_windows_
+  // later); recruitment, the longest run and the duration only grow.
+  if (window_index_ - event.opened < std::max(kOnsetClusterWindows, kBilateralOnsetWindows) ||
+      event.global_onset || bilateral_synchronous_onset(event) || event.first_recruit < 0 ||
+      event.longest_run < sustained_windows_) {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows

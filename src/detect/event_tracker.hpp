@@ -113,6 +113,13 @@ struct Event {
   /// evidence (EventTracker::track_focal_onset).
   std::int64_t focal_windows = 0;
   bool focal_broken = false;
+  /// Of its first kBilateralOnsetWindows windows, those in which a channel it holds and that
+  /// channel's homologue (both good) were on at one rhythm, having switched on together
+  /// (EventTracker::track_bilateral_onset).
+  std::int64_t bilateral_onset_windows = 0;
+  /// No event that was running when it opened had opened more than kBilateralStartWindows
+  /// before it (the pieces of one onset cut into groups open together).
+  bool opened_alone = false;
   EventHistory history;
 };
 
@@ -239,6 +246,13 @@ class EventTracker {
   void track_lateralisation();
   /// Updates an open event's focal_windows and focal_broken with the current window.
   void track_focal_onset(Event& event) const;
+  /// Counts the current window in an open event's bilateral_onset_windows while it is one of
+  /// its first kBilateralOnsetWindows.
+  void track_bilateral_onset(Event& event) const;
+  /// Opened while no other event ran, with a channel and its homologue switching on together
+  /// at one rhythm in most of its first windows: a bilateral synchronous rhythm, not a seizure
+  /// of its own (docs/detection.md, "Closing: what is a seizure").
+  static bool bilateral_synchronous_onset(const Event& event);
   void raise_alarms();
   void raise(Event& event, const LocalisedEvent& located);
 

@@ -861,6 +861,87 @@ TEST(EventTracker, TheEvolutionPathAsksASteadyOnsetRhythm) {
   }
 }
 
+// A rhythm at O1/P7 and their homologues O2/P8 from window 20, slowing by 2 Hz over 90 windows
+// (9.5 -> 7.5 Hz: an evolution), scored as the rules say:
+// - both sides switching on together while nothing else runs: a bilateral synchronous rhythm
+//   (a posterior dominant rhythm slowing with drowsiness), neither a seizure nor alarmed;
+// - the homologues switching on 5 windows after O1/P7 (a focal discharge propagating to the
+//   homologous region): one seizure, alarmed;
+// - both sides together while an unrelated rhythm runs at F3/F4 since window 10: left to the
+//   spread model, which keeps it as a seizure of its own (its rhythm is not F3/F4's); the
+//   steady F3/F4 rhythm is no seizure (it never evolves).
+TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
+  // Twelve channels, so that the four switching on at once are no common-mode onset (at most
+  // max_onset_fraction = 0.6 of the good channels).
+  const std::vector<std::string> labels{"O1",  "O2",  "P7", "P8", "F3", "F4",
+                                        "Fp1", "Fp2", "T7", "T8", "C3", "C4"};
+  const std::size_t n = labels.size();
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
+  ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
+  ASSERT_EQ(geometry.mirror[4], 5);  // F3 <-> F4
+  const DetectorOptions params;
+  enum class Case { bilateral, propagated, beside_another };
+  for (const Case scenario : {Case::bilateral, Case::propagated, Case::beside_another}) {
+    EventTracker tracker{geometry, params, [](const Event& event) {
+                           LocalisedEvent out;
+                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+                             if (event.history.first_on[c] < 0) continue;
+                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+                             out.channel_onset_windows.push_back(out.onset_window);
+                             break;
+                           }
+                           return out;
+                         }};
+    tracker.set_good(std::vector<char>(n, 1));
+    std::vector<ClosedEvent> closed;
+    std::vector<RaisedAlarm> alarms;
+    const int homologues_from = scenario == Case::propagated ? 25 : 20;
+    for (int t = 0; t < 140; ++t) {
+      const int band = 8 - (std::clamp(t, 20, 109) - 20) / 30;
+      std::vector<float> gain(n, 0.0f), excess(n, 0.0f), hz(n, 5.5f);
+      std::vector<int> bands(n, 4);
+      std::vector<char> on(n, 0);
+      // Each channel keeps its rhythm's band while off (a channel coming on 1 Hz or more away
+      // from it would be a rhythm change, which is not what this test is about).
+      for (std::size_t c = 0; c < 4; ++c) bands[c] = band;
+      bands[4] = bands[5] = 2;
+      for (std::size_t c = 0; c < n; ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
+      const auto set_on = [&](std::size_t c, int b) {
+        on[c] = 1;
+        bands[c] = b;
+        hz[c] = static_cast<float>(b) + 1.5f;
+        gain[c] = 11.0f;
+        excess[c] = 10.0f;
+      };
+      if (t >= 20 && t < 110) {
+        set_on(0, band);
+        set_on(2, band);
+      }
+      if (t >= homologues_from && t < 110) {
+        set_on(1, band);
+        set_on(3, band);
+      }
+      if (scenario == Case::beside_another && t >= 10 && t < 110) {
+        set_on(4, 2);  // 3.5 Hz, steady
+        set_on(5, 2);
+      }
+      tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
+                   std::int64_t{t} * 256, closed);
+      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    tracker.finish(closed);
+    const bool seizure = scenario != Case::bilateral;
+    ASSERT_EQ(closed.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
+    EXPECT_EQ(alarms.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
+    if (seizure) {
+      EXPECT_EQ(closed[0].event.first_recruit, 20);
+      EXPECT_EQ(slowing_bands(closed[0].event), 2);
+    }
+  }
+}
+
 // A lateralised event at O1/P7 (from window 20) with the same rhythm as an event running at the
 // front since window 10 could be that event's spread. When the front event is bilateral (Fp1
 // and Fp2 alike: never confirmed, it may be no seizure at all), the lateralised one is alarmed
