@@ -118,6 +118,26 @@ TEST(ChannelScorer, MuscleVetoesARhythm) {
   EXPECT_NEAR(kept.scorer.score(0, power.data()).gain_db, 10.0 * std::log10(20.0), 1e-5);
 }
 
+TEST(ChannelScorer, ASharpRhythmsHighBandIsWeighedAgainstItsWholeHarmonicComb) {
+  ScorerFixture f;
+  // A 10.5 Hz sharp discharge (span 9: bands 9, 10, excess 38, the best span) with its first
+  // harmonic (21 Hz, span 20, excess 28) and more harmonics above 30 Hz: 30-70 Hz excess 25.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  power[9] = power[10] = 20.0;
+  power[20] = power[21] = 15.0;
+  power[f.layout.n_fine] = 1.0 + 25.0;
+  // 25 is above half the best span's excess (19) but not above half the comb's (33): a rhythm.
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.peak_band, 9);
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);
+  EXPECT_TRUE(score.on);
+  // The same high band over the fundamental alone is muscle.
+  ScorerFixture alone;
+  auto fundamental_only = alone.rhythm(9, 20.0);
+  fundamental_only[alone.layout.n_fine] = 1.0 + 25.0;
+  EXPECT_EQ(alone.scorer.score(0, fundamental_only.data()).gain_db, 0.0f);
+}
+
 TEST(ChannelScorer, BaselineMovesOneStepWhileOffAndHoldsWhileOn) {
   ScorerFixture f;
   const double step = 1.0 + f.params.baseline_step;
