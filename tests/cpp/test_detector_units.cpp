@@ -111,8 +111,8 @@ TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
 
 TEST(ChannelScorer, MuscleVetoesARhythm) {
   ScorerFixture vetoed, kept;
-  auto power = vetoed.rhythm(8, 20.0);             // span excess 38
-  power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x span excess
+  auto power = vetoed.rhythm(8, 20.0);             // rhythm (= span) excess 38
+  power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x that
   EXPECT_EQ(vetoed.scorer.score(0, power.data()).gain_db, 0.0f);
   power[kept.layout.n_fine] = 1.0 + 0.4 * 38.0;  // below: still a rhythm
   EXPECT_NEAR(kept.scorer.score(0, power.data()).gain_db, 10.0 * std::log10(20.0), 1e-5);
@@ -136,6 +136,22 @@ TEST(ChannelScorer, ASharpRhythmsHighBandIsWeighedAgainstItsWholeHarmonicComb) {
   auto fundamental_only = alone.rhythm(9, 20.0);
   fundamental_only[alone.layout.n_fine] = 1.0 + 25.0;
   EXPECT_EQ(alone.scorer.score(0, fundamental_only.data()).gain_db, 0.0f);
+}
+
+TEST(ChannelScorer, TheMuscleVetoIsNeverStricterThanAgainstTheBestSpan) {
+  ScorerFixture f;
+  // Best span 13 (14.5 Hz, excess 38); its fundamental found at half that, span 6 (7.5 Hz,
+  // excess 16, above the on ratio); the comb's second harmonic is taken at span 14 (15 Hz
+  // rounds there), which holds band 14 only of the best span's two: comb excess 16 + 9 = 25.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  power[6] = power[7] = 9.0;
+  power[13] = 30.0;
+  power[14] = 10.0;
+  power[f.layout.n_fine] = 1.0 + 15.0;  // 30-70 Hz excess 15: above 0.5 x 25, not 0.5 x 38
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.peak_band, 6);
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);
+  EXPECT_TRUE(score.on);
 }
 
 TEST(ChannelScorer, BaselineMovesOneStepWhileOffAndHoldsWhileOn) {
