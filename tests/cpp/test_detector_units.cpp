@@ -917,8 +917,11 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
   ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
   ASSERT_EQ(geometry.mirror[4], 5);  // F3 <-> F4
   const DetectorOptions params;
-  enum class Case { bilateral, propagated, beside_another };
-  for (const Case scenario : {Case::bilateral, Case::propagated, Case::beside_another}) {
+  // beside_a_blip: F3/F4 on for 2 windows just before (an event never recruited, still open
+  // when the bilateral onset comes): the onset is as alone as without it.
+  enum class Case { bilateral, propagated, beside_another, beside_a_blip };
+  for (const Case scenario :
+       {Case::bilateral, Case::propagated, Case::beside_another, Case::beside_a_blip}) {
     EventTracker tracker{geometry, params, [](const Event& event) {
                            LocalisedEvent out;
                            for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
@@ -963,12 +966,16 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
         set_on(4, 2);  // 3.5 Hz, steady
         set_on(5, 2);
       }
+      if (scenario == Case::beside_a_blip && t >= 10 && t < 12) {
+        set_on(4, 2);  // shorter than recruit_s (3 windows)
+        set_on(5, 2);
+      }
       tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
                    std::int64_t{t} * 256, closed);
       for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
     }
     tracker.finish(closed);
-    const bool seizure = scenario != Case::bilateral;
+    const bool seizure = scenario == Case::propagated || scenario == Case::beside_another;
     ASSERT_EQ(closed.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
     EXPECT_EQ(alarms.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
     if (seizure) {
