@@ -125,10 +125,14 @@ ChannelScore ChannelScorer::score(std::size_t c, const double* power) {
   // Muscle: 30-70 Hz excess above max_high_frequency_ratio of the rhythm's excess, its whole
   // harmonic comb and not the best span alone, because a sharp discharge of 7-11 Hz puts its
   // higher harmonics into 30-70 Hz too (weighed against one span, the veto silenced such seizures
-  // until they had slowed, and the homologous side they had spread to was found first).
+  // until they had slowed, and the homologous side they had spread to was found first). The comb
+  // is taken at the rounded multiples of the fundamental's span, which can miss the best span by
+  // one band; the larger of the two keeps the veto never stricter than against the best span.
+  const double span_excess = std::max(0.0, pw[best] + pw[best + 1] - base[best] - base[best + 1]);
   const double high_excess = layout_.has_high_band ? std::max(0.0, pw[n_fine] - base[n_fine]) : 0.0;
-  const bool rhythmic = total_excess > 0 && rhythm_excess >= min_concentration_ * total_excess &&
-                        high_excess <= max_high_frequency_ratio_ * rhythm_excess;
+  const bool rhythmic =
+      total_excess > 0 && rhythm_excess >= min_concentration_ * total_excess &&
+      high_excess <= max_high_frequency_ratio_ * std::max(span_excess, rhythm_excess);
   const double ratio = rhythmic ? best_ratio : 1.0;
   out.peak_band = static_cast<int>(fundamental);
   {

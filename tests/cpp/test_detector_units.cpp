@@ -111,8 +111,8 @@ TEST(ChannelScorer, SharpRhythmIsRhythmicAndReportedAtItsFundamental) {
 
 TEST(ChannelScorer, MuscleVetoesARhythm) {
   ScorerFixture vetoed, kept;
-  auto power = vetoed.rhythm(8, 20.0);             // span excess 38
-  power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x span excess
+  auto power = vetoed.rhythm(8, 20.0);             // rhythm (= span) excess 38
+  power[vetoed.layout.n_fine] = 1.0 + 0.6 * 38.0;  // high-frequency excess > 0.5 x that
   EXPECT_EQ(vetoed.scorer.score(0, power.data()).gain_db, 0.0f);
   power[kept.layout.n_fine] = 1.0 + 0.4 * 38.0;  // below: still a rhythm
   EXPECT_NEAR(kept.scorer.score(0, power.data()).gain_db, 10.0 * std::log10(20.0), 1e-5);
@@ -136,6 +136,22 @@ TEST(ChannelScorer, ASharpRhythmsHighBandIsWeighedAgainstItsWholeHarmonicComb) {
   auto fundamental_only = alone.rhythm(9, 20.0);
   fundamental_only[alone.layout.n_fine] = 1.0 + 25.0;
   EXPECT_EQ(alone.scorer.score(0, fundamental_only.data()).gain_db, 0.0f);
+}
+
+TEST(ChannelScorer, TheMuscleVetoIsNeverStricterThanAgainstTheBestSpan) {
+  ScorerFixture f;
+  // Best span 13 (14.5 Hz, excess 38); its fundamental found at half that, span 6 (7.5 Hz,
+  // excess 16, above the on ratio); the comb's second harmonic is taken at span 14 (15 Hz
+  // rounds there), which holds band 14 only of the best span's two: comb excess 16 + 9 = 25.
+  std::vector<double> power(f.layout.n_bands, 1.0);
+  power[6] = power[7] = 9.0;
+  power[13] = 30.0;
+  power[14] = 10.0;
+  power[f.layout.n_fine] = 1.0 + 15.0;  // 30-70 Hz excess 15: above 0.5 x 25, not 0.5 x 38
+  const ChannelScore score = f.scorer.score(0, power.data());
+  EXPECT_EQ(score.peak_band, 6);
+  EXPECT_NEAR(score.gain_db, 10.0 * std::log10(20.0), 1e-5);
+  EXPECT_TRUE(score.on);
 }
 
 TEST(ChannelScorer, BaselineMovesOneStepWhileOffAndHoldsWhileOn) {
@@ -901,8 +917,11 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
   ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
   ASSERT_EQ(geometry.mirror[4], 5);  // F3 <-> F4
   const DetectorOptions params;
-  enum class Case { bilateral, propagated, beside_another };
-  for (const Case scenario : {Case::bilateral, Case::propagated, Case::beside_another}) {
+  // beside_a_blip: F3/F4 on for 2 windows just before (an event never recruited, still open
+  // when the bilateral onset comes): the onset is as alone as without it.
+  enum class Case { bilateral, propagated, beside_another, beside_a_blip };
+  for (const Case scenario :
+       {Case::bilateral, Case::propagated, Case::beside_another, Case::beside_a_blip}) {
     EventTracker tracker{geometry, params, [](const Event& event) {
                            LocalisedEvent out;
                            for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
@@ -947,12 +966,16 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
         set_on(4, 2);  // 3.5 Hz, steady
         set_on(5, 2);
       }
+      if (scenario == Case::beside_a_blip && t >= 10 && t < 12) {
+        set_on(4, 2);  // shorter than recruit_s (3 windows)
+        set_on(5, 2);
+      }
       tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
                    std::int64_t{t} * 256, closed);
       for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
     }
     tracker.finish(closed);
-    const bool seizure = scenario != Case::bilateral;
+    const bool seizure = scenario == Case::propagated || scenario == Case::beside_another;
     ASSERT_EQ(closed.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
     EXPECT_EQ(alarms.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
     if (seizure) {

@@ -52,9 +52,11 @@ struct DetectorOptions {
   double on_threshold_db = 9.0;   ///< rhythm gain over baseline to switch a channel on
   double off_threshold_db = 5.0;  ///< ... and below which it switches off
   /// Fraction of the window's excess power (0.5 Hz .. rhythm_high_hz, over baseline) that must
-  /// fall in the rhythm span: rhythmic activity is narrow-band, blinks and pops are not.
+  /// fall in the spans of the rhythm's fundamental and first two harmonics: rhythmic activity is
+  /// narrow-band in that sense, blinks and pops are not.
   double min_concentration = 0.4;
-  /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm span's excess.
+  /// Muscle veto: excess power in 30-70 Hz above this fraction of the rhythm's excess (those
+  /// spans together, or the best span's when that is more).
   double max_high_frequency_ratio = 0.5;
   /// Channels switching on join a running event when a neighbour of theirs is on in it and
   /// carries a rhythm within this many Hz; otherwise they start a new event (two overlapping
