@@ -598,11 +598,14 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
   // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
   for (const auto& other : open_events_) event.links.push_back({other.id});
-  // Only a running discharge counts against opening alone: an event none of whose channels has
-  // been recruited yet (a blip of an artifact or of the background, most of which never are) is
-  // no seizure this one could be the spread of.
+  // Only a running discharge that may be a seizure counts against opening alone. No seizure
+  // this one could be the spread of is an event none of whose channels has been recruited yet
+  // (a blip of an artifact or of the background, most of which never are), nor one found to be
+  // a bilateral synchronous onset itself (a normal rhythm: the next episode of a posterior
+  // dominant rhythm that opens while the last one fades is judged as the first one was).
   event.opened_alone = std::all_of(open_events_.begin(), open_events_.end(), [&](const Event& e) {
-    return e.first_recruit < 0 || window_index_ - e.opened <= kBilateralStartWindows;
+    return e.first_recruit < 0 || window_index_ - e.opened <= kBilateralStartWindows ||
+           bilateral_synchronous_onset(e);
   });
   event.home.assign(n_, 0);
   event.history.n_channels = n_;

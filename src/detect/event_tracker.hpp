@@ -117,8 +117,9 @@ struct Event {
   /// channel's homologue (both good) were on at one rhythm, having switched on together
   /// (EventTracker::track_bilateral_onset).
   std::int64_t bilateral_onset_windows = 0;
-  /// No event that was running when it opened, with a recruited channel, had opened more than
-  /// kBilateralStartWindows before it (the pieces of one onset cut into groups open together).
+  /// No event that was running when it opened, with a recruited channel and not itself a
+  /// bilateral synchronous onset, had opened more than kBilateralStartWindows before it (the
+  /// pieces of one onset cut into groups open together).
   bool opened_alone = false;
   EventHistory history;
 };

@@ -903,9 +903,11 @@ TEST(EventTracker, TheEvolutionPathAsksASteadyOnsetRhythm) {
 //   (a posterior dominant rhythm slowing with drowsiness), neither a seizure nor alarmed;
 // - the homologues switching on 5 windows after O1/P7 (a focal discharge propagating to the
 //   homologous region): one seizure, alarmed;
-// - both sides together while an unrelated rhythm runs at F3/F4 since window 10: left to the
-//   spread model, which keeps it as a seizure of its own (its rhythm is not F3/F4's); the
-//   steady F3/F4 rhythm is no seizure (it never evolves).
+// - both sides together while an unrelated rhythm runs at F3 since window 10: left to the
+//   spread model, which keeps it as a seizure of its own (its rhythm is not F3's); the steady
+//   F3 rhythm is no seizure (it never evolves);
+// - both sides together while a normal rhythm runs at F3 and F4 since window 10 (itself a
+//   bilateral synchronous onset, nothing the posterior rhythm could spread from): as alone.
 TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
   // Twelve channels, so that the four switching on at once are no common-mode onset (at most
   // max_onset_fraction = 0.6 of the good channels).
@@ -919,9 +921,9 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
   const DetectorOptions params;
   // beside_a_blip: F3/F4 on for 2 windows just before (an event never recruited, still open
   // when the bilateral onset comes): the onset is as alone as without it.
-  enum class Case { bilateral, propagated, beside_another, beside_a_blip };
-  for (const Case scenario :
-       {Case::bilateral, Case::propagated, Case::beside_another, Case::beside_a_blip}) {
+  enum class Case { bilateral, propagated, beside_another, beside_a_blip, beside_a_normal_rhythm };
+  for (const Case scenario : {Case::bilateral, Case::propagated, Case::beside_another,
+                              Case::beside_a_blip, Case::beside_a_normal_rhythm}) {
     EventTracker tracker{geometry, params, [](const Event& event) {
                            LocalisedEvent out;
                            for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
@@ -963,7 +965,11 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
         set_on(3, band);
       }
       if (scenario == Case::beside_another && t >= 10 && t < 110) {
-        set_on(4, 2);  // 3.5 Hz, steady
+        set_on(4, 2);  // 3.5 Hz, steady, on one side: a discharge that may be a seizure
+        gain[4] = 8.0f;  // under kLateralMarginDb over F4: not confirmed (never alarmed)
+      }
+      if (scenario == Case::beside_a_normal_rhythm && t >= 10 && t < 110) {
+        set_on(4, 2);  // 3.5 Hz, steady, on both sides together
         set_on(5, 2);
       }
       if (scenario == Case::beside_a_blip && t >= 10 && t < 12) {
