@@ -83,6 +83,11 @@ constexpr std::int64_t kLateralWindows = 3;
 constexpr float kFocalLowHz = 4.0f;
 constexpr float kFocalHighHz = 12.0f;
 constexpr float kFocalSameRhythmHz = 1.0f;
+// A homologous channel carrying the same rhythm under the switch-on threshold, within this many
+// dB of the channel's gain, is the other half of a symmetric rhythm: ACNS 2012 terminology calls
+// a background rhythm markedly asymmetric only beyond a 50 % amplitude difference (a power ratio
+// of 4, 6 dB), so the normal rhythms can differ this much between the sides.
+constexpr float kFocalQuietMarginDb = 6.0f;
 // The onset rhythm of an alarm on the evolution or focal path holds within this many bands.
 constexpr int kSteadyOnsetBands = 1;
 // A bilateral synchronous onset (docs/detection.md, "Closing: what is a seizure"): in at least
@@ -838,26 +843,40 @@ void EventTracker::track_lateralisation() {
 }
 
 // A focal onset, told from the normal rhythms by where and how it discharges rather than by how
-// much stronger it is than its homologues: no channel on the other side (midline channels and
-// pairs across the midline belong to neither), none of its homologous
-// channels discharging at its rhythm (a normal rhythm is bilateral and synchronous, at one
-// frequency on both sides; a focal discharge's homologue is quiet, or busy with another rhythm,
-// before any spread reaches it), its strongest channel outside the parieto-occipital field of
-// the posterior dominant rhythm, and its rhythm in the theta-alpha range of an ictal onset
-// (4-12 Hz; delta bursts and spindles are not). Judged in the windows where one of its channels
-// with a homologue (both good) is on; one window that fails ends the focal evidence for good.
+// much stronger it is than its homologues (docs/detection.md, "Onset alarms"). A normal rhythm
+// is bilateral and synchronous, at one frequency on both sides; a focal discharge starts on one
+// side, and its homologous region is quiet, or busy with another rhythm, until the seizure's
+// spread reaches it seconds later. So a window fails when
+// - a homologous channel of one of its channels carries the same rhythm (within
+//   kFocalSameRhythmHz) and switched on with it (run starts at most kBilateralStartWindows
+//   apart), or carries it under the switch-on threshold but within kFocalQuietMarginDb of it
+//   (a symmetric rhythm that crossed the threshold on one side only);
+// - it holds channels on both sides (midline channels and pairs across the midline belong to
+//   neither) that switched on together;
+// - its rhythm is outside the theta-alpha range of an ictal onset (4-12 Hz; delta bursts and
+//   spindles are not).
+// A homologue, or a side, that switched on later is the seizure's spread, except where the
+// strongest channel is parieto-occipital: there the posterior dominant rhythm, bilateral but
+// often asymmetric, crosses the switch-on threshold on its weaker side seconds after its
+// stronger one, so a posterior event whose homologue or other side joins at its rhythm fails.
+// Judged in the first kHomeWindows windows where one of its channels with a homologue (both
+// good) is on, its onset (later windows hold the spread); one window that fails ends the focal
+// evidence for good.
 void EventTracker::track_focal_onset(Event& event) const {
+  if (event.focal_windows >= kHomeWindows) return;  // judged at its onset
   const auto hz = [&](std::size_t c) {
     return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
                                      : static_cast<float>(now_.peak_band[c]) + 1.5f;
   };
-  bool focal = true, left = false, right = false;
+  bool focal = true, homologue_joined = false;
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  std::int64_t left_start = kNever, right_start = kNever;  // earliest run start on each side
   int pairs = 0, strongest = -1;
   for (std::size_t c = 0; c < n_; ++c) {
     if (owner_[c] != event.id || !now_.on[c]) continue;
     const auto side = geometry_.labels[c].hemisphere;
-    left = left || side == Hemisphere::left;
-    right = right || side == Hemisphere::right;
+    if (side == Hemisphere::left) left_start = std::min(left_start, run_start_[c]);
+    if (side == Hemisphere::right) right_start = std::min(right_start, run_start_[c]);
     if (!good_[c]) continue;
     if (strongest < 0 || now_.gain_db[c] > now_.gain_db[static_cast<std::size_t>(strongest)]) {
       strongest = static_cast<int>(c);
@@ -866,16 +885,25 @@ void EventTracker::track_focal_onset(Event& event) const {
     if (m < 0 || static_cast<std::size_t>(m) == c || !good_[static_cast<std::size_t>(m)]) continue;
     ++pairs;
     const auto mu = static_cast<std::size_t>(m);
-    if (now_.on[mu] && std::fabs(hz(c) - hz(mu)) <= kFocalSameRhythmHz) focal = false;
+    if (std::fabs(hz(c) - hz(mu)) > kFocalSameRhythmHz) continue;  // quiet or another rhythm
+    if (!now_.on[mu]) {
+      if (now_.gain_db[mu] >= now_.gain_db[c] - kFocalQuietMarginDb) focal = false;
+    } else if (std::llabs(run_start_[c] - run_start_[mu]) <= kBilateralStartWindows) {
+      focal = false;
+    } else {
+      homologue_joined = true;
+    }
   }
   if (pairs == 0) return;  // no homologue to compare with: no evidence either way
-  if (left && right) focal = false;
   const auto peak = static_cast<std::size_t>(strongest);
   const Region region = geometry_.labels[peak].region.first;
-  if (region == Region::parietal || region == Region::occipital || hz(peak) < kFocalLowHz ||
-      hz(peak) > kFocalHighHz) {
+  const bool posterior = region == Region::parietal || region == Region::occipital;
+  const bool both_sides = left_start != kNever && right_start != kNever;
+  if (both_sides && (posterior || std::llabs(left_start - right_start) <= kBilateralStartWindows)) {
     focal = false;
   }
+  if (homologue_joined && posterior) focal = false;
+  if (hz(peak) < kFocalLowHz || hz(peak) > kFocalHighHz) focal = false;
   ++event.focal_windows;
   event.focal_broken = event.focal_broken || !focal;
 }

@@ -715,7 +715,8 @@ TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
 // while their homologues O2 and P8 carry `mirror_db`: lateralised by at least 10 dB, it is
 // confirmed once sustained (min_sustained_s, 6 windows, before min_duration_s of 10); nearly
 // symmetric (a posterior rhythm on both sides), or lateralised by less than that margin, it
-// waits for an evolution that never comes, so no alarm is raised while it runs.
+// waits for an evolution that never comes, so no alarm is raised while it runs. The rhythm is
+// delta (2.5 Hz, band 1), outside the focal path's onset range, so that only the margin decides.
 TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot) {
   const std::vector<std::string> labels{"O1", "O2", "P7", "P8"};
   const ChannelGeometry geometry = make_geometry(parse_labels(labels));
@@ -741,8 +742,8 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
       const bool running = t >= 20;
       std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
                               running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
-      std::vector<float> excess(4, running ? 10.0f : 0.0f), hz(4, 9.5f);
-      std::vector<int> band(4, 8);
+      std::vector<float> excess(4, running ? 10.0f : 0.0f), hz(4, 2.5f);
+      std::vector<int> band(4, 1);
       std::vector<char> on{running, 0, running, 0};
       tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
                    std::int64_t{t} * 256, closed);
@@ -814,20 +815,35 @@ TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
   }
 }
 
-// A focal onset is confirmed early without a 10 dB margin. A 7.5 Hz rhythm (band 6) on F3 from
-// window 20 at 20 dB, its homologue F4 at 12 dB (8 dB below: not lateralised): with F4 off (a
-// focus whose homologue does not discharge at its rhythm) it is alarmed once sustained (window
-// 25); with F4 on at the same rhythm (bilateral and synchronous, as a normal rhythm is), at O1
-// with O2 (the field of the posterior dominant rhythm), or at 2.5 Hz (delta, band 1: no ictal
-// onset rhythm), it waits for an evolution that does not come, so no alarm while it runs.
+// A focal onset is confirmed early without a 10 dB margin. A 7.5 Hz rhythm (band 6) on F3 (or
+// O1) from window 20 at 20 dB, its homologue F4 (O2) off at 12 dB (8 dB below: not lateralised
+// by the margin, but beyond the 6 dB of a normal rhythm's asymmetry): a focus whose homologue
+// does not discharge at its rhythm, alarmed once sustained (window 25), at the front and at the
+// back. So is F3 when F4 switches on at its rhythm 3 windows after it (the seizure's spread).
+// No alarm while it runs (it waits for an evolution that does not come) when F4 is on at the
+// same rhythm from the same window (bilateral and synchronous, as a normal rhythm is), when F4
+// carries it off but within 6 dB (a symmetric rhythm that crossed the threshold on one side),
+// when O2 switches on 3 windows after O1 (at the back, the weaker side of an asymmetric
+// posterior dominant rhythm crossing the threshold late), or at 2.5 Hz (delta, band 1: no
+// ictal onset rhythm).
 TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
   const std::vector<std::string> labels{"Fp1", "Fp2", "F3", "F4", "C3", "C4", "O1", "O2"};
   const ChannelGeometry geometry = make_geometry(parse_labels(labels));
   ASSERT_EQ(geometry.mirror[2], 3);  // F3 <-> F4
   ASSERT_EQ(geometry.mirror[6], 7);  // O1 <-> O2
   const DetectorOptions params;
-  enum class Case { focal, homologue_on, occipital, delta };
-  for (const Case which : {Case::focal, Case::homologue_on, Case::occipital, Case::delta}) {
+  enum class Case {
+    focal,
+    homologue_on,
+    homologue_joins,
+    homologue_near,
+    occipital,
+    occipital_homologue_joins,
+    delta
+  };
+  for (const Case which : {Case::focal, Case::homologue_on, Case::homologue_joins,
+                           Case::homologue_near, Case::occipital,
+                           Case::occipital_homologue_joins, Case::delta}) {
     EventTracker tracker{geometry, params, [](const Event& event) {
                            LocalisedEvent out;
                            for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
@@ -840,7 +856,9 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
                            return out;
                          }};
     tracker.set_good(std::vector<char>(labels.size(), 1));
-    const std::size_t focus = which == Case::occipital ? 6 : 2;  // O1 or F3
+    const bool back = which == Case::occipital || which == Case::occipital_homologue_joins;
+    const bool joins = which == Case::homologue_joins || which == Case::occipital_homologue_joins;
+    const std::size_t focus = back ? 6 : 2;  // O1 or F3
     const int band = which == Case::delta ? 1 : 6;
     std::vector<ClosedEvent> closed;
     std::vector<RaisedAlarm> alarms;
@@ -852,9 +870,9 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
         gain[focus] = 20.0f;
         excess[focus] = 10.0f;
         on[focus] = 1;
-        gain[focus + 1] = 12.0f;  // the homologue
+        gain[focus + 1] = which == Case::homologue_near ? 15.0f : 12.0f;  // the homologue
         excess[focus + 1] = 2.0f;
-        on[focus + 1] = which == Case::homologue_on ? 1 : 0;
+        on[focus + 1] = which == Case::homologue_on || (joins && t >= 23) ? 1 : 0;
       }
       std::vector<float> hz(labels.size());
       for (std::size_t c = 0; c < labels.size(); ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
@@ -862,7 +880,8 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
                    std::int64_t{t} * 256, closed);
       for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
     }
-    const bool focal = which == Case::focal;
+    const bool focal =
+        which == Case::focal || which == Case::homologue_joins || which == Case::occipital;
     ASSERT_EQ(alarms.size(), focal ? 1u : 0u) << static_cast<int>(which);
     if (focal) {
       EXPECT_EQ(alarms[0].window_start, 25 * 256);
