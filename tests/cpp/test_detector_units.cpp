@@ -841,9 +841,9 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
     occipital_homologue_joins,
     delta
   };
-  for (const Case which : {Case::focal, Case::homologue_on, Case::homologue_joins,
-                           Case::homologue_near, Case::occipital,
-                           Case::occipital_homologue_joins, Case::delta}) {
+  for (const Case which :
+       {Case::focal, Case::homologue_on, Case::homologue_joins, Case::homologue_near,
+        Case::occipital, Case::occipital_homologue_joins, Case::delta}) {
     EventTracker tracker{geometry, params, [](const Event& event) {
                            LocalisedEvent out;
                            for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
@@ -984,7 +984,7 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
         set_on(3, band);
       }
       if (scenario == Case::beside_another && t >= 10 && t < 110) {
-        set_on(4, 2);  // 3.5 Hz, steady, on one side: a discharge that may be a seizure
+        set_on(4, 2);    // 3.5 Hz, steady, on one side: a discharge that may be a seizure
         gain[4] = 8.0f;  // under kLateralMarginDb over F4: not confirmed (never alarmed)
       }
       if (scenario == Case::beside_a_normal_rhythm && t >= 10 && t < 110) {
