@@ -109,8 +109,8 @@ struct Event {
   std::int64_t lateral_windows = 0;
   float lateral_min_db = 0.0f;
   /// For the onset alarm only: the windows since its first recruitment in which a channel it
-  /// holds with a homologous channel was on, and whether any of them failed the focal-onset
-  /// evidence (EventTracker::track_focal_onset).
+  /// holds with a homologous channel was on, counted up to kFocalOnsetWindows (its onset), and
+  /// whether any of them failed the focal-onset evidence (EventTracker::track_focal_onset).
   std::int64_t focal_windows = 0;
   bool focal_broken = false;
   /// Of its first kBilateralOnsetWindows windows, those in which a channel it holds and that
@@ -247,6 +247,13 @@ class EventTracker {
   void track_lateralisation();
   /// Updates an open event's focal_windows and focal_broken with the current window.
   void track_focal_onset(Event& event) const;
+  /// Channel c's rhythm in the current window (Hz): the scorer's estimate, or its span's centre.
+  float rhythm_hz(std::size_t c) const;
+  /// Channels a and b carry one rhythm in the current window, within kFocalSameRhythmHz of
+  /// rhythm_hz (same_rhythm compares the grouping's 1 Hz bands).
+  bool same_rhythm_hz(std::size_t a, std::size_t b) const;
+  /// The current runs of channels a and b started at most kBilateralStartWindows apart.
+  bool switched_on_together(std::size_t a, std::size_t b) const;
   /// Counts the current window in an open event's bilateral_onset_windows while it is one of
   /// its first kBilateralOnsetWindows.
   void track_bilateral_onset(Event& event) const;
