@@ -612,7 +612,10 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // this one could be the spread of is an event none of whose channels has been recruited yet
   // (a blip of an artifact or of the background, most of which never are), nor one found to be
   // a bilateral synchronous onset itself (a normal rhythm: the next episode of a posterior
-  // dominant rhythm that opens while the last one fades is judged as the first one was).
+  // dominant rhythm that opens while the last one fades is judged as the first one was). A
+  // running event counts as such once 2 of its first 3 windows have shown it; one recruited
+  // before that (channels that were on before it opened) still counts as running: the
+  // conservative side, a bilateral onset not rejected.
   event.opened_alone = std::all_of(open_events_.begin(), open_events_.end(), [&](const Event& e) {
     return e.first_recruit < 0 || window_index_ - e.opened <= kBilateralStartWindows ||
            bilateral_synchronous_onset(e);
