@@ -83,6 +83,17 @@ constexpr std::int64_t kLateralWindows = 3;
 constexpr float kFocalLowHz = 4.0f;
 constexpr float kFocalHighHz = 12.0f;
 constexpr float kFocalSameRhythmHz = 1.0f;
+// A homologous channel carrying the same rhythm under the switch-on threshold, within this many
+// dB of the channel's gain, is the other half of a symmetric rhythm: ACNS 2012 terminology calls
+// a background rhythm markedly asymmetric only beyond a 50 % amplitude difference (a power ratio
+// of 4, 6 dB), so the normal rhythms can differ this much between the sides.
+constexpr float kFocalQuietMarginDb = 6.0f;
+// The focal onset is judged on the first kFocalOnsetWindows windows that can judge it (its onset:
+// spread reaches the homologous region 2-15 s after the onset in the simulator). 5, as long as
+// the kHomeWindows that define an event's home channels; 3, 4, 6 and every window measured in
+// docs/detection.md. The early path needs kLateralWindows of them.
+constexpr std::int64_t kFocalOnsetWindows = 5;
+static_assert(kLateralWindows <= kFocalOnsetWindows);
 // The onset rhythm of an alarm on the evolution or focal path holds within this many bands.
 constexpr int kSteadyOnsetBands = 1;
 // A bilateral synchronous onset (docs/detection.md, "Closing: what is a seizure"): in at least
@@ -419,8 +430,7 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
       if (owner_[c] == event.id && event.home[c] && now_.gain_db[c] > strongest_home) {
         strongest_home = now_.gain_db[c];
         home_band = now_.peak_band[c];
-        home_hz =
-            now_.rhythm_hz != nullptr ? now_.rhythm_hz[c] : static_cast<float>(home_band) + 1.5f;
+        home_hz = rhythm_hz(c);
       }
     }
     // Evolution is judged on the windows where the discharge is clearly present (its strongest
@@ -598,11 +608,17 @@ int EventTracker::open_event(const std::vector<std::size_t>& group, const Event*
   // Reverse burden of proof: whatever runs when this event opens may be the seizure it spreads
   // from; close() keeps it as a seizure of its own only if its rhythm goes its own way.
   for (const auto& other : open_events_) event.links.push_back({other.id});
-  // Only a running discharge counts against opening alone: an event none of whose channels has
-  // been recruited yet (a blip of an artifact or of the background, most of which never are) is
-  // no seizure this one could be the spread of.
+  // Only a running discharge that may be a seizure counts against opening alone. No seizure
+  // this one could be the spread of is an event none of whose channels has been recruited yet
+  // (a blip of an artifact or of the background, most of which never are), nor one found to be
+  // a bilateral synchronous onset itself (a normal rhythm: the next episode of a posterior
+  // dominant rhythm that opens while the last one fades is judged as the first one was). A
+  // running event counts as such once 2 of its first 3 windows have shown it; one recruited
+  // before that (channels that were on before it opened) still counts as running: the
+  // conservative side, a bilateral onset not rejected.
   event.opened_alone = std::all_of(open_events_.begin(), open_events_.end(), [&](const Event& e) {
-    return e.first_recruit < 0 || window_index_ - e.opened <= kBilateralStartWindows;
+    return e.first_recruit < 0 || window_index_ - e.opened <= kBilateralStartWindows ||
+           bilateral_synchronous_onset(e);
   });
   event.home.assign(n_, 0);
   event.history.n_channels = n_;
@@ -835,27 +851,36 @@ void EventTracker::track_lateralisation() {
 }
 
 // A focal onset, told from the normal rhythms by where and how it discharges rather than by how
-// much stronger it is than its homologues: no channel on the other side (midline channels and
-// pairs across the midline belong to neither), none of its homologous
-// channels discharging at its rhythm (a normal rhythm is bilateral and synchronous, at one
-// frequency on both sides; a focal discharge's homologue is quiet, or busy with another rhythm,
-// before any spread reaches it), its strongest channel outside the parieto-occipital field of
-// the posterior dominant rhythm, and its rhythm in the theta-alpha range of an ictal onset
-// (4-12 Hz; delta bursts and spindles are not). Judged in the windows where one of its channels
-// with a homologue (both good) is on; one window that fails ends the focal evidence for good.
+// much stronger it is than its homologues (docs/detection.md, "Onset alarms"). A normal rhythm
+// is bilateral and synchronous, at one frequency on both sides; a focal discharge starts on one
+// side, and its homologous region is quiet, or busy with another rhythm, until the seizure's
+// spread reaches it seconds later. So a window fails when
+// - a homologous channel of one of its channels carries the same rhythm (within
+//   kFocalSameRhythmHz) and is on, having switched on with it (run starts at most
+//   kBilateralStartWindows apart) or before it; or is off but within kFocalQuietMarginDb of
+//   that channel's gain (a symmetric rhythm that crossed the switch-on threshold on one side);
+// - it holds good channels on both sides (midline channels and pairs across the midline belong
+//   to neither) whose earliest run starts are at most kBilateralStartWindows apart;
+// - its strongest channel's rhythm is outside the theta-alpha range of an ictal onset (4-12 Hz;
+//   delta bursts and spindles are not).
+// A homologue at its rhythm, or a side, that switched on later is the seizure's spread, except
+// where the strongest channel is parieto-occipital: there the posterior dominant rhythm,
+// bilateral but often asymmetric, crosses the switch-on threshold on its weaker side seconds
+// after its stronger one, so such a homologue fails the window, and so does holding both sides.
+// Judged in the first kFocalOnsetWindows windows where one of its channels with a homologue
+// (both good) is on, its onset (later windows hold the spread); one window that fails ends the
+// focal evidence for good.
 void EventTracker::track_focal_onset(Event& event) const {
-  const auto hz = [&](std::size_t c) {
-    return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
-                                     : static_cast<float>(now_.peak_band[c]) + 1.5f;
-  };
-  bool focal = true, left = false, right = false;
+  if (event.focal_windows >= kFocalOnsetWindows) return;  // judged at its onset
+  bool focal = true, homologue_joined = false;
+  constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  std::int64_t left_start = kNever, right_start = kNever;  // earliest run start on each side
   int pairs = 0, strongest = -1;
   for (std::size_t c = 0; c < n_; ++c) {
-    if (owner_[c] != event.id || !now_.on[c]) continue;
+    if (owner_[c] != event.id || !now_.on[c] || !good_[c]) continue;
     const auto side = geometry_.labels[c].hemisphere;
-    left = left || side == Hemisphere::left;
-    right = right || side == Hemisphere::right;
-    if (!good_[c]) continue;
+    if (side == Hemisphere::left) left_start = std::min(left_start, run_start_[c]);
+    if (side == Hemisphere::right) right_start = std::min(right_start, run_start_[c]);
     if (strongest < 0 || now_.gain_db[c] > now_.gain_db[static_cast<std::size_t>(strongest)]) {
       strongest = static_cast<int>(c);
     }
@@ -863,26 +888,32 @@ void EventTracker::track_focal_onset(Event& event) const {
     if (m < 0 || static_cast<std::size_t>(m) == c || !good_[static_cast<std::size_t>(m)]) continue;
     ++pairs;
     const auto mu = static_cast<std::size_t>(m);
-    if (now_.on[mu] && std::fabs(hz(c) - hz(mu)) <= kFocalSameRhythmHz) focal = false;
+    if (!same_rhythm_hz(c, mu)) continue;  // quiet, or busy with another rhythm
+    if (!now_.on[mu]) {
+      if (now_.gain_db[mu] >= now_.gain_db[c] - kFocalQuietMarginDb) focal = false;
+    } else if (switched_on_together(c, mu) ||
+               run_start_[mu] < event.opened - kBilateralStartWindows) {
+      focal = false;  // switched on with it, or was discharging before the event opened
+    } else {
+      homologue_joined = true;  // switched on after the event opened: the seizure's spread
+    }
   }
   if (pairs == 0) return;  // no homologue to compare with: no evidence either way
-  if (left && right) focal = false;
   const auto peak = static_cast<std::size_t>(strongest);
   const Region region = geometry_.labels[peak].region.first;
-  if (region == Region::parietal || region == Region::occipital || hz(peak) < kFocalLowHz ||
-      hz(peak) > kFocalHighHz) {
+  const bool posterior = region == Region::parietal || region == Region::occipital;
+  const bool both_sides = left_start != kNever && right_start != kNever;
+  if (both_sides && (posterior || std::llabs(left_start - right_start) <= kBilateralStartWindows)) {
     focal = false;
   }
+  if (homologue_joined && posterior) focal = false;
+  if (rhythm_hz(peak) < kFocalLowHz || rhythm_hz(peak) > kFocalHighHz) focal = false;
   ++event.focal_windows;
   event.focal_broken = event.focal_broken || !focal;
 }
 
 void EventTracker::track_bilateral_onset(Event& event) const {
   if (window_index_ - event.opened >= kBilateralOnsetWindows) return;
-  const auto hz = [&](std::size_t c) {
-    return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
-                                     : static_cast<float>(now_.peak_band[c]) + 1.5f;
-  };
   for (std::size_t c = 0; c < n_; ++c) {
     const int m = geometry_.mirror[c];
     if (owner_[c] != event.id || !now_.on[c] || !good_[c] || m < 0 ||
@@ -890,12 +921,27 @@ void EventTracker::track_bilateral_onset(Event& event) const {
       continue;
     }
     const auto mu = static_cast<std::size_t>(m);
-    if (good_[mu] && now_.on[mu] && std::fabs(hz(c) - hz(mu)) <= kFocalSameRhythmHz &&
-        std::llabs(run_start_[c] - run_start_[mu]) <= kBilateralStartWindows) {
+    // The pair must have switched on with the event: a group split off a running event has
+    // been on since long before (its run starts are its parent's), so it is not an onset here.
+    if (good_[mu] && now_.on[mu] && same_rhythm_hz(c, mu) && switched_on_together(c, mu) &&
+        (run_start_[c] >= event.opened - kBilateralStartWindows || owner_[mu] == event.id)) {
       ++event.bilateral_onset_windows;
       return;
     }
   }
+}
+
+float EventTracker::rhythm_hz(std::size_t c) const {
+  return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
+                                   : static_cast<float>(now_.peak_band[c]) + 1.5f;
+}
+
+bool EventTracker::same_rhythm_hz(std::size_t a, std::size_t b) const {
+  return std::fabs(rhythm_hz(a) - rhythm_hz(b)) <= kFocalSameRhythmHz;
+}
+
+bool EventTracker::switched_on_together(std::size_t a, std::size_t b) const {
+  return std::llabs(run_start_[a] - run_start_[b]) <= kBilateralStartWindows;
 }
 
 bool EventTracker::bilateral_synchronous_onset(const Event& event) {
@@ -916,8 +962,9 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
-  // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window, or a
-  // focal onset (track_focal_onset) with a steady onset rhythm, in every window so far.
+  // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window so far,
+  // or a focal onset (track_focal_onset: every window judged at its onset) with a steady onset
+  // rhythm.
   const bool focal =
       event.focal_windows >= kLateralWindows && !event.focal_broken && steady_onset_rhythm(event);
   const bool lateralised =

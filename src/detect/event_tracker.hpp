@@ -109,16 +109,17 @@ struct Event {
   std::int64_t lateral_windows = 0;
   float lateral_min_db = 0.0f;
   /// For the onset alarm only: the windows since its first recruitment in which a channel it
-  /// holds with a homologous channel was on, and whether any of them failed the focal-onset
-  /// evidence (EventTracker::track_focal_onset).
+  /// holds with a homologous channel was on, counted up to kFocalOnsetWindows (its onset), and
+  /// whether any of them failed the focal-onset evidence (EventTracker::track_focal_onset).
   std::int64_t focal_windows = 0;
   bool focal_broken = false;
   /// Of its first kBilateralOnsetWindows windows, those in which a channel it holds and that
   /// channel's homologue (both good) were on at one rhythm, having switched on together
   /// (EventTracker::track_bilateral_onset).
   std::int64_t bilateral_onset_windows = 0;
-  /// No event that was running when it opened, with a recruited channel, had opened more than
-  /// kBilateralStartWindows before it (the pieces of one onset cut into groups open together).
+  /// No event that was running when it opened, with a recruited channel and not itself a
+  /// bilateral synchronous onset, had opened more than kBilateralStartWindows before it (the
+  /// pieces of one onset cut into groups open together).
   bool opened_alone = false;
   EventHistory history;
 };
@@ -246,6 +247,13 @@ class EventTracker {
   void track_lateralisation();
   /// Updates an open event's focal_windows and focal_broken with the current window.
   void track_focal_onset(Event& event) const;
+  /// Channel c's rhythm in the current window (Hz): the scorer's estimate, or its span's centre.
+  float rhythm_hz(std::size_t c) const;
+  /// Channels a and b carry one rhythm in the current window, within kFocalSameRhythmHz of
+  /// rhythm_hz (same_rhythm compares the grouping's 1 Hz bands).
+  bool same_rhythm_hz(std::size_t a, std::size_t b) const;
+  /// The current runs of channels a and b started at most kBilateralStartWindows apart.
+  bool switched_on_together(std::size_t a, std::size_t b) const;
   /// Counts the current window in an open event's bilateral_onset_windows while it is one of
   /// its first kBilateralOnsetWindows.
   void track_bilateral_onset(Event& event) const;
