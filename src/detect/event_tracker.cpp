@@ -857,8 +857,9 @@ void EventTracker::track_lateralisation() {
 // spread reaches it seconds later. So a window fails when
 // - a homologous channel of one of its channels carries the same rhythm (within
 //   kFocalSameRhythmHz) and is on, having switched on with it (run starts at most
-//   kBilateralStartWindows apart) or before it; or is off but within kFocalQuietMarginDb of
-//   that channel's gain (a symmetric rhythm that crossed the switch-on threshold on one side);
+//   kBilateralStartWindows apart) or before the event opened; or is off but within
+//   kFocalQuietMarginDb of that channel's gain (a symmetric rhythm that crossed the switch-on
+//   threshold on one side);
 // - it holds good channels on both sides (midline channels and pairs across the midline belong
 //   to neither) whose earliest run starts are at most kBilateralStartWindows apart;
 // - its strongest channel's rhythm is outside the theta-alpha range of an ictal onset (4-12 Hz;

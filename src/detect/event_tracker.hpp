@@ -114,8 +114,8 @@ struct Event {
   std::int64_t focal_windows = 0;
   bool focal_broken = false;
   /// Of its first kBilateralOnsetWindows windows, those in which a channel it holds and that
-  /// channel's homologue (both good) were on at one rhythm, having switched on together
-  /// (EventTracker::track_bilateral_onset).
+  /// channel's homologue (both good) were on at one rhythm, having switched on together at its
+  /// opening, or both held by it (EventTracker::track_bilateral_onset).
   std::int64_t bilateral_onset_windows = 0;
   /// No event that was running when it opened, with a recruited channel and not itself a
   /// bilateral synchronous onset, had opened more than kBilateralStartWindows before it (the
