@@ -184,6 +184,21 @@ TEST(ChannelScorer, BadChannelScoresZero) {
 // EventTracker
 // ---------------------------------------------------------------------------------------------
 
+// A stand-in for the localiser, so that the tracker's own rules are what is tested: the event's
+// first channel to come on (in channel order among those that did) is its onset channel, and
+// that channel's first window its onset.
+LocalisedEvent first_channel_onset(const Event& event) {
+  LocalisedEvent out;
+  for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
+    if (event.history.first_on[c] < 0) continue;
+    out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
+    out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
+    out.channel_onset_windows.push_back(out.onset_window);
+    break;
+  }
+  return out;
+}
+
 // A left-hemisphere referential montage; the tracker's localiser is replaced by one that takes
 // the event's first recruited channel as its onset and the event's side as its hemisphere, so
 // the tracker's own rules are what is tested.
@@ -194,14 +209,7 @@ struct TrackerFixture {
   int localised = 0;
   EventTracker tracker{geometry, params, [this](const Event& event) {
                          ++localised;
-                         LocalisedEvent out;
-                         for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                           if (event.history.first_on[c] < 0) continue;
-                           out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                           out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                           out.channel_onset_windows.push_back(out.onset_window);
-                           break;
-                         }
+                         LocalisedEvent out = first_channel_onset(event);
                          out.seizure.hemisphere = event.side;
                          return out;
                        }};
@@ -724,17 +732,7 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
   ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
   const DetectorOptions params;
   for (const float mirror_db : {0.0f, 10.5f, 19.0f}) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(4, 1));
     std::vector<ClosedEvent> closed;
     std::vector<RaisedAlarm> alarms;
@@ -774,17 +772,7 @@ TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
   ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
   const DetectorOptions params;
   for (const bool o2_bad : {false, true}) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     std::vector<char> good(labels.size(), 1);
     good[1] = o2_bad ? 0 : 1;
     tracker.set_good(good);
@@ -846,17 +834,7 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
   for (const Case which :
        {Case::focal, Case::homologue_on, Case::homologue_joins, Case::homologue_near,
         Case::occipital, Case::occipital_homologue_joins, Case::delta}) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(labels.size(), 1));
     const bool back = which == Case::occipital || which == Case::occipital_homologue_joins;
     const bool joins = which == Case::homologue_joins || which == Case::occipital_homologue_joins;
@@ -924,29 +902,20 @@ TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
     const char* name;
     std::vector<std::pair<std::string, int>> on_from;
     int dropout;           // a window in which F3 is off (-1: none)
+    float f3_off_gain_db;  // F3's gain while off
     float f4_off_gain_db;  // F4's gain while off
     int f4_near_from;      // from this window F4, off, is at 16 dB (within 6 dB of F3)
     int alarm_window;      // -1: no alarm
   };
   const std::vector<Scenario> scenarios{
-      {"sides apart", {{"F3", 20}, {"Fz", 22}, {"F4", 24}}, -1, 0.0f, 1000, 25},
-      {"sides together", {{"F3", 20}, {"Fz", 20}, {"F4", 20}}, -1, 0.0f, 1000, -1},
-      {"back, homologue later", {{"P3", 20}, {"P4", 23}}, -1, 0.0f, 1000, -1},
-      {"homologue earlier", {{"F4", 17}, {"F3", 20}}, -1, 0.0f, 1000, -1},
-      {"judged at onset", {{"F3", 20}}, 25, 12.0f, 28, 31},
+      {"sides apart", {{"F3", 20}, {"Fz", 22}, {"F4", 24}}, -1, 0.0f, 0.0f, 1000, 25},
+      {"sides together", {{"F3", 20}, {"Fz", 20}, {"F4", 20}}, -1, 0.0f, 0.0f, 1000, -1},
+      {"back, homologue later", {{"P3", 20}, {"P4", 23}}, -1, 0.0f, 0.0f, 1000, -1},
+      {"homologue earlier", {{"F4", 17}, {"F3", 20}}, -1, 15.0f, 0.0f, 1000, -1},
+      {"judged at onset", {{"F3", 20}}, 25, 0.0f, 12.0f, 28, 31},
   };
   for (const auto& scenario : scenarios) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(labels.size(), 1));
     std::vector<ClosedEvent> closed;
     std::vector<RaisedAlarm> alarms;
@@ -955,8 +924,10 @@ TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
       std::vector<char> on(labels.size(), 0);
       std::vector<int> bands(labels.size(), 6);
       std::vector<float> hz(labels.size(), 7.5f);
-      if (scenario.name == std::string("homologue earlier") && t >= 10) gain[at("F3")] = 15.0f;
-      if (t >= 10) gain[at("F4")] = t >= scenario.f4_near_from ? 16.0f : scenario.f4_off_gain_db;
+      if (t >= 10) {
+        gain[at("F3")] = scenario.f3_off_gain_db;
+        gain[at("F4")] = t >= scenario.f4_near_from ? 16.0f : scenario.f4_off_gain_db;
+      }
       for (const auto& [label, from] : scenario.on_from) {
         if (t < from || (label == "F3" && t == scenario.dropout)) continue;
         gain[at(label)] = 20.0f;
@@ -986,17 +957,7 @@ TEST(EventTracker, ASecondOnsetUnderANormalRhythmIsNoBilateralOnset) {
   const std::size_t n = labels.size();
   const ChannelGeometry geometry = make_geometry(parse_labels(labels));
   const DetectorOptions params;
-  EventTracker tracker{geometry, params, [](const Event& event) {
-                         LocalisedEvent out;
-                         for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                           if (event.history.first_on[c] < 0) continue;
-                           out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                           out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                           out.channel_onset_windows.push_back(out.onset_window);
-                           break;
-                         }
-                         return out;
-                       }};
+  EventTracker tracker{geometry, params, first_channel_onset};
   tracker.set_good(std::vector<char>(n, 1));
   std::vector<ClosedEvent> closed;
   std::size_t alarms = 0;
@@ -1083,17 +1044,7 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
   enum class Case { bilateral, propagated, beside_another, beside_a_blip, beside_a_normal_rhythm };
   for (const Case scenario : {Case::bilateral, Case::propagated, Case::beside_another,
                               Case::beside_a_blip, Case::beside_a_normal_rhythm}) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(n, 1));
     std::vector<ClosedEvent> closed;
     std::vector<RaisedAlarm> alarms;
@@ -1161,17 +1112,7 @@ TEST(EventTracker, ALateralisedEventWaitsOnlyForALinkedEventAlreadyConfirmed) {
   const ChannelGeometry geometry = make_geometry(parse_labels(labels));
   const DetectorOptions params;
   for (const bool front_confirmed : {false, true}) {
-    EventTracker tracker{geometry, params, [](const Event& event) {
-                           LocalisedEvent out;
-                           for (std::size_t c = 0; c < event.history.first_on.size(); ++c) {
-                             if (event.history.first_on[c] < 0) continue;
-                             out.onset_window = static_cast<std::size_t>(event.history.first_on[c]);
-                             out.seizure.channel_onsets.push_back({static_cast<int>(c), "", 0});
-                             out.channel_onset_windows.push_back(out.onset_window);
-                             break;
-                           }
-                           return out;
-                         }};
+    EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(labels.size(), 1));
     std::vector<ClosedEvent> closed;
     std::vector<RaisedAlarm> alarms;
