@@ -159,6 +159,12 @@ int slowing_bands(const Event& event);
 /// strength (those whose median is the onset rhythm of slowing_bands) lie within one band.
 bool steady_onset_rhythm(const Event& event);
 
+/// Whether an event's onset rhythm lies in the theta-alpha range of an ictal onset (4-12 Hz,
+/// domain.md; false before kOnsetRhythmWindows windows at full strength). The lateralised early
+/// path asks it as the focal one does: delta bursts (burst-suppression, hypersynchrony) can be
+/// lateralised too.
+bool ictal_onset_rhythm(const Event& event);
+
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
   Event event;
