@@ -78,11 +78,11 @@ constexpr std::int64_t kLateOnsetWindows = 20;
 // a delta run can be as lopsided), is confirmed without waiting for its evolution.
 constexpr float kLateralMarginDb = 10.0f;
 constexpr std::int64_t kLateralWindows = 3;
-// Focal-onset alarm: the theta-alpha range (Hz) of an ictal onset rhythm (domain.md), and how
-// close (Hz) a homologous channel's rhythm must be to count as the same rhythm (the 1 Hz of the
-// grouping, max_frequency_difference_hz's default).
-constexpr float kFocalLowHz = 4.0f;
-constexpr float kFocalHighHz = 12.0f;
+// Early alarms (lateralised and focal paths): the theta-alpha range (Hz) of an ictal onset rhythm
+// (domain.md). Focal-onset alarm: how close (Hz) a homologous channel's rhythm must be to count
+// as the same rhythm (the 1 Hz of the grouping, max_frequency_difference_hz's default).
+constexpr float kIctalOnsetLowHz = 4.0f;
+constexpr float kIctalOnsetHighHz = 12.0f;
 constexpr float kFocalSameRhythmHz = 1.0f;
 // A homologous channel carrying the same rhythm under the switch-on threshold, within this many
 // dB of the channel's gain, is the other half of a symmetric rhythm: ACNS 2012 terminology calls
@@ -211,10 +211,11 @@ int slowing_bands(const Event& event) {
   return slowed(event.home_ends);
 }
 
-bool ictal_onset_rhythm(const Event& event) {
+bool has_ictal_onset_rhythm(const Event& event) {
   if (event.home_ends.n < kOnsetRhythmWindows) return false;
-  const float hz = static_cast<float>(onset_band(event.home_ends)) + 1.5f;  // span centre
-  return hz >= kFocalLowHz && hz <= kFocalHighHz;
+  // The band's span centre: bands 3-10 (4.5-11.5 Hz) are in range.
+  const float hz = static_cast<float>(onset_band(event.home_ends)) + 1.5f;
+  return hz >= kIctalOnsetLowHz && hz <= kIctalOnsetHighHz;
 }
 
 bool steady_onset_rhythm(const Event& event) {
@@ -921,7 +922,7 @@ void EventTracker::track_focal_onset(Event& event) const {
     focal = false;
   }
   if (homologue_joined && posterior) focal = false;
-  if (rhythm_hz(peak) < kFocalLowHz || rhythm_hz(peak) > kFocalHighHz) focal = false;
+  if (rhythm_hz(peak) < kIctalOnsetLowHz || rhythm_hz(peak) > kIctalOnsetHighHz) focal = false;
   ++event.focal_windows;
   event.focal_broken = event.focal_broken || !focal;
 }
@@ -977,13 +978,13 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
   // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window so far
-  // from an onset rhythm in the theta-alpha range (ictal_onset_rhythm), or a focal onset
+  // from an onset rhythm in the theta-alpha range (has_ictal_onset_rhythm), or a focal onset
   // (track_focal_onset: every window judged at its onset) with a steady onset rhythm.
   const bool focal =
       event.focal_windows >= kLateralWindows && !event.focal_broken && steady_onset_rhythm(event);
   const bool lateralised =
       (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb &&
-       ictal_onset_rhythm(event)) ||
+       has_ictal_onset_rhythm(event)) ||
       focal;
   if (lateralised) {
     // Strong evidence of a focal discharge: sustained (min_sustained_s) is enough.
