@@ -74,14 +74,15 @@ constexpr std::int64_t kLateOnsetWindows = 20;
 // (posterior dominant rhythm, sleep spindles, hypnagogic hypersynchrony) are bilateral and
 // near-symmetric. An event whose channels stayed at least kLateralMarginDb (a tenfold power
 // ratio) above their homologues in each of at least kLateralWindows windows since its first
-// recruitment is confirmed without waiting for its evolution.
+// recruitment, from an onset rhythm in the theta-alpha range (below: a burst-suppression burst or
+// a delta run can be as lopsided), is confirmed without waiting for its evolution.
 constexpr float kLateralMarginDb = 10.0f;
 constexpr std::int64_t kLateralWindows = 3;
-// Focal-onset alarm: the theta-alpha range (Hz) of an ictal onset rhythm (domain.md), and how
-// close (Hz) a homologous channel's rhythm must be to count as the same rhythm (the 1 Hz of the
-// grouping, max_frequency_difference_hz's default).
-constexpr float kFocalLowHz = 4.0f;
-constexpr float kFocalHighHz = 12.0f;
+// Early alarms (lateralised and focal paths): the theta-alpha range (Hz) of an ictal onset rhythm
+// (domain.md). Focal-onset alarm: how close (Hz) a homologous channel's rhythm must be to count
+// as the same rhythm (the 1 Hz of the grouping, max_frequency_difference_hz's default).
+constexpr float kIctalOnsetLowHz = 4.0f;
+constexpr float kIctalOnsetHighHz = 12.0f;
 constexpr float kFocalSameRhythmHz = 1.0f;
 // A homologous channel carrying the same rhythm under the switch-on threshold, within this many
 // dB of the channel's gain, is the other half of a symmetric rhythm: ACNS 2012 terminology calls
@@ -187,6 +188,17 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
   decide_pending(closed);
 }
 
+// An event's onset rhythm (1 Hz band index), from its first kOnsetRhythmWindows windows at full
+// strength (`ends.n` must be at least that).
+static int onset_band(const Event::RhythmEnds& ends) {
+  // The median of the first kOnsetRhythmWindows (a seizure may slow within seconds of its onset,
+  // as the CHB-MIT seizure of ../shared/real does).
+  std::array<int, kOnsetRhythmWindows> onset{};
+  std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
+  std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
+  return onset[kOnsetRhythmWindows / 2];
+}
+
 int slowing_bands(const Event& event) {
   auto slowed = [](const Event::RhythmEnds& ends) {
     if (ends.n < kEvolutionWindows) return 0;
@@ -194,14 +206,16 @@ int slowing_bands(const Event& event) {
       std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
       return bands[kEvolutionWindows / 2];
     };
-    // The onset rhythm: median of the first kOnsetRhythmWindows (a seizure may slow within
-    // seconds of its onset, as the CHB-MIT seizure of ../shared/real does).
-    std::array<int, kOnsetRhythmWindows> onset{};
-    std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
-    std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
-    return onset[kOnsetRhythmWindows / 2] - median(ends.last);
+    return onset_band(ends) - median(ends.last);
   };
   return slowed(event.home_ends);
+}
+
+bool has_ictal_onset_rhythm(const Event& event) {
+  if (event.home_ends.n < kOnsetRhythmWindows) return false;
+  // The band's span centre: bands 3-10 (4.5-11.5 Hz) are in range.
+  const float hz = static_cast<float>(onset_band(event.home_ends)) + 1.5f;
+  return hz >= kIctalOnsetLowHz && hz <= kIctalOnsetHighHz;
 }
 
 bool steady_onset_rhythm(const Event& event) {
@@ -908,7 +922,7 @@ void EventTracker::track_focal_onset(Event& event) const {
     focal = false;
   }
   if (homologue_joined && posterior) focal = false;
-  if (rhythm_hz(peak) < kFocalLowHz || rhythm_hz(peak) > kFocalHighHz) focal = false;
+  if (rhythm_hz(peak) < kIctalOnsetLowHz || rhythm_hz(peak) > kIctalOnsetHighHz) focal = false;
   ++event.focal_windows;
   event.focal_broken = event.focal_broken || !focal;
 }
@@ -963,13 +977,14 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
-  // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window so far,
-  // or a focal onset (track_focal_onset: every window judged at its onset) with a steady onset
-  // rhythm.
+  // Early evidence of a focal discharge: lateralised by kLateralMarginDb in every window so far
+  // from an onset rhythm in the theta-alpha range (has_ictal_onset_rhythm), or a focal onset
+  // (track_focal_onset: every window judged at its onset) with a steady onset rhythm.
   const bool focal =
       event.focal_windows >= kLateralWindows && !event.focal_broken && steady_onset_rhythm(event);
   const bool lateralised =
-      (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb) ||
+      (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb &&
+       has_ictal_onset_rhythm(event)) ||
       focal;
   if (lateralised) {
     // Strong evidence of a focal discharge: sustained (min_sustained_s) is enough.

@@ -159,6 +159,14 @@ int slowing_bands(const Event& event);
 /// strength (those whose median is the onset rhythm of slowing_bands) lie within one band.
 bool steady_onset_rhythm(const Event& event);
 
+/// Whether an event's onset rhythm (slowing_bands's: the median band of its first
+/// kOnsetRhythmWindows windows at full strength, as its span centre, band + 1.5 Hz) lies in the
+/// theta-alpha range of an ictal onset, 4-12 Hz (domain.md); false before that many windows. The
+/// lateralised early path asks it, as the focal path asks its strongest channel's rhythm to be
+/// in that range in each window it judges: delta bursts (burst-suppression, hypersynchrony) can
+/// be lateralised too.
+bool has_ictal_onset_rhythm(const Event& event);
+
 /// An event that ended and is kept as a seizure, with its localisation.
 struct ClosedEvent {
   Event event;

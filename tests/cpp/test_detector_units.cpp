@@ -719,42 +719,51 @@ TEST(EventTracker, ARhythmThatSlowsOnlyAsItFadesIsNotASeizure) {
   }
 }
 
-// Onset alarms of a steady (not yet evolving) rhythm on O1 and P7 from window 20, at 20 dB
-// while their homologues O2 and P8 carry `mirror_db`: lateralised by at least 10 dB, it is
-// confirmed once sustained (min_sustained_s, 6 windows, before min_duration_s of 10); nearly
-// symmetric (a posterior rhythm on both sides), or lateralised by less than that margin, it
-// waits for an evolution that never comes, so no alarm is raised while it runs. The rhythm is
-// delta (2.5 Hz, band 1), outside the focal path's onset range, so that only the margin decides.
+// Onset alarms of a rhythm that does not evolve on O1 and P7 from window 20, at 20 dB while
+// their homologues O2 and P8 carry `mirror_db`: lateralised by at least 10 dB from an onset
+// rhythm in 4-12 Hz, it is confirmed once sustained (min_sustained_s, 6 windows, before
+// min_duration_s of 10); nearly symmetric (a posterior rhythm on both sides), lateralised by
+// less than that margin, or as lopsided outside 4-12 Hz (2.5 or 3.5 Hz: a burst-suppression burst
+// or a delta run; 12.5 Hz), it waits for an evolution that never comes, so no alarm is raised
+// while it runs. The onset rhythm is the median of its first three windows (band b + 1.5 Hz, the
+// span centre); the second of them is 2 bands faster, so the onset is not a steady one and the
+// focal path (which asks a steady onset) stays closed: only the margin and the range decide.
 TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot) {
   const std::vector<std::string> labels{"O1", "O2", "P7", "P8"};
   const ChannelGeometry geometry = make_geometry(parse_labels(labels));
   ASSERT_EQ(geometry.mirror[0], 1);  // O1 <-> O2
   ASSERT_EQ(geometry.mirror[2], 3);  // P7 <-> P8
   const DetectorOptions params;
-  for (const float mirror_db : {0.0f, 10.5f, 19.0f}) {
-    EventTracker tracker{geometry, params, first_channel_onset};
-    tracker.set_good(std::vector<char>(4, 1));
-    std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
-    for (int t = 0; t < 60; ++t) {
-      const bool running = t >= 20;
-      std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
-                              running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
-      std::vector<float> excess(4, running ? 10.0f : 0.0f), hz(4, 2.5f);
-      std::vector<int> band(4, 1);
-      std::vector<char> on{running, 0, running, 0};
-      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+  for (const int onset_band : {1, 2, 3, 6, 10, 11}) {  // 2.5, 3.5, 4.5, 7.5, 11.5, 12.5 Hz
+    for (const float mirror_db : {0.0f, 10.5f, 19.0f}) {
+      EventTracker tracker{geometry, params, first_channel_onset};
+      tracker.set_good(std::vector<char>(4, 1));
+      std::vector<ClosedEvent> closed;
+      std::vector<RaisedAlarm> alarms;
+      for (int t = 0; t < 60; ++t) {
+        const bool running = t >= 20;
+        std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
+                                running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
+        const int rhythm_band = t == 21 ? onset_band + 2 : onset_band;
+        std::vector<int> band(4, rhythm_band);
+        std::vector<float> excess(4, running ? 10.0f : 0.0f),
+            hz(4, static_cast<float>(rhythm_band) + 1.5f);
+        std::vector<char> on{running, 0, running, 0};
+        tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
+                     std::int64_t{t} * 256, closed);
+        for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+      }
+      const bool in_range = onset_band >= 3 && onset_band <= 10;
+      const bool confirmed = in_range && 20.0f - mirror_db >= 10.0f;
+      ASSERT_EQ(alarms.size(), confirmed ? 1u : 0u)
+          << "onset band " << onset_band << ", homologues at " << mirror_db << " dB";
+      if (confirmed) {
+        // Recruited at window 20 (3 windows on), sustained 6 windows: confirmed with window 25.
+        EXPECT_EQ(alarms[0].window_start, 25 * 256);
+        EXPECT_EQ(alarms[0].onset_window_start, 20 * 256);
+      }
+      EXPECT_TRUE(closed.empty());  // still running
     }
-    const bool lateralised = 20.0f - mirror_db >= 10.0f;
-    ASSERT_EQ(alarms.size(), lateralised ? 1u : 0u) << "homologues at " << mirror_db << " dB";
-    if (lateralised) {
-      // Recruited at window 20 (3 windows on), sustained 6 windows: confirmed with window 25.
-      EXPECT_EQ(alarms[0].window_start, 25 * 256);
-      EXPECT_EQ(alarms[0].onset_window_start, 20 * 256);
-    }
-    EXPECT_TRUE(closed.empty());  // still running
   }
 }
 
@@ -762,7 +771,8 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
 // pairs with a bad channel do not count. O1 and P7 at 20 dB, P8 (good) at 15 dB, O2 at 0 dB: with
 // O2 good, the margin is (20 + 5) / 2 = 12.5 dB, lateralised and alarmed once sustained; with O2
 // bad, only P7-P8 counts (5 dB): not lateralised, and without evolution no alarm while it runs.
-// The rhythm is delta, outside the focal onset's range, so that the margin alone decides.
+// The rhythm is 7.5 Hz with an unsteady onset (as in the test above), so that the focal path
+// stays closed and the margin alone decides.
 TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
   // Fp1, Fp2, C3, C4 stay quiet: O1 and P7 are a small share of the good channels, not a
   // common-mode onset.
@@ -790,9 +800,11 @@ TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
         gain[3] = 15.0f;  // P8: the homologue, not in the event
         excess[3] = 5.0f;
       }
-      // Delta (2.5 Hz, band 1), outside the focal path's onset range: only the margin decides.
-      std::vector<float> hz(labels.size(), 2.5f);
-      std::vector<int> band(labels.size(), 1);
+      // 7.5 Hz (band 6), 9.5 Hz in its second window: not a steady onset, so only the margin
+      // decides.
+      const int rhythm_band = t == 21 ? 8 : 6;
+      std::vector<float> hz(labels.size(), static_cast<float>(rhythm_band) + 1.5f);
+      std::vector<int> band(labels.size(), rhythm_band);
       tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
                    std::int64_t{t} * 256, closed);
       for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
