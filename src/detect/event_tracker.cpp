@@ -111,6 +111,14 @@ std::int64_t windows_for(double seconds, double step_s) {
   return std::max<std::int64_t>(0, std::lround(seconds / step_s));
 }
 
+// A 1 Hz band's rhythm frequency (Hz): the centre of the 2 Hz span it starts (the scorer's
+// peak_band).
+float span_centre_hz(int band) { return static_cast<float>(band) + 1.5f; }
+
+// The theta-alpha range of an ictal onset rhythm (both early alarm paths). Written as "not
+// outside" so that a non-finite estimate fails no window, as before this helper.
+bool in_ictal_onset_range(float hz) { return !(hz < kIctalOnsetLowHz || hz > kIctalOnsetHighHz); }
+
 }  // namespace
 
 EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOptions& params,
@@ -213,9 +221,8 @@ int slowing_bands(const Event& event) {
 
 bool has_ictal_onset_rhythm(const Event& event) {
   if (event.home_ends.n < kOnsetRhythmWindows) return false;
-  // The band's span centre: bands 3-10 (4.5-11.5 Hz) are in range.
-  const float hz = static_cast<float>(onset_band(event.home_ends)) + 1.5f;
-  return hz >= kIctalOnsetLowHz && hz <= kIctalOnsetHighHz;
+  // Bands 3-10 (4.5-11.5 Hz) are in range.
+  return in_ictal_onset_range(span_centre_hz(onset_band(event.home_ends)));
 }
 
 bool steady_onset_rhythm(const Event& event) {
@@ -922,7 +929,7 @@ void EventTracker::track_focal_onset(Event& event) const {
     focal = false;
   }
   if (homologue_joined && posterior) focal = false;
-  if (rhythm_hz(peak) < kIctalOnsetLowHz || rhythm_hz(peak) > kIctalOnsetHighHz) focal = false;
+  if (!in_ictal_onset_range(rhythm_hz(peak))) focal = false;
   ++event.focal_windows;
   event.focal_broken = event.focal_broken || !focal;
 }
@@ -947,8 +954,7 @@ void EventTracker::track_bilateral_onset(Event& event) const {
 }
 
 float EventTracker::rhythm_hz(std::size_t c) const {
-  return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c]
-                                   : static_cast<float>(now_.peak_band[c]) + 1.5f;
+  return now_.rhythm_hz != nullptr ? now_.rhythm_hz[c] : span_centre_hz(now_.peak_band[c]);
 }
 
 bool EventTracker::same_rhythm_hz(std::size_t a, std::size_t b) const {
