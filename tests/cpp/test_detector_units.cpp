@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -197,6 +198,43 @@ LocalisedEvent first_channel_onset(const Event& event) {
     break;
   }
   return out;
+}
+
+// One window of per-channel scores as the EventTracker tests below build it: every channel off
+// at 0 dB and no excess, at rhythm band `quiet_band`; set_on switches one on. Its rhythm in Hz is
+// its band's span centre (band + 1.5 Hz), as the tracker takes it without a finer estimate.
+struct TestWindow {
+  TestWindow(std::size_t n, int quiet_band)
+      : gain(n, 0.0f), excess(n, 0.0f), band(n, quiet_band), on(n, 0) {}
+  void set_on(std::size_t c, float gain_db) {
+    on[c] = 1;
+    gain[c] = gain_db;
+    excess[c] = 10.0f;
+  }
+  std::vector<float> gain, excess;
+  std::vector<int> band;
+  std::vector<char> on;
+};
+
+// Steps `tracker` over windows 0 .. n_windows - 1 (window t starting at stream sample t * 256),
+// each built by `fill(t, window)` from a quiet window at `band`; returns the alarms raised while
+// they ran, in order (events that closed are in `closed`).
+std::vector<RaisedAlarm> step_windows(EventTracker& tracker, std::size_t n_channels, int band,
+                                      int n_windows,
+                                      const std::function<void(int, TestWindow&)>& fill,
+                                      std::vector<ClosedEvent>& closed) {
+  std::vector<RaisedAlarm> alarms;
+  for (int t = 0; t < n_windows; ++t) {
+    TestWindow window(n_channels, band);
+    fill(t, window);
+    std::vector<float> hz(n_channels);
+    for (std::size_t c = 0; c < n_channels; ++c) hz[c] = static_cast<float>(window.band[c]) + 1.5f;
+    tracker.step(
+        {window.gain.data(), window.excess.data(), window.band.data(), window.on.data(), hz.data()},
+        std::int64_t{t} * 256, closed);
+    for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
+  }
+  return alarms;
 }
 
 // A left-hemisphere referential montage; the tracker's localiser is replaced by one that takes
@@ -739,20 +777,17 @@ TEST(EventTracker, ALateralisedRhythmIsConfirmedOnceSustainedASymmetricOneIsNot)
       EventTracker tracker{geometry, params, first_channel_onset};
       tracker.set_good(std::vector<char>(4, 1));
       std::vector<ClosedEvent> closed;
-      std::vector<RaisedAlarm> alarms;
-      for (int t = 0; t < 60; ++t) {
-        const bool running = t >= 20;
-        std::vector<float> gain{running ? 20.0f : 0.0f, running ? mirror_db : 0.0f,
-                                running ? 20.0f : 0.0f, running ? mirror_db : 0.0f};
-        const int rhythm_band = t == 21 ? onset_band + 2 : onset_band;
-        std::vector<int> band(4, rhythm_band);
-        std::vector<float> excess(4, running ? 10.0f : 0.0f),
-            hz(4, static_cast<float>(rhythm_band) + 1.5f);
-        std::vector<char> on{running, 0, running, 0};
-        tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
-                     std::int64_t{t} * 256, closed);
-        for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-      }
+      const auto alarms = step_windows(
+          tracker, 4, onset_band, 60,
+          [&](int t, TestWindow& w) {
+            if (t == 21) w.band.assign(4, onset_band + 2);
+            if (t < 20) return;
+            w.set_on(0, 20.0f);  // O1
+            w.set_on(2, 20.0f);  // P7
+            w.gain[1] = w.gain[3] = mirror_db;
+            w.excess[1] = w.excess[3] = 10.0f;
+          },
+          closed);
       const bool in_range = onset_band >= 3 && onset_band <= 10;
       const bool confirmed = in_range && 20.0f - mirror_db >= 10.0f;
       ASSERT_EQ(alarms.size(), confirmed ? 1u : 0u)
@@ -787,28 +822,20 @@ TEST(EventTracker, ABadHomologueDoesNotMakeAnEventLateralised) {
     good[1] = o2_bad ? 0 : 1;
     tracker.set_good(good);
     std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
-    for (int t = 0; t < 60; ++t) {
-      const bool running = t >= 20;
-      // A bad channel's scores are 0 (ChannelScorer.BadChannelScoresZero).
-      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
-      std::vector<char> on(labels.size(), 0);
-      if (running) {
-        gain[0] = gain[2] = 20.0f;  // O1, P7
-        excess[0] = excess[2] = 10.0f;
-        on[0] = on[2] = 1;
-        gain[3] = 15.0f;  // P8: the homologue, not in the event
-        excess[3] = 5.0f;
-      }
-      // 7.5 Hz (band 6), 9.5 Hz in its second window: not a steady onset, so only the margin
-      // decides.
-      const int rhythm_band = t == 21 ? 8 : 6;
-      std::vector<float> hz(labels.size(), static_cast<float>(rhythm_band) + 1.5f);
-      std::vector<int> band(labels.size(), rhythm_band);
-      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-    }
+    // 7.5 Hz (band 6), 9.5 Hz in its second window: not a steady onset, so only the margin
+    // decides.
+    const auto alarms = step_windows(
+        tracker, labels.size(), 6, 60,
+        [&](int t, TestWindow& w) {
+          if (t == 21) w.band.assign(labels.size(), 8);
+          if (t < 20) return;
+          // A bad channel's scores are 0 (ChannelScorer.BadChannelScoresZero).
+          w.set_on(0, 20.0f);  // O1
+          w.set_on(2, 20.0f);  // P7
+          w.gain[3] = 15.0f;   // P8: the homologue, not in the event
+          w.excess[3] = 5.0f;
+        },
+        closed);
     ASSERT_EQ(alarms.size(), o2_bad ? 0u : 1u) << (o2_bad ? "O2 bad" : "O2 good");
     if (!o2_bad) {
       EXPECT_EQ(alarms[0].window_start, 25 * 256);
@@ -853,25 +880,16 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
     const std::size_t focus = back ? 6 : 2;  // O1 or F3
     const int band = which == Case::delta ? 1 : 6;
     std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
-    for (int t = 0; t < 60; ++t) {
-      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
-      std::vector<char> on(labels.size(), 0);
-      std::vector<int> bands(labels.size(), band);
-      if (t >= 20) {
-        gain[focus] = 20.0f;
-        excess[focus] = 10.0f;
-        on[focus] = 1;
-        gain[focus + 1] = which == Case::homologue_near ? 15.0f : 12.0f;  // the homologue
-        excess[focus + 1] = 2.0f;
-        on[focus + 1] = which == Case::homologue_on || (joins && t >= 23) ? 1 : 0;
-      }
-      std::vector<float> hz(labels.size());
-      for (std::size_t c = 0; c < labels.size(); ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
-      tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-    }
+    const auto alarms = step_windows(
+        tracker, labels.size(), band, 60,
+        [&](int t, TestWindow& w) {
+          if (t < 20) return;
+          w.set_on(focus, 20.0f);
+          w.gain[focus + 1] = which == Case::homologue_near ? 15.0f : 12.0f;  // the homologue
+          w.excess[focus + 1] = 2.0f;
+          w.on[focus + 1] = which == Case::homologue_on || (joins && t >= 23) ? 1 : 0;
+        },
+        closed);
     const bool focal =
         which == Case::focal || which == Case::homologue_joins || which == Case::occipital;
     ASSERT_EQ(alarms.size(), focal ? 1u : 0u) << static_cast<int>(which);
@@ -930,26 +948,19 @@ TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
     EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(labels.size(), 1));
     std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
-    for (int t = 0; t < 60; ++t) {
-      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
-      std::vector<char> on(labels.size(), 0);
-      std::vector<int> bands(labels.size(), 6);
-      std::vector<float> hz(labels.size(), 7.5f);
-      if (t >= 10) {
-        gain[at("F3")] = scenario.f3_off_gain_db;
-        gain[at("F4")] = t >= scenario.f4_near_from ? 16.0f : scenario.f4_off_gain_db;
-      }
-      for (const auto& [label, from] : scenario.on_from) {
-        if (t < from || (label == "F3" && t == scenario.dropout)) continue;
-        gain[at(label)] = 20.0f;
-        excess[at(label)] = 10.0f;
-        on[at(label)] = 1;
-      }
-      tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-    }
+    const auto alarms = step_windows(
+        tracker, labels.size(), 6, 60,
+        [&](int t, TestWindow& w) {
+          if (t >= 10) {
+            w.gain[at("F3")] = scenario.f3_off_gain_db;
+            w.gain[at("F4")] = t >= scenario.f4_near_from ? 16.0f : scenario.f4_off_gain_db;
+          }
+          for (const auto& [label, from] : scenario.on_from) {
+            if (t < from || (label == "F3" && t == scenario.dropout)) continue;
+            w.set_on(at(label), 20.0f);
+          }
+        },
+        closed);
     const bool alarmed = scenario.alarm_window >= 0;
     ASSERT_EQ(alarms.size(), alarmed ? 1u : 0u) << scenario.name;
     if (alarmed) {
@@ -972,30 +983,22 @@ TEST(EventTracker, ASecondOnsetUnderANormalRhythmIsNoBilateralOnset) {
   EventTracker tracker{geometry, params, first_channel_onset};
   tracker.set_good(std::vector<char>(n, 1));
   std::vector<ClosedEvent> closed;
-  std::size_t alarms = 0;
-  for (int t = 0; t < 170; ++t) {
-    std::vector<float> gain(n, 0.0f), excess(n, 0.0f);
-    std::vector<int> bands(n, 8);
-    std::vector<char> on(n, 0);
-    const auto set_on = [&](std::size_t c, int band, float gain_db) {
-      on[c] = 1;
-      bands[c] = band;
-      gain[c] = gain_db;
-      excess[c] = 10.0f;
-    };
-    if (t >= 20 && t < 160) {
-      set_on(0, 8, 11.0f);  // O1
-      set_on(1, 8, 11.0f);  // O2
-    }
-    if (t >= 30 && t < 160) set_on(3, 8, 11.0f);  // P8
-    const int seizure_band = t < 70 ? 8 : (t < 95 ? 7 : 6);
-    if (t >= 30 && t < 150) set_on(2, t >= 61 ? seizure_band : 8, t >= 61 ? 21.0f : 11.0f);  // P7
-    std::vector<float> hz(n);
-    for (std::size_t c = 0; c < n; ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
-    tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
-                 std::int64_t{t} * 256, closed);
-    alarms += tracker.take_alarms().size();
-  }
+  std::size_t alarms = step_windows(
+                           tracker, n, 8, 170,
+                           [&](int t, TestWindow& w) {
+                             if (t >= 20 && t < 160) {
+                               w.set_on(0, 11.0f);  // O1
+                               w.set_on(1, 11.0f);  // O2
+                             }
+                             if (t >= 30 && t < 160) w.set_on(3, 11.0f);  // P8
+                             const int seizure_band = t < 70 ? 8 : (t < 95 ? 7 : 6);
+                             if (t >= 30 && t < 150) {  // P7
+                               w.set_on(2, t >= 61 ? 21.0f : 11.0f);
+                               w.band[2] = t >= 61 ? seizure_band : 8;
+                             }
+                           },
+                           closed)
+                           .size();
   tracker.finish(closed);
   alarms += tracker.take_alarms().size();
   ASSERT_EQ(closed.size(), 1u);
@@ -1059,49 +1062,41 @@ TEST(EventTracker, ABilateralSynchronousOnsetIsNoSeizureOfItsOwn) {
     EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(n, 1));
     std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
     const int homologues_from = scenario == Case::propagated ? 25 : 20;
-    for (int t = 0; t < 140; ++t) {
-      const int band = 8 - (std::clamp(t, 20, 109) - 20) / 30;
-      std::vector<float> gain(n, 0.0f), excess(n, 0.0f), hz(n, 5.5f);
-      std::vector<int> bands(n, 4);
-      std::vector<char> on(n, 0);
-      // Each channel keeps its rhythm's band while off (a channel coming on 1 Hz or more away
-      // from it would be a rhythm change, which is not what this test is about).
-      for (std::size_t c = 0; c < 4; ++c) bands[c] = band;
-      bands[4] = bands[5] = 2;
-      for (std::size_t c = 0; c < n; ++c) hz[c] = static_cast<float>(bands[c]) + 1.5f;
-      const auto set_on = [&](std::size_t c, int b) {
-        on[c] = 1;
-        bands[c] = b;
-        hz[c] = static_cast<float>(b) + 1.5f;
-        gain[c] = 11.0f;
-        excess[c] = 10.0f;
-      };
-      if (t >= 20 && t < 110) {
-        set_on(0, band);
-        set_on(2, band);
-      }
-      if (t >= homologues_from && t < 110) {
-        set_on(1, band);
-        set_on(3, band);
-      }
-      if (scenario == Case::beside_another && t >= 10 && t < 110) {
-        set_on(4, 2);    // 3.5 Hz, steady, on one side: a discharge that may be a seizure
-        gain[4] = 8.0f;  // under kLateralMarginDb over F4: not confirmed (never alarmed)
-      }
-      if (scenario == Case::beside_a_normal_rhythm && t >= 10 && t < 110) {
-        set_on(4, 2);  // 3.5 Hz, steady, on both sides together
-        set_on(5, 2);
-      }
-      if (scenario == Case::beside_a_blip && t >= 10 && t < 12) {
-        set_on(4, 2);  // shorter than recruit_s (3 windows)
-        set_on(5, 2);
-      }
-      tracker.step({gain.data(), excess.data(), bands.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-    }
+    const auto alarms = step_windows(
+        tracker, n, 4, 140,
+        [&](int t, TestWindow& w) {
+          const int band = 8 - (std::clamp(t, 20, 109) - 20) / 30;
+          // Each channel keeps its rhythm's band while off (a channel coming on 1 Hz or more away
+          // from it would be a rhythm change, which is not what this test is about).
+          for (std::size_t c = 0; c < 4; ++c) w.band[c] = band;
+          w.band[4] = w.band[5] = 2;
+          const auto set_on = [&](std::size_t c, int b) {
+            w.set_on(c, 11.0f);
+            w.band[c] = b;
+          };
+          if (t >= 20 && t < 110) {
+            set_on(0, band);
+            set_on(2, band);
+          }
+          if (t >= homologues_from && t < 110) {
+            set_on(1, band);
+            set_on(3, band);
+          }
+          if (scenario == Case::beside_another && t >= 10 && t < 110) {
+            set_on(4, 2);      // 3.5 Hz, steady, on one side: a discharge that may be a seizure
+            w.gain[4] = 8.0f;  // under kLateralMarginDb over F4: not confirmed (never alarmed)
+          }
+          if (scenario == Case::beside_a_normal_rhythm && t >= 10 && t < 110) {
+            set_on(4, 2);  // 3.5 Hz, steady, on both sides together
+            set_on(5, 2);
+          }
+          if (scenario == Case::beside_a_blip && t >= 10 && t < 12) {
+            set_on(4, 2);  // shorter than recruit_s (3 windows)
+            set_on(5, 2);
+          }
+        },
+        closed);
     tracker.finish(closed);
     const bool seizure = scenario == Case::propagated || scenario == Case::beside_another;
     ASSERT_EQ(closed.size(), seizure ? 1u : 0u) << static_cast<int>(scenario);
@@ -1127,29 +1122,19 @@ TEST(EventTracker, ALateralisedEventWaitsOnlyForALinkedEventAlreadyConfirmed) {
     EventTracker tracker{geometry, params, first_channel_onset};
     tracker.set_good(std::vector<char>(labels.size(), 1));
     std::vector<ClosedEvent> closed;
-    std::vector<RaisedAlarm> alarms;
-    for (int t = 0; t < 60; ++t) {
-      std::vector<float> gain(labels.size(), 0.0f), excess(labels.size(), 0.0f);
-      std::vector<float> hz(labels.size(), 9.5f);
-      std::vector<int> band(labels.size(), 8);
-      std::vector<char> on(labels.size(), 0);
-      const auto set_on = [&](std::size_t c) {
-        on[c] = 1;
-        gain[c] = 20.0f;
-        excess[c] = 10.0f;
-      };
-      if (t >= 10) {
-        set_on(1);                        // Fp2
-        if (!front_confirmed) set_on(0);  // Fp1: a bilateral front event
-      }
-      if (t >= 20) {
-        set_on(2);  // O1
-        set_on(4);  // P7
-      }
-      tracker.step({gain.data(), excess.data(), band.data(), on.data(), hz.data()},
-                   std::int64_t{t} * 256, closed);
-      for (auto& alarm : tracker.take_alarms()) alarms.push_back(std::move(alarm));
-    }
+    const auto alarms = step_windows(
+        tracker, labels.size(), 8, 60,
+        [&](int t, TestWindow& w) {
+          if (t >= 10) {
+            w.set_on(1, 20.0f);                        // Fp2
+            if (!front_confirmed) w.set_on(0, 20.0f);  // Fp1: a bilateral front event
+          }
+          if (t >= 20) {
+            w.set_on(2, 20.0f);  // O1
+            w.set_on(4, 20.0f);  // P7
+          }
+        },
+        closed);
     ASSERT_EQ(tracker.open_events().size(), 2u);  // the front and the back event, both running
     ASSERT_EQ(alarms.size(), 1u) << (front_confirmed ? "front confirmed" : "front bilateral");
     // The front event's alarm (onset window 10) or the back event's (onset window 20).
