@@ -34,6 +34,7 @@ constexpr std::int64_t kHomeWindows = 5;
 // episode at a higher alpha frequency, a spindle after hypersynchrony); a passing change in
 // between is not an evolution either.
 constexpr int kMinEvolutionBands = 2;
+constexpr float kMinEvolutionHz = 1.0f * kMinEvolutionBands;  // bands are 1 Hz wide
 constexpr std::size_t kOnsetRhythmWindows = 3;
 // An event cut by a gap or the end of the stream while discharging is spared the evolution test
 // (its end was not seen) only while it has run for less than this: most seizures end within
@@ -217,6 +218,17 @@ int slowing_bands(const Event& event) {
     return onset_band(ends) - median(ends.last);
   };
   return slowed(event.home_ends);
+}
+
+float slowing_hz(const Event& event) {
+  const auto& ends = event.home_ends;
+  if (ends.n < kEvolutionWindows) return 0.0f;
+  std::array<float, kOnsetRhythmWindows> onset{};
+  std::copy_n(ends.first_hz.begin(), kOnsetRhythmWindows, onset.begin());
+  std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
+  std::array<float, kEvolutionWindows> last = ends.last_hz;
+  std::nth_element(last.begin(), last.begin() + kEvolutionWindows / 2, last.end());
+  return onset[kOnsetRhythmWindows / 2] - last[kEvolutionWindows / 2];
 }
 
 bool has_ictal_onset_rhythm(const Event& event) {
@@ -459,7 +471,9 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
     // keeps on: a normal rhythm that dies away slows and weakens as it goes (the occipital
     // alpha of multiple_annotation_chans.bdf falls from 9 to 4-5 Hz in its last 15 s), while a
     // seizure's slowing comes with a discharge at full strength.
-    if (home_band >= 0 && strongest_home >= on_threshold_db_) event.home_ends.add(home_band);
+    if (home_band >= 0 && strongest_home >= on_threshold_db_) {
+      event.home_ends.add(home_band, home_hz);
+    }
     event.on_now = home_band >= 0;
     if (event.on_now) {
       event.recent_bands[event.n_recent % kRhythmSmoothing] = home_band;
@@ -999,9 +1013,12 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     // The evolution rule of close(), on the rhythm seen so far, and its minimum duration: a
     // normal rhythm (the posterior dominant rhythm, sleep spindles) passes every other rule
     // while it runs and never evolves, so an alarm before evolution would be false for each
-    // of them (docs/detection.md).
+    // of them (docs/detection.md). Measured in Hz (slowing_hz), the same 2 Hz as close()'s two
+    // 1 Hz bands: on the rhythm seen so far, a rhythm that drifted by less than 2 Hz can read as
+    // slowed by two bands for a while. (close() keeps the bands: judged in Hz there, it lost
+    // seizures that had slowed by two bands; docs/detection.md.)
     if (static_cast<double>(duration) * step_s_ < min_duration_s_) return false;
-    if (slowing_bands(event) < kMinEvolutionBands) return false;
+    if (slowing_hz(event) < kMinEvolutionHz) return false;
     // The slowing must start from a rhythm: normal activity whose frequency jumps between bands
     // from its first windows (pdr-infant-ref-2h's drowsy posterior rhythm, 6 and 4 Hz in turn)
     // can read as slowed by 2 bands and return to its onset frequency by its end.

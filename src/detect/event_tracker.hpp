@@ -86,15 +86,20 @@ struct Event {
   std::array<float, kRhythmSmoothing> recent_hz{};  ///< the same windows' rhythm in Hz
   float smoothed_hz = 0.0f;                         ///< their median
   /// Its rhythm (home channels) in its first and in its last kEvolutionWindows windows with a
-  /// home channel on at or above the switch-on gain: a seizure evolves (starts with one rhythm,
-  /// ends with another), a background rhythm that waxes and wanes (or slows as it fades) does
-  /// not.
+  /// home channel on at or above the switch-on gain, as 1 Hz bands and in Hz (the scorer's
+  /// finer estimate): a seizure evolves (starts with one rhythm, ends with another), a
+  /// background rhythm that waxes and wanes (or slows as it fades) does not.
   struct RhythmEnds {
     std::array<int, kEvolutionWindows> first{}, last{};
+    std::array<float, kEvolutionWindows> first_hz{}, last_hz{};
     std::size_t n = 0;  ///< windows counted so far
-    void add(int band) {
-      if (n < kEvolutionWindows) first[n] = band;
+    void add(int band, float hz) {
+      if (n < kEvolutionWindows) {
+        first[n] = band;
+        first_hz[n] = hz;
+      }
       last[n % kEvolutionWindows] = band;
+      last_hz[n % kEvolutionWindows] = hz;
       ++n;
     }
   };
@@ -154,6 +159,14 @@ constexpr float kStrongerPowerRatio = 2.0f;
 /// (median of its last kEvolutionWindows such windows): positive when it slowed, negative when it
 /// sped up; 0 with fewer than kEvolutionWindows windows.
 int slowing_bands(const Event& event);
+
+/// slowing_bands in Hz, on the scorer's rhythm frequency (WindowScores::rhythm_hz) instead of the
+/// 1 Hz bands: the onset alarm's evolution test (EventTracker::take_alarms). A rhythm between two
+/// spans reads as either from one window to the next, so the medians of a slightly drifting
+/// rhythm can lie two bands apart while it runs though it slowed by less than 2 Hz (the occipital
+/// alpha of multiple_annotation_chans.bdf, 188 s: 10.3 Hz at its onset, read as band 9, and a
+/// median of 9.0 Hz over its last 10 windows, read as band 7: 1.3 Hz).
+float slowing_hz(const Event& event);
 
 /// Whether an event's onset rhythm is a rhythm: its first kOnsetRhythmWindows windows at full
 /// strength (those whose median is the onset rhythm of slowing_bands) lie within one band.

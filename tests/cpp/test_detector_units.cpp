@@ -1032,6 +1032,42 @@ TEST(EventTracker, TheEvolutionPathAsksASteadyOnsetRhythm) {
   }
 }
 
+// The evolution path measures the slowing in Hz (slowing_hz), not in bands. O1 and P7 (no
+// homologues in the fixture) on at 11 dB from window 20, read as band 8 until window 29, band 7
+// until window 39 and band 6 from window 40 (one band at a time, as in the test above): two bands
+// below its onset by window 45. A rhythm at the bands' centres (9.5, 8.5, 7.5 Hz) slowed by 2 Hz
+// and is alarmed at window 45; one at 10.3, 9.5 and 8.7 Hz (a rhythm near the span edges, read
+// two bands apart) slowed by 1.6 Hz and is not alarmed while it runs.
+TEST(EventTracker, TheEvolutionPathMeasuresTheSlowingInHertz) {
+  for (const bool slowed_2_hz : {true, false}) {
+    TrackerFixture f;
+    std::vector<RaisedAlarm> alarms;
+    for (int t = 0; t < 70; ++t) {
+      f.reset_window();
+      const int band = t < 30 ? 8 : (t < 40 ? 7 : 6);
+      const float detune = slowed_2_hz ? 0.0f : (t < 30 ? 0.8f : (t < 40 ? 1.0f : 1.2f));
+      f.detune.assign(f.n, 0.0f);
+      for (const char* label : {"O1", "P7"}) {
+        f.band[f.index(label)] = band;
+        f.detune[f.index(label)] = detune;
+      }
+      if (t >= 20) f.set_on({"O1", "P7"}, band, 11.0f);
+      f.step();
+      for (auto& alarm : f.tracker.take_alarms()) alarms.push_back(std::move(alarm));
+    }
+    const char* name = slowed_2_hz ? "2 Hz" : "1.6 Hz";
+    ASSERT_TRUE(f.closed.empty()) << name;  // still running
+    ASSERT_EQ(alarms.size(), slowed_2_hz ? 1u : 0u) << name;
+    if (slowed_2_hz) {
+      EXPECT_EQ(alarms[0].window_start, 45 * 256);
+    }
+    ASSERT_EQ(f.tracker.open_events().size(), 1u);
+    const Event& event = f.tracker.open_events()[0];
+    EXPECT_EQ(slowing_bands(event), 2) << name;
+    EXPECT_NEAR(slowing_hz(event), slowed_2_hz ? 2.0f : 1.6f, 1e-4f) << name;
+  }
+}
+
 // A rhythm at O1/P7 and their homologues O2/P8 from window 20, slowing by 2 Hz over 90 windows
 // (9.5 -> 7.5 Hz: an evolution), scored as the rules say:
 // - both sides switching on together while nothing else runs: a bilateral synchronous rhythm
