@@ -197,44 +197,43 @@ void EventTracker::finish(std::vector<ClosedEvent>& closed) {
   decide_pending(closed);
 }
 
-// An event's onset rhythm (1 Hz band index), from its first kOnsetRhythmWindows windows at full
-// strength (`ends.n` must be at least that).
-static int onset_band(const Event::RhythmEnds& ends) {
-  // The median of the first kOnsetRhythmWindows (a seizure may slow within seconds of its onset,
-  // as the CHB-MIT seizure of ../shared/real does).
-  std::array<int, kOnsetRhythmWindows> onset{};
-  std::copy_n(ends.first.begin(), kOnsetRhythmWindows, onset.begin());
-  std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
-  return onset[kOnsetRhythmWindows / 2];
+// The median of the first `n` values of `values` (the upper one for an even `n`).
+template <class T, std::size_t N>
+static T median_of_first(std::array<T, N> values, std::size_t n) {
+  std::nth_element(values.begin(), values.begin() + n / 2, values.begin() + n);
+  return values[n / 2];
+}
+
+// An event's rhythm at its onset and at its end, from its RhythmEnds (`ends.n` at least
+// kOnsetRhythmWindows, respectively kEvolutionWindows): the median of its first
+// kOnsetRhythmWindows windows at full strength (a seizure may slow within seconds of its onset,
+// as the CHB-MIT seizure of ../shared/real does) and that of its last kEvolutionWindows, as 1 Hz
+// bands (`first`, `last`) or in Hz (`first_hz`, `last_hz`).
+template <class T>
+static T onset_rhythm(const std::array<T, kEvolutionWindows>& first) {
+  return median_of_first(first, kOnsetRhythmWindows);
+}
+template <class T>
+static T end_rhythm(const std::array<T, kEvolutionWindows>& last) {
+  return median_of_first(last, kEvolutionWindows);
 }
 
 int slowing_bands(const Event& event) {
-  auto slowed = [](const Event::RhythmEnds& ends) {
-    if (ends.n < kEvolutionWindows) return 0;
-    auto median = [](std::array<int, kEvolutionWindows> bands) {
-      std::nth_element(bands.begin(), bands.begin() + kEvolutionWindows / 2, bands.end());
-      return bands[kEvolutionWindows / 2];
-    };
-    return onset_band(ends) - median(ends.last);
-  };
-  return slowed(event.home_ends);
+  const auto& ends = event.home_ends;
+  if (ends.n < kEvolutionWindows) return 0;
+  return onset_rhythm(ends.first) - end_rhythm(ends.last);
 }
 
 float slowing_hz(const Event& event) {
   const auto& ends = event.home_ends;
   if (ends.n < kEvolutionWindows) return 0.0f;
-  std::array<float, kOnsetRhythmWindows> onset{};
-  std::copy_n(ends.first_hz.begin(), kOnsetRhythmWindows, onset.begin());
-  std::nth_element(onset.begin(), onset.begin() + kOnsetRhythmWindows / 2, onset.end());
-  std::array<float, kEvolutionWindows> last = ends.last_hz;
-  std::nth_element(last.begin(), last.begin() + kEvolutionWindows / 2, last.end());
-  return onset[kOnsetRhythmWindows / 2] - last[kEvolutionWindows / 2];
+  return onset_rhythm(ends.first_hz) - end_rhythm(ends.last_hz);
 }
 
 bool has_ictal_onset_rhythm(const Event& event) {
   if (event.home_ends.n < kOnsetRhythmWindows) return false;
   // Bands 3-10 (4.5-11.5 Hz) are in range.
-  return in_ictal_onset_range(span_centre_hz(onset_band(event.home_ends)));
+  return in_ictal_onset_range(span_centre_hz(onset_rhythm(event.home_ends.first)));
 }
 
 bool steady_onset_rhythm(const Event& event) {
@@ -1021,7 +1020,7 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
     if (slowing_hz(event) < kMinEvolutionHz) return false;
     // The slowing must start from a rhythm: normal activity whose frequency jumps between bands
     // from its first windows (pdr-infant-ref-2h's drowsy posterior rhythm, 6 and 4 Hz in turn)
-    // can read as slowed by 2 bands and return to its onset frequency by its end.
+    // can read as slowed by 2 Hz and return to its onset frequency by its end.
     if (!steady_onset_rhythm(event)) return false;
   }
   // Not the spread of another event, as decide() would judge it: an event that has not diverged

@@ -161,11 +161,11 @@ constexpr float kStrongerPowerRatio = 2.0f;
 int slowing_bands(const Event& event);
 
 /// slowing_bands in Hz, on the scorer's rhythm frequency (WindowScores::rhythm_hz) instead of the
-/// 1 Hz bands: the onset alarm's evolution test (EventTracker::take_alarms). A rhythm between two
-/// spans reads as either from one window to the next, so the medians of a slightly drifting
+/// 1 Hz bands: the onset alarm's evolution test (EventTracker::confirmed_so_far). A rhythm between
+/// two spans reads as either from one window to the next, so the medians of a slightly drifting
 /// rhythm can lie two bands apart while it runs though it slowed by less than 2 Hz (the occipital
-/// alpha of multiple_annotation_chans.bdf, 188 s: 10.3 Hz at its onset, read as band 9, and a
-/// median of 9.0 Hz over its last 10 windows, read as band 7: 1.3 Hz).
+/// alpha of multiple_annotation_chans.bdf, alarmed at 190 s on the band rule: 10.3 Hz at its
+/// onset, read as band 9, and a median of 9.0 Hz over its last 10 windows, read as band 7).
 float slowing_hz(const Event& event);
 
 /// Whether an event's onset rhythm is a rhythm: its first kOnsetRhythmWindows windows at full

@@ -140,7 +140,8 @@ struct DataGap {
 /// confirmed it (docs/detection.md, "Onset alarms"). One alarm per seizure the detector emits,
 /// raised at the latest when that seizure is emitted; the seizure, emitted once it has ended, may
 /// refine the onset and the channels. An alarm whose event is later rejected (confirmed as
-/// evolving: its rhythm was back near its onset frequency at its end; confirmed as lateralised
+/// evolving: its rhythm was back near its onset frequency at its end, or its slowing of 2 Hz
+/// read as less than two 1 Hz bands by the closing rule; confirmed as lateralised
 /// or as a focal onset: it never evolved, ended before min_duration_s or was the spread of
 /// another seizure; or no
 /// onset could be placed on its whole history) is retracted: no seizure follows it (a false
