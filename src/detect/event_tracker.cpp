@@ -148,6 +148,9 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
   run_start_.assign(n_, 0);
   run_length_.assign(n_, 0);
+  bridged_start_.assign(n_, 0);
+  bridged_length_.assign(n_, 0);
+  bridged_owner_.assign(n_, -1);
   reference_band_.assign(n_, 0);
   rhythm_changes_.assign(n_, 0);
   joined_window_.assign(n_, -1);
@@ -255,6 +258,9 @@ void EventTracker::end_segment(std::vector<ClosedEvent>& closed) {
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
   run_start_.assign(n_, 0);
   run_length_.assign(n_, 0);
+  bridged_start_.assign(n_, 0);
+  bridged_length_.assign(n_, 0);
+  bridged_owner_.assign(n_, -1);
   rhythm_changes_.assign(n_, 0);
   joined_window_.assign(n_, -1);
   focus_lead_.assign(n_, 0);
@@ -403,10 +409,18 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
   for (std::size_t c = 0; c < n_; ++c) {
     if (now_.on[c]) {
       if (last_on_window_[c] != t - 1) run_start_[c] = t;
+      // A dropout shorter than a recruitment is a fluctuation, as an isolated window on is: the
+      // bridged run goes on across it, within one event.
+      if (t - last_on_window_[c] > recruit_windows_ || owner_[c] != bridged_owner_[c]) {
+        bridged_start_[c] = run_start_[c];
+      }
+      bridged_owner_[c] = owner_[c];
       last_on_window_[c] = t;
       run_length_[c] = t - run_start_[c] + 1;
+      bridged_length_[c] = t - bridged_start_[c] + 1;
     } else {
       run_length_[c] = 0;
+      if (t - last_on_window_[c] >= recruit_windows_) bridged_length_[c] = 0;
     }
   }
   for (auto& event : open_events_) {
@@ -430,7 +444,9 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
     if (any) {
       event.last_on = t;
       for (std::size_t c = 0; c < n_; ++c) {
-        if (owner_[c] == event.id) event.longest_run = std::max(event.longest_run, run_length_[c]);
+        if (owner_[c] != event.id) continue;
+        event.longest_run = std::max(event.longest_run, run_length_[c]);
+        event.longest_bridged_run = std::max(event.longest_bridged_run, bridged_length_[c]);
       }
       float strongest = -1.0f;
       for (std::size_t c = 0; c < n_; ++c) {
@@ -992,7 +1008,7 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   // later); recruitment, the longest run and the duration only grow.
   if (window_index_ - event.opened < std::max(kOnsetClusterWindows, kBilateralOnsetWindows) ||
       event.global_onset || bilateral_synchronous_onset(event) || event.first_recruit < 0 ||
-      event.longest_run < sustained_windows_) {
+      event.longest_bridged_run < sustained_windows_) {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
@@ -1001,6 +1017,12 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   // (track_focal_onset: every window judged at its onset) with a steady onset rhythm.
   const bool focal =
       event.focal_windows >= kLateralWindows && !event.focal_broken && steady_onset_rhythm(event);
+  // Sustained as close() asks (one channel on for min_sustained_s in a row), or, for a focal
+  // onset, with dropouts shorter than a recruitment bridged: a low-amplitude focal discharge
+  // flickers around the switch-on gain for 10-30 s. Only there: the lateralised path alone, which
+  // judges no window's rhythm, then took a train of burst-suppression bursts 2 s apart for one
+  // run (docs/detection.md, "Onset alarms").
+  if (event.longest_run < sustained_windows_ && !focal) return false;
   const bool lateralised =
       (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb &&
        has_ictal_onset_rhythm(event)) ||

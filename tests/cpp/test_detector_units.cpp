@@ -900,6 +900,53 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
   }
 }
 
+// A focal onset whose channel drops out for fewer windows than a recruitment takes (recruit_s,
+// 3 windows) is sustained across the dropout; a lateralised event without focal evidence is not.
+// F3 at 20 dB and band 6 (7.5 Hz) from window 20, off in the windows given:
+// - F4 off at 12 dB (a focal onset, 8 dB short of the lateralised margin), F3 off at 24-25: the
+//   run 20-26 bridges the dropout, and the focal evidence has its 3 windows (22, 23, 26) at 26:
+//   alarmed at 26 (at 31 without the bridge);
+// - the same with F3 off at 24-26: not bridged, sustained from 27: alarmed at 32;
+// - F4 off at 0 dB (lateralised by 20 dB) but F3's first windows at bands 6, 8, 6 (an unsteady
+//   onset rhythm: no focal evidence), off at 24-25: alarmed only once F3 has been on for 6
+//   windows in a row, at 31.
+TEST(EventTracker, AFocalOnsetIsSustainedAcrossADropoutShorterThanARecruitment) {
+  const std::vector<std::string> labels{"Fp1", "Fp2", "F3", "F4", "C3", "C4", "O1", "O2"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  ASSERT_EQ(geometry.mirror[2], 3);  // F3 <-> F4
+  const DetectorOptions params;
+  struct Scenario {
+    const char* name;
+    int dropout_from, dropout_to;
+    float f4_gain_db;
+    bool steady_onset;
+    int alarm_window;
+  };
+  const std::vector<Scenario> scenarios{
+      {"focal, 2-window dropout", 24, 25, 12.0f, true, 26},
+      {"focal, 3-window dropout", 24, 26, 12.0f, true, 32},
+      {"lateralised only, 2-window dropout", 24, 25, 0.0f, false, 31},
+  };
+  for (const auto& scenario : scenarios) {
+    EventTracker tracker{geometry, params, first_channel_onset};
+    tracker.set_good(std::vector<char>(labels.size(), 1));
+    std::vector<ClosedEvent> closed;
+    const auto alarms = step_windows(
+        tracker, labels.size(), 6, 45,
+        [&](int t, TestWindow& w) {
+          if (t < 20) return;
+          w.gain[3] = scenario.f4_gain_db;
+          if (t >= scenario.dropout_from && t <= scenario.dropout_to) return;
+          w.set_on(2, 20.0f);
+          if (!scenario.steady_onset && t == 21) w.band[2] = 8;
+        },
+        closed);
+    ASSERT_EQ(alarms.size(), 1u) << scenario.name;
+    EXPECT_EQ(alarms[0].window_start, std::int64_t{scenario.alarm_window} * 256) << scenario.name;
+    EXPECT_TRUE(closed.empty()) << scenario.name;  // still running
+  }
+}
+
 // The focal onset is judged at its onset, and a side that switches on later is its spread. A
 // 7.5 Hz rhythm (band 6) at 20 dB on the channels listed, each on from the window given to the
 // end; Fz joins F3 and F4 into one event, P3 and P4 are no neighbours (two events).
@@ -909,9 +956,9 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
 //   no alarm for either;
 // - F4 at 17, F3 at 20, F3 within 6 dB of F4 while off (F4's event is no focal onset): F3's
 //   event, whose homologue was discharging before it opened, no alarm either;
-// - F3 at 20, off for window 25 (so that it is sustained only at 31), F4 off but within 6 dB of
-//   it from window 28: the focal evidence was judged on its first 5 windows (22-24, 26, 27),
-//   alarmed at 31.
+// - F3 at 20, off for windows 25-27 (so that it is sustained only at 33: a dropout of 3 windows
+//   is not bridged), F4 off but within 6 dB of it from window 30: the focal evidence was judged
+//   on its first 5 windows (22-24, 28, 29), alarmed at 33.
 TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
   const std::vector<std::string> labels{"Fp1", "Fp2", "F3", "F4", "Fz", "C3",
                                         "C4",  "Cz",  "P3", "P4", "O1", "O2"};
@@ -931,18 +978,18 @@ TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
   struct Scenario {
     const char* name;
     std::vector<std::pair<std::string, int>> on_from;
-    int dropout;           // a window in which F3 is off (-1: none)
-    float f3_off_gain_db;  // F3's gain while off
-    float f4_off_gain_db;  // F4's gain while off
-    int f4_near_from;      // from this window F4, off, is at 16 dB (within 6 dB of F3)
-    int alarm_window;      // -1: no alarm
+    int dropout_from, dropout_to;  // windows in which F3 is off (-1: none)
+    float f3_off_gain_db;          // F3's gain while off
+    float f4_off_gain_db;          // F4's gain while off
+    int f4_near_from;              // from this window F4, off, is at 16 dB (within 6 dB of F3)
+    int alarm_window;              // -1: no alarm
   };
   const std::vector<Scenario> scenarios{
-      {"sides apart", {{"F3", 20}, {"Fz", 22}, {"F4", 24}}, -1, 0.0f, 0.0f, 1000, 25},
-      {"sides together", {{"F3", 20}, {"Fz", 20}, {"F4", 20}}, -1, 0.0f, 0.0f, 1000, -1},
-      {"back, homologue later", {{"P3", 20}, {"P4", 23}}, -1, 0.0f, 0.0f, 1000, -1},
-      {"homologue earlier", {{"F4", 17}, {"F3", 20}}, -1, 15.0f, 0.0f, 1000, -1},
-      {"judged at onset", {{"F3", 20}}, 25, 0.0f, 12.0f, 28, 31},
+      {"sides apart", {{"F3", 20}, {"Fz", 22}, {"F4", 24}}, -1, -1, 0.0f, 0.0f, 1000, 25},
+      {"sides together", {{"F3", 20}, {"Fz", 20}, {"F4", 20}}, -1, -1, 0.0f, 0.0f, 1000, -1},
+      {"back, homologue later", {{"P3", 20}, {"P4", 23}}, -1, -1, 0.0f, 0.0f, 1000, -1},
+      {"homologue earlier", {{"F4", 17}, {"F3", 20}}, -1, -1, 15.0f, 0.0f, 1000, -1},
+      {"judged at onset", {{"F3", 20}}, 25, 27, 0.0f, 12.0f, 30, 33},
   };
   for (const auto& scenario : scenarios) {
     EventTracker tracker{geometry, params, first_channel_onset};
@@ -956,7 +1003,8 @@ TEST(EventTracker, TheFocalOnsetIsJudgedAtItsOnset) {
             w.gain[at("F4")] = t >= scenario.f4_near_from ? 16.0f : scenario.f4_off_gain_db;
           }
           for (const auto& [label, from] : scenario.on_from) {
-            if (t < from || (label == "F3" && t == scenario.dropout)) continue;
+            const bool dropped = t >= scenario.dropout_from && t <= scenario.dropout_to;
+            if (t < from || (label == "F3" && dropped)) continue;
             w.set_on(at(label), 20.0f);
           }
         },
