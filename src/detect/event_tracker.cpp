@@ -148,7 +148,6 @@ EventTracker::EventTracker(const ChannelGeometry& geometry, const DetectorOption
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
   run_start_.assign(n_, 0);
   run_length_.assign(n_, 0);
-  bridged_start_.assign(n_, 0);
   bridged_length_.assign(n_, 0);
   bridged_owner_.assign(n_, -1);
   reference_band_.assign(n_, 0);
@@ -258,7 +257,6 @@ void EventTracker::end_segment(std::vector<ClosedEvent>& closed) {
   last_on_window_.assign(n_, std::numeric_limits<std::int64_t>::min() / 2);
   run_start_.assign(n_, 0);
   run_length_.assign(n_, 0);
-  bridged_start_.assign(n_, 0);
   bridged_length_.assign(n_, 0);
   bridged_owner_.assign(n_, -1);
   rhythm_changes_.assign(n_, 0);
@@ -410,17 +408,15 @@ void EventTracker::track_events(std::int64_t start, std::vector<ClosedEvent>& cl
     if (now_.on[c]) {
       if (last_on_window_[c] != t - 1) run_start_[c] = t;
       // A dropout shorter than a recruitment is a fluctuation, as an isolated window on is: the
-      // bridged run goes on across it, within one event.
-      if (t - last_on_window_[c] > recruit_windows_ || owner_[c] != bridged_owner_[c]) {
-        bridged_start_[c] = run_start_[c];
-      }
+      // bridged run goes on across it, within one event, counting the windows on.
+      const bool bridged =
+          t - last_on_window_[c] <= recruit_windows_ && owner_[c] == bridged_owner_[c];
       bridged_owner_[c] = owner_[c];
       last_on_window_[c] = t;
       run_length_[c] = t - run_start_[c] + 1;
-      bridged_length_[c] = t - bridged_start_[c] + 1;
+      bridged_length_[c] = bridged ? bridged_length_[c] + 1 : run_length_[c];
     } else {
       run_length_[c] = 0;
-      if (t - last_on_window_[c] >= recruit_windows_) bridged_length_[c] = 0;
     }
   }
   for (auto& event : open_events_) {

@@ -68,8 +68,9 @@ struct Event {
   int rhythm_band = 0;  ///< 1 Hz band of the event's strongest channel, last time one was on
   Hemisphere side = Hemisphere::unknown;  ///< side of the strongest channel it opened with
   std::int64_t longest_run = 0;           ///< longest run of consecutive windows on, any channel
-  /// For the onset alarm only: longest_run with dropouts shorter than recruit_s bridged, on a
-  /// channel that stayed this event's (EventTracker::take_alarms, the focal path)
+  /// For the onset alarm only: the most windows on of a channel's run with dropouts shorter than
+  /// recruit_s bridged, while the channel stayed this event's (the focal path of
+  /// EventTracker::confirmed_so_far)
   std::int64_t longest_bridged_run = 0;
   std::int64_t first_recruit = -1;  ///< window where the earliest recruited channel's run began
   /// Every event running when this one opened, earliest first: this event is the spread of the
@@ -224,9 +225,9 @@ class EventTracker {
 
   /// Onset alarms raised since the last call, in the order raised (docs/detection.md, "Onset
   /// alarms"): an open event is confirmed once it meets every rule of close() that can be judged
-  /// while it runs (not a common-mode onset, a channel recruited, sustained (a focal onset across
-  /// dropouts shorter than a recruitment), not possibly the spread of another event, an onset
-  /// placed) and either its rhythm has evolved so far and it
+  /// while it runs (not a common-mode onset, a channel recruited, sustained (a focal onset also
+  /// across dropouts shorter than a recruitment, which close() does not bridge), not possibly the
+  /// spread of another event, an onset placed) and either its rhythm has evolved so far and it
   /// lasted min_duration_s from a steady onset rhythm, or it has been lateralised in every
   /// window since its recruitment (its channels at least 10 dB above their homologues) or a
   /// focal onset with a steady onset rhythm (then min_sustained_s suffices); a seizure decided
@@ -307,9 +308,9 @@ class EventTracker {
   // Per channel.
   std::vector<int> owner_, last_owner_;
   std::vector<std::int64_t> last_on_window_, run_start_, run_length_;
-  // The run of the channel with dropouts of fewer than recruit_windows_ windows bridged, while it
-  // stays with one event (bridged_owner_): for the onset alarm's focal path only.
-  std::vector<std::int64_t> bridged_start_, bridged_length_;
+  // Windows on in the channel's run with dropouts of fewer than recruit_windows_ windows
+  // bridged, while it stays with one event (bridged_owner_): for the onset alarm's focal path.
+  std::vector<std::int64_t> bridged_length_;
   std::vector<int> bridged_owner_;
   std::vector<int> reference_band_;           // slowly drifting rhythm of a channel that is on
   std::vector<std::int64_t> rhythm_changes_;  // consecutive windows away from it

@@ -901,11 +901,12 @@ TEST(EventTracker, AFocalOnsetIsConfirmedOnceSustainedWithoutAMargin) {
 }
 
 // A focal onset whose channel drops out for fewer windows than a recruitment takes (recruit_s,
-// 3 windows) is sustained across the dropout; a lateralised event without focal evidence is not.
+// 3 windows) is sustained across the dropout, once it has been on for min_sustained_s (6
+// windows) in the bridged run; a lateralised event without focal evidence is not.
 // F3 at 20 dB and band 6 (7.5 Hz) from window 20, off in the windows given:
 // - F4 off at 12 dB (a focal onset, 8 dB short of the lateralised margin), F3 off at 24-25: the
-//   run 20-26 bridges the dropout, and the focal evidence has its 3 windows (22, 23, 26) at 26:
-//   alarmed at 26 (at 31 without the bridge);
+//   run bridges the dropout and has its 6th window on at 27 (20-23, 26, 27), the focal evidence
+//   its 3 windows (22, 23, 26) at 26: alarmed at 27 (at 31 without the bridge);
 // - the same with F3 off at 24-26: not bridged, sustained from 27: alarmed at 32;
 // - F4 off at 0 dB (lateralised by 20 dB) but F3's first windows at bands 6, 8, 6 (an unsteady
 //   onset rhythm: no focal evidence), off at 24-25: alarmed only once F3 has been on for 6
@@ -923,7 +924,7 @@ TEST(EventTracker, AFocalOnsetIsSustainedAcrossADropoutShorterThanARecruitment) 
     int alarm_window;
   };
   const std::vector<Scenario> scenarios{
-      {"focal, 2-window dropout", 24, 25, 12.0f, true, 26},
+      {"focal, 2-window dropout", 24, 25, 12.0f, true, 27},
       {"focal, 3-window dropout", 24, 26, 12.0f, true, 32},
       {"lateralised only, 2-window dropout", 24, 25, 0.0f, false, 31},
   };
@@ -945,6 +946,42 @@ TEST(EventTracker, AFocalOnsetIsSustainedAcrossADropoutShorterThanARecruitment) 
     EXPECT_EQ(alarms[0].window_start, std::int64_t{scenario.alarm_window} * 256) << scenario.name;
     EXPECT_TRUE(closed.empty()) << scenario.name;  // still running
   }
+}
+
+// A bridged run stays with one event. C3 at 20 dB and band 9 (10.5 Hz) from window 10, on for 4
+// windows and off for 3 in turn (never sustained, bridged or not), C4 off at 12 dB: a focal onset
+// whose event waits for a sustained run. F3 (C3's neighbour) at band 6 on 20-23, its own event,
+// off at 24-25, back at band 9 from 26 on, joining C3's event (its rhythm). Its run there starts
+// at 26 and is sustained at 31, when that event is alarmed; counting its windows on in its
+// first event across the dropout (20-23, 26, 27) would alarm it at 27.
+TEST(EventTracker, ABridgedRunStaysWithOneEvent) {
+  const std::vector<std::string> labels{"Fp1", "Fp2", "F3", "F4", "C3", "C4", "O1", "O2"};
+  const ChannelGeometry geometry = make_geometry(parse_labels(labels));
+  const auto& near_f3 = geometry.neighbours[2];
+  ASSERT_NE(std::find(near_f3.begin(), near_f3.end(), std::size_t{4}), near_f3.end());  // F3-C3
+  ASSERT_EQ(geometry.mirror[4], 5);                                                     // C3-C4
+  const DetectorOptions params;
+  EventTracker tracker{geometry, params, first_channel_onset};
+  tracker.set_good(std::vector<char>(labels.size(), 1));
+  std::vector<ClosedEvent> closed;
+  const auto alarms = step_windows(
+      tracker, labels.size(), 6, 40,
+      [&](int t, TestWindow& w) {
+        if (t < 10) return;
+        w.gain[5] = 12.0f;  // C4
+        if ((t - 10) % 7 < 4) {
+          w.set_on(4, 20.0f);  // C3
+          w.band[4] = 9;
+        }
+        if (t >= 20 && t <= 23) w.set_on(2, 20.0f);  // F3, band 6
+        if (t >= 26) {
+          w.set_on(2, 20.0f);
+          w.band[2] = 9;
+        }
+      },
+      closed);
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].window_start, 31 * 256);
 }
 
 // The focal onset is judged at its onset, and a side that switches on later is its spread. A

@@ -143,7 +143,8 @@ struct DataGap {
 /// evolving: its rhythm was back near its onset frequency at its end, or its slowing of 2 Hz
 /// read as less than two 1 Hz bands by the closing rule; confirmed as lateralised
 /// or as a focal onset: it never evolved, ended before min_duration_s or was the spread of
-/// another seizure; or no
+/// another seizure, and a focal onset also when no channel was ever on for min_sustained_s in a
+/// row, its alarm having counted a run across short dropouts; or no
 /// onset could be placed on its whole history) is retracted: no seizure follows it (a false
 /// alarm unless another seizure was running).
 /// Times as stream sample indices (the first sample pushed is 0, gaps not counted, the basis of
