@@ -1001,10 +1001,9 @@ bool EventTracker::bilateral_synchronous_onset(const Event& event) {
 bool EventTracker::confirmed_so_far(const Event& event) const {
   // The common-mode flag is final once no event can open within kOnsetClusterWindows of it, the
   // bilateral onset after kBilateralOnsetWindows (the longest run reaches sustained_windows_
-  // later); recruitment, the longest run and the duration only grow.
+  // later); recruitment, the longest runs and the duration only grow.
   if (window_index_ - event.opened < std::max(kOnsetClusterWindows, kBilateralOnsetWindows) ||
-      event.global_onset || bilateral_synchronous_onset(event) || event.first_recruit < 0 ||
-      event.longest_bridged_run < sustained_windows_) {
+      event.global_onset || bilateral_synchronous_onset(event) || event.first_recruit < 0) {
     return false;
   }
   const std::int64_t duration = event.last_on - event.first_recruit + 1;  // windows
@@ -1018,7 +1017,9 @@ bool EventTracker::confirmed_so_far(const Event& event) const {
   // flickers around the switch-on gain for 10-30 s. Only there: the lateralised path alone, which
   // judges no window's rhythm, then took a train of burst-suppression bursts 2 s apart for one
   // run (docs/detection.md, "Onset alarms").
-  if (event.longest_run < sustained_windows_ && !focal) return false;
+  const bool sustained = event.longest_run >= sustained_windows_ ||
+                         (focal && event.longest_bridged_run >= sustained_windows_);
+  if (!sustained) return false;
   const bool lateralised =
       (event.lateral_windows >= kLateralWindows && event.lateral_min_db >= kLateralMarginDb &&
        has_ictal_onset_rhythm(event)) ||

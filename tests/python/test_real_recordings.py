@@ -51,13 +51,24 @@ class Run(NamedTuple):
         return json.loads(self.stdout)
 
 
+#: Prints the onset alarms of ``_core.detect_file`` on the file named by its argument, as JSON
+#: (``ictaltrack detect`` prints no alarms).
+ALARMS_OF = (
+    "import json, sys; from ictaltrack import _core; "
+    "print(json.dumps(_core.detect_file(sys.argv[1], alarms=True)['alarms']))"
+)
+
+
 @functools.cache
 def run_command(command: str, path: Path) -> Run:
     """``ictaltrack COMMAND PATH`` (``detect`` with ``--json -``) in a subprocess, bytes decoded
-    strictly as UTF-8 (a message that is not UTF-8 fails the test here)."""
+    strictly as UTF-8 (a message that is not UTF-8 fails the test here); ``"alarms"``: the onset
+    alarms of the file as JSON (ALARMS_OF), in a subprocess too."""
     arguments = [str(SCRIPT), command, str(path)]
     if command == "detect":
         arguments += ["--json", "-", "--no-progress"]
+    if command == "alarms":
+        arguments = [sys.executable, "-c", ALARMS_OF, str(path)]
     finished = subprocess.run(arguments, capture_output=True, timeout=TIMEOUT_S, check=False)
     return Run(
         finished.returncode, finished.stdout.decode("utf-8"), finished.stderr.decode("utf-8")
@@ -247,13 +258,6 @@ def test_seizure_free_real_recording_gives_no_seizure(relative: str) -> None:
     assert seizures == [], [(s["onset_s"], s["offset_s"], s["onset_channels"]) for s in seizures]
 
 
-#: Prints the onset alarms of ``_core.detect_file`` on the file named by its argument, as JSON.
-ALARMS_OF = (
-    "import json, sys; from ictaltrack import _core; "
-    "print(json.dumps(_core.detect_file(sys.argv[1], alarms=True)['alarms']))"
-)
-
-
 @pytest.mark.parametrize("relative", SEIZURE_FREE_REAL)
 def test_seizure_free_real_recording_raises_no_onset_alarm(relative: str) -> None:
     # Live use (issue 14): an onset alarm that no seizure follows is a false alarm on a
@@ -263,14 +267,5 @@ def test_seizure_free_real_recording_raises_no_onset_alarm(relative: str) -> Non
     path = SHARED / relative
     if not path.is_file():
         pytest.skip(f"{relative} is absent")
-    # In a subprocess too (``ictaltrack detect`` prints no alarms, so through the extension).
-    run = subprocess.run(
-        [sys.executable, "-c", ALARMS_OF, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    alarms = json.loads(run.stdout)
+    alarms = run_command("alarms", path).result()
     assert alarms == [], [(a["onset_s"], a["raised_s"], a["onset_channels"]) for a in alarms]
